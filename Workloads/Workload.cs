@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using HwSim.Workloads.Formats;
+using HwSim.Workloads.Layers;
+
+namespace HwSim.Workloads;
+
+/// <summary>
+/// A named, ordered list of layers. Totals are computed from the layers, never stored, so they
+/// cannot disagree with them.
+/// </summary>
+public sealed record Workload
+{
+    public Workload(string name, IEnumerable<LayerWorkload> layers)
+    {
+        Name = name;
+        Layers = [.. layers];
+    }
+
+    public string Name
+    {
+        get;
+        init => field = string.IsNullOrWhiteSpace(value) ? throw new InputException("a workload needs a non-empty name", "name") : value.Trim();
+    }
+
+    public ImmutableArray<LayerWorkload> Layers
+    {
+        get;
+        init
+        {
+            if (value.IsDefaultOrEmpty)
+                throw new InputException("a workload needs at least one layer", "layers");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var layer in value)
+            {
+                ArgumentNullException.ThrowIfNull(layer);
+                if (!seen.Add(layer.Name))
+                    throw new InputException($"layer name '{layer.Name}' appears twice; names must be unique", "name");
+            }
+            field = value;
+        }
+    }
+
+    public long Macs => Layers.Sum(l => l.Macs);
+
+    public long Parameters => Layers.Sum(l => l.Parameters);
+
+    public long BitOperations => Layers.Sum(l => l.BitOperations);
+
+    /// <summary>MACs and bit-operations grouped by (weight format, input format), in order of first appearance.</summary>
+    public ImmutableArray<FormatTotals> ByFormat =>
+        [.. Layers.GroupBy(l => (l.Precision.Weight, l.Precision.Input))
+            .Select(g => new FormatTotals(g.Key.Weight, g.Key.Input, g.Count(), g.Sum(l => l.Macs), g.Sum(l => l.BitOperations)))];
+
+    /// <summary>The same network with every layer passed through <paramref name="map"/>.</summary>
+    public Workload Map(Func<LayerWorkload, LayerWorkload> map) => this with { Layers = [.. Layers.Select(map)] };
+
+    public override string ToString() => $"{Name}: {Layers.Length} layers, {Macs:N0} MACs";
+}
+
+/// <summary>Totals of the layers that share a (weight, input) format pair.</summary>
+public sealed record FormatTotals(NumberFormat Weight, NumberFormat Input, int Layers, long Macs, long BitOperations);

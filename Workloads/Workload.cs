@@ -54,6 +54,12 @@ public sealed record Workload
     /// <summary>The same network with every layer passed through <paramref name="map"/>.</summary>
     public Workload Map(Func<LayerWorkload, LayerWorkload> map) => this with { Layers = [.. Layers.Select(map)] };
 
+    // ImmutableArray compares by reference; two workloads are equal when their layers are.
+    public bool Equals(Workload? other) =>
+        other is not null && Name == other.Name && Layers.SequenceEqual(other.Layers);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Layers.Length, Layers.IsDefaultOrEmpty ? null : Layers[0]);
+
     public override string ToString() => $"{Name}: {Layers.Length} layers, {Macs:N0} MACs";
 }
 

@@ -34,7 +34,7 @@ public static class NetworkZoo
 
     private static ZooEntry Find(string name) =>
         Entries.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new InputException($"unknown network '{name}' (built-in: {string.Join(", ", Entries.Select(e => e.Name))}; or give a .csv or .onnx file)", "network");
+        ?? throw new InputException($"unknown network '{name}' (built-in: {string.Join(", ", Entries.Select(e => e.Name))}; or give a .csv or .onnx file)");
 
     private sealed record ZooEntry(string Name, string Description, Func<Workload> Build);
 }

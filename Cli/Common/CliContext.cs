@@ -1,0 +1,57 @@
+using HwSim.Workloads;
+using Spectre.Console;
+
+namespace HwSim.Cli.Common;
+
+/// <summary>Where a verb writes, and whether that is a terminal (colour, width) or a pipe/file/test.</summary>
+public sealed class CliContext(TextWriter output, TextWriter error, bool outputIsTerminal)
+{
+    // Verbs are static functions of a ParseResult; the app sets the context for the duration of one Run.
+    [ThreadStatic] private static CliContext? _current;
+
+    internal static CliContext? Current { get => _current; set => _current = value; }
+
+    public TextWriter Output { get; } = output;
+    public TextWriter Error { get; } = error;
+    public bool OutputIsTerminal { get; } = outputIsTerminal;
+
+    internal static CliContext Get() => _current ?? throw new InvalidOperationException("verbs run through HwSimApp.Run");
+
+    /// <summary>A Spectre console on <paramref name="writer"/>; wide and colourless when it is not a terminal.</summary>
+    public IAnsiConsole ConsoleOn(TextWriter writer)
+    {
+        var terminal = OutputIsTerminal && ReferenceEquals(writer, Output);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!terminal)
+            console.Profile.Width = 240;
+        return console;
+    }
+
+    /// <summary>One line, red on a terminal: "error: ...".</summary>
+    public void ReportError(string message)
+    {
+        var colour = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        Error.WriteLine(colour ? $"\u001b[31merror: {message}\u001b[0m" : $"error: {message}");
+    }
+
+    /// <summary>Runs a verb body: user errors become one line and exit code 2.</summary>
+    public static int Guard(Func<CliContext, int> body)
+    {
+        var context = Get();
+        try
+        {
+            return body(context);
+        }
+        catch (InputException e)
+        {
+            context.ReportError(e.Message);
+            return HwSimApp.ExitUserError;
+        }
+    }
+}

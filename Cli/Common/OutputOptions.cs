@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Common;
+
+/// <summary>The output options every verb shares: --format and -o/--output.</summary>
+public sealed class OutputOptions
+{
+    public Option<OutputFormat> Format { get; } = new("--format", "-f")
+    {
+        Description = "Output format: table (for people), csv or json (for scripts).",
+        DefaultValueFactory = _ => OutputFormat.Table,
+    };
+
+    public Option<string?> File { get; } = new("--output", "-o")
+    {
+        Description = "Write the result to FILE instead of standard output (written to a temporary file, then moved into place).",
+        HelpName = "FILE",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Format);
+        command.Add(File);
+    }
+
+    /// <summary>JSON as every verb writes it: snake_case keys, indented, no escaping of plain text.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>
+    /// Sends what <paramref name="write"/> produces to -o FILE (atomically) or to the context's output.
+    /// Returns the writer's target description for messages.
+    /// </summary>
+    public void Emit(ParseResult parse, CliContext context, Action<TextWriter> write)
+    {
+        var path = parse.GetValue(File);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            write(context.Output);
+            return;
+        }
+        AtomicFile.Write(path, write);
+    }
+}
+
+/// <summary>Writes a file so that it is either complete or untouched: never half-written.</summary>
+public static class AtomicFile
+{
+    public static void Write(string path, Action<TextWriter> write)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory))
+            throw new InputException("cannot write the output: its directory does not exist", file: path);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
+                write(writer);
+            System.IO.File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot write the output: {e.Message}", file: path);
+        }
+        finally
+        {
+            if (System.IO.File.Exists(temp))
+                System.IO.File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using HwSim.Workloads;
+using HwSim.Workloads.Import;
+using HwSim.Workloads.Import.Onnx;
+using HwSim.Workloads.Precision;
+
+namespace HwSim.Cli.Common;
+
+/// <summary>
+/// The workload argument and the precision policy options that every verb taking a workload
+/// shares, so they read and behave the same everywhere.
+/// </summary>
+public sealed class WorkloadOptions
+{
+    public Argument<string> Source { get; } = new("workload")
+    {
+        Description = "A built-in network (see 'hwsim networks'), a CSV file (HwSim's workload CSV or a SCALE-Sim topology) or an ONNX model.",
+    };
+
+    public Option<int?> WeightBits { get; } = new("--wbits")
+    {
+        Description = "Weight bits of the inner layers, 1..32 (1 = binary +/-1 for XNOR arrays; otherwise signed integers). Default: keep the workload's formats.",
+        HelpName = "BITS",
+    };
+
+    public Option<int?> InputBits { get; } = new("--abits")
+    {
+        Description = "Activation bits of the inner layers, 1..32 (1 = binary +/-1; otherwise unsigned, as after ReLU/PACT). Default: keep the workload's formats.",
+        HelpName = "BITS",
+    };
+
+    public Option<string> WeightKind { get; } = new("--wformat")
+    {
+        Description = "Weight number kind with --wbits: int (two's complement) or ternary (TWN, needs --wbits 2).",
+        DefaultValueFactory = _ => "int",
+    };
+
+    public Option<string?> FirstLast { get; } = new("--first-last")
+    {
+        Description = "Format of the first and last layers: fp32, fp16, bf16, int8, int16 or same (as the inner layers). Default with --wbits/--abits: fp32, the convention of PACT, DoReFa and XNOR-Net.",
+        HelpName = "FORMAT",
+    };
+
+    public Option<bool> RealDownsample { get; } = new("--real-downsample")
+    {
+        Description = "Keep 1x1 shortcut (downsample) convolutions at the first/last format, as Bi-Real Net counts them.",
+    };
+
+    public Option<string?> InputSize { get; } = new("--input-size")
+    {
+        Description = "ONNX only: input height x width (e.g. 224x224) when the model leaves them symbolic.",
+        HelpName = "HxW",
+    };
+
+    public Option<int?> Batch { get; } = new("--batch")
+    {
+        Description = "ONNX only: batch size when the model leaves it symbolic (default 1).",
+        HelpName = "N",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Source);
+        command.Add(WeightBits);
+        command.Add(InputBits);
+        command.Add(WeightKind);
+        command.Add(FirstLast);
+        command.Add(RealDownsample);
+        command.Add(InputSize);
+        command.Add(Batch);
+    }
+
+    /// <summary>Loads the workload and applies the precision policy the options describe, if any.</summary>
+    public (Workload Workload, PrecisionPolicy? Policy) Load(ParseResult parse)
+    {
+        var policy = Policy(parse);
+        var workload = WorkloadSource.Load(parse.GetValue(Source)!, OnnxOptions(parse));
+        return (policy?.Apply(workload) ?? workload, policy);
+    }
+
+    /// <summary>The precision policy, or null when no precision option was given.</summary>
+    public PrecisionPolicy? Policy(ParseResult parse)
+    {
+        var wbits = parse.GetValue(WeightBits);
+        var abits = parse.GetValue(InputBits);
+        var firstLastText = parse.GetValue(FirstLast);
+        var kind = parse.GetValue(WeightKind)!.Trim().ToLowerInvariant();
+        if (kind is not ("int" or "ternary"))
+            throw new InputException($"must be int or ternary, got '{kind}'", "--wformat");
+        var realDownsample = parse.GetValue(RealDownsample);
+        if (wbits is null && abits is null && firstLastText is null)
+        {
+            if (kind == "ternary")
+                throw new InputException("--wformat ternary needs --wbits 2", "--wformat");
+            return realDownsample ? throw new InputException("--real-downsample needs --wbits/--abits or --first-last", "--real-downsample") : null;
+        }
+        if ((wbits is null) != (abits is null))
+            throw new InputException("give both --wbits and --abits (the inner layers' weight and activation bits)", wbits is null ? "--wbits" : "--abits");
+        var firstLast = firstLastText is null ? FirstLastFormat.Keep(Workloads.Formats.NumberFormat.Fp32) : FirstLastFormat.Parse(firstLastText);
+        if (wbits is null)
+            return new PrecisionPolicy(null, null, firstLast, realDownsample);
+        return PrecisionPolicy.FromBits(wbits.Value, abits!.Value, firstLast, kind == "ternary", realDownsample);
+    }
+
+    private OnnxReadOptions OnnxOptions(ParseResult parse)
+    {
+        int? height = null, width = null;
+        if (parse.GetValue(InputSize) is { } size)
+        {
+            var parts = size.ToLowerInvariant().Split('x', ',');
+            if (parts.Length != 2
+                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) || h < 1 || w < 1)
+                throw new InputException($"must be HEIGHTxWIDTH with positive whole numbers (e.g. 224x224), got '{size}'", "--input-size");
+            (height, width) = (h, w);
+        }
+        var batch = parse.GetValue(Batch);
+        if (batch is < 1)
+            throw new InputException($"must be at least 1, got {batch}", "--batch");
+        return new OnnxReadOptions(batch, height, width);
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using HwSim.Cli.Common;
+using HwSim.Cli.Networks;
+using HwSim.Cli.WorkloadVerb;
+
+namespace HwSim.Cli;
+
+/// <summary>
+/// The <c>hwsim</c> command line. Output goes to the writers given, so tests run verbs
+/// in-process and read what they printed. User errors (<see cref="Workloads.InputException"/>,
+/// bad options) become one red line on the error writer and exit code 2; bugs keep their
+/// stack trace.
+/// </summary>
+public static class HwSimApp
+{
+    public const int ExitOk = 0;
+    public const int ExitUserError = 2;
+
+    public static RootCommand CreateRootCommand() =>
+        new("HwSim: simulate and cost low-precision DNN accelerators.\n" +
+            "Workloads are built-in networks (see 'hwsim networks'), HwSim or SCALE-Sim CSV files, or ONNX models.")
+        {
+            NetworksCommand.Create(),
+            WorkloadCommand.Create(),
+        };
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = CreateRootCommand();
+        var parse = root.Parse(args);
+        var context = new CliContext(output, error, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+        if (parse.Errors.Count > 0)
+        {
+            var verb = parse.CommandResult.Command == root ? "hwsim" : $"hwsim {parse.CommandResult.Command.Name}";
+            context.ReportError($"{parse.Errors[0].Message} (see '{verb} --help')");
+            return ExitUserError;
+        }
+        CliContext.Current = context;
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        }
+        finally
+        {
+            CliContext.Current = null;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using HwSim.Cli;
+
+return HwSimApp.Run(args, Console.Out, Console.Error);

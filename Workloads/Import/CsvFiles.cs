@@ -1,0 +1,104 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace HwSim.Workloads.Import;
+
+/// <summary>Small pieces shared by the CSV readers: opening files and reading checked numbers.</summary>
+internal static class CsvFiles
+{
+    public static StreamReader OpenText(string path)
+    {
+        try
+        {
+            return new StreamReader(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException("file not found", file: path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot read the file: {e.Message}", file: path);
+        }
+    }
+
+    /// <summary>
+    /// The records of a CSV text with their 1-based line numbers; blank lines skipped, fields
+    /// trimmed, RFC 4180 quoting. With <paramref name="comments"/>, lines starting with '#' are skipped.
+    /// </summary>
+    public static IEnumerable<(long Line, string[] Fields)> Records(TextReader text, string file, bool comments = false)
+    {
+        var options = new CsvReaderOptions
+        {
+            HasHeader = false,
+            SkipEmptyLines = true,
+            TrimWhitespace = true,
+            CommentPrefix = comments ? '#' : null,
+            TrackLineNumbers = true,
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
+        using var reader = CsvReader.Create(text, options, leaveOpen: true);
+        while (true)
+        {
+            string[] fields;
+            try
+            {
+                if (!reader.Read())
+                    yield break;
+                fields = reader.Current.ToArray();
+            }
+            catch (CsvFormatException e)
+            {
+                throw new InputException($"malformed CSV: {e.Message}", file: file, location: $"line {e.LineNumber}");
+            }
+            yield return (reader.LineNumber, fields);
+        }
+    }
+
+    public static int PositiveInt(string text, string field)
+    {
+        var value = Int(text, field);
+        return value >= 1 ? value : throw new InputException($"must be at least 1, got {value}", field);
+    }
+
+    public static int NonNegativeInt(string text, string field)
+    {
+        var value = Int(text, field);
+        return value >= 0 ? value : throw new InputException($"must be 0 or more, got {value}", field);
+    }
+
+    public static int Int(string text, string field)
+    {
+        var t = text.Trim();
+        if (t.Length == 0)
+            throw new InputException("is empty; expected a whole number", field);
+        if (!int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            throw new InputException($"'{t}' is not a whole number", field);
+        return value;
+    }
+
+    public static long Long(string text, string field)
+    {
+        var t = text.Trim();
+        if (!long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            throw new InputException($"'{t}' is not a whole number", field);
+        return value;
+    }
+
+    public static double? OptionalDouble(string text, string field)
+    {
+        var t = text.Trim();
+        if (t.Length == 0)
+            return null;
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            throw new InputException($"'{t}' is not a number", field);
+        return value;
+    }
+
+    public static bool Bool(string text, string field) => text.Trim().ToLowerInvariant() switch
+    {
+        "" or "0" or "false" or "no" => false,
+        "1" or "true" or "yes" => true,
+        var t => throw new InputException($"'{t}' is not true or false", field),
+    };
+}

@@ -32,7 +32,9 @@ public static class HwSimApp
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command == root ? "hwsim" : $"hwsim {parse.CommandResult.Command.Name}";
-            context.ReportError($"{parse.Errors[0].Message} (see '{verb} --help')");
+            // The parser's messages may span lines ("Did you mean ..."); the user gets one line.
+            var message = string.Join(" ", parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            context.ReportError($"{message} (see '{verb} --help')");
             return ExitUserError;
         }
         CliContext.Current = context;

@@ -13,6 +13,14 @@ public sealed class OutputOptions
     {
         Description = "Output format: table (for people), csv or json (for scripts).",
         DefaultValueFactory = _ => OutputFormat.Table,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format) && !char.IsDigit(text.FirstOrDefault()))
+                return format;
+            result.AddError($"--format must be table, csv or json, got '{text}'");
+            return OutputFormat.Table;
+        },
     };
 
     public Option<string?> File { get; } = new("--output", "-o")

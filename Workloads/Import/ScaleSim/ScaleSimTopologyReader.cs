@@ -26,12 +26,13 @@ public static class ScaleSimTopologyReader
 
     internal static readonly string[] GemmHeader = ["layer name", "m", "n", "k"];
 
-    /// <summary>True when the header line (first non-blank line) is one of SCALE-Sim's.</summary>
-    public static bool LooksLikeScaleSim(string headerLine)
-    {
-        var first = headerLine.Split(',')[0].Trim();
-        return first.Equals("layer name", StringComparison.OrdinalIgnoreCase);
-    }
+    /// <summary>
+    /// True when the header line (first non-blank line) starts like SCALE-Sim's ("Layer name"); a
+    /// mistyped SCALE-Sim header ("Layer, ...") still goes to this reader, whose error then says
+    /// what the header should be.
+    /// </summary>
+    public static bool LooksLikeScaleSim(string headerLine) =>
+        headerLine.Split(',')[0].Trim().StartsWith("layer", StringComparison.OrdinalIgnoreCase);
 
     public static Workload Read(string path)
     {

@@ -18,7 +18,8 @@ public sealed record OperandPrecision(NumberFormat Weight, NumberFormat Input, N
 
     /// <summary>
     /// The narrowest accumulator that cannot overflow: product bits plus ceil(log2 n), capped at
-    /// 32 bits (int32 is what integer accelerators provide). Float operands accumulate in fp32,
+    /// 32 bits (int32 is what integer accelerators provide; beyond the cap overflow is possible
+    /// in principle, as on those accelerators). Unsigned by unsigned accumulates unsigned. Float operands accumulate in fp32,
     /// as fp16 tensor units do.
     /// </summary>
     public static NumberFormat AccumulatorFor(NumberFormat weight, NumberFormat input, long reductionLength)
@@ -28,6 +29,11 @@ public sealed record OperandPrecision(NumberFormat Weight, NumberFormat Input, N
             return NumberFormat.Fp32;
         var growth = 64 - long.LeadingZeroCount(reductionLength - 1);
         var bits = Math.Min(NumberFormat.MaxIntegerBits, weight.Bits + input.Bits + (int)growth);
+        // Products of two unsigned codes are never negative: the sum fits an unsigned accumulator
+        // of the same width, where a signed one would need one more bit. Any signed, binary or
+        // ternary operand makes the sum signed; b_w + b_a bits then already include the sign.
+        if (weight.Kind == NumberKind.UnsignedInt && input.Kind == NumberKind.UnsignedInt)
+            return NumberFormat.UInt(bits);
         return NumberFormat.Int(Math.Max(2, bits));
     }
 }

@@ -133,14 +133,22 @@ public sealed record LayerShape
 
     private void Validate()
     {
+        // Sizes are compared in long so that absurd inputs (int.MaxValue padding or dilation) are
+        // reported as too large rather than overflowing here.
+        var paddedHeight = (long)Height + Padding.Top + Padding.Bottom;
+        var paddedWidth = (long)Width + Padding.Left + Padding.Right;
+        var kernelExtentH = (long)DilationH * (KernelHeight - 1) + 1;
+        var kernelExtentW = (long)DilationW * (KernelWidth - 1) + 1;
         if (Channels % Groups != 0)
             throw new InputException($"input channels {Channels} are not divisible by groups {Groups}", "groups");
         if (Filters % Groups != 0)
             throw new InputException($"output channels {Filters} are not divisible by groups {Groups}", "groups");
-        if (EffectiveKernelHeight > Height + Padding.Top + Padding.Bottom)
-            throw new InputException($"kernel height {EffectiveKernelHeight} is larger than the padded input height {Height + Padding.Top + Padding.Bottom}", "r");
-        if (EffectiveKernelWidth > Width + Padding.Left + Padding.Right)
-            throw new InputException($"kernel width {EffectiveKernelWidth} is larger than the padded input width {Width + Padding.Left + Padding.Right}", "s");
+        if (kernelExtentH > paddedHeight)
+            throw new InputException($"kernel height {kernelExtentH} is larger than the padded input height {paddedHeight}", "r");
+        if (kernelExtentW > paddedWidth)
+            throw new InputException($"kernel width {kernelExtentW} is larger than the padded input width {paddedWidth}", "s");
+        if (paddedHeight > int.MaxValue || paddedWidth > int.MaxValue)
+            throw new InputException($"the padded input {paddedHeight} x {paddedWidth} is too large (at most {int.MaxValue} per side)", "shape");
         if (Kind != LayerKind.Convolution)
         {
             var what = Kind == LayerKind.Gemm ? "a GEMM" : "a fully connected layer";

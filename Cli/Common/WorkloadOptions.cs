@@ -49,13 +49,13 @@ public sealed class WorkloadOptions
 
     public Option<string?> InputSize { get; } = new("--input-size")
     {
-        Description = "ONNX only: input height x width (e.g. 224x224) when the model leaves them symbolic.",
+        Description = "ONNX only: input height x width (e.g. 224x224); overrides the model's, required when the model leaves them symbolic.",
         HelpName = "HxW",
     };
 
     public Option<int?> Batch { get; } = new("--batch")
     {
-        Description = "ONNX only: batch size when the model leaves it symbolic (default 1).",
+        Description = "ONNX only: batch size; overrides the model's (a symbolic batch is 1 unless given).",
         HelpName = "N",
     };
 

@@ -16,13 +16,18 @@ public static class HwSimApp
     public const int ExitOk = 0;
     public const int ExitUserError = 2;
 
-    public static RootCommand CreateRootCommand() =>
-        new("HwSim: simulate and cost low-precision DNN accelerators.\n" +
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("HwSim: simulate and cost low-precision DNN accelerators.\n" +
             "Workloads are built-in networks (see 'hwsim networks'), HwSim or SCALE-Sim CSV files, or ONNX models.")
         {
             NetworksCommand.Create(),
             WorkloadCommand.Create(),
         };
+        // 'hwsim' alone shows what it can do rather than an error.
+        root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));
+        return root;
+    }
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {

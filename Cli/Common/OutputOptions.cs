@@ -12,6 +12,7 @@ public sealed class OutputOptions
     public Option<OutputFormat> Format { get; } = new("--format", "-f")
     {
         Description = "Output format: table (for people), csv or json (for scripts).",
+        HelpName = "table|csv|json",
         DefaultValueFactory = _ => OutputFormat.Table,
         CustomParser = result =>
         {

@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using HwSim.Workloads;
+
+namespace HwSim.Simulator.Architecture;
+
+/// <summary>
+/// An accelerator: clock, DRAM channel, on-chip buffers shared by its units, and the units.
+/// Immutable; built by the YAML loader or the presets after validation.
+/// </summary>
+public sealed record ArchitectureSpec
+{
+    public ArchitectureSpec(string name, double clockMhz, DramSpec dram, BufferSpec buffers, IEnumerable<UnitSpec> units)
+    {
+        Name = name;
+        ClockMhz = clockMhz;
+        Dram = dram;
+        Buffers = buffers;
+        Units = [.. units];
+    }
+
+    public string Name { get; init => field = string.IsNullOrWhiteSpace(value) ? throw new InputException("an architecture needs a name", "name") : value.Trim(); }
+
+    /// <summary>Array clock in MHz (cycles become seconds with it; nothing else depends on it).</summary>
+    public double ClockMhz { get; init => field = value > 0 && double.IsFinite(value) ? value : throw new InputException($"must be a positive number of MHz, got {value}", "clock_mhz"); }
+
+    public DramSpec Dram { get; init => field = value ?? throw new InputException("must be given", "dram"); }
+
+    public BufferSpec Buffers { get; init => field = value ?? throw new InputException("must be given", "buffers"); }
+
+    public ImmutableArray<UnitSpec> Units
+    {
+        get;
+        init
+        {
+            if (value.IsDefaultOrEmpty)
+                throw new InputException("an architecture needs at least one unit", "units");
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var u in value)
+                if (!names.Add(u.Name))
+                    throw new InputException($"unit name '{u.Name}' appears twice", "units[].name");
+            field = value;
+        }
+    }
+
+    public bool Equals(ArchitectureSpec? other) =>
+        other is not null && Name == other.Name && ClockMhz.Equals(other.ClockMhz) && Dram == other.Dram && Buffers == other.Buffers && Units.SequenceEqual(other.Units);
+
+    public override int GetHashCode() => HashCode.Combine(Name, ClockMhz, Dram, Buffers, Units.Length);
+}

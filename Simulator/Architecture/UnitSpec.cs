@@ -1,0 +1,144 @@
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+
+namespace HwSim.Simulator.Architecture;
+
+/// <summary>
+/// One compute array of an accelerator: a rows x cols grid of PEs. The concrete kinds say what
+/// a PE does; the unit models in Simulator/Systolic, BitSerial and Xnor time and count it.
+/// </summary>
+public abstract record UnitSpec
+{
+    protected UnitSpec(string name, int rows, int cols)
+    {
+        Name = name;
+        Rows = rows;
+        Cols = cols;
+    }
+
+    /// <summary>Name a workload row may use to pin a layer to this unit.</summary>
+    public string Name { get; init => field = string.IsNullOrWhiteSpace(value) ? throw new InputException("a unit needs a name", "units[].name") : value.Trim(); }
+
+    /// <summary>PE rows.</summary>
+    public int Rows { get; init => field = value is >= 1 and <= 65536 ? value : throw new InputException($"must be 1 to 65536, got {value}", "units[].rows"); }
+
+    /// <summary>PE columns.</summary>
+    public int Cols { get; init => field = value is >= 1 and <= 65536 ? value : throw new InputException($"must be 1 to 65536, got {value}", "units[].cols"); }
+
+    public long PeCount => (long)Rows * Cols;
+
+    /// <summary>The kind's name as written in YAML.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Null when a layer with these formats can run here, else why not.</summary>
+    public abstract string? Unsupported(OperandPrecision precision);
+}
+
+/// <summary>A bit-parallel systolic array: each PE does one b_w x b_a multiply-accumulate per cycle.</summary>
+public sealed record SystolicUnitSpec : UnitSpec
+{
+    /// <param name="format">The operand format the PEs are built for: integer layers up to its width run on an integer array, float layers on a float array at least as wide.</param>
+    /// <param name="scaleSimCompat">Reproduce SCALE-Sim v2's "Total Cycles" exactly (shared/scalesim/SEMANTICS.md) instead of HwSim's own timing.</param>
+    public SystolicUnitSpec(string name, int rows, int cols, Dataflow dataflow, NumberFormat format, bool scaleSimCompat = false)
+        : base(name, rows, cols)
+    {
+        Dataflow = dataflow;
+        Format = format;
+        ScaleSimCompat = scaleSimCompat;
+    }
+
+    public Dataflow Dataflow { get; init; }
+
+    public NumberFormat Format
+    {
+        get;
+        init => field = value is { Kind: NumberKind.SignedInt or NumberKind.Fp16 or NumberKind.Bf16 or NumberKind.Fp32 }
+            ? value : throw new InputException($"a systolic unit is built for intB, fp16, bf16 or fp32 operands, got {value}", "units[].format");
+    }
+
+    public bool ScaleSimCompat { get; init; }
+
+    public override string Kind => "systolic";
+
+    public override string? Unsupported(OperandPrecision precision)
+    {
+        var (w, a) = (precision.Weight, precision.Input);
+        if (Format.IsFloat && (!w.IsFloat || !a.IsFloat))
+            return $"unit '{Name}' is a {Format} array; integer layers ({w} x {a}) need an integer or bit-serial unit";
+        if (!Format.IsFloat && (w.IsFloat || a.IsFloat))
+            return $"unit '{Name}' is an integer ({Format}) array; float layers ({w} x {a}) need a float unit";
+        return w.Bits <= Format.Bits && a.Bits <= Format.Bits ? null : $"unit '{Name}' ({Format}) is narrower than {w} x {a}";
+    }
+}
+
+/// <summary>
+/// A bit-serial array (Stripes, Loom, BISMO): each PE has <see cref="Lanes"/> AND-gate lanes, an
+/// adder (popcount) tree and a shift-accumulator; integer operands up to <see cref="MaxBits"/>.
+/// Binary (+/-1) and ternary operands are held as 2-bit two's complement.
+/// </summary>
+public sealed record BitSerialUnitSpec : UnitSpec
+{
+    public BitSerialUnitSpec(string name, int rows, int cols, int lanes, SerialMode serial, int maxBits)
+        : base(name, rows, cols)
+    {
+        Lanes = lanes;
+        Serial = serial;
+        MaxBits = maxBits;
+    }
+
+    /// <summary>Reduction terms a PE takes per dot step (AND lanes into one adder tree).</summary>
+    public int Lanes { get; init => field = value is >= 1 and <= 4096 ? value : throw new InputException($"must be 1 to 4096, got {value}", "units[].lanes"); }
+
+    public SerialMode Serial { get; init; }
+
+    /// <summary>Widest operand in bits.</summary>
+    public int MaxBits { get; init => field = value is >= 2 and <= 32 ? value : throw new InputException($"must be 2 to 32, got {value}", "units[].max_bits"); }
+
+    public override string Kind => "bitserial";
+
+    public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
+}
+
+/// <summary>
+/// An XNOR-popcount array (XNOR-Net, FINN, BISMO): each PE XNORs <see cref="Lanes"/>-bit words
+/// of +/-1 operands and popcounts them; multi-bit integer operands are decomposed into bit-planes
+/// (w_bits x a_bits AND-popcount passes), up to <see cref="MaxBits"/>.
+/// </summary>
+public sealed record XnorUnitSpec : UnitSpec
+{
+    public XnorUnitSpec(string name, int rows, int cols, int lanes, int maxBits)
+        : base(name, rows, cols)
+    {
+        Lanes = lanes;
+        MaxBits = maxBits;
+    }
+
+    /// <summary>Bits per XNOR word: reduction terms a PE takes per cycle.</summary>
+    public int Lanes { get; init => field = value is >= 1 and <= 4096 ? value : throw new InputException($"must be 1 to 4096, got {value}", "units[].lanes"); }
+
+    /// <summary>Widest operand in bits (1-bit binary operands always fit).</summary>
+    public int MaxBits { get; init => field = value is >= 1 and <= 32 ? value : throw new InputException($"must be 1 to 32, got {value}", "units[].max_bits"); }
+
+    public override string Kind => "xnor";
+
+    public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
+}
+
+internal static class IntegerUnits
+{
+    public static string? Unsupported(UnitSpec unit, OperandPrecision precision, int maxBits)
+    {
+        var (w, a) = (precision.Weight, precision.Input);
+        if (w.IsFloat || a.IsFloat)
+            return $"unit '{unit.Name}' ({unit.Kind}) computes on integer bit-planes; {w} x {a} needs a float unit";
+        var bits = Math.Max(SerialBits(w), SerialBits(a));
+        return bits <= maxBits ? null : $"unit '{unit.Name}' ({unit.Kind}) takes at most {maxBits}-bit operands; {w} x {a} needs {bits}";
+    }
+
+    /// <summary>Bit-planes an integer-valued operand occupies on a bit-serial datapath: binary and ternary are 2-bit two's complement.</summary>
+    public static int SerialBits(NumberFormat format) => format.Kind switch
+    {
+        NumberKind.Binary or NumberKind.Ternary => 2,
+        _ => format.Bits,
+    };
+}

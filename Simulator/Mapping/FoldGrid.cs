@@ -1,0 +1,65 @@
+namespace HwSim.Simulator.Mapping;
+
+/// <summary>The GEMM dimensions an array maps onto its rows, its columns, and time.</summary>
+public enum GemmDim
+{
+    M,
+    K,
+    N,
+}
+
+/// <summary>
+/// How a unit lays a group GEMM on its array: one GEMM dimension on the rows, one on the
+/// columns, the third in time. Folds are ceil(Sr/rows) x ceil(Sc/cols) per group, column fold
+/// outermost (SCALE-Sim's order), groups one after another.
+/// </summary>
+public sealed record FoldGrid(GemmDim OnRows, GemmDim OnCols, int ArrayRows, int ArrayCols)
+{
+    public GemmDim InTime => (GemmDim)(3 - (int)OnRows - (int)OnCols);
+
+    public static long Extent(GemmProblem p, GemmDim d) => d switch
+    {
+        GemmDim.M => p.M,
+        GemmDim.K => p.K,
+        _ => p.N,
+    };
+
+    public long RowFolds(GemmProblem p) => Ceil(Extent(p, OnRows), ArrayRows);
+
+    public long ColFolds(GemmProblem p) => Ceil(Extent(p, OnCols), ArrayCols);
+
+    /// <summary>Folds over all groups.</summary>
+    public long FoldCount(GemmProblem p) => checked(RowFolds(p) * ColFolds(p) * p.Groups);
+
+    /// <summary>Every fold in execution order.</summary>
+    public IEnumerable<Fold> Folds(GemmProblem p)
+    {
+        var sr = Extent(p, OnRows);
+        var sc = Extent(p, OnCols);
+        var rowFolds = RowFolds(p);
+        var colFolds = ColFolds(p);
+        for (var g = 0; g < p.Groups; g++)
+            for (var j = 0L; j < colFolds; j++)
+                for (var i = 0L; i < rowFolds; i++)
+                {
+                    var rows = new Span(i * ArrayRows, Math.Min(sr, (i + 1) * ArrayRows));
+                    var cols = new Span(j * ArrayCols, Math.Min(sc, (j + 1) * ArrayCols));
+                    var full = new Span(0, Extent(p, InTime));
+                    yield return new Fold(g, (int)i, (int)j,
+                        Pick(GemmDim.M, rows, cols, full), Pick(GemmDim.K, rows, cols, full), Pick(GemmDim.N, rows, cols, full),
+                        (int)rows.Length, (int)cols.Length);
+                }
+    }
+
+    /// <summary>Temporal length of a fold (the dimension not laid on the array).</summary>
+    public long Time(Fold f) => InTime switch
+    {
+        GemmDim.M => f.M.Length,
+        GemmDim.K => f.K.Length,
+        _ => f.N.Length,
+    };
+
+    private Span Pick(GemmDim d, Span rows, Span cols, Span full) => d == OnRows ? rows : d == OnCols ? cols : full;
+
+    private static long Ceil(long a, long b) => (a + b - 1) / b;
+}

@@ -1,0 +1,68 @@
+using HwSim.Simulator.Architecture;
+
+namespace HwSim.Simulator.Memory;
+
+/// <summary>
+/// The fold-level timing of one layer on a double-buffered array with one DRAM channel. The
+/// channel serves transfers one at a time in the order they are requested, each taking
+/// ceil(bytes / bandwidth) whole cycles:
+/// <list type="number">
+/// <item>fold 0's operands are requested at cycle 0 and fold 0 starts when they have arrived;</item>
+/// <item>when fold f starts, fold f+1's operands are requested (the other buffer half is free);</item>
+/// <item>when fold f ends, its outputs (or spilled partial sums) are requested for writing, then
+/// the partial sums fold f+1 reads back;</item>
+/// <item>fold f+1 starts when fold f has ended and all its reads have arrived;</item>
+/// <item>the layer ends when the last fold has ended and every write has left.</item>
+/// </list>
+/// Stall cycles are the layer's cycles minus the sum of the folds' compute cycles. The reference
+/// engine steps the same rules cycle by cycle; the two must agree exactly.
+/// </summary>
+public sealed class DramTimeline(DramSpec dram)
+{
+    private long _channelFree;
+    private long _lastEnd;
+    private long _pendingLoadDone;
+    private bool _started;
+
+    /// <summary>Cycles of compute summed over the folds so far.</summary>
+    public long ComputeCycles { get; private set; }
+
+    /// <summary>Adds the next fold; <paramref name="next"/> is the fold after it (null for the last).</summary>
+    public void Add(long computeCycles, FoldTraffic traffic, FoldTraffic? next)
+    {
+        long start;
+        if (!_started)
+        {
+            _started = true;
+            var loaded = Serve(0, traffic.PrefetchBytes);
+            start = loaded;
+        }
+        else
+        {
+            start = Math.Max(_lastEnd, _pendingLoadDone);
+        }
+        // The prefetch of the next fold is requested when this one starts.
+        var nextLoadDone = next is { } n ? Serve(start, n.PrefetchBytes) : start;
+        var end = checked(start + computeCycles);
+        Serve(end, traffic.WriteBytes);
+        var readBackDone = next is { } m ? Serve(end, m.PsumReadBytes) : end;
+        _pendingLoadDone = Math.Max(nextLoadDone, readBackDone);
+        _lastEnd = end;
+        ComputeCycles = checked(ComputeCycles + computeCycles);
+    }
+
+    /// <summary>Cycles from the first request to the last write leaving.</summary>
+    public long TotalCycles => Math.Max(_lastEnd, _channelFree);
+
+    public long StallCycles => TotalCycles - ComputeCycles;
+
+    // One transfer at a time, in request order; an empty transfer does not wait for the channel.
+    private long Serve(long requestCycle, long bytes)
+    {
+        if (bytes <= 0)
+            return requestCycle;
+        var begin = Math.Max(_channelFree, requestCycle);
+        _channelFree = checked(begin + dram.TransferCycles(bytes));
+        return _channelFree;
+    }
+}

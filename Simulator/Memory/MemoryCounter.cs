@@ -1,0 +1,63 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Counting;
+using HwSim.Simulator.Units;
+
+namespace HwSim.Simulator.Memory;
+
+/// <summary>
+/// Turns per-fold SRAM streams and DRAM traffic into counts: SRAM words of the buffers' width
+/// (each fold's stream rounded up to whole words), payload bits, and DRAM bytes. DRAM fills are
+/// SRAM writes; spilled partial sums read back are SRAM writes too, and reading them to DRAM SRAM reads.
+/// </summary>
+internal sealed class MemoryCounter(BufferSpec buffers)
+{
+    private readonly long[] _readBits = new long[3];
+    private readonly long[] _writeBits = new long[3];
+    private readonly long[] _readWords = new long[3];
+    private readonly long[] _writeWords = new long[3];
+    private long _dramRead;
+    private long _dramWrite;
+
+    public void Add(FoldCost cost, FoldTraffic traffic)
+    {
+        Read(BufferKind.Ifmap, cost.IfmapReadBits);
+        Read(BufferKind.Weight, cost.WeightReadBits);
+        Read(BufferKind.Ofmap, cost.OfmapReadBits);
+        Write(BufferKind.Ofmap, cost.OfmapWriteBits);
+        // DRAM -> SRAM fills.
+        Write(BufferKind.Weight, 8 * traffic.WeightLoadBytes);
+        Write(BufferKind.Ifmap, 8 * traffic.IfmapLoadBytes);
+        Write(BufferKind.Ofmap, 8 * traffic.PsumReadBytes);
+        // SRAM -> DRAM drains.
+        Read(BufferKind.Ofmap, 8 * traffic.WriteBytes);
+        _dramRead = checked(_dramRead + traffic.PrefetchBytes + traffic.PsumReadBytes);
+        _dramWrite = checked(_dramWrite + traffic.WriteBytes);
+    }
+
+    public void AddTo(ActivityCountsBuilder counts)
+    {
+        foreach (var b in Enum.GetValues<BufferKind>())
+        {
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramReadBit, b), _readBits[(int)b]);
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteBit, b), _writeBits[(int)b]);
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramReadWord, b, buffers.WordBits), _readWords[(int)b]);
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, b, buffers.WordBits), _writeWords[(int)b]);
+        }
+        counts.Add(ActionKey.Simple(PrimitiveAction.DramReadByte), _dramRead);
+        counts.Add(ActionKey.Simple(PrimitiveAction.DramWriteByte), _dramWrite);
+    }
+
+    private void Read(BufferKind b, long bits)
+    {
+        _readBits[(int)b] = checked(_readBits[(int)b] + bits);
+        _readWords[(int)b] = checked(_readWords[(int)b] + Words(bits));
+    }
+
+    private void Write(BufferKind b, long bits)
+    {
+        _writeBits[(int)b] = checked(_writeBits[(int)b] + bits);
+        _writeWords[(int)b] = checked(_writeWords[(int)b] + Words(bits));
+    }
+
+    private long Words(long bits) => (bits + buffers.WordBits - 1) / buffers.WordBits;
+}

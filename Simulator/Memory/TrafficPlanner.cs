@@ -1,0 +1,100 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapping;
+
+namespace HwSim.Simulator.Memory;
+
+/// <summary>
+/// Decides what each fold moves between DRAM and the double-buffered SRAM (half of each buffer
+/// per fold):
+/// <list type="bullet">
+/// <item>weights: if a group's whole weight matrix fits, it is loaded with the group's first
+/// fold and kept; otherwise each fold loads its K x N tile unless the previous fold used the same;</item>
+/// <item>inputs: if a group's whole input fits, it is loaded with the group's first fold; otherwise
+/// each fold loads its strip of rows (<see cref="InputStrips"/>) unless it equals the previous one;</item>
+/// <item>outputs: a fold that finishes its reduction writes its outputs; partial sums stay in the
+/// output buffer when the fold's partial tile (accumulator width) fits, else they are written
+/// after the fold and read back before the next.</item>
+/// </list>
+/// Folds are fed in execution order. A tile or strip larger than half its buffer cannot run: the
+/// layer's result then says so.
+/// </summary>
+internal sealed class TrafficPlanner
+{
+    private readonly GemmProblem _p;
+    private readonly BufferSpec _buffers;
+    private readonly InputStrips _strips;
+    private readonly long _groupWeightBytes;
+    private readonly long _groupInputBytes;
+    private int _group = -1;
+    private (Span K, Span N) _weightTile;
+    private InputStrips.Key _strip;
+
+    public TrafficPlanner(GemmProblem problem, BufferSpec buffers)
+    {
+        _p = problem;
+        _buffers = buffers;
+        _strips = new InputStrips(problem);
+        _groupWeightBytes = GemmProblem.PackedBytes(checked(problem.K * problem.N), problem.WeightFormat);
+        var s = problem.Shape;
+        _groupInputBytes = GemmProblem.PackedBytes(checked((long)s.Batch * problem.ChannelsPerGroup * s.Height * s.Width), problem.InputFormat);
+    }
+
+    public bool WeightsResident => _groupWeightBytes <= _buffers.Half(BufferKind.Weight);
+
+    public bool InputResident => _groupInputBytes <= _buffers.Half(BufferKind.Ifmap);
+
+    /// <summary>Why <paramref name="f"/> cannot run with these buffers, or null.</summary>
+    public string? Unfit(Fold f)
+    {
+        if (!WeightsResident)
+        {
+            var tile = GemmProblem.PackedBytes(f.K.Length * f.N.Length, _p.WeightFormat);
+            if (tile > _buffers.Half(BufferKind.Weight))
+                return $"a fold needs {tile:N0} B of weights on chip, but half the weight buffer is {_buffers.Half(BufferKind.Weight):N0} B";
+        }
+        if (!InputResident)
+        {
+            var strip = GemmProblem.PackedBytes(_strips.Elements(f), _p.InputFormat);
+            if (strip > _buffers.Half(BufferKind.Ifmap))
+                return $"a fold needs {strip:N0} B of input rows on chip, but half the input buffer is {_buffers.Half(BufferKind.Ifmap):N0} B";
+        }
+        return null;
+    }
+
+    /// <summary>The next fold's traffic; call once per fold, in execution order.</summary>
+    public FoldTraffic Next(Fold f)
+    {
+        var newGroup = f.Group != _group;
+        _group = f.Group;
+
+        long weights;
+        if (WeightsResident)
+            weights = newGroup ? _groupWeightBytes : 0;
+        else
+        {
+            var same = !newGroup && _weightTile == (f.K, f.N);
+            weights = same ? 0 : GemmProblem.PackedBytes(f.K.Length * f.N.Length, _p.WeightFormat);
+            _weightTile = (f.K, f.N);
+        }
+
+        long inputs;
+        if (InputResident)
+            inputs = newGroup ? _groupInputBytes : 0;
+        else
+        {
+            var key = InputStrips.KeyOf(f, _p);
+            inputs = !newGroup && key == _strip ? 0 : GemmProblem.PackedBytes(_strips.Elements(f), _p.InputFormat);
+            _strip = key;
+        }
+
+        var tile = f.M.Length * f.N.Length;
+        var spill = GemmProblem.PackedBytes(tile, _p.AccumulatorFormat) > _buffers.Half(BufferKind.Ofmap);
+        var ends = f.EndsReduction(_p.K);
+        var psumBytes = GemmProblem.PackedBytes(tile, _p.AccumulatorFormat);
+        return new FoldTraffic(
+            weights, inputs,
+            PsumReadBytes: spill && !f.StartsReduction ? psumBytes : 0,
+            PsumWriteBytes: spill && !ends ? psumBytes : 0,
+            OutputWriteBytes: ends ? GemmProblem.PackedBytes(tile, _p.OutputFormat) : 0);
+    }
+}

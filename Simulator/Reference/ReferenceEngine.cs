@@ -1,0 +1,149 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Counting;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Memory;
+using HwSim.Simulator.Results;
+using HwSim.Simulator.Units;
+using HwSim.Workloads.Layers;
+
+namespace HwSim.Simulator.Reference;
+
+/// <summary>
+/// The cycle-stepped engine: one global clock; each cycle the DRAM channel moves data (one
+/// transfer at a time, in request order, bandwidth bytes per cycle) and the array steps its
+/// fold. A fold starts once the previous fold has ended and its operands are on chip; while it
+/// runs, the next fold's operands are fetched into the other buffer half. For small layers and
+/// tests: it is slow by design and computes the layer's real output.
+/// </summary>
+public static class ReferenceEngine
+{
+    public sealed record Run(LayerResult Result, long[] Output);
+
+    public static Run Simulate(LayerWorkload layer, ArchitectureSpec arch, IReferenceUnit unit, ReferenceData data)
+    {
+        var problem = new GemmProblem(layer);
+        var folds = unit.Grid(problem).Folds(problem).ToList();
+        var traffic = new ReferenceTraffic(problem, arch.Buffers);
+        foreach (var f in folds)
+            if (traffic.Unfit(f) is { } why)
+                return new Run(LayerResult.NotRun(layer.Name, layer.Macs, why, unit.Spec.Name), []);
+        var moves = folds.Select(traffic.Next).ToList();
+        var operands = new GemmOperands(problem, data);
+        var channel = new SteppedChannel(arch.Dram);
+        var counts = new ActivityCountsBuilder();
+        var memory = new MemoryCounter(arch.Buffers);
+
+        // Per fold: the transfers it waits for before it may start.
+        var waits = folds.Select(_ => new List<SteppedChannel.Transfer>()).ToList();
+        waits[0].Add(channel.Request(0, moves[0].PrefetchBytes));
+
+        long now = 0, compute = 0, busy = 0, usedPes = 0;
+        var next = 0;
+        var previousEnded = true;
+        IReferenceFold? running = null;
+        long runningSince = 0;
+        var pendingWrites = new List<SteppedChannel.Transfer>();
+        while (true)
+        {
+            channel.Advance(now);
+            if (running is null && next < folds.Count && previousEnded && waits[next].All(t => t.Done))
+            {
+                running = unit.Start(operands, folds[next]);
+                runningSince = now;
+                previousEnded = false;
+                if (next + 1 < folds.Count)
+                    waits[next + 1].Add(channel.Request(now, moves[next + 1].PrefetchBytes));
+                channel.Advance(now);
+            }
+            if (running is null && next >= folds.Count && pendingWrites.All(t => t.Done))
+                break;
+            if (running is not null && running.Step())
+            {
+                var cycles = now + 1 - runningSince;
+                var cost = running.Measured(cycles);
+                compute += cycles;
+                busy += cost.BusyPeCycles;
+                usedPes += (long)folds[next].Rows * folds[next].Cols;
+                counts.Add(cost.Compute);
+                memory.Add(cost, moves[next]);
+                // The fold's outputs leave, then the partial sums the next fold needs come back.
+                pendingWrites.Add(channel.Request(now + 1, moves[next].WriteBytes));
+                if (next + 1 < folds.Count)
+                    waits[next + 1].Add(channel.Request(now + 1, moves[next + 1].PsumReadBytes));
+                running = null;
+                previousEnded = true;
+                next++;
+            }
+            channel.Tick();
+            now++;
+        }
+
+        memory.AddTo(counts);
+        var total = now;
+        counts.Add(ActionKey.Simple(PrimitiveAction.IdlePeCycle), total * unit.Spec.PeCount - busy);
+        var result = new LayerResult
+        {
+            Layer = layer.Name,
+            Unit = unit.Spec.Name,
+            Macs = layer.Macs,
+            ComputeCycles = compute,
+            StallCycles = total - compute,
+            Folds = folds.Count,
+            PeCount = unit.Spec.PeCount,
+            Utilisation = total == 0 ? 0 : layer.Macs / UnitModels.For(unit.Spec).PeakMacsPerCycle(problem) / total,
+            MappingEfficiency = (double)usedPes / (folds.Count * (double)unit.Spec.PeCount),
+            Counts = counts.ToCounts(),
+        };
+        return new Run(result, operands.Output);
+    }
+
+    /// <summary>
+    /// The DRAM channel stepped one cycle at a time: transfers are served one at a time in
+    /// request order, each busy for ceil(bytes / bandwidth) whole cycles.
+    /// </summary>
+    private sealed class SteppedChannel(DramSpec dram)
+    {
+        private readonly Queue<Transfer> _queue = new();
+        private Transfer? _active;
+        private long _remaining;
+
+        public sealed class Transfer(long request, long bytes)
+        {
+            public long RequestCycle { get; } = request;
+            public long Bytes { get; } = bytes;
+            public bool Done { get; set; }
+        }
+
+        public Transfer Request(long cycle, long bytes)
+        {
+            var t = new Transfer(cycle, bytes);
+            // Nothing to move: done at once, without waiting for the channel.
+            if (bytes <= 0) t.Done = true;
+            else _queue.Enqueue(t);
+            return t;
+        }
+
+        /// <summary>Brings the channel to the start of cycle <paramref name="now"/>.</summary>
+        public void Advance(long now)
+        {
+            while (true)
+            {
+                if (_active is not null)
+                {
+                    if (_remaining > 0) return;
+                    _active.Done = true;
+                    _active = null;
+                }
+                if (_queue.Count == 0 || _queue.Peek().RequestCycle > now) return;
+                _active = _queue.Dequeue();
+                _remaining = dram.TransferCycles(_active.Bytes);
+            }
+        }
+
+        /// <summary>Consumes one cycle of the active transfer (called once per cycle, after <see cref="Advance"/>).</summary>
+        public void Tick()
+        {
+            if (_active is not null && _remaining > 0) _remaining--;
+        }
+    }
+}

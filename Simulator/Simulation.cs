@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Counting;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Memory;
+using HwSim.Simulator.Results;
+using HwSim.Simulator.Units;
+using HwSim.Workloads;
+using HwSim.Workloads.Layers;
+
+namespace HwSim.Simulator;
+
+/// <summary>
+/// The fast engine: times and counts whole networks fold by fold, with the same rules the
+/// cycle-stepped reference engine steps through (Simulator/README.md).
+/// </summary>
+public static class Simulation
+{
+    public static NetworkResult Evaluate(Workload workload, ArchitectureSpec arch)
+    {
+        var models = arch.Units.Select(UnitModels.For).ToList();
+        return new NetworkResult(workload.Name, arch.Name, [.. workload.Layers.Select(l => Evaluate(l, arch, models))]);
+    }
+
+    public static LayerResult Evaluate(LayerWorkload layer, ArchitectureSpec arch) =>
+        Evaluate(layer, arch, [.. arch.Units.Select(UnitModels.For)]);
+
+    private static LayerResult Evaluate(LayerWorkload layer, ArchitectureSpec arch, IReadOnlyList<IUnitModel> models)
+    {
+        var (model, reason) = Choose(layer, models);
+        if (model is null)
+            return LayerResult.NotRun(layer.Name, layer.Macs, reason!);
+        return Run(layer, arch, model);
+    }
+
+    /// <summary>
+    /// The unit a layer runs on: the one it names, else the first (in the architecture's order)
+    /// that supports its formats. Null with the reasons when there is none.
+    /// </summary>
+    public static (IUnitModel? Model, string? Reason) Choose(LayerWorkload layer, IReadOnlyList<IUnitModel> models)
+    {
+        if (layer.Unit is { } wanted)
+        {
+            var named = models.FirstOrDefault(m => m.Spec.Name == wanted);
+            if (named is null)
+                return (null, $"the layer asks for unit '{wanted}', which this architecture does not have (units: {string.Join(", ", models.Select(m => m.Spec.Name))})");
+            var why = named.Spec.Unsupported(layer.Precision);
+            return why is null ? (named, null) : (null, why);
+        }
+        var reasons = new List<string>();
+        foreach (var m in models)
+        {
+            var why = m.Spec.Unsupported(layer.Precision);
+            if (why is null)
+                return (m, null);
+            reasons.Add(why);
+        }
+        return (null, $"no unit runs {layer.Precision.Weight} x {layer.Precision.Input}: {string.Join("; ", reasons)}");
+    }
+
+    /// <summary>Runs one layer on one unit with the fast model.</summary>
+    public static LayerResult Run(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model)
+    {
+        var problem = new GemmProblem(layer);
+        var grid = model.Grid(problem);
+        var planner = new TrafficPlanner(problem, arch.Buffers);
+        var folds = grid.Folds(problem).ToList();
+        foreach (var f in folds.DistinctBy(f => (f.K.Length, f.N.Length, f.M.Length)))
+            if (planner.Unfit(f) is { } unfit)
+                return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
+
+        var traffic = folds.Select(planner.Next).ToList();
+        var timeline = new DramTimeline(arch.Dram);
+        var counts = new ActivityCountsBuilder();
+        var costs = new Dictionary<(int, int, long, long, long, bool, bool), FoldCost>();
+        long busy = 0, usedPes = 0;
+        var memory = new MemoryCounter(arch.Buffers);
+        for (var i = 0; i < folds.Count; i++)
+        {
+            var f = folds[i];
+            var key = (f.Rows, f.Cols, f.M.Length, f.K.Length, f.N.Length, f.StartsReduction, f.EndsReduction(problem.K));
+            if (!costs.TryGetValue(key, out var cost))
+                costs[key] = cost = model.Cost(problem, f);
+            timeline.Add(cost.ComputeCycles, traffic[i], i + 1 < folds.Count ? traffic[i + 1] : null);
+            counts.Add(cost.Compute);
+            memory.Add(cost, traffic[i]);
+            busy = checked(busy + cost.BusyPeCycles);
+            usedPes = checked(usedPes + (long)f.Rows * f.Cols);
+        }
+        memory.AddTo(counts);
+        var pes = model.Spec.PeCount;
+        var total = timeline.TotalCycles;
+        counts.Add(ActionKey.Simple(PrimitiveAction.IdlePeCycle), checked(total * pes - busy));
+        return new LayerResult
+        {
+            Layer = layer.Name,
+            Unit = model.Spec.Name,
+            Macs = layer.Macs,
+            ComputeCycles = timeline.ComputeCycles,
+            StallCycles = timeline.StallCycles,
+            Folds = folds.Count,
+            PeCount = pes,
+            Utilisation = total == 0 ? 0 : layer.Macs / model.PeakMacsPerCycle(problem) / total,
+            MappingEfficiency = (double)usedPes / (folds.Count * (double)pes),
+            Counts = counts.ToCounts(),
+        };
+    }
+}

@@ -65,7 +65,8 @@ public static class Simulation
         var grid = model.Grid(problem);
         var planner = new TrafficPlanner(problem, arch.Buffers);
         var folds = grid.Folds(problem).ToList();
-        foreach (var f in folds.DistinctBy(f => (f.K.Length, f.N.Length, f.M.Length)))
+        // Every fold, not one per shape: a strip's rows depend on where its pixels are (padding rows are not fetched).
+        foreach (var f in folds)
             if (planner.Unfit(f) is { } unfit)
                 return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
 

@@ -27,13 +27,39 @@ internal sealed class InputStrips
             }
     }
 
-    /// <summary>Identifies a strip so that a fold reading the same one as the previous fold fetches nothing.</summary>
-    public readonly record struct Key(int Group, long FirstPixel, long LastPixel, int FirstChannel, int LastChannel);
+    /// <summary>
+    /// Identifies a strip by what it holds (README section 4: "nothing if the strip equals the previous
+    /// fold's"), not by the pixels that read it: two folds whose pixels read the same rows of the
+    /// same images and channels share one strip. Images strictly between the first and the last
+    /// one holding rows hold all rows any output row reads, so those two images and their rows
+    /// name the whole strip; an empty strip has FirstImage -1.
+    /// </summary>
+    public readonly record struct Key(int Group, int FirstChannel, int LastChannel,
+        int FirstImage, long FirstImageTop, long FirstImageBottom, int LastImage, long LastImageTop, long LastImageBottom);
 
-    public static Key KeyOf(Fold f, GemmProblem p)
+    public Key KeyOf(Fold f)
     {
-        var rs = (long)p.Shape.KernelHeight * p.Shape.KernelWidth;
-        return new Key(f.Group, f.M.Start, f.M.End - 1, (int)(f.K.Start / rs), (int)((f.K.End - 1) / rs));
+        var rs = (long)_p.Shape.KernelHeight * _p.Shape.KernelWidth;
+        var (c0, c1) = ((int)(f.K.Start / rs), (int)((f.K.End - 1) / rs));
+        var empty = new Key(f.Group, c0, c1, -1, 0, 0, -1, 0, 0);
+        if (!_anyColumnRead)
+            return empty;
+        var lastRow = _p.Shape.OutputHeight - 1;
+        var (n0, p0, _) = _p.Pixel(f.M.Start);
+        var (n1, p1, _) = _p.Pixel(f.M.End - 1);
+        // The images holding rows, in order: n0 (partial), n0+1..n1-1 (all rows), n1 (partial).
+        var spans = new List<(int Image, (long Top, long Bottom) Rows)>();
+        if (RowSpan(p0, n0 == n1 ? p1 : lastRow) is { } first) spans.Add((n0, first));
+        if (n1 > n0 + 1 && RowSpan(0, lastRow) is { } full)
+        {
+            spans.Add((n0 + 1, full));
+            spans.Add((n1 - 1, full));
+        }
+        if (n1 > n0 && RowSpan(0, p1) is { } last) spans.Add((n1, last));
+        if (spans.Count == 0)
+            return empty;
+        var (a, b) = (spans[0], spans[^1]);
+        return new Key(f.Group, c0, c1, a.Image, a.Rows.Top, a.Rows.Bottom, b.Image, b.Rows.Top, b.Rows.Bottom);
     }
 
     /// <summary>Input elements of the strip (rows x W x channels).</summary>
@@ -42,8 +68,8 @@ internal sealed class InputStrips
         if (!_anyColumnRead)
             return 0;
         var s = _p.Shape;
-        var key = KeyOf(f, _p);
-        var channels = key.LastChannel - key.FirstChannel + 1;
+        var rs = (long)s.KernelHeight * s.KernelWidth;
+        var channels = (f.K.End - 1) / rs - f.K.Start / rs + 1;
         var (n0, p0, _) = _p.Pixel(f.M.Start);
         var (n1, p1, _) = _p.Pixel(f.M.End - 1);
         long rows = 0;
@@ -57,7 +83,10 @@ internal sealed class InputStrips
     }
 
     /// <summary>Rows from the first to the last input row read by output rows pa..pb (0 if none).</summary>
-    internal long RowsRead(int pa, int pb)
+    internal long RowsRead(int pa, int pb) => RowSpan(pa, pb) is { } span ? span.Bottom - span.Top + 1 : 0;
+
+    /// <summary>The first and last input rows read by output rows pa..pb, or null if they read only padding.</summary>
+    private (long Top, long Bottom)? RowSpan(int pa, int pb)
     {
         var s = _p.Shape;
         long first = long.MaxValue, last = long.MinValue;
@@ -73,7 +102,7 @@ internal sealed class InputStrips
             first = Math.Min(first, pLow * s.StrideH + offset);
             last = Math.Max(last, pHigh * s.StrideH + offset);
         }
-        return first > last ? 0 : last - first + 1;
+        return first > last ? null : (first, last);
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;

@@ -82,7 +82,7 @@ internal sealed class TrafficPlanner
             inputs = newGroup ? _groupInputBytes : 0;
         else
         {
-            var key = InputStrips.KeyOf(f, _p);
+            var key = _strips.KeyOf(f);
             inputs = !newGroup && key == _strip ? 0 : GemmProblem.PackedBytes(_strips.Elements(f), _p.InputFormat);
             _strip = key;
         }

@@ -109,7 +109,8 @@ internal sealed class ReferenceTraffic
         {
             var spans = RowSpans(f);
             var (c0, c1) = Channels(f);
-            var strip = $"{f.Group}|{c0}-{c1}|{f.M.Start}-{f.M.End}|" + string.Join(";", spans.Select(kv => $"{kv.Key}:{kv.Value.First}-{kv.Value.Last}"));
+            // The strip is what it holds (group, channels, rows per image), whichever pixels read it.
+            var strip = $"{f.Group}|{c0}-{c1}|" + string.Join(";", spans.Select(kv => $"{kv.Key}:{kv.Value.First}-{kv.Value.Last}"));
             if (newGroup || strip != _strip)
                 inputs = Bytes(StripElements(f), _p.InputFormat.Bits);
             _strip = strip;

@@ -7,6 +7,7 @@ public static class UnitModels
 {
     public static IUnitModel For(UnitSpec spec) => spec switch
     {
+        BitSerialUnitSpec s => new BitSerial.BitSerialModel(s),
         _ => throw new InvalidOperationException($"no model for unit kind '{spec.Kind}' ({spec.GetType().Name})"),
     };
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using HwSim.Cli.Common;
+using HwSim.Simulator.Architecture;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Archs;
+
+/// <summary>
+/// <c>hwsim archs [NAME]</c>: lists the built-in architectures, or prints one as YAML (a file
+/// 'hwsim --arch' reads), JSON, a table or CSV. NAME may be a .yaml file: it is then read,
+/// validated and echoed, which makes the verb the architecture-file checker.
+/// </summary>
+public static class ArchsCommand
+{
+    private static readonly Argument<string?> Name = new("name")
+    {
+        Description = "A preset to print, or an architecture .yaml file to validate and print. Without it: list the presets.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    // Its own --format: yaml makes sense here only, and the shared option must keep rejecting it elsewhere.
+    private static readonly Option<ArchsFormat?> Format = new("--format", "-f")
+    {
+        Description = "Output format: table, csv, json or yaml. Default: table for the list, yaml for one architecture.",
+        HelpName = "table|csv|json|yaml",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (Enum.TryParse<ArchsFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format) && !char.IsDigit(text.FirstOrDefault()))
+                return format;
+            result.AddError($"--format must be table, csv, json or yaml, got '{text}'");
+            return null;
+        },
+    };
+
+    // Only its -o FILE (atomic write); the format is the verb's own.
+    private static readonly OutputOptions Output = new();
+
+    public static Command Create()
+    {
+        var command = new Command("archs", "List the built-in architectures, or print one (a preset, or a .yaml file after validating it) as YAML or JSON.");
+        command.Add(Name);
+        command.Add(Format);
+        command.Add(Output.File);
+        command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CliContext context)
+    {
+        var format = parse.GetValue(Format);
+        if (parse.GetValue(Name) is not { } name)
+        {
+            if (format == ArchsFormat.Yaml)
+                throw new InputException("yaml prints one architecture: give its name (e.g. 'hwsim archs lowbit-default')", "--format");
+            var rows = Presets.Names.Select(n => (Arch: Presets.Get(n), Description: Presets.Describe(n))).ToList();
+            Output.Emit(parse, context, writer => ArchsWriter.List(writer, context, rows, format ?? ArchsFormat.Table));
+            return HwSimApp.ExitOk;
+        }
+        var (arch, preset) = ArchitectureOption.Find(name);
+        var description = preset is null ? $"read from {name}, valid" : Presets.Describe(preset);
+        Output.Emit(parse, context, writer => ArchsWriter.One(writer, context, arch, description, format ?? ArchsFormat.Yaml));
+        return HwSimApp.ExitOk;
+    }
+}
+
+/// <summary>The formats of <c>hwsim archs</c>.</summary>
+public enum ArchsFormat
+{
+    Table,
+    Csv,
+    Json,
+    Yaml,
+}

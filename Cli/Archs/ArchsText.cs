@@ -1,0 +1,90 @@
+using System.Globalization;
+using HwSim.Simulator.Architecture;
+using Spectre.Console;
+
+namespace HwSim.Cli.Archs;
+
+/// <summary>Tables and CSV for architectures: one line per preset, or one row per unit.</summary>
+internal static class ArchsText
+{
+    private static readonly string[] UnitColumns = ["name", "kind", "rows", "cols", "lanes", "serial", "max_bits", "dataflow", "format", "scalesim_compat"];
+
+    public static Table ListTable(IReadOnlyList<(ArchitectureSpec Arch, string Description)> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Built-in architectures (print one as YAML: hwsim archs NAME)");
+        table.AddColumn("name").AddColumn("units").AddColumn(new TableColumn("clock MHz").RightAligned())
+            .AddColumn(new TableColumn("DRAM B/cycle").RightAligned()).AddColumn(new TableColumn("buffers KiB in/weight/out").RightAligned())
+            .AddColumn("what");
+        foreach (var (arch, description) in rows)
+            table.AddRow(Markup.Escape(arch.Name), Markup.Escape(string.Join("\n", arch.Units.Select(Summary))), Number(arch.ClockMhz),
+                Dram(arch.Dram), $"{Kib(arch.Buffers.IfmapBytes)} / {Kib(arch.Buffers.WeightBytes)} / {Kib(arch.Buffers.OfmapBytes)}", Markup.Escape(description));
+        return table;
+    }
+
+    public static void ListCsv(TextWriter writer, IReadOnlyList<(ArchitectureSpec Arch, string Description)> rows)
+    {
+        writer.WriteLine("name,units,clock_mhz,dram_bytes_per_cycle,ifmap_kb,weight_kb,ofmap_kb,word_bits,description");
+        foreach (var (arch, description) in rows)
+        {
+            var b = arch.Buffers;
+            writer.WriteLine(string.Join(",", Csv(arch.Name), Csv(string.Join("; ", arch.Units.Select(Summary))), Number(arch.ClockMhz), Dram(arch.Dram),
+                Kib(b.IfmapBytes), Kib(b.WeightBytes), Kib(b.OfmapBytes), b.WordBits.ToString(CultureInfo.InvariantCulture), Csv(description)));
+        }
+    }
+
+    public static Table UnitsTable(ArchitectureSpec arch, string description)
+    {
+        var b = arch.Buffers;
+        var title = $"{arch.Name}: {Number(arch.ClockMhz)} MHz, DRAM {Dram(arch.Dram)} B/cycle, buffers {Kib(b.IfmapBytes)} / {Kib(b.WeightBytes)} / {Kib(b.OfmapBytes)} KiB "
+            + $"(in/weight/out), {b.WordBits}-bit words\n{description}";
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
+        foreach (var column in UnitColumns)
+            table.AddColumn(column);
+        foreach (var cells in UnitCells(arch))
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        return table;
+    }
+
+    public static void UnitsCsv(TextWriter writer, ArchitectureSpec arch)
+    {
+        writer.WriteLine(string.Join(",", UnitColumns));
+        foreach (var cells in UnitCells(arch))
+            writer.WriteLine(string.Join(",", cells.Select(Csv)));
+    }
+
+    /// <summary>Each unit's values in <see cref="UnitColumns"/> order, taken from the YAML tree so the names match the file; empty where its kind has no such key.</summary>
+    private static IEnumerable<string[]> UnitCells(ArchitectureSpec arch) =>
+        ((IEnumerable<object>)ArchitectureYaml.ToTree(arch)["units"]).Cast<IReadOnlyDictionary<string, object>>()
+            .Select(unit => UnitColumns.Select(c => unit.TryGetValue(c, out var v) ? Text(v) : "").ToArray());
+
+    /// <summary>"lowbit: bitserial 16x16, 16 lanes, serial activations, up to 8 bits".</summary>
+    public static string Summary(UnitSpec unit) => unit switch
+    {
+        SystolicUnitSpec s => $"{s.Name}: systolic {s.Rows}x{s.Cols} {DataflowName(s.Dataflow)} {s.Format}{(s.ScaleSimCompat ? ", SCALE-Sim timing" : "")}",
+        BitSerialUnitSpec b => $"{b.Name}: bitserial {b.Rows}x{b.Cols}, {b.Lanes} lanes, serial {(b.Serial == SerialMode.Both ? "both" : "activations")}, up to {b.MaxBits} bits",
+        XnorUnitSpec x => $"{x.Name}: xnor {x.Rows}x{x.Cols}, {x.Lanes} lanes, up to {x.MaxBits} bit{(x.MaxBits == 1 ? "" : "s")}",
+        _ => $"{unit.Name}: {unit.Kind} {unit.Rows}x{unit.Cols}",
+    };
+
+    private static string DataflowName(Dataflow dataflow) => dataflow switch
+    {
+        Dataflow.OutputStationary => "os",
+        Dataflow.WeightStationary => "ws",
+        _ => "is",
+    };
+
+    private static string Dram(DramSpec dram) => dram.BandwidthBytesPerCycle is { } bw ? bw.ToString(CultureInfo.InvariantCulture) : "unlimited";
+
+    private static string Kib(long bytes) => Number(bytes / 1024.0);
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Text(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Csv(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : $"\"{text.Replace("\"", "\"\"")}\"";
+}

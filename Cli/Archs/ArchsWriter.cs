@@ -1,0 +1,61 @@
+using System.Text.Json;
+using HwSim.Cli.Common;
+using HwSim.Simulator.Architecture;
+
+namespace HwSim.Cli.Archs;
+
+/// <summary>Serialises what <see cref="ArchsCommand"/> prints; JSON keys are the YAML schema's.</summary>
+internal static class ArchsWriter
+{
+    public static void One(TextWriter writer, CliContext context, ArchitectureSpec arch, string description, ArchsFormat format)
+    {
+        switch (format)
+        {
+            case ArchsFormat.Yaml:
+                writer.WriteLine($"# {description.ReplaceLineEndings(" ")}");
+                writer.Write(ArchitectureYaml.ToYaml(arch));
+                break;
+            case ArchsFormat.Json:
+                writer.WriteLine(JsonSerializer.Serialize(ArchitectureYaml.ToTree(arch), OutputOptions.Json));
+                break;
+            case ArchsFormat.Csv:
+                ArchsText.UnitsCsv(writer, arch);
+                break;
+            default:
+                context.ConsoleOn(writer).Write(ArchsText.UnitsTable(arch, description));
+                break;
+        }
+    }
+
+    public static void List(TextWriter writer, CliContext context, IReadOnlyList<(ArchitectureSpec Arch, string Description)> rows, ArchsFormat format)
+    {
+        switch (format)
+        {
+            case ArchsFormat.Json:
+                var list = rows.Select(r => WithDescription(ArchitectureYaml.ToTree(r.Arch), r.Description)).ToList();
+                writer.WriteLine(JsonSerializer.Serialize(new { architectures = list }, OutputOptions.Json));
+                break;
+            case ArchsFormat.Csv:
+                ArchsText.ListCsv(writer, rows);
+                break;
+            default:
+                context.ConsoleOn(writer).Write(ArchsText.ListTable(rows));
+                break;
+        }
+    }
+
+    /// <summary>The tree with "description" right after "name" (and no "version": it is a listing, not a file).</summary>
+    private static OrderedDictionary<string, object> WithDescription(IReadOnlyDictionary<string, object> tree, string description)
+    {
+        var result = new OrderedDictionary<string, object>();
+        foreach (var (key, value) in tree)
+        {
+            if (key == "version")
+                continue;
+            result[key] = value;
+            if (key == "name")
+                result["description"] = description;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using Schema = HwSim.Simulator.Architecture.ArchitectureYamlSchema;
+
+namespace HwSim.Simulator.Architecture;
+
+/// <summary>
+/// Reads one architecture file: parse (YAML text to nodes with line numbers), validate (keys,
+/// types, names) and construct (the spec records, whose range errors are re-thrown at their node).
+/// </summary>
+internal sealed partial class ArchitectureYamlReader(string file)
+{
+    private const string TopExample = "version: 1, name: ..., units: [...]";
+
+    public ArchitectureSpec Read(string text)
+    {
+        var root = ArchitectureYamlMap.Of(ParseDocument(text), "", file, TopExample);
+        CheckVersion(root);
+        root.AllowOnly(Schema.TopKeys, "at the top level");
+        var name = root.RequiredText("name");
+        var clock = root.Number("clock_mhz") ?? Schema.ClockMhz;
+        var dram = Dram(root);
+        var buffers = Buffers(root);
+        var units = Units(root);
+        return Construct(root, () => new ArchitectureSpec(name, clock, dram, buffers, units));
+    }
+
+    /// <summary>Step 1: the YAML text as one document's root node; YamlDotNet's errors become "not valid YAML" with their line.</summary>
+    private YamlNode ParseDocument(string text)
+    {
+        var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            stream.Load(new Parser(scanner));
+        }
+        catch (YamlException e)
+        {
+            throw new InputException($"not valid YAML: {PositionPrefix().Replace(e.Message, "")}", null, file, Line(e.Start), e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException || e.GetType() == typeof(Exception))
+        {
+            // YamlDotNet's scanner sometimes fails on malformed input with a bare exception instead of a
+            // YamlException (aaubry/YamlDotNet#541, e.g. an unclosed '{' before a new '- ' entry). The
+            // input is still the user's to fix, so it is reported like any syntax error, where the scanner stopped.
+            throw new InputException("not valid YAML: the reader cannot continue here (check for an unclosed '{', '[' or quote, and the indentation)",
+                null, file, Line(scanner.CurrentPosition), e);
+        }
+        return stream.Documents.Count switch
+        {
+            0 => throw new InputException($"the file is empty; expected a mapping such as {{ {TopExample} }}", null, file),
+            1 => stream.Documents[0].RootNode,
+            _ => throw new InputException("holds more than one YAML document ('---'); an architecture file holds one", null, file,
+                ArchitectureYamlMap.Line(stream.Documents[1].RootNode)),
+        };
+    }
+
+    private static string Line(Mark mark) => "line " + mark.Line.ToString(CultureInfo.InvariantCulture);
+
+    // YamlDotNet prefixes its messages with "(Line: 3, Col: 1, Idx: 20) - (Line: ...): "; we give the line ourselves.
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex PositionPrefix();
+
+    private static void CheckVersion(ArchitectureYamlMap root)
+    {
+        // Checked before the keys: a newer file should say "version 2", not "unknown key".
+        if (!root.Has("version"))
+            throw root.Missing("version", $"this HwSim reads version {Schema.Version}");
+        var version = root.RequiredInt("version");
+        if (version != Schema.Version)
+            throw root.Error($"unsupported version {version} (this HwSim reads version {Schema.Version})", "version");
+    }
+
+    private static DramSpec Dram(ArchitectureYamlMap root)
+    {
+        if (root.Map("dram", "{ bandwidth_bytes_per_cycle: 16 }") is not { } dram)
+            return new DramSpec(Schema.DramBytesPerCycle);
+        dram.AllowOnly(Schema.DramKeys, "in dram");
+        const string key = "bandwidth_bytes_per_cycle";
+        var text = dram.Text(key);
+        if (text is not null && text.Equals(Schema.Unlimited, StringComparison.OrdinalIgnoreCase))
+            return DramSpec.Unlimited;
+        if (text is not null && !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            throw dram.Error($"'{text}' is not a whole number of bytes per cycle or '{Schema.Unlimited}'", key);
+        var bandwidth = dram.Int(key) ?? Schema.DramBytesPerCycle;
+        return Construct(dram, () => new DramSpec(bandwidth));
+    }
+
+    private static BufferSpec Buffers(ArchitectureYamlMap root)
+    {
+        if (root.Map("buffers", "{ ifmap_kb: 256, weight_kb: 256, ofmap_kb: 128 }") is not { } buffers)
+            return BufferSpec.FromKilobytes(Schema.IfmapKb, Schema.WeightKb, Schema.OfmapKb, Schema.WordBits);
+        buffers.AllowOnly(Schema.BufferKeys, "in buffers");
+        var ifmap = Bytes(buffers, "ifmap_kb", Schema.IfmapKb);
+        var weight = Bytes(buffers, "weight_kb", Schema.WeightKb);
+        var ofmap = Bytes(buffers, "ofmap_kb", Schema.OfmapKb);
+        var wordBits = buffers.Int("word_bits") ?? Schema.WordBits;
+        return Construct(buffers, () => new BufferSpec(ifmap, weight, ofmap, wordBits));
+    }
+
+    /// <summary>KiB to bytes; fractions are fine as long as they make whole bytes (0.5 KiB, not 0.3).</summary>
+    private static long Bytes(ArchitectureYamlMap buffers, string key, double defaultKb)
+    {
+        var kb = buffers.Number(key) ?? defaultKb;
+        if (kb > Schema.MaxBufferKb)
+            throw buffers.Error($"must be at most {Schema.MaxBufferKb.ToString(CultureInfo.InvariantCulture)} KiB (1 TiB), got {kb.ToString(CultureInfo.InvariantCulture)}", key);
+        var bytes = kb * 1024;
+        if (bytes != Math.Floor(bytes))
+            throw buffers.Error($"{kb.ToString(CultureInfo.InvariantCulture)} KiB is not a whole number of bytes ({bytes.ToString(CultureInfo.InvariantCulture)})", key);
+        // Negative sizes are left to BufferSpec, whose rule names the minimum.
+        return (long)bytes;
+    }
+
+    private List<UnitSpec> Units(ArchitectureYamlMap root)
+    {
+        var list = root.Sequence("units") ?? throw root.Missing("units");
+        var units = new List<UnitSpec>(list.Children.Count);
+        var names = new Dictionary<string, (int Index, YamlNode Node)>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var map = ArchitectureYamlMap.Of(list.Children[i], $"units[{i}]", file, "{ name: lowbit, kind: bitserial, rows: 16, cols: 16 }");
+            var unit = Unit(map);
+            if (names.TryGetValue(unit.Name, out var first))
+                throw map.Error($"unit name '{unit.Name}' is already used by units[{first.Index}] ({ArchitectureYamlMap.Line(first.Node)}); unit names must be unique", "name");
+            names.Add(unit.Name, (i, map.Value("name")!));
+            units.Add(unit);
+        }
+        return units;
+    }
+
+    private static UnitSpec Unit(ArchitectureYamlMap map)
+    {
+        var kind = map.RequiredText("kind").ToLowerInvariant();
+        var keys = kind switch
+        {
+            "systolic" => Schema.SystolicKeys,
+            "bitserial" => Schema.BitSerialKeys,
+            "xnor" => Schema.XnorKeys,
+            _ => throw map.Error($"unknown unit kind '{map.Text("kind")}' (expected {ArchitectureYamlMap.OneOf(Schema.Kinds)})", "kind"),
+        };
+        map.AllowOnly(keys, $"for a {kind} unit");
+        var name = map.RequiredText("name");
+        var rows = map.RequiredInt("rows");
+        var cols = map.RequiredInt("cols");
+        return kind switch
+        {
+            "systolic" => Systolic(map, name, rows, cols),
+            "bitserial" => BitSerial(map, name, rows, cols),
+            _ => Xnor(map, name, rows, cols),
+        };
+    }
+
+    private static SystolicUnitSpec Systolic(ArchitectureYamlMap map, string name, int rows, int cols)
+    {
+        var dataflow = map.Choice("dataflow", Schema.Dataflows, "dataflow") ?? Schema.SystolicDataflow;
+        var formatText = map.Text("format") ?? Schema.SystolicFormat;
+        if (!NumberFormat.TryParse(formatText, out var format, out var error))
+            throw map.Error(error, "format");
+        var compat = map.Bool("scalesim_compat") ?? false;
+        return Construct(map, () => new SystolicUnitSpec(name, rows, cols, dataflow, format, compat));
+    }
+
+    private static BitSerialUnitSpec BitSerial(ArchitectureYamlMap map, string name, int rows, int cols)
+    {
+        var lanes = map.Int("lanes") ?? Schema.BitSerialLanes;
+        var serial = map.Choice("serial", Schema.SerialModes, "serial mode") ?? Schema.BitSerialSerial;
+        var maxBits = map.Int("max_bits") ?? Schema.BitSerialMaxBits;
+        return Construct(map, () => new BitSerialUnitSpec(name, rows, cols, lanes, serial, maxBits));
+    }
+
+    private static XnorUnitSpec Xnor(ArchitectureYamlMap map, string name, int rows, int cols)
+    {
+        var lanes = map.Int("lanes") ?? Schema.XnorLanes;
+        var maxBits = map.Int("max_bits") ?? Schema.XnorMaxBits;
+        return Construct(map, () => new XnorUnitSpec(name, rows, cols, lanes, maxBits));
+    }
+
+    /// <summary>Step 3: builds a spec record; its own validation errors come back at the YAML node they concern.</summary>
+    private static T Construct<T>(ArchitectureYamlMap scope, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (InputException e)
+        {
+            throw scope.Relocate(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Schema = HwSim.Simulator.Architecture.ArchitectureYamlSchema;
+
+namespace HwSim.Simulator.Architecture;
+
+/// <summary>
+/// Writes an architecture as the file the reader takes: every value explicit (no defaults left
+/// implicit, so a file still means the same machine if a default changes), one flow mapping per
+/// unit, in the schema's key order.
+/// </summary>
+internal static partial class ArchitectureYamlWriter
+{
+    public static OrderedDictionary<string, object> Tree(ArchitectureSpec arch) => new()
+    {
+        ["version"] = Schema.Version,
+        ["name"] = arch.Name,
+        ["clock_mhz"] = arch.ClockMhz,
+        ["dram"] = new OrderedDictionary<string, object>
+        {
+            ["bandwidth_bytes_per_cycle"] = arch.Dram.BandwidthBytesPerCycle is { } bw ? bw : Schema.Unlimited,
+        },
+        ["buffers"] = new OrderedDictionary<string, object>
+        {
+            // bytes / 1024 is exact in a double for any size below 2^53 bytes, so the file reads back to the same bytes.
+            ["ifmap_kb"] = arch.Buffers.IfmapBytes / 1024.0,
+            ["weight_kb"] = arch.Buffers.WeightBytes / 1024.0,
+            ["ofmap_kb"] = arch.Buffers.OfmapBytes / 1024.0,
+            ["word_bits"] = arch.Buffers.WordBits,
+        },
+        ["units"] = arch.Units.Select(Unit).ToList<object>(),
+    };
+
+    private static OrderedDictionary<string, object> Unit(UnitSpec unit)
+    {
+        var tree = new OrderedDictionary<string, object>
+        {
+            ["name"] = unit.Name,
+            ["kind"] = unit.Kind,
+            ["rows"] = unit.Rows,
+            ["cols"] = unit.Cols,
+        };
+        switch (unit)
+        {
+            case SystolicUnitSpec s:
+                tree["dataflow"] = Schema.Name(s.Dataflow);
+                tree["format"] = s.Format.Name;
+                tree["scalesim_compat"] = s.ScaleSimCompat;
+                break;
+            case BitSerialUnitSpec b:
+                tree["lanes"] = b.Lanes;
+                tree["serial"] = Schema.Name(b.Serial);
+                tree["max_bits"] = b.MaxBits;
+                break;
+            case XnorUnitSpec x:
+                tree["lanes"] = x.Lanes;
+                tree["max_bits"] = x.MaxBits;
+                break;
+            default:
+                throw new InvalidOperationException($"no YAML form for unit kind {unit.GetType().Name}");
+        }
+        return tree;
+    }
+
+    public static string Yaml(ArchitectureSpec arch)
+    {
+        var text = new StringBuilder();
+        foreach (var (key, value) in Tree(arch))
+        {
+            switch (value)
+            {
+                case List<object> list:
+                    text.Append(key).Append(":\n");
+                    foreach (var item in list)
+                        text.Append("  - ").Append(Scalar(item)).Append('\n');
+                    break;
+                default:
+                    text.Append(key).Append(": ").Append(Scalar(value)).Append('\n');
+                    break;
+            }
+        }
+        return text.ToString();
+    }
+
+    private static string Scalar(object value) => value switch
+    {
+        OrderedDictionary<string, object> map => "{ " + string.Join(", ", map.Select(p => $"{p.Key}: {Scalar(p.Value)}")) + " }",
+        string s => Quote(s),
+        bool b => b ? "true" : "false",
+        // Shortest text that parses back to the same double ("0.5", "256", "1E+20").
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        _ => throw new InvalidOperationException($"no YAML form for {value.GetType().Name}"),
+    };
+
+    /// <summary>Plain when YAML would read it back as the same string, else double-quoted with escapes.</summary>
+    private static string Quote(string s)
+    {
+        if (PlainSafe().IsMatch(s) && !Reserved.Contains(s))
+            return s;
+        var quoted = new StringBuilder("\"");
+        foreach (var c in s)
+        {
+            quoted.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+        return quoted.Append('"').ToString();
+    }
+
+    // Words YAML 1.1/1.2 readers may take as booleans or null; quoted so other tools read a string too.
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+        { "true", "false", "yes", "no", "on", "off", "y", "n", "null" };
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.+\-]*$")]
+    private static partial Regex PlainSafe();
+}

@@ -1,0 +1,173 @@
+using System.Collections.Immutable;
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+
+namespace HwSim.Simulator.Architecture;
+
+/// <summary>
+/// Built-in architectures: HwSim's own default and machines shaped after published accelerators.
+/// Each factory says what it models and where each number comes from; "approximately" marks a
+/// figure that is derived or not confirmed from the paper's text. The "-like" presets reproduce
+/// the array shape, precision and memory sizes, not every mechanism (sparsity skipping, dynamic
+/// precision trimming, row-stationary multicast are not modelled).
+/// </summary>
+public static class Presets
+{
+    /// <summary>The architecture verbs use when none is given.</summary>
+    public const string Default = "lowbit-default";
+
+    private static readonly ImmutableArray<Entry> Entries =
+    [
+        new(Default, "HwSim's default: 16x16 bit-serial array (serial activations, up to 8 bits) + 8x8 fp32 array for first/last layers", LowbitDefault),
+        new("stripes-like", "Stripes (Judd et al., MICRO 2016): 4096 SIPs, serial activations, 16-bit weights, DaDianNao's 36 MB on chip; first/last layers must be int (e.g. int16)", StripesLike),
+        new("loom-like", "Loom (Sharify et al., DAC 2018): weights and activations both bit-serial, 128 16bx16b MACs/cycle equivalent; first/last layers must be int", LoomLike),
+        new("bismo-like", "BISMO (Umuroglu et al., FPL 2018): 8x256x8 bit-serial overlay at 200 MHz on PYNQ-Z1, 6.5 binary TOPS; first/last layers must be int up to 8 bits", BismoLike),
+        new("finn-like", "FINN (Umuroglu et al., FPGA 2017): one binary MVAU, PE 16 x SIMD 32, at 200 MHz; every layer must be binary", FinnLike),
+        new("eyeriss-like", "Eyeriss (Chen et al., ISSCC 2016): 12x14 PEs, 16-bit fixed point, 108 KB global buffer; row stationary approximated as ws", EyerissLike),
+        new("tpu-like", "TPU v1 (Jouppi et al., ISCA 2017): 256x256 int8 weight-stationary array at 700 MHz, 24 MiB unified buffer", TpuLike),
+    ];
+
+    /// <summary>Preset names in listing order.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Entries.Select(e => e.Name)];
+
+    public static bool Contains(string name) => Entries.Any(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The preset's architecture; an <see cref="InputException"/> listing the presets if there is none of that name.</summary>
+    public static ArchitectureSpec Get(string name) => Find(name).Build();
+
+    /// <summary>One line: what the preset models and its source.</summary>
+    public static string Describe(string name) => Find(name).Description;
+
+    private static Entry Find(string name) =>
+        Entries.FirstOrDefault(e => e.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new InputException($"unknown architecture '{name}' (presets: {string.Join(", ", Names)}; or give a .yaml file)");
+
+    private static BufferSpec Kib(double ifmap, double weight, double ofmap, int wordBits) => BufferSpec.FromKilobytes(ifmap, weight, ofmap, wordBits);
+
+    /// <summary>
+    /// HwSim's own default machine, not a published design: a 16x16 Stripes-style bit-serial array
+    /// (16 lanes per PE, serial activations, operands up to 8 bits) for the quantised inner layers,
+    /// and an 8x8 output-stationary fp32 array for the first and last layers, which PACT, DoReFa and
+    /// XNOR-Net keep in full precision. 500 MHz is the clock of Bit Fusion's 45 nm PE synthesis
+    /// (Sharma et al., ISCA 2018; reference/energy-area.md), whose figures the cost model uses.
+    /// DRAM 16 B/cycle = 8 GB/s at 500 MHz, about one LPDDR4-4266 x16 channel (8.5 GB/s).
+    /// Buffers 256/256/128 KiB, 64-bit words: a small edge accelerator's SRAM.
+    /// </summary>
+    private static ArchitectureSpec LowbitDefault() => new(Default, 500, new DramSpec(16), Kib(256, 256, 128, 64),
+    [
+        new BitSerialUnitSpec("lowbit", 16, 16, lanes: 16, SerialMode.Activations, maxBits: 8),
+        new SystolicUnitSpec("fp", 8, 8, Dataflow.OutputStationary, NumberFormat.Fp32),
+    ]);
+
+    /// <summary>
+    /// Stripes (Judd, Albericio, Hetherington, Aamodt, Moshovos, MICRO 2016), built on DaDianNao's
+    /// 16 tiles. Each tile has 16 windows x 16 filters = 256 serial inner-product units (SIPs) of
+    /// 16 lanes (bit-serial activation x 16-bit weight); all tiles see the same 16 windows and
+    /// different filters, so HwSim's unit is rows 16 (windows) x cols 256 (16 tiles x 16 filters),
+    /// lanes 16. Peak 16 x 256 x 16 / p MACs per cycle at p activation bits: at p = 16 that is 4096,
+    /// DaDianNao's 16 tiles x 256 16-bit MACs, which is how Stripes matches the baseline's peak;
+    /// below 16 bits it is 16/p times faster (reference/energy-area.md). max_bits 16: Stripes is a
+    /// 16-bit fixed-point design with no float unit, so first/last layers must be int (int16).
+    /// Memory as DaDianNao: 16 x 2 MB weight eDRAM per tile = 32 MiB, 4 MB central neuron memory
+    /// split 2 MiB in / 2 MiB out; the whole network is held on chip, so DRAM is unlimited (off-chip
+    /// transfers are not on the critical path in the paper's evaluation). 256-bit words: one row of
+    /// 16 activations x 16 bits. Clock approximately 980 MHz: the 65 nm clock the group's
+    /// DaDianNao-based designs used (Cnvlutin, ISCA 2016); not confirmed from the Stripes text here.
+    /// </summary>
+    private static ArchitectureSpec StripesLike() => new("stripes-like", 980, DramSpec.Unlimited, Kib(2048, 32768, 2048, 256),
+    [
+        new BitSerialUnitSpec("sip", 16, 256, lanes: 16, SerialMode.Activations, maxBits: 16),
+    ]);
+
+    /// <summary>
+    /// Loom (Sharify, Delmas Lascorz, Siu, Judd, Moshovos, DAC 2018): weights and activations both
+    /// bit-serial (one bit pair per lane per cycle). The paper's configuration "can perform the
+    /// equivalent of 128 16b x 16b multiply-accumulate operations per cycle" (abstract): a 16x16-bit
+    /// MAC takes 256 bit-pair cycles, so rows x cols x lanes = 128 x 256 = 32768; HwSim's unit is
+    /// 16 windows x 128 filters x 16 lanes, approximately the paper's SIP grid. max_bits 16, no
+    /// float unit: first/last layers must be int. Loom targets SoCs that cannot afford
+    /// multi-megabyte buffers; its exact buffer sizes are not reproduced here, so the buffers are
+    /// HwSim's defaults (256/256/128 KiB), 256-bit words. DRAM approximately 256 B/cycle: the
+    /// paper supplies weights over HBM2 (one stack 256 GB/s = 261 B per cycle at 980 MHz).
+    /// Clock approximately 980 MHz, as for stripes-like (same group, same 65 nm baseline).
+    /// </summary>
+    private static ArchitectureSpec LoomLike() => new("loom-like", 980, new DramSpec(256), Kib(256, 256, 128, 256),
+    [
+        new BitSerialUnitSpec("sip", 16, 128, lanes: 16, SerialMode.Both, maxBits: 16),
+    ]);
+
+    /// <summary>
+    /// BISMO (Umuroglu, Rasnayake, Sjalander, FPL 2018) on the PYNQ-Z1 at 200 MHz: a Dm x Dk x Dn =
+    /// 8 x 256 x 8 dot-product array; each of the 8 x 8 units ANDs and popcounts Dk = 256 bit pairs
+    /// per cycle and shift-accumulates, both operands bit-serial. HwSim: rows Dm = 8, cols Dn = 8,
+    /// lanes Dk = 256, serial both. Peak 2 x 8 x 256 x 8 = 32768 binary ops/cycle = 6.5 TOPS at
+    /// 200 MHz (reference/energy-area.md; the repository's doc/platforms.md lists the same
+    /// "8x256x8@200 MHz: 6.5 binary TOPS"). DRAM 8 B/cycle: the 64-bit AXI HP0 port
+    /// (doc/platforms.md). Buffers from the repository's defaults (Makefile LMEM = RMEM = 1024,
+    /// src/main/scala/BISMO.scala): Dm LHS memories of 1024 x Dk bits = 256 KiB (ifmap, the GEMM's
+    /// M side) and as much for RHS (weights); results: Dm x Dn memories of 2 x 32-bit entries =
+    /// 512 B (ofmap); 256-bit words (Dk bits per tile-memory read). Whether the FPL paper's build
+    /// used LMEM = 1024 is not confirmed here; BISMO.scala's BRAM model puts it at 128 of the
+    /// Zynq-7020's 140 BRAM36, so approximately the largest that fits. max_bits 8 approximately:
+    /// maxShiftSteps = 16 bounds the shift i + j of a bit-plane pair, so 8 x 8 bits is the widest
+    /// symmetric pair. No float unit: first/last layers must be int up to 8 bits.
+    /// </summary>
+    private static ArchitectureSpec BismoLike() => new("bismo-like", 200, new DramSpec(8), Kib(256, 256, 0.5, 256),
+    [
+        new BitSerialUnitSpec("dpa", 8, 8, lanes: 256, SerialMode.Both, maxBits: 8),
+    ]);
+
+    /// <summary>
+    /// FINN (Umuroglu, Fraser, Gambardella, Blott, Leong, Jahre, Vissers, FPGA 2017): one
+    /// matrix-vector-threshold unit (MVAU) with PE = 16 processing elements (output channels) each
+    /// XNOR-popcounting SIMD = 32 binary lanes per cycle, one output pixel at a time. HwSim: xnor
+    /// rows 1 (pixel), cols 16 (PE), lanes 32 (SIMD), max_bits 1, so FINN's cycle count
+    /// (MH/PE) x (MW/SIMD) per pixel (reference/energy-area.md) is HwSim's fold count x steps
+    /// (plus a one-cycle drain per fold). Every layer must be binary, first and last included
+    /// (FINN's first layer takes 8-bit pixels; HwSim has no such mixed unit). 200 MHz: FINN's
+    /// ZC706 clock. Buffers approximately: FINN keeps all weights on chip; the ZC706's XC7Z045 has
+    /// 545 BRAM36 (about 2.4 MB), taken as 2 MiB of weights and 128 KiB each for activations in and
+    /// out; 32-bit words (SIMD bits per PE read). DRAM approximately 8 B/cycle: one 64-bit AXI port
+    /// at the fabric clock.
+    /// </summary>
+    private static ArchitectureSpec FinnLike() => new("finn-like", 200, new DramSpec(8), Kib(128, 2048, 128, 32),
+    [
+        new XnorUnitSpec("mvau", 1, 16, lanes: 32, maxBits: 1),
+    ]);
+
+    /// <summary>
+    /// Eyeriss (Chen, Krishna, Emer, Sze, ISSCC 2016; JSSC 2017): 12 x 14 = 168 PEs, 16-bit fixed
+    /// point, 108 KB global buffer, 200 MHz core clock. Eyeriss is row stationary (RS); HwSim has
+    /// no RS model and approximates it with weight stationary, because RS keeps a filter row in
+    /// each PE's scratchpad and accumulates partial sums down PE columns, which is ws's pattern
+    /// (weights held, partial sums moving along the reduction dimension on the rows); RS's
+    /// diagonal ifmap multicast is not modelled. Buffers: the global buffer holds ifmaps and
+    /// partial sums, split 54/54 KiB (108 KB taken as KiB, approximately); weights go from DRAM to
+    /// the PEs' filter scratchpads, 168 x 224 x 16 bits = 73.5 KiB, which stand in for the weight
+    /// buffer. 64-bit words (the global buffer's access width, approximately). DRAM approximately
+    /// 4 B/cycle: a 64-bit off-chip link at 90 MHz (JSSC 2017) = 720 MB/s = 3.6 B per core cycle,
+    /// rounded. int16 throughout: first/last layers int16.
+    /// </summary>
+    private static ArchitectureSpec EyerissLike() => new("eyeriss-like", 200, new DramSpec(4), Kib(54, 73.5, 54, 64),
+    [
+        new SystolicUnitSpec("pe", 12, 14, Dataflow.WeightStationary, NumberFormat.Int(16)),
+    ]);
+
+    /// <summary>
+    /// TPU v1 (Jouppi et al., ISCA 2017): a 256 x 256 int8 weight-stationary systolic matrix unit
+    /// at 700 MHz; a 24 MiB unified buffer for activations, split here 12 MiB in (ifmap) / 12 MiB
+    /// out (ofmap; the paper's separate 4 MiB of 32-bit accumulators is not modelled apart: half
+    /// the ofmap, 6 MiB, holds at least as many partial sums). Weights stream from an 8 GiB DDR3
+    /// weight memory through a weight FIFO four tiles deep, 4 x 256 x 256 bytes = 256 KiB (the
+    /// weight buffer). DRAM 46 B/cycle: the paper's block diagram gives 30 GiB/s from the DDR3
+    /// interfaces, 30 x 2^30 / 700 MHz = 46.0 (its table's 34 GB/s peak would be 48; activations
+    /// arriving over PCIe are not a separate channel here). 2048-bit words: the unified buffer
+    /// feeds one 256-byte row per cycle. int8 throughout: first/last layers int8.
+    /// </summary>
+    private static ArchitectureSpec TpuLike() => new("tpu-like", 700, new DramSpec(46), Kib(12 * 1024, 256, 12 * 1024, 2048),
+    [
+        new SystolicUnitSpec("mxu", 256, 256, Dataflow.WeightStationary, NumberFormat.Int(8)),
+    ]);
+
+    private sealed record Entry(string Name, string Description, Func<ArchitectureSpec> Build);
+}

@@ -1,0 +1,20 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Reference;
+
+namespace HwSim.Simulator.BitSerial;
+
+/// <summary>
+/// The cycle-stepped, functional bit-serial array: PEs hold the operands' real two's-complement
+/// (or unsigned) codes in lane registers, AND one bit-plane (pair) per cycle, add the lanes in a
+/// combinational adder tree and shift-accumulate; then each column shifts its results out, one
+/// per cycle. It counts what it does as it does it; <see cref="BitSerialModel"/> must agree.
+/// </summary>
+public sealed class BitSerialReference(BitSerialUnitSpec spec) : IReferenceUnit
+{
+    public UnitSpec Spec => spec;
+
+    public FoldGrid Grid(GemmProblem problem) => BitSerialModel.GridOf(spec);
+
+    public IReferenceFold Start(GemmOperands operands, Fold fold) => new BitSerialReferenceFold(spec, operands, fold);
+}

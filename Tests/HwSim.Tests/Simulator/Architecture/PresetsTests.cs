@@ -1,0 +1,146 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+using NUnit.Framework;
+
+namespace HwSim.Tests.Simulator.Architecture;
+
+/// <summary>
+/// The presets are valid, and their shapes reproduce the published figures their comments cite
+/// (peak rates, buffer sizes), so an edit that breaks the derivation fails here.
+/// </summary>
+[TestFixture]
+public sealed class PresetsTests
+{
+    private static readonly OperandPrecision Fp32 = OperandPrecision.Fp32;
+    private static readonly OperandPrecision Int4xUInt2 = OperandPrecision.For(NumberFormat.Int(4), NumberFormat.UInt(2), 576);
+
+    [Test]
+    public void Names_AreTheSevenPresets_DefaultFirst()
+    {
+        Assert.That(Presets.Names, Is.EqualTo(new[] { "lowbit-default", "stripes-like", "loom-like", "bismo-like", "finn-like", "eyeriss-like", "tpu-like" }));
+        Assert.That(Presets.Names, Is.Unique);
+        Assert.That(Presets.Names[0], Is.EqualTo(Presets.Default));
+    }
+
+    [TestCaseSource(typeof(Presets), nameof(Presets.Names))]
+    public void EveryPreset_IsValid_NamedAfterItself_AndDescribed(string name)
+    {
+        var arch = Presets.Get(name);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(arch.Name, Is.EqualTo(name));
+            Assert.That(arch.Units, Is.Not.Empty);
+            Assert.That(arch.Units.Select(u => u.Name), Is.Unique);
+            Assert.That(Presets.Describe(name), Does.Contain("(").And.Length.GreaterThan(20), "says what it models and the source");
+            Assert.That(Presets.Get(name.ToUpperInvariant()), Is.EqualTo(arch), "names are case-insensitive");
+        }
+    }
+
+    [Test]
+    public void UnknownName_ListsThePresets()
+    {
+        var e = Assert.Throws<InputException>(() => Presets.Get("tpu-v9"))!;
+
+        Assert.That(e.Message, Does.Contain("unknown architecture 'tpu-v9'"));
+        foreach (var name in Presets.Names)
+            Assert.That(e.Message, Does.Contain(name));
+    }
+
+    [Test]
+    public void LowbitDefault_RunsFp32OnItsFpUnit_AndInt4xUInt2OnItsBitSerialUnit()
+    {
+        var arch = Presets.Get("lowbit-default");
+        var lowbit = arch.Units.Single(u => u.Name == "lowbit");
+        var fp = arch.Units.Single(u => u.Name == "fp");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(lowbit, Is.EqualTo(new BitSerialUnitSpec("lowbit", 16, 16, 16, SerialMode.Activations, 8)));
+            Assert.That(fp, Is.EqualTo(new SystolicUnitSpec("fp", 8, 8, Dataflow.OutputStationary, NumberFormat.Fp32)));
+            Assert.That(fp.Unsupported(Fp32), Is.Null);
+            Assert.That(lowbit.Unsupported(Int4xUInt2), Is.Null);
+            Assert.That(lowbit.Unsupported(Fp32), Does.Contain("float unit"));
+            Assert.That(fp.Unsupported(Int4xUInt2), Does.Contain("integer layers"));
+            Assert.That(arch.ClockMhz, Is.EqualTo(500));
+            Assert.That(arch.Dram, Is.EqualTo(new DramSpec(16)));
+            Assert.That(arch.Buffers, Is.EqualTo(new BufferSpec(256 * 1024, 256 * 1024, 128 * 1024, 64)));
+        }
+    }
+
+    [Test]
+    public void StripesLike_MatchesDaDianNaosPeakAt16Bits()
+    {
+        var sip = (BitSerialUnitSpec)Presets.Get("stripes-like").Units.Single();
+
+        // 16 tiles x 256 16-bit MACs = 4096 per cycle; a p-bit activation takes p cycles per lane.
+        Assert.That(sip.PeCount * sip.Lanes / 16, Is.EqualTo(16 * 256));
+        Assert.That(sip.Serial, Is.EqualTo(SerialMode.Activations));
+        Assert.That(sip.Unsupported(OperandPrecision.For(NumberFormat.Int(16), NumberFormat.UInt(16), 9)), Is.Null);
+    }
+
+    [Test]
+    public void LoomLike_Equals128SixteenBitMacsPerCycle()
+    {
+        var sip = (BitSerialUnitSpec)Presets.Get("loom-like").Units.Single();
+
+        Assert.That(sip.PeCount * sip.Lanes / (16 * 16), Is.EqualTo(128));
+        Assert.That(sip.Serial, Is.EqualTo(SerialMode.Both));
+    }
+
+    [Test]
+    public void BismoLike_Is8x256x8_At200MHz_6Point5BinaryTops()
+    {
+        var arch = Presets.Get("bismo-like");
+        var dpa = (BitSerialUnitSpec)arch.Units.Single();
+        var binaryOpsPerSecond = 2.0 * dpa.Rows * dpa.Lanes * dpa.Cols * arch.ClockMhz * 1e6;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((dpa.Rows, dpa.Lanes, dpa.Cols), Is.EqualTo((8, 256, 8)));
+            Assert.That(binaryOpsPerSecond / 1e12, Is.EqualTo(6.55).Within(0.01));
+            Assert.That(arch.Buffers.IfmapBytes, Is.EqualTo(8 * 1024 * 256 / 8), "Dm LHS memories of 1024 x Dk bits");
+            Assert.That(arch.Buffers.OfmapBytes, Is.EqualTo(8 * 8 * 2 * 4), "Dm x Dn result memories of 2 x 32 bits");
+        }
+    }
+
+    [Test]
+    public void FinnLike_IsOneMvauOfPe16BySimd32()
+    {
+        var mvau = (XnorUnitSpec)Presets.Get("finn-like").Units.Single();
+
+        Assert.That((mvau.Rows, mvau.Cols, mvau.Lanes, mvau.MaxBits), Is.EqualTo((1, 16, 32, 1)));
+    }
+
+    [Test]
+    public void EyerissLike_Has168Int16Pes_And108KbGlobalBuffer()
+    {
+        var arch = Presets.Get("eyeriss-like");
+        var pe = (SystolicUnitSpec)arch.Units.Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(pe.PeCount, Is.EqualTo(168));
+            Assert.That(pe.Format, Is.EqualTo(NumberFormat.Int(16)));
+            Assert.That(arch.Buffers.IfmapBytes + arch.Buffers.OfmapBytes, Is.EqualTo(108 * 1024));
+            Assert.That(arch.Buffers.WeightBytes, Is.EqualTo(168 * 224 * 2), "the PEs' filter scratchpads");
+        }
+    }
+
+    [Test]
+    public void TpuLike_Is256x256Int8WeightStationary_With24MiBUnifiedBuffer()
+    {
+        var arch = Presets.Get("tpu-like");
+        var mxu = (SystolicUnitSpec)arch.Units.Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((mxu.Rows, mxu.Cols, mxu.Dataflow), Is.EqualTo((256, 256, Dataflow.WeightStationary)));
+            Assert.That(mxu.Format, Is.EqualTo(NumberFormat.Int(8)));
+            Assert.That(arch.ClockMhz, Is.EqualTo(700));
+            Assert.That(arch.Buffers.IfmapBytes + arch.Buffers.OfmapBytes, Is.EqualTo(24L * 1024 * 1024));
+            Assert.That(arch.Buffers.WeightBytes, Is.EqualTo(4 * 256 * 256), "weight FIFO of four 256x256 int8 tiles");
+        }
+    }
+}

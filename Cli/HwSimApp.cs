@@ -24,6 +24,7 @@ public static class HwSimApp
             NetworksCommand.Create(),
             WorkloadCommand.Create(),
             Archs.ArchsCommand.Create(),
+            Simulate.SimulateCommand.Create(),
         };
         // 'hwsim' alone shows what it can do rather than an error.
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));

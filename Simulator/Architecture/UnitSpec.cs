@@ -121,7 +121,12 @@ public sealed record XnorUnitSpec : UnitSpec
 
     public override string Kind => "xnor";
 
-    public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
+    // Binary x binary takes the XNOR path at one bit whatever MaxBits is; anything else is
+    // decomposed into two's-complement bit-planes, where binary counts as two bits.
+    public override string? Unsupported(OperandPrecision precision) =>
+        precision.Weight.Kind == NumberKind.Binary && precision.Input.Kind == NumberKind.Binary
+            ? null
+            : IntegerUnits.Unsupported(this, precision, MaxBits);
 }
 
 internal static class IntegerUnits

@@ -111,6 +111,10 @@ public sealed class PresetsTests
         var mvau = (XnorUnitSpec)Presets.Get("finn-like").Units.Single();
 
         Assert.That((mvau.Rows, mvau.Cols, mvau.Lanes, mvau.MaxBits), Is.EqualTo((1, 16, 32, 1)));
+        // Binary x binary runs on the XNOR path whatever max_bits says; a 2-bit operand does not fit a 1-bit MVAU.
+        var binary = new OperandPrecision(NumberFormat.Binary, NumberFormat.Binary, NumberFormat.Int(16), NumberFormat.Binary);
+        Assert.That(mvau.Unsupported(binary), Is.Null);
+        Assert.That(mvau.Unsupported(binary with { Input = NumberFormat.UInt(2) }), Does.Contain("at most 1-bit"));
     }
 
     [Test]

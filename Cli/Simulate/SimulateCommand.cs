@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using HwSim.Cli.Common;
+using HwSim.Simulator;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Counting;
+using HwSim.Simulator.Reference;
+using HwSim.Simulator.Results;
+using HwSim.Simulator.Units;
+using HwSim.Workloads;
+using Spectre.Console;
+
+namespace HwSim.Cli.Simulate;
+
+/// <summary>
+/// <c>hwsim simulate</c>: cycles, stalls, utilisation and activity counts per layer and in total,
+/// from the fast engine, or with <c>--reference</c> from the cycle-stepped engine on random
+/// operands (checked against a plain convolution), for small layers.
+/// </summary>
+public static class SimulateCommand
+{
+    private static readonly WorkloadOptions Workload = new();
+    private static readonly ArchitectureOption Architecture = new();
+    private static readonly OutputOptions Output = new();
+
+    private static readonly Option<bool> Reference = new("--reference")
+    {
+        Description = "Use the cycle-stepped reference engine on random operands (seeded) and check every layer's output against a plain convolution. Slow: for small layers.",
+    };
+
+    private static readonly Option<int> Seed = new("--seed")
+    {
+        Description = "Seed of the random operands with --reference.",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<long> ReferenceBudget = new("--max-reference-macs")
+    {
+        Description = "With --reference, refuse layers with more MACs than this (the reference engine steps every PE every cycle).",
+        DefaultValueFactory = _ => 20_000_000,
+        HelpName = "MACS",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("simulate", "Simulate a workload on an architecture: cycles, DRAM stalls, utilisation and activity counts per layer.");
+        Workload.AddTo(command);
+        Architecture.AddTo(command);
+        command.Add(Reference);
+        command.Add(Seed);
+        command.Add(ReferenceBudget);
+        Output.AddTo(command);
+        command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CliContext context)
+    {
+        var (workload, policy) = Workload.Load(parse);
+        var arch = Architecture.Resolve(parse);
+        var reference = parse.GetValue(Reference);
+        var result = reference ? RunReference(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), context) : Simulation.Evaluate(workload, arch);
+        var engine = reference ? "reference" : "fast";
+        Output.Emit(parse, context, writer =>
+        {
+            switch (parse.GetValue(Output.Format))
+            {
+                case OutputFormat.Json:
+                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString()), OutputOptions.Json));
+                    break;
+                case OutputFormat.Csv:
+                    WriteCsv(writer, result);
+                    break;
+                default:
+                    WriteTables(context.ConsoleOn(writer), result, arch, engine);
+                    break;
+            }
+        });
+        return HwSimApp.ExitOk;
+    }
+
+    private static NetworkResult RunReference(Workload workload, ArchitectureSpec arch, int seed, long budget, CliContext context)
+    {
+        var models = arch.Units.Select(UnitModels.For).ToList();
+        var results = new List<LayerResult>();
+        var index = 0;
+        foreach (var layer in workload.Layers)
+        {
+            index++;
+            var (model, reason) = Simulation.Choose(layer, models);
+            if (model is null)
+            {
+                results.Add(LayerResult.NotRun(layer.Name, layer.Macs, reason!));
+                continue;
+            }
+            if (layer.Macs > budget)
+                throw new InputException($"layer '{layer.Name}' has {layer.Macs:N0} MACs, more than --max-reference-macs {budget:N0}; the reference engine is for small layers (raise the limit to insist)", "--reference");
+            context.Error.WriteLine($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs)");
+            var data = ReferenceData.Random(layer, unchecked(seed * 7919 + index));
+            var run = ReferenceEngine.Simulate(layer, arch, ReferenceUnits.For(model.Spec), data);
+            if (run.Result.Ran && !data.IsFloat && !run.Output.AsSpan().SequenceEqual(ReferenceConvolution.Compute(data)))
+                throw new InvalidOperationException($"reference engine output of layer '{layer.Name}' differs from the plain convolution: a simulator bug");
+            results.Add(run.Result);
+        }
+        return new NetworkResult(workload.Name, arch.Name, [.. results]);
+    }
+
+    private static void WriteCsv(TextWriter writer, NetworkResult r)
+    {
+        writer.WriteLine("layer,unit,ran,reason,macs,cycles,compute_cycles,stall_cycles,folds,utilisation,mapping_efficiency,dram_read_bytes,dram_write_bytes");
+        foreach (var l in r.Layers)
+            writer.WriteLine(string.Join(",", Csv(l.Layer), Csv(l.Unit ?? ""), l.Ran ? "true" : "false", Csv(l.NotRunReason ?? ""),
+                I(l.Macs), I(l.TotalCycles), I(l.ComputeCycles), I(l.StallCycles), I(l.Folds), D(l.Utilisation), D(l.MappingEfficiency),
+                I(l.Counts[ActionKey.Simple(PrimitiveAction.DramReadByte)]), I(l.Counts[ActionKey.Simple(PrimitiveAction.DramWriteByte)])));
+    }
+
+    private static void WriteTables(IAnsiConsole console, NetworkResult r, ArchitectureSpec arch, string engine)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title($"{Markup.Escape(r.Workload)} on {Markup.Escape(r.Architecture)} ({engine} engine)");
+        table.AddColumn("layer").AddColumn("unit");
+        foreach (var h in new[] { "MACs", "folds", "cycles", "stall", "util %", "map eff %", "DRAM rd B", "DRAM wr B" })
+            table.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var l in r.Layers)
+        {
+            if (!l.Ran)
+            {
+                table.AddRow(Markup.Escape(l.Layer), $"[red]not run[/]", Numbers.Grouped(l.Macs), "", "", "", "", "", "", $"[red]{Markup.Escape(l.NotRunReason!)}[/]");
+                continue;
+            }
+            table.AddRow(Markup.Escape(l.Layer), Markup.Escape(l.Unit!), Numbers.Grouped(l.Macs), Numbers.Grouped(l.Folds), Numbers.Grouped(l.TotalCycles),
+                Numbers.Grouped(l.StallCycles), Pct(l.Utilisation), Pct(l.MappingEfficiency),
+                Numbers.Grouped(l.Counts[ActionKey.Simple(PrimitiveAction.DramReadByte)]), Numbers.Grouped(l.Counts[ActionKey.Simple(PrimitiveAction.DramWriteByte)]));
+        }
+        console.Write(table);
+
+        var totals = new Table().Border(TableBorder.Rounded).Title("totals");
+        totals.AddColumn("").AddColumn(new TableColumn("value").RightAligned());
+        totals.AddRow("cycles", Numbers.Grouped(r.TotalCycles));
+        totals.AddRow("  of which DRAM stalls", Numbers.Grouped(r.StallCycles));
+        totals.AddRow($"latency at {arch.ClockMhz.ToString(CultureInfo.InvariantCulture)} MHz", (r.Seconds(arch.ClockMhz) * 1e3).ToString("0.000", CultureInfo.InvariantCulture) + " ms");
+        totals.AddRow("MACs", Numbers.Grouped(r.Macs));
+        if (!r.AllRan)
+            totals.AddRow("[red]layers not run[/]", $"[red]{r.NotRunLayers.Count()}[/]");
+        console.Write(totals);
+
+        var counts = new Table().Border(TableBorder.Rounded).Title("activity counts (all layers that ran)");
+        counts.AddColumn("action").AddColumn(new TableColumn("count").RightAligned());
+        foreach (var (key, value) in r.Counts.Counts)
+            counts.AddRow(Markup.Escape(key.ToString()), Numbers.Grouped(value));
+        console.Write(counts);
+    }
+
+    private static string Pct(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}

@@ -73,13 +73,14 @@ public static class Simulation
         var traffic = folds.Select(planner.Next).ToList();
         var timeline = new DramTimeline(arch.Dram);
         var counts = new ActivityCountsBuilder();
-        var costs = new Dictionary<(int, int, long, long, long, bool, bool), FoldCost>();
+        var costs = new Dictionary<(int, int, long, long, long, bool, bool, bool), FoldCost>();
         long busy = 0, usedPes = 0;
         var memory = new MemoryCounter(arch.Buffers);
         for (var i = 0; i < folds.Count; i++)
         {
             var f = folds[i];
-            var key = (f.Rows, f.Cols, f.M.Length, f.K.Length, f.N.Length, f.StartsReduction, f.EndsReduction(problem.K));
+            // The first fold is its own key: a model may report it differently (SCALE-Sim's "- 1").
+            var key = (f.Rows, f.Cols, f.M.Length, f.K.Length, f.N.Length, f.StartsReduction, f.EndsReduction(problem.K), i == 0);
             if (!costs.TryGetValue(key, out var cost))
                 costs[key] = cost = model.Cost(problem, f);
             timeline.Add(cost.ComputeCycles, traffic[i], i + 1 < folds.Count ? traffic[i + 1] : null);

@@ -7,6 +7,7 @@ public static class UnitModels
 {
     public static IUnitModel For(UnitSpec spec) => spec switch
     {
+        SystolicUnitSpec s => new Systolic.SystolicModel(s),
         BitSerialUnitSpec s => new BitSerial.BitSerialModel(s),
         XnorUnitSpec s => new Xnor.XnorModel(s),
         _ => throw new InvalidOperationException($"no model for unit kind '{spec.Kind}' ({spec.GetType().Name})"),

@@ -1,0 +1,162 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Reference;
+using HwSim.Simulator.Units;
+
+namespace HwSim.Simulator.Systolic;
+
+/// <summary>
+/// One os fold stepped cycle by cycle. PE(r, c) of the sr x sc used PEs accumulates output
+/// (m_r, n_c). The input buffer's port for row r starts r cycles late (the usual skew FIFO), so
+/// A(m_r, t) enters row r at cycle t + r; B(t, n_c) enters column c at t + c. A PE takes its
+/// input from the left neighbour's A register (or the port), its weight from the upper
+/// neighbour's B register (or the port), does the MAC, and latches each operand only if a
+/// neighbour in the fold will use it.
+/// A finished result leaves the accumulator the next cycle and moves down one row per cycle on
+/// the column's output chain, leaving below row AR-1. A column's PEs finish one row apart, as
+/// fast as the chain drains, so their results travel side by side: below row i the chain has a
+/// register lane for each of rows 0..i-1, and the column's results leave together. (A one-lane
+/// chain would have to queue them and could not meet README §3's T + AR + sc - 1.)
+/// </summary>
+internal sealed class OutputStationaryFold : IReferenceFold
+{
+    private readonly FoldEdge _edge;
+    private readonly FoldTally _tally;
+    private readonly SystolicWidths _bits;
+    private readonly int _sr, _sc, _ar;
+    private readonly long _t;
+    private readonly Token?[,] _a, _b, _acc;
+    private readonly bool[,] _finished;
+    // _chain[i][c, lane]: the output-chain registers of column c in row i; lane j carries row j's
+    // result (j < i; only the fold's sr rows have results to carry).
+    private readonly Token?[][,] _chain;
+    private long _cycle, _left;
+
+    public OutputStationaryFold(SystolicUnitSpec spec, FoldEdge edge)
+    {
+        _edge = edge;
+        _tally = edge.Tally;
+        _bits = edge.Widths;
+        (_sr, _sc, _ar, _t) = (edge.Fold.Rows, edge.Fold.Cols, spec.Rows, edge.Fold.K.Length);
+        _a = new Token?[_sr, _sc];
+        _b = new Token?[_sr, _sc];
+        _acc = new Token?[_sr, _sc];
+        _finished = new bool[_sr, _sc];
+        _chain = [.. Enumerable.Range(0, _ar).Select(i => new Token?[_sc, Math.Min(i, _sr)])];
+    }
+
+    public bool Step()
+    {
+        var cycle = _cycle++;
+        Drain();
+        Compute(cycle);
+        return _left == (long)_sr * _sc;
+    }
+
+    public FoldCost Measured(long cycles) =>
+        cycles == _cycle ? _tally.Cost(cycles) : throw new InvalidOperationException($"the fold stepped {_cycle} cycles, not {cycles}");
+
+    // Moves every result on the output chains down one row (bottom lanes leave first, so nothing
+    // moves twice), then lets the PEs that finished last cycle put theirs on the chain.
+    private void Drain()
+    {
+        var bottom = _chain[_ar - 1];
+        for (var c = 0; c < _sc; c++)
+        {
+            for (var lane = 0; lane < bottom.GetLength(1); lane++)
+                if (bottom[c, lane] is { } v)
+                {
+                    _tally.RegisterRead(_bits.Accumulator);
+                    Leave(v);
+                    bottom[c, lane] = null;
+                }
+            for (var i = _ar - 2; i >= 1; i--)
+                for (var lane = 0; lane < _chain[i].GetLength(1); lane++)
+                    if (_chain[i][c, lane] is { } v)
+                    {
+                        _tally.RegisterRead(_bits.Accumulator);
+                        _chain[i + 1][c, lane] = v;
+                        _tally.RegisterWrite(_bits.Accumulator);
+                        _chain[i][c, lane] = null;
+                    }
+            for (var r = 0; r < _sr; r++)
+            {
+                if (!_finished[r, c]) continue;
+                var result = _acc[r, c]!.Value;
+                _tally.RegisterRead(_bits.Accumulator);
+                if (r == _ar - 1)
+                    Leave(result);
+                else
+                {
+                    _chain[r + 1][c, r] = result;
+                    _tally.RegisterWrite(_bits.Accumulator);
+                }
+                _acc[r, c] = null;
+                _finished[r, c] = false;
+            }
+        }
+    }
+
+    private void Leave(Token result)
+    {
+        _edge.Result(result.M, result.N, result.Value);
+        _left++;
+    }
+
+    // PEs are visited bottom-right first, so each reads its neighbours' registers before they
+    // are overwritten this cycle: every operand moves exactly one PE per cycle.
+    private void Compute(long cycle)
+    {
+        var f = _edge.Fold;
+        for (var r = _sr - 1; r >= 0; r--)
+            for (var c = _sc - 1; c >= 0; c--)
+            {
+                var a = c == 0 ? InputPort(r, cycle) : _a[r, c - 1];
+                var b = r == 0 ? WeightPort(c, cycle) : _b[r - 1, c];
+                _a[r, c] = null;
+                _b[r, c] = null;
+                if (a is null && b is null) continue;
+                if (a is not { } x || b is not { } y || x.K != y.K || x.M != f.M.Start + r || y.N != f.N.Start + c)
+                    throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: operands {a} and {b} do not belong together");
+                if (c > 0) _tally.RegisterRead(_bits.Input);
+                if (r > 0) _tally.RegisterRead(_bits.Weight);
+
+                var sum = checked(x.Value * y.Value);
+                if (_acc[r, c] is { } acc)
+                {
+                    if (acc.K != x.K - 1)
+                        throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: term {x.K} after term {acc.K}");
+                    _tally.RegisterRead(_bits.Accumulator);
+                    sum = checked(sum + acc.Value);
+                }
+                else if (x.K != f.K.Start)
+                    throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: first term is {x.K}, not {f.K.Start}");
+                _acc[r, c] = new Token(sum, x.M, x.K, y.N);
+                _tally.RegisterWrite(_bits.Accumulator);
+                _tally.Mac();
+                _finished[r, c] = x.K == f.K.End - 1;
+
+                if (c < _sc - 1)
+                {
+                    _a[r, c] = x;
+                    _tally.RegisterWrite(_bits.Input);
+                }
+                if (r < _sr - 1)
+                {
+                    _b[r, c] = y;
+                    _tally.RegisterWrite(_bits.Weight);
+                }
+            }
+    }
+
+    private Token? InputPort(int r, long cycle)
+    {
+        var t = cycle - r;
+        return t >= 0 && t < _t ? _edge.Input(_edge.Fold.M.Start + r, _edge.Fold.K.Start + t) : null;
+    }
+
+    private Token? WeightPort(int c, long cycle)
+    {
+        var t = cycle - c;
+        return t >= 0 && t < _t ? _edge.Weight(_edge.Fold.K.Start + t, _edge.Fold.N.Start + c) : null;
+    }
+}

@@ -1,0 +1,65 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Counting;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Units;
+
+namespace HwSim.Simulator.Systolic;
+
+/// <summary>
+/// The fast model of a bit-parallel systolic array (os, ws or is): closed forms per fold for
+/// the cycles of README §3 (or SCALE-Sim v2's, with <see cref="SystolicUnitSpec.ScaleSimCompat"/>),
+/// one b_w x b_a Multiply and one accumulator-width Add per MAC, the register traffic of the
+/// reference microarchitecture (<see cref="SystolicRegisterBits"/>) and the operand values the
+/// array pulls from and pushes to the buffers. Its cycle-stepped twin is <see cref="SystolicReference"/>.
+/// </summary>
+public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
+{
+    public SystolicUnitSpec Spec { get; } = spec ?? throw new ArgumentNullException(nameof(spec));
+
+    UnitSpec IUnitModel.Spec => Spec;
+
+    public FoldGrid Grid(GemmProblem problem) => SystolicLayout.Grid(Spec);
+
+    /// <summary>One MAC per PE per cycle, whatever the formats (the PEs are bit-parallel).</summary>
+    public double PeakMacsPerCycle(GemmProblem problem) => Spec.PeCount;
+
+    public FoldCost Cost(GemmProblem problem, Fold fold)
+    {
+        long sr = fold.Rows, sc = fold.Cols, t = Grid(problem).Time(fold), ar = Spec.Rows;
+        var widths = SystolicWidths.Of(problem);
+        var macs = fold.Macs;
+        var (readBits, writeBits) = SystolicRegisterBits.Of(Spec.Dataflow, widths, sr, sc, t, ar);
+        var compute = ActivityCounts.From([
+            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), macs),
+            new(ActionKey.Add(problem.AccumulatorFormat), macs),
+            new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), readBits),
+            new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), writeBits),
+        ]);
+
+        // Values each buffer streams: os pulls an input per row and a weight per column each
+        // step and writes its sr x sc results; ws and is load their stationary operand once per
+        // fold, stream the other over the rows, and each column returns one sum per step.
+        var (inputs, weights, results) = Spec.Dataflow switch
+        {
+            Dataflow.OutputStationary => (sr * t, sc * t, sr * sc),
+            Dataflow.WeightStationary => (sr * t, sr * sc, sc * t),
+            _ => (sr * sc, sr * t, sc * t),
+        };
+        var ends = fold.EndsReduction(problem.K);
+        var ifmapRead = checked(inputs * widths.Input);
+        var weightRead = checked(weights * widths.Weight);
+        var ofmapRead = fold.StartsReduction ? 0 : checked(results * widths.Accumulator);
+        var ofmapWrite = checked(results * widths.Result(ends));
+
+        if (!Spec.ScaleSimCompat)
+            return new FoldCost(SystolicTiming.FoldCycles(Spec, sr, sc, t), macs, compute, ifmapRead, weightRead, ofmapRead, ofmapWrite);
+
+        // SCALE-Sim's timing and SRAM counts; the PEs and their registers do the same work.
+        var cycles = ScaleSimCompat.FoldCycles(Spec, fold, t);
+        // Its "- 1" can leave a 1x1 array's first fold fewer cycles than MACs; busy PE-cycles
+        // are capped there so that idle PE-cycles stay a count.
+        var busy = Math.Min(macs, checked(cycles * Spec.PeCount));
+        return new FoldCost(cycles, busy, compute, ifmapRead, weightRead, OfmapReadBits: 0,
+            checked(ofmapWrite + ScaleSimCompat.ExtraOfmapWriteBits(Spec, widths.Result(ends))));
+    }
+}

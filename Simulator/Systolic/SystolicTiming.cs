@@ -1,0 +1,19 @@
+using HwSim.Simulator.Architecture;
+
+namespace HwSim.Simulator.Systolic;
+
+/// <summary>HwSim's own systolic fold timing (README §3): from the fold's first cycle to its last result leaving the array.</summary>
+internal static class SystolicTiming
+{
+    /// <summary>
+    /// os: the bottom-right used PE does its last MAC at T-1 + (sr-1) + (sc-1); its result then
+    /// crosses the AR-sr rows below and leaves AR-sr+1 cycles later: T + AR + sc - 1 cycles.
+    /// ws, is: sr cycles of stationary load, then the last streamed value reaches PE(sr-1, sc-1)
+    /// at sr + (T-1) + (sr-1) + (sc-1) and its sum leaves AR-sr+1 cycles later: sr + T + sc + AR - 1.
+    /// </summary>
+    public static long FoldCycles(SystolicUnitSpec spec, long sr, long sc, long t) => spec.Dataflow switch
+    {
+        Dataflow.OutputStationary => checked(t + spec.Rows + sc - 1),
+        _ => checked(sr + t + sc + spec.Rows - 1),
+    };
+}

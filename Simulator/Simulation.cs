@@ -62,14 +62,11 @@ public static class Simulation
     public static LayerResult Run(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model)
     {
         var problem = new GemmProblem(layer);
-        var grid = model.Grid(problem);
+        var (grid, unfit) = Chunking.Fit(problem, model.Grid(problem), arch.Buffers);
+        if (unfit is not null)
+            return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
         var planner = new TrafficPlanner(problem, arch.Buffers);
         var folds = grid.Folds(problem).ToList();
-        // Every fold, not one per shape: a strip's rows depend on where its pixels are (padding rows are not fetched).
-        foreach (var f in folds)
-            if (planner.Unfit(f) is { } unfit)
-                return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
-
         var traffic = folds.Select(planner.Next).ToList();
         var timeline = new DramTimeline(arch.Dram);
         var counts = new ActivityCountsBuilder();

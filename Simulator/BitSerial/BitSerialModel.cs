@@ -8,14 +8,22 @@ namespace HwSim.Simulator.BitSerial;
 /// <summary>
 /// The fast model of a bit-serial array (Stripes: serial activations; Loom, BISMO: both serial),
 /// closed forms per fold of the datapath that <see cref="BitSerialReference"/> steps. Rows take
-/// output pixels (M), columns filters (N), time the reduction (K) in steps of <c>lanes</c> terms.
+/// output pixels (M), columns filters (N), time the reduction (K) in steps of <c>lanes</c> terms;
+/// when a fold's operands do not fit on chip K is cut into time chunks (<see cref="Memory.Chunking"/>),
+/// each a fold that carries partial sums from the chunk before it and to the chunk after it.
 /// </summary>
 /// <remarks>
-/// With P = sr x sc busy PEs, T = K terms, S = ceil(T / lanes) steps, b_w and b_a the operands'
-/// serial bits (binary, ternary: 2), cps = b_a (serial activations) or b_w x b_a (both), and
-/// acc the accumulator width, one fold counts:
+/// With P = sr x sc busy PEs, T = the fold's K terms (all of K, or one time chunk of it),
+/// S = ceil(T / lanes) steps, b_w and b_a the operands' serial bits (binary, ternary: 2),
+/// cps = b_a (serial activations) or b_w x b_a (both), acc the accumulator width, and
+/// in = 0 when the fold starts the reduction, 1 when it continues earlier chunks' partial sums,
+/// one fold counts:
 /// <list type="bullet">
-/// <item>cycles S x cps + sr (the drain shifts each column's sr results out, one per cycle);</item>
+/// <item>cycles in x sr + S x cps + sr: a continuing fold first shifts its partial sums in down
+/// each column's chain, one per cycle (the mirror of the drain); the drain shifts each column's
+/// sr results out, one per cycle;</item>
+/// <item>busy PE-cycles P x S x cps: a PE is busy only when it shift-accumulates; shift-in and
+/// drain cycles move values along the chain and are idle;</item>
 /// <item>AndBitOp and PopcountInputBit P x T x b_w x b_a each: a lane holding a term ANDs b_w
 /// weight bits with one activation bit per cycle (serial activations, the tree adds b_w-bit
 /// terms) or one bit with one bit (both, the tree is a popcount); the last step's idle lanes
@@ -23,17 +31,21 @@ namespace HwSim.Simulator.BitSerial;
 /// <item>ShiftAccumulate (acc bits) P x S x cps, one per PE per cycle of a step;</item>
 /// <item>register writes: operand loads P x T x (b_a + b_w) (each PE's lane registers take their
 /// step's codes once per step), accumulator writes P x S x cps x acc, drain moves
-/// sc x sr(sr-1)/2 x acc;</item>
+/// sc x sr(sr-1)/2 x acc, shift-in in x sc x sr(sr+1)/2 x acc (sr entries at the top plus
+/// sr(sr-1)/2 moves per column);</item>
 /// <item>register reads: operand bits used, P x T x b_a x (1 + b_w) (serial activations: one
 /// activation bit and the whole weight per lane per cycle) or P x T x b_w x b_a x 2 (both: one
 /// bit of each), accumulator reads P x S x cps x acc, drain reads sc x sr(sr+1)/2 x acc (every
-/// value that moves down or leaves);</item>
+/// value that moves down or leaves), shift-in reads in x sc x sr(sr-1)/2 x acc (every value
+/// that moves down; entries come from the buffer);</item>
 /// <item>SRAM: each row reads its pixel's T activations once per step (all planes at once, in
 /// the buffer's packed format, padding zeros included), sr x T x a_bits; each column its filter's
-/// T weights, sc x T x w_bits; the drain writes sr x sc outputs at the output width.</item>
+/// T weights, sc x T x w_bits; a continuing fold reads its partial sums back, in x P x acc; the
+/// drain writes P outputs at the output width when the fold ends the reduction, else P partial
+/// sums at accumulator width.</item>
 /// </list>
 /// No Multiply or Add is counted: the adder tree is priced per input bit and the accumulator per
-/// shift-accumulate. The reduction is never split over folds, so no partial sums go back and forth.
+/// shift-accumulate.
 /// </remarks>
 public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
 {
@@ -55,8 +67,6 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
         var w = BitPlanes.Of(problem.WeightFormat).Bits;
         var a = BitPlanes.Of(problem.InputFormat).Bits;
         var acc = problem.AccumulatorFormat.Bits;
-        if (!fold.StartsReduction || !fold.EndsReduction(problem.K))
-            throw new InvalidOperationException("a bit-serial fold spans the whole reduction (K is in time)");
         var cps = CyclesPerStep(spec, problem);
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
         var steps = (terms + spec.Lanes - 1) / spec.Lanes;
@@ -68,19 +78,23 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
             var laneReads = spec.Serial == SerialMode.Activations ? pes * terms * a * (1 + w) : pes * terms * w * a * 2;
             var drainMoves = sc * sr * (sr - 1) / 2;
             var drainReads = sc * sr * (sr + 1) / 2;
+            // Shift-in, the drain's mirror: sr entries and sr(sr-1)/2 moves written per column, the moves read.
+            var shiftIn = fold.StartsReduction ? 0 : 1;
+            var shiftInWrites = shiftIn * drainReads;
+            var shiftInReads = shiftIn * drainMoves;
             var counts = ActivityCounts.From(
             [
                 new(ActionKey.Simple(PrimitiveAction.AndBitOp), bitOps),
                 new(ActionKey.Simple(PrimitiveAction.PopcountInputBit), bitOps),
                 new(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), busy),
-                new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), pes * terms * (a + w) + (busy + drainMoves) * acc),
-                new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (busy + drainReads) * acc),
+                new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), pes * terms * (a + w) + (busy + drainMoves + shiftInWrites) * acc),
+                new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (busy + drainReads + shiftInReads) * acc),
             ]);
-            return new FoldCost(steps * cps + sr, busy, counts,
+            return new FoldCost(shiftIn * sr + steps * cps + sr, busy, counts,
                 IfmapReadBits: sr * terms * problem.InputFormat.Bits,
                 WeightReadBits: sc * terms * problem.WeightFormat.Bits,
-                OfmapReadBits: 0,
-                OfmapWriteBits: pes * problem.OutputFormat.Bits);
+                OfmapReadBits: shiftIn * pes * acc,
+                OfmapWriteBits: pes * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc));
         }
     }
 

@@ -11,13 +11,15 @@ internal sealed class BitSerialTally
     public long BusyPeCycles;
     public long IfmapReadBits;
     public long WeightReadBits;
+    public long OfmapReadBits;
     public long OfmapWriteBits;
 }
 
 /// <summary>
 /// One PE of the reference bit-serial array: a weight and an activation register per lane
 /// (holding codes, see <see cref="BitPlanes"/>), AND gates, an adder tree that is combinational
-/// within the cycle, and a shift-accumulator that doubles as a stage of its column's drain chain.
+/// within the cycle, and a shift-accumulator that doubles as a stage of its column's chain: results
+/// drain down it, and a fold over a later time chunk first shifts the earlier partial sums in down it.
 /// </summary>
 internal sealed class BitSerialPe(int lanes, BitPlanes weight, BitPlanes activation, int accumulatorBits, BitSerialTally tally)
 {
@@ -26,7 +28,7 @@ internal sealed class BitSerialPe(int lanes, BitPlanes weight, BitPlanes activat
     private int _held;
     private long _accumulator;
 
-    /// <summary>True while the accumulator holds a result not yet shifted on.</summary>
+    /// <summary>True while the accumulator holds a chain value (a result or a partial sum) not yet shifted on.</summary>
     public bool HoldsResult { get; private set; }
 
     /// <summary>Lanes 0..held-1 take a term this step; the others are gated off (not loaded, not evaluated).</summary>
@@ -88,7 +90,15 @@ internal sealed class BitSerialPe(int lanes, BitPlanes weight, BitPlanes activat
         return _accumulator;
     }
 
-    /// <summary>Drain move: the result of the PE above shifts into this one.</summary>
+    /// <summary>Top of the column, shift-in: a partial sum read back from the output buffer enters the accumulator.</summary>
+    public void ShiftIn(long partialSum)
+    {
+        _accumulator = partialSum;
+        tally.RegisterWriteBits += accumulatorBits;
+        HoldsResult = true;
+    }
+
+    /// <summary>Chain move (drain or shift-in): the value of the PE above shifts into this one.</summary>
     public void TakeFrom(BitSerialPe above)
     {
         tally.RegisterReadBits += accumulatorBits;

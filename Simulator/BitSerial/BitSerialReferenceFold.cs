@@ -7,17 +7,23 @@ using HwSim.Simulator.Units;
 namespace HwSim.Simulator.BitSerial;
 
 /// <summary>
-/// One fold on the reference bit-serial array. Each step, at the start of its first cycle, every
-/// row reads its pixel's next lanes activations from the input buffer once (all planes) and
-/// broadcasts them into its PEs' lane registers; every column does the same with its filter's
-/// weights. Then one plane (pair) per cycle; when the reduction is done each column shifts its
-/// results down and out of its bottom PE, one per cycle, into the output buffer.
+/// One fold on the reference bit-serial array. A fold that does not start the reduction (a later
+/// time chunk of K) first shifts the earlier chunks' partial sums in: each column reads one from
+/// the output buffer per cycle into its top PE while those already in move down one row, sr
+/// cycles (row sr-1's value first). Each step, at the start of its first cycle, every row reads
+/// its pixel's next lanes activations from the input buffer once (all planes) and broadcasts them
+/// into its PEs' lane registers; every column does the same with its filter's weights. Then one
+/// plane (pair) per cycle; when the fold's terms are done each column shifts its results down and
+/// out of its bottom PE, one per cycle, into the output buffer: final outputs when the fold ends
+/// the reduction, else partial sums at accumulator width for the next chunk.
 /// </summary>
 internal sealed class BitSerialReferenceFold : IReferenceFold
 {
     private readonly BitSerialUnitSpec _spec;
     private readonly GemmOperands _operands;
     private readonly Fold _fold;
+    private readonly BitSerialPartialSums _partialSums;
+    private readonly bool _ends;
     private readonly BitPlanes _weight;
     private readonly BitPlanes _activation;
     private readonly BitSerialPe[,] _pes;
@@ -28,16 +34,19 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     private long _nextTerm;
     private int _held;
     private int _plane;
+    private int _shiftedIn;
     private int _drained;
 
-    public BitSerialReferenceFold(BitSerialUnitSpec spec, GemmOperands operands, Fold fold)
+    public BitSerialReferenceFold(BitSerialUnitSpec spec, GemmOperands operands, Fold fold, BitSerialPartialSums partialSums)
     {
         var problem = operands.Problem;
-        if (fold.K.Start != 0 || fold.K.End != problem.K)
-            throw new InvalidOperationException("a bit-serial fold spans the whole reduction (K is in time)");
         _spec = spec;
         _operands = operands;
         _fold = fold;
+        _partialSums = partialSums;
+        _ends = fold.EndsReduction(problem.K);
+        // A fold that starts the reduction has nothing to shift in.
+        _shiftedIn = fold.StartsReduction ? fold.Rows : 0;
         _weight = BitPlanes.Of(problem.WeightFormat);
         _activation = BitPlanes.Of(problem.InputFormat);
         _accumulatorBits = problem.AccumulatorFormat.Bits;
@@ -57,6 +66,11 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     public bool Step()
     {
         _cycles++;
+        if (_shiftedIn < _fold.Rows)
+        {
+            ShiftIn();
+            return false;
+        }
         if (Computing)
         {
             if (_plane == 0) LoadStep();
@@ -102,16 +116,44 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         foreach (var pe in _pes) pe.BeginStep(_held);
     }
 
+    // Shift-in cycle e, the mirror of the drain: in each column every partial sum already in
+    // moves down one row (bottom first), then the one for row sr-1-e enters the top PE. After sr
+    // cycles row r holds the partial sum of pixel m_r.
+    private void ShiftIn()
+    {
+        for (var c = 0; c < _fold.Cols; c++)
+        {
+            for (var r = _fold.Rows - 1; r >= 1; r--)
+                if (_pes[r - 1, c].HoldsResult)
+                    _pes[r, c].TakeFrom(_pes[r - 1, c]);
+            var partial = _partialSums.Take(_fold.Group, _fold.M.Start + _fold.Rows - 1 - _shiftedIn, _fold.N.Start + c);
+            _tally.OfmapReadBits += _accumulatorBits;
+            _pes[0, c].ShiftIn(partial);
+        }
+        _shiftedIn++;
+    }
+
     // Drain cycle d: each column's bottom PE emits the result of row sr-1-d, and every result
-    // above it moves down one row.
+    // above it moves down one row. Only a fold that ends the reduction adds into the layer's
+    // output (its accumulators started from the earlier chunks' partial sums); the others leave
+    // their partial sums, at accumulator width, for the next chunk.
     private void Drain()
     {
         var bottom = _fold.Rows - 1;
         for (var c = 0; c < _fold.Cols; c++)
         {
             var value = _pes[bottom, c].Emit();
-            _operands.Accumulate(_fold.Group, _fold.M.Start + bottom - _drained, _fold.N.Start + c, value);
-            _tally.OfmapWriteBits += _operands.Problem.OutputFormat.Bits;
+            var (m, n) = (_fold.M.Start + bottom - _drained, _fold.N.Start + c);
+            if (_ends)
+            {
+                _operands.Accumulate(_fold.Group, m, n, value);
+                _tally.OfmapWriteBits += _operands.Problem.OutputFormat.Bits;
+            }
+            else
+            {
+                _partialSums.Put(_fold.Group, m, n, value);
+                _tally.OfmapWriteBits += _accumulatorBits;
+            }
             for (var r = bottom; r >= 1; r--)
                 if (_pes[r - 1, c].HoldsResult)
                     _pes[r, c].TakeFrom(_pes[r - 1, c]);
@@ -132,6 +174,6 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
             new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), t.RegisterReadBits),
             new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), t.RegisterWriteBits),
         ]);
-        return new FoldCost(_cycles, t.BusyPeCycles, counts, t.IfmapReadBits, t.WeightReadBits, 0, t.OfmapWriteBits);
+        return new FoldCost(_cycles, t.BusyPeCycles, counts, t.IfmapReadBits, t.WeightReadBits, t.OfmapReadBits, t.OfmapWriteBits);
     }
 }

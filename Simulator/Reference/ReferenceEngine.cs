@@ -22,7 +22,9 @@ public static class ReferenceEngine
     public static Run Simulate(LayerWorkload layer, ArchitectureSpec arch, IReferenceUnit unit, ReferenceData data)
     {
         var problem = new GemmProblem(layer);
-        var folds = unit.Grid(problem).Folds(problem).ToList();
+        // The time chunk is a mapping decision shared with the fast engine; fit is then checked with this engine's own traffic account.
+        var (grid, _) = Chunking.Fit(problem, unit.Grid(problem), arch.Buffers);
+        var folds = grid.Folds(problem).ToList();
         var traffic = new ReferenceTraffic(problem, arch.Buffers);
         foreach (var f in folds)
             if (traffic.Unfit(f) is { } why)

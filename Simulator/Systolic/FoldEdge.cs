@@ -41,8 +41,9 @@ internal sealed class FoldEdge(GemmOperands operands, Fold fold, PartialSums par
     }
 
     /// <summary>
-    /// What the top of a column adds to: zero when the fold starts the reduction, else the
-    /// partial sum an earlier fold left in the output buffer (read at accumulator width).
+    /// The partial sum an earlier fold left in the output buffer for (m, n), read at accumulator
+    /// width: what row 0 of a ws/is column adds to, or what an os fold preloads into an
+    /// accumulator. Zero, without a read, when the fold starts the reduction.
     /// </summary>
     public long PartialSum(long m, long n)
     {

@@ -16,6 +16,16 @@ namespace HwSim.Simulator.Systolic;
 /// fast as the chain drains, so their results travel side by side: below row i the chain has a
 /// register lane for each of rows 0..i-1, and the column's results leave together. (A one-lane
 /// chain would have to queue them and could not meet README §3's T + AR + sc - 1.)
+/// <para>
+/// Partial reductions (the fold's K-range is a chunk of K, README §4). A fold that does not start
+/// the reduction first preloads: for sr cycles each column's accumulators act as a shift register
+/// fed from the output buffer at the top, one row per cycle (cycle j: acc[r] takes acc[r-1] for
+/// r = sr-1..1, acc[0] takes the partial sum of row sr-1-j, read at accumulator width), so after
+/// cycle sr-1 PE(r, c) holds the sum of terms K.Start-1 and below for (m_r, n_c). The MAC stream
+/// then starts sr cycles late (everything above shifted by sr) and the first MAC adds its
+/// product to the preloaded sum in the PE's own adder: no extra Add. A fold that does not end the
+/// reduction drains exactly as above; its sums go to the output buffer at accumulator width.
+/// </para>
 /// </summary>
 internal sealed class OutputStationaryFold : IReferenceFold
 {
@@ -24,6 +34,8 @@ internal sealed class OutputStationaryFold : IReferenceFold
     private readonly SystolicWidths _bits;
     private readonly int _sr, _sc, _ar;
     private readonly long _t;
+    // Cycles of partial-sum preload before the first MAC: sr when the fold continues a reduction, else 0.
+    private readonly int _preload;
     private readonly Token?[,] _a, _b, _acc;
     private readonly bool[,] _finished;
     // _chain[i][c, lane]: the output-chain registers of column c in row i; lane j carries row j's
@@ -37,6 +49,7 @@ internal sealed class OutputStationaryFold : IReferenceFold
         _tally = edge.Tally;
         _bits = edge.Widths;
         (_sr, _sc, _ar, _t) = (edge.Fold.Rows, edge.Fold.Cols, spec.Rows, edge.Fold.K.Length);
+        _preload = edge.Fold.StartsReduction ? 0 : _sr;
         _a = new Token?[_sr, _sc];
         _b = new Token?[_sr, _sc];
         _acc = new Token?[_sr, _sc];
@@ -47,13 +60,40 @@ internal sealed class OutputStationaryFold : IReferenceFold
     public bool Step()
     {
         var cycle = _cycle++;
+        if (cycle < _preload)
+        {
+            Preload(cycle);
+            return false;
+        }
         Drain();
-        Compute(cycle);
+        Compute(cycle - _preload);
         return _left == (long)_sr * _sc;
     }
 
     public FoldCost Measured(long cycles) =>
         cycles == _cycle ? _tally.Cost(cycles) : throw new InvalidOperationException($"the fold stepped {_cycle} cycles, not {cycles}");
+
+    // One preload cycle: each column's accumulators shift down one row (bottom first, so nothing
+    // moves twice) and row 0 takes the partial sum of row sr-1-cycle from the output buffer. The
+    // value for row i enters at cycle sr-1-i: i+1 loads and i reads on its way.
+    private void Preload(long cycle)
+    {
+        var f = _edge.Fold;
+        var row = _sr - 1 - (int)cycle;
+        for (var c = 0; c < _sc; c++)
+        {
+            for (var r = _sr - 1; r >= 1; r--)
+                if (_acc[r - 1, c] is { } v)
+                {
+                    _tally.RegisterRead(_bits.Accumulator);
+                    _acc[r, c] = v;
+                    _tally.RegisterWrite(_bits.Accumulator);
+                }
+            long m = f.M.Start + row, n = f.N.Start + c;
+            _acc[0, c] = new Token(_edge.PartialSum(m, n), m, f.K.Start - 1, n);
+            _tally.RegisterWrite(_bits.Accumulator);
+        }
+    }
 
     // Moves every result on the output chains down one row (bottom lanes leave first, so nothing
     // moves twice), then lets the PEs that finished last cycle put theirs on the chain.
@@ -123,13 +163,14 @@ internal sealed class OutputStationaryFold : IReferenceFold
                 var sum = checked(x.Value * y.Value);
                 if (_acc[r, c] is { } acc)
                 {
-                    if (acc.K != x.K - 1)
-                        throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: term {x.K} after term {acc.K}");
+                    // A preloaded partial sum carries K.Start-1, so the first MAC is checked like any other.
+                    if (acc.K != x.K - 1 || acc.M != x.M || acc.N != y.N)
+                        throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: term {x.K} of ({x.M}, {y.N}) after {acc}");
                     _tally.RegisterRead(_bits.Accumulator);
                     sum = checked(sum + acc.Value);
                 }
-                else if (x.K != f.K.Start)
-                    throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: first term is {x.K}, not {f.K.Start}");
+                else if (x.K != f.K.Start || !f.StartsReduction)
+                    throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: first term is {x.K} with no partial sum before it (the reduction starts at {f.K.Start})");
                 _acc[r, c] = new Token(sum, x.M, x.K, y.N);
                 _tally.RegisterWrite(_bits.Accumulator);
                 _tally.Mac();

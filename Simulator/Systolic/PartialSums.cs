@@ -2,8 +2,8 @@ namespace HwSim.Simulator.Systolic;
 
 /// <summary>
 /// Partial sums waiting in the output buffer between the folds of one layer that split the
-/// reduction (ws, is): each is written by one fold and taken by the next fold over the same
-/// outputs. Whether the buffer keeps them on chip or spills them to DRAM is the memory model's
+/// reduction (ws/is row folds over K; os chunks of K): each is written by one fold and taken by
+/// the next fold over the same outputs. Whether the buffer keeps them on chip or spills them to DRAM is the memory model's
 /// business; here they are values.
 /// </summary>
 internal sealed class PartialSums

@@ -28,7 +28,8 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
         long sr = fold.Rows, sc = fold.Cols, t = Grid(problem).Time(fold), ar = Spec.Rows;
         var widths = SystolicWidths.Of(problem);
         var macs = fold.Macs;
-        var (readBits, writeBits) = SystolicRegisterBits.Of(Spec.Dataflow, widths, sr, sc, t, ar);
+        var starts = fold.StartsReduction;
+        var (readBits, writeBits) = SystolicRegisterBits.Of(Spec.Dataflow, widths, sr, sc, t, ar, starts);
         var compute = ActivityCounts.From([
             new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), macs),
             new(ActionKey.Add(problem.AccumulatorFormat), macs),
@@ -37,8 +38,10 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
         ]);
 
         // Values each buffer streams: os pulls an input per row and a weight per column each
-        // step and writes its sr x sc results; ws and is load their stationary operand once per
-        // fold, stream the other over the rows, and each column returns one sum per step.
+        // step and writes its sr x sc results (and, continuing a reduction, preloads its sr x sc
+        // partial sums); ws and is load their stationary operand once per fold, stream the other
+        // over the rows, and each column returns one sum per step (and reads one back per step at
+        // row 0 when continuing a reduction). T is this fold's time range, a chunk or the whole.
         var (inputs, weights, results) = Spec.Dataflow switch
         {
             Dataflow.OutputStationary => (sr * t, sc * t, sr * sc),
@@ -48,14 +51,14 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
         var ends = fold.EndsReduction(problem.K);
         var ifmapRead = checked(inputs * widths.Input);
         var weightRead = checked(weights * widths.Weight);
-        var ofmapRead = fold.StartsReduction ? 0 : checked(results * widths.Accumulator);
+        var ofmapRead = starts ? 0 : checked(results * widths.Accumulator);
         var ofmapWrite = checked(results * widths.Result(ends));
 
         if (!Spec.ScaleSimCompat)
-            return new FoldCost(SystolicTiming.FoldCycles(Spec, sr, sc, t), macs, compute, ifmapRead, weightRead, ofmapRead, ofmapWrite);
+            return new FoldCost(SystolicTiming.FoldCycles(Spec, sr, sc, t, starts), macs, compute, ifmapRead, weightRead, ofmapRead, ofmapWrite);
 
         // SCALE-Sim's timing and SRAM counts; the PEs and their registers do the same work.
-        var cycles = ScaleSimCompat.FoldCycles(Spec, fold, t);
+        var cycles = ScaleSimCompat.FoldCycles(Spec, fold, t, Grid(problem).InTime);
         // Its "- 1" can leave a 1x1 array's first fold fewer cycles than MACs; busy PE-cycles
         // are capped there so that idle PE-cycles stay a count.
         var busy = Math.Min(macs, checked(cycles * Spec.PeCount));

@@ -10,9 +10,9 @@ namespace HwSim.Simulator.Systolic;
 /// </summary>
 internal static class SystolicRegisterBits
 {
-    public static (long Read, long Write) Of(Dataflow dataflow, SystolicWidths w, long sr, long sc, long t, long ar) => dataflow switch
+    public static (long Read, long Write) Of(Dataflow dataflow, SystolicWidths w, long sr, long sc, long t, long ar, bool startsReduction) => dataflow switch
     {
-        Dataflow.OutputStationary => OutputStationary(w, sr, sc, t, ar),
+        Dataflow.OutputStationary => OutputStationary(w, sr, sc, t, ar, startsReduction),
         Dataflow.WeightStationary => Stationary(stationaryBits: w.Weight, streamingBits: w.Input, w.Accumulator, sr, sc, t, ar),
         Dataflow.InputStationary => Stationary(stationaryBits: w.Input, streamingBits: w.Weight, w.Accumulator, sr, sc, t, ar),
         _ => throw new ArgumentOutOfRangeException(nameof(dataflow), dataflow, "unknown dataflow"),
@@ -26,15 +26,21 @@ internal static class SystolicRegisterBits
     /// (which adds to zero), plus once when the result leaves the PE: sr·sc·T reads. The result of
     /// row r then crosses the AR-1-r output-chain registers below it (lane r of each), each
     /// loaded once and read once when it moves on: sc·Σ_{r&lt;sr}(AR-1-r) = sc·(sr(AR-1) - sr(sr-1)/2)
-    /// loads at accumulator width. Reads and writes come out equal.
+    /// loads at accumulator width.
+    /// A fold that continues a reduction first shifts its partial sums down through the
+    /// accumulators (the value for row i is loaded into rows 0..i, i+1 writes, and read i times on
+    /// the way: sc·sr(sr+1)/2 writes, sc·sr(sr-1)/2 reads), and its first MACs read the preloaded
+    /// sums instead of adding to zero (sr·sc more reads): sc·sr(sr+1)/2 each way at accumulator
+    /// width. Reads and writes come out equal.
     /// </summary>
-    private static (long, long) OutputStationary(SystolicWidths w, long sr, long sc, long t, long ar)
+    private static (long, long) OutputStationary(SystolicWidths w, long sr, long sc, long t, long ar, bool startsReduction)
     {
         var inputs = checked(sr * (sc - 1) * t * w.Input);
         var weights = checked((sr - 1) * sc * t * w.Weight);
         var accumulator = checked(sr * sc * t * w.Accumulator);
         var chain = checked(sc * (sr * (ar - 1) - sr * (sr - 1) / 2) * w.Accumulator);
-        var bits = checked(inputs + weights + accumulator + chain);
+        var preload = startsReduction ? 0 : checked(sc * (sr * (sr + 1) / 2) * w.Accumulator);
+        var bits = checked(inputs + weights + accumulator + chain + preload);
         return (bits, bits);
     }
 

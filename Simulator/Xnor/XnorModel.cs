@@ -7,35 +7,44 @@ namespace HwSim.Simulator.Xnor;
 
 /// <summary>
 /// The fast model of an XNOR-popcount array (XNOR-Net, FINN's MVAU, BISMO): closed forms per fold
-/// of what <see cref="XnorReference"/> does cycle by cycle (Simulator/README.md §3, §5).
+/// of what <see cref="XnorReference"/> does cycle by cycle (Simulator/README.md §3, §4, §5).
 /// </summary>
 /// <remarks>
 /// Rows hold output pixels (M), columns filters (N), the reduction K runs in time in steps of
-/// <c>lanes</c> terms, so every fold covers the whole reduction. With sr x sc PEs in use, T = K,
-/// steps = ceil(T/lanes), cps cycles per step and acc the accumulator width, per fold:
+/// <c>lanes</c> terms. A fold covers the whole reduction unless K is cut into chunks
+/// (<c>Memory/Chunking</c>); then it covers its K-range only, a partial reduction. With sr x sc
+/// PEs in use, T = the fold's K-range length, steps = ceil(T/lanes), cps cycles per step and acc
+/// the accumulator width, per fold:
 /// <list type="bullet">
-/// <item>cycles = steps*cps + sr (the drain shifts each column's sr results out, one per cycle);
-/// busy PE-cycles = sr*sc*steps*cps;</item>
+/// <item>cycles = (starts ? 0 : sr) + steps*cps + sr: a fold that does not start the reduction
+/// first shifts its partial sums in (sr cycles), then computes, then drains (each column's sr
+/// results shift out, one per cycle); busy PE-cycles = sr*sc*steps*cps (shift-in and drain cycles
+/// do no XNOR/AND step or accumulate, so they are idle);</item>
 /// <item>binary x binary (cps = 1): per PE, XnorBitOp = PopcountInputBit = T (one per lane holding
 /// a term, padding lanes included: their output is masked, not skipped), Add(acc) = steps (the
-/// dot += 2*pop - n_valid); registers: each step loads the input word, the weight word and the
-/// input's valid mask (3 bits per lane written, 3 read by the gates) and reads and writes the
-/// accumulator: 3T + steps*acc bits each way;</item>
+/// dot += 2*pop - n_valid, n_valid counting the valid lanes of that step only); registers: each
+/// step loads the input word, the weight word and the input's valid mask (3 bits per lane written,
+/// 3 read by the gates) and reads and writes the accumulator: 3T + steps*acc bits each way;</item>
 /// <item>bit-plane path (cps = w_bits*a_bits): each step loads all planes of its lanes
 /// ((w_bits + a_bits)*T bits written per PE over the fold), each cycle reads one weight and one
 /// input plane (2 bits per lane) into the AND gates and shift-accumulates: per PE AndBitOp =
 /// PopcountInputBit = cps*T, ShiftAccumulate = steps*cps, register reads 2*cps*T + steps*cps*acc,
 /// writes (w_bits + a_bits)*T + steps*cps*acc;</item>
+/// <item>shift-in (folds that do not start the reduction; the mirror of the drain): in shift-in
+/// cycle d every column's top accumulator loads the next partial sum from the output buffer (one
+/// write) after the d already in the chain moved down one (a read and a write each): per column
+/// sr(sr-1)/2 reads and sr(sr+1)/2 writes of acc bits. A fold that starts the reduction starts with
+/// cleared accumulators (a reset, not a load);</item>
 /// <item>drain: in drain cycle d a column's bottom accumulator leaves (one read) and the sr-1-d live
 /// ones above it move down one (a read and a write each): per column sr(sr+1)/2 reads and
-/// sr(sr-1)/2 writes of acc bits. Accumulators start a fold cleared (a reset, not a load).</item>
+/// sr(sr-1)/2 writes of acc bits.</item>
 /// </list>
 /// SRAM streams (storage bits of each format, binary 1 bit): each step every used row reads its
 /// pixel's word of n_t input terms from the ifmap buffer and every used column its filter's word
 /// from the weight buffer, broadcast to the PEs; padding terms are counted as read (the stream is
 /// the im2col word, whose padding lanes the feeder fills). So ifmap = sr*T*a_bits, weight =
-/// sc*T*w_bits; each result leaves the array at the output format's width: ofmap writes =
-/// sr*sc*out_bits; nothing is read back (no fold splits the reduction).
+/// sc*T*w_bits; ofmap reads = sr*sc*acc when the fold does not start the reduction (else 0);
+/// ofmap writes = sr*sc*out_bits when it ends the reduction, else sr*sc*acc (partial sums).
 /// </remarks>
 public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
 {
@@ -53,6 +62,8 @@ public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
         var steps = (terms + Spec.Lanes - 1) / Spec.Lanes;
         var pes = sr * sc;
         var acc = problem.AccumulatorFormat.Bits;
+        var starts = fold.StartsReduction;
+        var ends = fold.EndsReduction(problem.K);
         var counts = new ActivityCountsBuilder();
         long reads, writes;
         if (path.Binary)
@@ -70,16 +81,20 @@ public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
             reads = checked(pes * (2 * cps * terms + steps * cps * acc));
             writes = checked(pes * ((path.WeightPlanes + path.InputPlanes) * terms + steps * cps * acc));
         }
-        counts.Add(ActionKey.Simple(PrimitiveAction.RegisterReadBit), checked(reads + sc * sr * (sr + 1) / 2 * acc));
-        counts.Add(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), checked(writes + sc * sr * (sr - 1) / 2 * acc));
+        // The chain: the drain's sr(sr+1)/2 reads and sr(sr-1)/2 writes per column; the shift-in mirrors it.
+        long chainLong = sr * (sr + 1) / 2, chainShort = sr * (sr - 1) / 2;
+        reads = checked(reads + sc * chainLong * acc + (starts ? 0 : sc * chainShort * acc));
+        writes = checked(writes + sc * chainShort * acc + (starts ? 0 : sc * chainLong * acc));
+        counts.Add(ActionKey.Simple(PrimitiveAction.RegisterReadBit), reads);
+        counts.Add(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), writes);
         return new FoldCost(
-            ComputeCycles: checked(steps * cps + sr),
+            ComputeCycles: checked((starts ? 0 : sr) + steps * cps + sr),
             BusyPeCycles: checked(pes * steps * cps),
             Compute: counts.ToCounts(),
             IfmapReadBits: checked(sr * terms * problem.InputFormat.Bits),
             WeightReadBits: checked(sc * terms * problem.WeightFormat.Bits),
-            OfmapReadBits: 0,
-            OfmapWriteBits: checked(pes * problem.OutputFormat.Bits));
+            OfmapReadBits: starts ? 0 : checked(pes * acc),
+            OfmapWriteBits: checked(pes * (ends ? problem.OutputFormat.Bits : acc)));
     }
 
     public double PeakMacsPerCycle(GemmProblem problem) =>

@@ -16,10 +16,10 @@ internal sealed class XnorPe(int weightPlanes, int inputPlanes, int lanes)
     /// <summary>Lanes holding a term in the current step (the last step may hold fewer).</summary>
     public int Held { get; set; }
 
-    /// <summary>The accumulator; during the drain it is also the column's shift-chain register.</summary>
+    /// <summary>The accumulator; during the shift-in and the drain it is also the column's shift-chain register.</summary>
     public long Accumulator { get; set; }
 
-    /// <summary>During the drain: the accumulator holds a result not yet shifted out, for output pixel <see cref="Pixel"/>.</summary>
+    /// <summary>During the shift-in or the drain: the accumulator holds a partial sum or result on the chain, for output pixel <see cref="Pixel"/>.</summary>
     public bool Live { get; set; }
 
     public long Pixel { get; set; }

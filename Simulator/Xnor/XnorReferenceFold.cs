@@ -7,16 +7,25 @@ using HwSim.Simulator.Units;
 namespace HwSim.Simulator.Xnor;
 
 /// <summary>
-/// One fold on the reference XNOR array, one clock per <see cref="Step"/>. Compute cycles: at
-/// the first cycle of each step the row and column feeders read the step's words from the
-/// buffers and every PE latches them; each cycle every PE XNORs (binary) or ANDs one plane pair,
-/// popcounts and accumulates. Then the drain: each cycle the bottom accumulator of every column
-/// leaves for the output buffer and the live ones above it move down one row.
+/// One fold on the reference XNOR array, one clock per <see cref="Step"/>. A fold that does not
+/// start the reduction (a later chunk of K) first shifts the previous chunk's partial sums in:
+/// each cycle the values already in every column move down one row and the top accumulator loads
+/// the next one from the output buffer, bottom row's first (sr cycles, the mirror of the drain;
+/// no PE is busy in them); a fold that starts the reduction starts from cleared accumulators. Compute cycles: at the first
+/// cycle of each step the row and column feeders read the step's words from the buffers and every
+/// PE latches them; each cycle every PE XNORs (binary) or ANDs one plane pair, popcounts and
+/// accumulates. Then the drain: each cycle the bottom accumulator of every column leaves for the
+/// output buffer (a final output, or a partial sum at accumulator width when the fold does not
+/// end the reduction) and the live ones above it move down one row.
 /// </summary>
 internal sealed class XnorReferenceFold : IReferenceFold
 {
     private readonly GemmOperands _operands;
     private readonly Fold _fold;
+    private readonly XnorPartialSums _partialSums;
+    private readonly bool _endsReduction;
+    // Shift-in cycles before the first step: sr when the fold continues a reduction, else 0.
+    private readonly long _shiftIn;
     private readonly XnorDatapath _path;
     private readonly XnorPe[,] _pes;
     private readonly int _lanes;
@@ -31,13 +40,16 @@ internal sealed class XnorReferenceFold : IReferenceFold
     private long _cycle;
 
     private long _busy, _xnor, _and, _popcount, _add, _shiftAccumulate, _registerReads, _registerWrites;
-    private long _ifmapReadBits, _weightReadBits, _ofmapWriteBits;
+    private long _ifmapReadBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits;
 
-    public XnorReferenceFold(XnorUnitSpec spec, GemmOperands operands, Fold fold)
+    public XnorReferenceFold(XnorUnitSpec spec, GemmOperands operands, Fold fold, XnorPartialSums partialSums)
     {
         _operands = operands;
         _fold = fold;
+        _partialSums = partialSums;
         var problem = operands.Problem;
+        _endsReduction = fold.EndsReduction(problem.K);
+        _shiftIn = fold.StartsReduction ? 0 : fold.Rows;
         _path = new XnorDatapath(problem.Layer.Precision);
         _lanes = spec.Lanes;
         _steps = (fold.K.Length + _lanes - 1) / _lanes;
@@ -53,22 +65,30 @@ internal sealed class XnorReferenceFold : IReferenceFold
                 _pes[r, c] = new XnorPe(wPlanes, aPlanes, _lanes);
     }
 
-    private long ComputeEnd => _steps * _path.CyclesPerStep;
+    private long ComputeEnd => _shiftIn + _steps * _path.CyclesPerStep;
 
     public bool Step()
     {
         bool done;
-        if (_cycle < ComputeEnd)
+        if (_cycle < _shiftIn)
         {
-            var step = _cycle / _path.CyclesPerStep;
-            var inStep = (int)(_cycle % _path.CyclesPerStep);
+            ShiftIn(_cycle);
+            done = false;
+        }
+        else if (_cycle < ComputeEnd)
+        {
+            var computeCycle = _cycle - _shiftIn;
+            if (computeCycle == 0)
+                BeginReduction();
+            var step = computeCycle / _path.CyclesPerStep;
+            var inStep = (int)(computeCycle % _path.CyclesPerStep);
             if (inStep == 0)
                 Load(step);
             for (var r = 0; r < _fold.Rows; r++)
                 for (var c = 0; c < _fold.Cols; c++)
                     if (_path.Binary) XnorStep(_pes[r, c], _rowValid[r]);
                     else PlaneStep(_pes[r, c], inStep);
-            // After the last compute cycle every accumulator holds a final result: the drain chain is full.
+            // After the last compute cycle every accumulator holds its result (final or partial): the drain chain is full.
             if (_cycle == ComputeEnd - 1)
                 for (var r = 0; r < _fold.Rows; r++)
                     for (var c = 0; c < _fold.Cols; c++)
@@ -96,7 +116,55 @@ internal sealed class XnorReferenceFold : IReferenceFold
         counts.Add(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, _accBits), _shiftAccumulate);
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterReadBit), _registerReads);
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), _registerWrites);
-        return new FoldCost(cycles, _busy, counts.ToCounts(), _ifmapReadBits, _weightReadBits, 0, _ofmapWriteBits);
+        return new FoldCost(cycles, _busy, counts.ToCounts(), _ifmapReadBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits);
+    }
+
+    /// <summary>
+    /// Shift-in cycle <paramref name="d"/>: in every column the partial sums already on the chain
+    /// move down one row (a read and a write each), then the top accumulator loads the partial sum
+    /// of row sr-1-d from the output buffer (a write; an accumulator-width read of the buffer).
+    /// </summary>
+    private void ShiftIn(long d)
+    {
+        var bottom = _fold.Rows - 1;
+        var pixel = _fold.M.Start + bottom - d;
+        for (var c = 0; c < _fold.Cols; c++)
+        {
+            // Bottom-up, so each value moves exactly one row this cycle.
+            for (var r = bottom - 1; r >= 0; r--)
+            {
+                var (from, to) = (_pes[r, c], _pes[r + 1, c]);
+                if (!from.Live) continue;
+                if (to.Live)
+                    throw new InvalidOperationException($"shift-in: row {r + 1} of column {c} is still occupied");
+                _registerReads += _accBits;
+                (to.Accumulator, to.Pixel, to.Live) = (from.Accumulator, from.Pixel, true);
+                _registerWrites += _accBits;
+                from.Live = false;
+            }
+            var top = _pes[0, c];
+            _ofmapReadBits += _accBits;
+            (top.Accumulator, top.Pixel, top.Live) = (_partialSums.Take(_fold.Group, pixel, _fold.N.Start + c), pixel, true);
+            _registerWrites += _accBits;
+        }
+    }
+
+    /// <summary>
+    /// Before the first step: every accumulator holds its own pixel's partial sum (shifted in), or
+    /// is cleared when the fold starts the reduction (a reset, not a register load).
+    /// </summary>
+    private void BeginReduction()
+    {
+        for (var r = 0; r < _fold.Rows; r++)
+            for (var c = 0; c < _fold.Cols; c++)
+            {
+                var pe = _pes[r, c];
+                if (_shiftIn == 0)
+                    pe.Accumulator = 0;
+                else if (!pe.Live || pe.Pixel != _fold.M.Start + r)
+                    throw new InvalidOperationException($"PE ({r}, {c}) does not hold pixel {_fold.M.Start + r}'s partial sum after the shift-in");
+                pe.Live = false;
+            }
     }
 
     /// <summary>The feeders read the step's words once per row and column and broadcast them; every PE latches its row's and column's.</summary>
@@ -198,8 +266,17 @@ internal sealed class XnorReferenceFold : IReferenceFold
             if (leaving.Live)
             {
                 _registerReads += _accBits;
-                _operands.Accumulate(_fold.Group, leaving.Pixel, _fold.N.Start + c, leaving.Accumulator);
-                _ofmapWriteBits += _outputBits;
+                if (_endsReduction)
+                {
+                    _operands.Accumulate(_fold.Group, leaving.Pixel, _fold.N.Start + c, leaving.Accumulator);
+                    _ofmapWriteBits += _outputBits;
+                }
+                else
+                {
+                    // A partial sum leaves at accumulator width for the next chunk's shift-in.
+                    _partialSums.Put(_fold.Group, leaving.Pixel, _fold.N.Start + c, leaving.Accumulator);
+                    _ofmapWriteBits += _accBits;
+                }
                 leaving.Live = false;
             }
             // Bottom-up, so each value moves exactly one row this cycle.

@@ -15,7 +15,8 @@ namespace HwSim.Tests.Simulator.BitSerial;
 /// <summary>
 /// The fast bit-serial model against the cycle-stepped reference on random small layers, formats,
 /// arrays, buffers and DRAM channels: same cycles, stalls, folds and every count, and the
-/// reference's output equal to the plain-loop convolution.
+/// reference's output equal to the plain-loop convolution. Tiny buffers make many layers cut K
+/// into time chunks (partial reductions with partial sums shifted back in, kept on chip or spilled).
 /// </summary>
 [TestFixture]
 public sealed class BitSerialAgreementTests
@@ -88,7 +89,7 @@ public sealed class BitSerialAgreementTests
     [Test]
     public void Property_FastModelEqualsReference()
     {
-        long ran = 0, notRun = 0, stalled = 0, strips = 0, tiles = 0;
+        long ran = 0, notRun = 0, stalled = 0, strips = 0, tiles = 0, chunked = 0, spilled = 0;
         Cases.Sample(c =>
         {
             var data = ReferenceData.Random(c.Layer, c.Seed);
@@ -107,12 +108,23 @@ public sealed class BitSerialAgreementTests
             Assert.That(reference.Output, Is.EqualTo(ReferenceConvolution.Compute(data)), () => $"{c}\noutput differs from the reference convolution");
             Interlocked.Increment(ref ran);
             if (fast.StallCycles > 0) Interlocked.Increment(ref stalled);
-            var planner = new TrafficPlanner(new GemmProblem(c.Layer), c.Arch.Buffers);
+            var problem = new GemmProblem(c.Layer);
+            var planner = new TrafficPlanner(problem, c.Arch.Buffers);
             if (!planner.InputResident) Interlocked.Increment(ref strips);
             if (!planner.WeightsResident) Interlocked.Increment(ref tiles);
+            // The same chunked grid both engines ran: K cut into time chunks means partial reductions.
+            var (grid, _) = Chunking.Fit(problem, new BitSerialModel(c.Unit).Grid(problem), c.Arch.Buffers);
+            if (grid.TimeChunk < problem.K)
+            {
+                Interlocked.Increment(ref chunked);
+                // Partial sums of a tile too large for half the ofmap buffer go to DRAM and come back.
+                if (grid.Folds(problem).Any(f => !f.EndsReduction(problem.K) &&
+                        GemmProblem.PackedBytes(f.M.Length * f.N.Length, problem.AccumulatorFormat) > c.Arch.Buffers.Half(BufferKind.Ofmap)))
+                    Interlocked.Increment(ref spilled);
+            }
         }, iter: 2400, print: c => c.ToString());
 
-        TestContext.Out.WriteLine($"ran {ran} (input in strips {strips}, weights in tiles {tiles}, stalled {stalled}), not run {notRun}");
+        TestContext.Out.WriteLine($"ran {ran} (input in strips {strips}, weights in tiles {tiles}, K in time chunks {chunked} of which partial sums spilled {spilled}, stalled {stalled}), not run {notRun}");
         // The generator must reach every regime, or agreement would be agreement on little.
         using (Assert.EnterMultipleScope())
         {
@@ -121,6 +133,8 @@ public sealed class BitSerialAgreementTests
             Assert.That(stalled, Is.GreaterThan(500));
             Assert.That(strips, Is.GreaterThan(200));
             Assert.That(tiles, Is.GreaterThan(60));
+            Assert.That(chunked, Is.GreaterThan(300));
+            Assert.That(spilled, Is.GreaterThan(30));
         }
     }
 }

@@ -4,6 +4,7 @@ using HwSim.Simulator.Architecture;
 using HwSim.Simulator.BitSerial;
 using HwSim.Simulator.Counting;
 using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Memory;
 using HwSim.Simulator.Reference;
 using HwSim.Simulator.Units;
 using HwSim.Workloads.Formats;
@@ -14,7 +15,8 @@ namespace HwSim.Tests.Simulator.BitSerial;
 
 /// <summary>
 /// Small GEMMs worked by hand: cycles per layer in both serial modes, every count of one fold
-/// (fast model and reference), sign planes at the formats' extremes, and strip reuse.
+/// (fast model and reference), every count of a reduction cut into two time chunks, sign planes
+/// at the formats' extremes, and strip reuse.
 /// </summary>
 [TestFixture]
 public sealed class BitSerialFoldTests
@@ -98,6 +100,111 @@ public sealed class BitSerialFoldTests
                 // SRAM, once per step for all planes: 2 rows x 5 uint2, 3 columns x 5 int3, 6 uint2 outputs.
                 Assert.That((cost.IfmapReadBits, cost.WeightReadBits, cost.OfmapReadBits, cost.OfmapWriteBits), Is.EqualTo((20L, 45L, 0L, 12L)));
             }
+    }
+
+    /// <summary>One fold's SRAM streams, in bits.</summary>
+    public sealed record ExpectedSram(long IfmapRead, long WeightRead, long OfmapRead, long OfmapWrite);
+
+    // Two time chunks: M=2 pixels on 2 rows, N=3 filters on 3 columns (P = 6 PEs), K=7 terms on 2
+    // lanes, int3 weights (b_w 3), uint2 activations (b_a 2), accumulator int8 (3 + 2 + ceil(log2 7)),
+    // output uint2. The 7x3 int3 weights (63 bits, 8 B) do not fit half of a 10 B weight buffer
+    // (5 B); a chunk of ceil(7/2) = 4 terms (4x3 int3 = 36 bits, 5 B) does: folds K [0,4) then [4,7).
+    //   Fold 0, K [0,4): T 4, S 2; starts the reduction (no shift-in), does not end it (drains
+    //     6 partial sums at 8 bits). Loads P*T*(b_a + b_w) = 6*4*5 = 120; drain 3 columns x
+    //     (1 move: 8 written, 8 read; 2 emits: 16 read) = 24 written, 72 read.
+    //     SRAM: ifmap 2 rows x 4 x 2 = 16, weights 3 columns x 4 x 3 = 36, ofmap read 0, write 6*8 = 48.
+    //   Fold 1, K [4,7): T 3, S 2 (2 + 1 terms); first shifts the 6 partial sums in: 2 cycles, per
+    //     column 2 entries (16 written) + 1 move (8 written, 8 read) = 3 x 24 = 72 written, 24 read;
+    //     ends the reduction (6 uint2 outputs). Loads 6*3*5 = 90.
+    //     SRAM: ifmap 2 x 3 x 2 = 12, weights 3 x 3 x 3 = 27, ofmap read 6*8 = 48, write 6*2 = 12.
+    //   serial activations, cps 2: busy = shift-accumulates = 6*2*2 = 24 per fold (shift-in idle);
+    //     fold 0: cycles 2*2 + 2 = 6; AND P*T*b_w*b_a = 6*4*6 = 144; writes 120 + 24*8 + 24 = 336;
+    //       reads P*T*b_a*(1 + b_w) = 192, + 192 + 72 = 456.
+    //     fold 1: cycles 2 + 2*2 + 2 = 8; AND 6*3*6 = 108; writes 90 + 192 + 24 + 72 = 378;
+    //       reads 6*3*2*4 = 144, + 192 + 72 + 24 = 432.
+    //   serial both, cps 6: busy 6*2*6 = 72 per fold, accumulator traffic 72*8 = 576;
+    //     fold 0: cycles 2*6 + 2 = 14; AND 144; writes 120 + 576 + 24 = 720; reads 2*6*4*6 = 288, + 576 + 72 = 936.
+    //     fold 1: cycles 2 + 2*6 + 2 = 16; AND 108; writes 90 + 576 + 24 + 72 = 762; reads 2*6*3*6 = 216, + 576 + 72 + 24 = 888.
+    private static IEnumerable<TestCaseData> TwoChunkCases()
+    {
+        var sram = new[] { new ExpectedSram(16, 36, 0, 48), new ExpectedSram(12, 27, 48, 12) };
+        yield return new TestCaseData(SerialMode.Activations,
+            new[] { new Expected(6, 24, 144, 24, 336, 456), new Expected(8, 24, 108, 24, 378, 432) }, sram).SetArgDisplayNames("serial activations");
+        yield return new TestCaseData(SerialMode.Both,
+            new[] { new Expected(14, 72, 144, 72, 720, 936), new Expected(16, 72, 108, 72, 762, 888) }, sram).SetArgDisplayNames("serial both");
+    }
+
+    private static readonly LayerWorkload TwoChunkLayer = Gemm(2, 7, 3, NumberFormat.Int(3), NumberFormat.UInt(2));
+
+    private static ArchitectureSpec TwoChunkArch(long ofmapBytes) => Arch(DramSpec.Unlimited, new BufferSpec(1 << 20, 10, ofmapBytes));
+
+    [TestCaseSource(nameof(TwoChunkCases))]
+    public void TwoChunkFolds_EveryCountWorkedByHand(SerialMode serial, Expected[] expected, ExpectedSram[] sram)
+    {
+        var unit = new BitSerialUnitSpec("bs", 2, 3, 2, serial, 8);
+        var problem = new GemmProblem(TwoChunkLayer);
+        var model = new BitSerialModel(unit);
+        var (grid, unfit) = Chunking.Fit(problem, model.Grid(problem), TwoChunkArch(1 << 20).Buffers);
+        var folds = grid.Folds(problem).ToList();
+        Assert.That((unfit, grid.TimeChunk, problem.AccumulatorFormat, problem.OutputFormat), Is.EqualTo(((string?)null, 4L, NumberFormat.Int(8), NumberFormat.UInt(2))));
+        Assert.That(folds.Select(f => f.K), Is.EqualTo(new[] { new Span(0, 4), new Span(4, 7) }));
+
+        var operands = new GemmOperands(problem, ReferenceData.Random(TwoChunkLayer, 5));
+        var reference = new BitSerialReference(unit);
+        for (var i = 0; i < folds.Count; i++)
+        {
+            var fast = model.Cost(problem, folds[i]);
+            var stepping = reference.Start(operands, folds[i]);
+            long cycles = 1;
+            while (!stepping.Step()) cycles++;
+            var measured = stepping.Measured(cycles);
+            var (e, m) = (expected[i], sram[i]);
+            foreach (var cost in new[] { fast, measured })
+                using (Assert.EnterMultipleScope())
+                {
+                    Assert.That((cost.ComputeCycles, cost.BusyPeCycles), Is.EqualTo((e.Cycles, e.Busy)), $"fold {i}");
+                    Assert.That(cost.Compute[ActionKey.Simple(PrimitiveAction.AndBitOp)], Is.EqualTo(e.And), $"fold {i}");
+                    Assert.That(cost.Compute[ActionKey.Simple(PrimitiveAction.PopcountInputBit)], Is.EqualTo(e.And), $"fold {i}");
+                    Assert.That(cost.Compute[ActionKey.Simple(PrimitiveAction.ShiftAccumulate, 8)], Is.EqualTo(e.ShiftAccumulate), $"fold {i}");
+                    Assert.That(cost.Compute[ActionKey.Simple(PrimitiveAction.RegisterWriteBit)], Is.EqualTo(e.RegisterWrite), $"fold {i}");
+                    Assert.That(cost.Compute[ActionKey.Simple(PrimitiveAction.RegisterReadBit)], Is.EqualTo(e.RegisterRead), $"fold {i}");
+                    Assert.That(cost.Compute.Counts, Has.Count.EqualTo(5), $"fold {i}");
+                    Assert.That((cost.IfmapReadBits, cost.WeightReadBits, cost.OfmapReadBits, cost.OfmapWriteBits),
+                        Is.EqualTo((m.IfmapRead, m.WeightRead, m.OfmapRead, m.OfmapWrite)), $"fold {i}");
+                }
+        }
+        // Only the final chunk adds into the output, from the first chunk's partial sums shifted in.
+        Assert.That(operands.Output, Is.EqualTo(ReferenceConvolution.Compute(operands.Data)));
+    }
+
+    // The same layer end to end, serial activations: 6 + 8 = 14 cycles, no stalls (DRAM unlimited),
+    // idle 14*6 - 48 = 36 PE-cycles. DRAM in: the whole input (14 uint2, 4 B) once, weight tiles
+    // 5 B + 4 B; out: 6 uint2 outputs, 2 B. The 6 partial sums (int8, 6 B) stay in a 1 MiB ofmap
+    // buffer; half of a 10 B one (5 B) cannot hold them, so they go out and come back: +6 B each way.
+    // Ofmap SRAM bits: array reads 48 and writes 48 + 12 = 60, plus 8x every DRAM byte out as reads
+    // (kept 16, spilled 64) and 8x the partial sums read back as writes (spilled 48).
+    [TestCase(1 << 20, 13, 2, 64, 60)]
+    [TestCase(10, 19, 8, 112, 108)]
+    public void TwoChunkLayer_KeepsOrSpillsPartialSums(long ofmapBytes, long dramRead, long dramWrite, long ofmapReadBits, long ofmapWriteBits)
+    {
+        var unit = new BitSerialUnitSpec("bs", 2, 3, 2, SerialMode.Activations, 8);
+        var arch = TwoChunkArch(ofmapBytes);
+        var data = ReferenceData.Random(TwoChunkLayer, 11);
+        var fast = Simulation.Run(TwoChunkLayer, arch, new BitSerialModel(unit));
+        var reference = ReferenceEngine.Simulate(TwoChunkLayer, arch, new BitSerialReference(unit), data);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((fast.ComputeCycles, fast.StallCycles, fast.Folds), Is.EqualTo((14L, 0L, 2L)));
+            Assert.That(fast.Counts[ActionKey.Simple(PrimitiveAction.IdlePeCycle)], Is.EqualTo(36));
+            Assert.That(fast.Counts[ActionKey.Simple(PrimitiveAction.DramReadByte)], Is.EqualTo(dramRead));
+            Assert.That(fast.Counts[ActionKey.Simple(PrimitiveAction.DramWriteByte)], Is.EqualTo(dramWrite));
+            Assert.That(fast.Counts[ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ofmap)], Is.EqualTo(ofmapReadBits));
+            Assert.That(fast.Counts[ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ofmap)], Is.EqualTo(ofmapWriteBits));
+            Assert.That((reference.Result.ComputeCycles, reference.Result.StallCycles, reference.Result.Folds), Is.EqualTo((14L, 0L, 2L)));
+            Assert.That(reference.Result.Counts, Is.EqualTo(fast.Counts));
+            Assert.That(reference.Output, Is.EqualTo(ReferenceConvolution.Compute(data)));
+        }
     }
 
     // Sign planes at the extremes: (-128)(-128) + 127(-128) + (-1)(127) = 16384 - 16256 - 127 = 1;

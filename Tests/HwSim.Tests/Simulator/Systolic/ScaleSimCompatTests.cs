@@ -114,6 +114,23 @@ public class ScaleSimCompatTests
     }
 
     [Test]
+    public void ChunkedOutputStationaryUsesEachChunksT()
+    {
+        // SCALE-Sim never chunks; HwSim does when a fold's tile does not fit, and then applies the
+        // per-fold formula with the chunk's T. A 40 B weight buffer (half 20 B) cannot hold the
+        // 72 B of weights nor a fold's 9x3 tile (27 B); chunks of 5 (5x3 = 15 B) fit: K [0,5) and
+        // [5,9). Each of the 12 tiles: (5 + 4 + 3 - 2) + (4 + 4 + 3 - 2) = 19 cycles; only the
+        // layer's first fold is one short: 12*19 - 1 = 227.
+        var unit = Unit(Dataflow.OutputStationary, 4, 3) with { Format = NumberFormat.Int(8) };
+        var arch = Arch(unit) with { Buffers = new BufferSpec(1L << 30, 40, 1L << 30, 8) };
+        var r = Simulation.Run(Small, arch, new SystolicModel(unit));
+        Assert.That((r.Folds, r.TotalCycles, r.StallCycles), Is.EqualTo((24L, 227L, 0L)));
+        // Reads as unchunked; OFMAP writes: the first chunks' M*N partial sums and their 12*(AR+AC)
+        // extra entries at the 20-bit accumulator, the second chunks' at int8.
+        AssertSram(r, ifmapBits: 8 * 432, weightBits: 8 * 288, ofmapWriteBits: 20 * (128 + 12 * 7) + 8 * (128 + 12 * 7));
+    }
+
+    [Test]
     public void OneByOneArrayKeepsIdleCyclesACount()
     {
         // 1x1 os: folds of T + 1 + 1 - 2 = T cycles, the first one T - 1 < its T MACs.

@@ -55,10 +55,13 @@ internal static class SystolicCases
             ? (Floats[fw], Floats[fa], fw == 0 && fa == 0 && extra < 2 ? NumberFormat.Fp16 : NumberFormat.Fp32)
             : (Weights[wi], Inputs[ai], NumberFormat.Int(Math.Max(2, Math.Max(Weights[wi].Bits, Inputs[ai].Bits)) + extra));
 
-    /// <summary>Buffer bytes from tiny (tiles re-fetched, strips, partial sums spilled, or not fitting) to ample.</summary>
+    /// <summary>
+    /// Buffer bytes from tiny (tiles re-fetched, strips, partial sums spilled, the time dimension
+    /// chunked, or not fitting even in chunks of one) to ample.
+    /// </summary>
     private static readonly Gen<long> BufferBytes =
-        from scale in Gen.Int[0, 3]
-        from bytes in scale switch { 0 => Gen.Int[2, 24], 1 => Gen.Int[24, 160], 2 => Gen.Int[160, 1200], _ => Gen.Const(1 << 20) }
+        from scale in Gen.Int[0, 4]
+        from bytes in scale switch { 0 => Gen.Int[2, 24], 1 => Gen.Int[12, 64], 2 => Gen.Int[24, 160], 3 => Gen.Int[160, 1200], _ => Gen.Const(1 << 20) }
         select (long)bytes;
 
     public static readonly Gen<SystolicCase> Cases =

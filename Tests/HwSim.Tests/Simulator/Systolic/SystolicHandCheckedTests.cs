@@ -2,6 +2,7 @@ using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
 using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Memory;
 using HwSim.Simulator.Reference;
 using HwSim.Simulator.Systolic;
 using HwSim.Simulator.Units;
@@ -117,12 +118,109 @@ public class SystolicHandCheckedTests
         Assert.That(first.OfmapWriteBits, Is.EqualTo(4 * 18), "the first fold's partial sums leave at accumulator width");
     }
 
-    // The fold's cost from the fast model, after checking that the reference measures the same.
-    private static FoldCost FoldCost(LayerWorkload layer, SystolicUnitSpec unit, int index = 0)
+    // GEMM M=2, K=4, N=2 (int8 x int8, accumulator int18 = 8 + 8 + log2 4, int8 outputs) on a 2x2 os
+    // array with an 8 B weight buffer: the 4x2 weights (8 B) do not fit in half of it (4 B), nor does
+    // a fold's whole K x N tile, so Chunking halves K: chunks of 2, two folds over the same outputs,
+    // K [0,2) then [2,4). Inputs (2x4 = 8 B) stay resident in the ample input buffer.
+    // Fold 0 (starts, does not end the reduction): sr = sc = 2, T = 2, AR = 2.
+    //   Cycles T + AR + sc - 1 = 5. MACs 8. Registers: inputs sr(sc-1)T = 4 x 8, weights
+    //   (sr-1)sc·T = 4 x 8, accumulator sr·sc·T = 8 x 18, output chain sc(sr(AR-1) - sr(sr-1)/2) = 2 x 18:
+    //   32 + 32 + 144 + 36 = 244 bits each way. Buffers: 2 rows x 2 inputs (32 bits), 2 columns x 2
+    //   weights (32), no partial sums read, 4 partial sums written at accumulator width (72).
+    // Fold 1 (continues and ends it): preload sr = 2 cycles, then the same MAC stream 2 cycles late.
+    //   Cycle 0: each column's acc[0] takes row 1's partial sum (1 write); cycle 1: acc[1] takes it from
+    //   acc[0] (1 read, 1 write), acc[0] takes row 0's (1 write). The first MAC of each PE reads its
+    //   preloaded sum (4 reads): 6 writes and 6 reads of 18 bits more than fold 0 = 352 bits each way.
+    //   PE(1,1) does MAC t = 1 at 2 + 1 + 1 + 1 = 5, its result leaves in cycle 6: 7 cycles
+    //   (sr + T + AR + sc - 1). Buffers: inputs 32, weights 32, 4 partial sums read back (72), 4 int8
+    //   outputs written (32). Adds stay one per MAC: the preloaded sum is added by the first MAC.
+    private static LayerWorkload OsChunkedLayer() => Gemm(2, 4, 2);
+
+    private static ArchitectureSpec OsChunkedArch(long ofmapBytes, DramSpec dram) =>
+        new("hand", 1000, dram, new BufferSpec(1 << 20, 8, ofmapBytes, wordBits: 64), [Unit(Dataflow.OutputStationary, 2, 2)]);
+
+    [Test]
+    public void OutputStationaryPartialReductionFolds()
+    {
+        var layer = OsChunkedLayer();
+        var unit = Unit(Dataflow.OutputStationary, 2, 2);
+        var arch = OsChunkedArch(1 << 20, DramSpec.Unlimited);
+        var problem = new GemmProblem(layer);
+        Assert.That(problem.AccumulatorFormat.Bits, Is.EqualTo(18));
+        var (grid, unfit) = Chunking.Fit(problem, new SystolicModel(unit).Grid(problem), arch.Buffers);
+        Assert.That((unfit, grid.TimeChunk), Is.EqualTo(((string?)null, 2L)));
+        Assert.That(grid.Folds(problem).Select(f => (f.K, f.StartsReduction, f.EndsReduction(4))),
+            Is.EqualTo(new[] { (new Span(0, 2), true, false), (new Span(2, 4), false, true) }));
+
+        var first = FoldCost(layer, unit, 0, arch);
+        var second = FoldCost(layer, unit, 1, arch);
+        AssertCost(first, cycles: 5, macs: 8, registerReads: 244, registerWrites: 244, ifmap: 32, weight: 32, ofmapRead: 0, ofmapWrite: 4 * 18);
+        AssertCost(second, cycles: 7, macs: 8, registerReads: 352, registerWrites: 352, ifmap: 32, weight: 32, ofmapRead: 4 * 18, ofmapWrite: 4 * 8);
+    }
+
+    // The whole layer on both engines, every count. Words are 64 bits, rounded up per fold and stream.
+    // Kept (1 MiB output buffer): the 9 B of partial sums stay on chip.
+    //   Ifmap: array reads 32 + 32 bits (1 + 1 words); the 8 B input is loaded with fold 0 (64 bits, 1 word).
+    //   Weight: array reads 32 + 32 (1 + 1 words); each fold loads its 4 B tile (32 + 32 bits, 1 + 1 words).
+    //   Ofmap: array reads 72 (2 words); array writes 72 + 32 (2 + 1 words); the 4 B of outputs drain to
+    //   DRAM (32 bits read, 1 word). DRAM: 8 + 4 + 4 = 16 B read, 4 B written.
+    //   Cycles 5 + 7 = 12, no stalls (unlimited DRAM); idle PE-cycles 12 x 4 - 16 = 32.
+    // Spilled (16 B output buffer, half 8 B < 9 B) at 4 B/cycle: fold 0 waits for 12 B (3 cycles), runs
+    //   in cycles 3-7 while fold 1's 4 B weight tile arrives; at 8 its 9 B of partial sums go to DRAM
+    //   (cycles 8-10) and come back (11-13); fold 1 runs 14-20, its 4 B of outputs leave in 21: 22
+    //   cycles, 10 of them stalls; idle 22 x 4 - 16 = 72. On top of the kept case the ofmap buffer is
+    //   read by the spill (72 bits, 2 words) and written by the read-back (72 bits, 2 words); DRAM
+    //   16 + 9 = 25 B read, 4 + 9 = 13 B written.
+    [TestCase(false, 12L, 0L)]
+    [TestCase(true, 12L, 10L)]
+    public void OutputStationaryPartialReductionLayer(bool spilled, long compute, long stalls)
+    {
+        var layer = OsChunkedLayer();
+        var unit = Unit(Dataflow.OutputStationary, 2, 2);
+        var arch = spilled ? OsChunkedArch(16, new DramSpec(4)) : OsChunkedArch(1 << 20, DramSpec.Unlimited);
+        var problem = new GemmProblem(layer);
+        var spill = spilled ? 72L : 0;
+        var words = spilled ? 2L : 0;
+        var expected = ActivityCounts.From([
+            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), 16),
+            new(ActionKey.Add(problem.AccumulatorFormat), 16),
+            new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), 244 + 352),
+            new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), 244 + 352),
+            new(ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ifmap), 64),
+            new(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ifmap, 64), 2),
+            new(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ifmap), 64),
+            new(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ifmap, 64), 1),
+            new(ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Weight), 64),
+            new(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Weight, 64), 2),
+            new(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Weight), 64),
+            new(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Weight, 64), 2),
+            new(ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ofmap), 72 + 32 + spill),
+            new(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ofmap, 64), 2 + 1 + words),
+            new(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ofmap), 72 + 32 + spill),
+            new(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ofmap, 64), 2 + 1 + words),
+            new(ActionKey.Simple(PrimitiveAction.DramReadByte), spilled ? 25 : 16),
+            new(ActionKey.Simple(PrimitiveAction.DramWriteByte), spilled ? 13 : 4),
+            new(ActionKey.Simple(PrimitiveAction.IdlePeCycle), (compute + stalls) * 4 - 16),
+        ]);
+        var fast = Simulation.Run(layer, arch, new SystolicModel(unit));
+        var data = ReferenceData.Random(layer, 11);
+        var reference = ReferenceEngine.Simulate(layer, arch, new SystolicReference(unit), data);
+        foreach (var (name, r) in new[] { ("fast", fast), ("reference", reference.Result) })
+            Assert.Multiple(() =>
+            {
+                Assert.That((r.Folds, r.ComputeCycles, r.StallCycles), Is.EqualTo((2, compute, stalls)), name);
+                Assert.That(r.Counts, Is.EqualTo(expected), $"{name}\nactual:   {r.Counts}\nexpected: {expected}");
+            });
+        Assert.That(reference.Output, Is.EqualTo(ReferenceConvolution.Compute(data)));
+    }
+
+    // The fold's cost from the fast model, after checking that the reference measures the same
+    // (folds of the grid as chunked for the architecture's buffers; ample buffers by default).
+    private static FoldCost FoldCost(LayerWorkload layer, SystolicUnitSpec unit, int index = 0, ArchitectureSpec? arch = null)
     {
         var problem = new GemmProblem(layer);
         var model = new SystolicModel(unit);
-        var folds = model.Grid(problem).Folds(problem).ToList();
+        var folds = Chunking.Fit(problem, model.Grid(problem), (arch ?? Arch(unit)).Buffers).Grid.Folds(problem).ToList();
         var reference = new SystolicReference(unit);
         var operands = new GemmOperands(problem, ReferenceData.Random(layer, 3));
         FoldCost measured = null!;

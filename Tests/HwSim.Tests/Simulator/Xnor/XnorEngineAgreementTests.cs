@@ -2,6 +2,8 @@ using NUnit.Framework;
 using CsCheck;
 using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Memory;
 using HwSim.Simulator.Reference;
 using HwSim.Simulator.Results;
 using HwSim.Simulator.Xnor;
@@ -14,7 +16,9 @@ namespace HwSim.Tests.Simulator.Xnor;
 /// <summary>
 /// The fast XNOR model against the cycle-stepped reference on random small layers, formats,
 /// arrays, buffers and DRAM channels: same run/not-run, cycles, stalls, folds and every count,
-/// and the reference's output equal to the plain convolution.
+/// and the reference's output equal to the plain convolution. Tiny buffers cut K into chunks,
+/// so many cases run partial folds (partial sums shifted in, drained at accumulator width and,
+/// with a tiny output buffer, spilled to DRAM and read back).
 /// </summary>
 [TestFixture]
 public sealed class XnorEngineAgreementTests
@@ -81,20 +85,44 @@ public sealed class XnorEngineAgreementTests
     [Test]
     public void FastModelEqualsReference_OnRandomLayers()
     {
-        var ran = 0;
+        int ran = 0, chunked = 0, spilled = 0, ragged = 0;
         Cases.Sample(c =>
         {
             var (fast, reference, expected) = RunBoth(c);
             Assert.That(Mismatch(fast, reference.Result), Is.Null, () => $"{c}\n{Mismatch(fast, reference.Result)}");
-            if (fast.Ran)
-            {
-                Interlocked.Increment(ref ran);
-                Assert.That(reference.Output, Is.EqualTo(expected), c.ToString);
-            }
+            if (!fast.Ran)
+                return;
+            Interlocked.Increment(ref ran);
+            Assert.That(reference.Output, Is.EqualTo(expected), c.ToString);
+            var (problem, chunk) = TimeChunk(c);
+            if (chunk >= problem.K)
+                return;
+            Interlocked.Increment(ref chunked);
+            // Partial sums that do not fit in half the output buffer go to DRAM and come back.
+            if (GemmProblem.PackedBytes(Math.Min(c.Unit.Rows, problem.M) * Math.Min(c.Unit.Cols, problem.N), problem.AccumulatorFormat) > c.Arch.Buffers.Half(BufferKind.Ofmap))
+                Interlocked.Increment(ref spilled);
+            // Chunks that end inside a step's word: the chunk boundary, not the lanes, cuts the step.
+            if (chunk % c.Unit.Lanes != 0)
+                Interlocked.Increment(ref ragged);
         }, iter: 4000);
 
-        // Guards the generator: the comparison means little if almost nothing fits.
-        Assert.That(ran, Is.GreaterThan(1600));
+        TestContext.Out.WriteLine($"ran {ran}, chunked {chunked} (partial sums spilled {spilled}, chunk not a multiple of lanes {ragged})");
+        // Guards the generator: the comparison means little if almost nothing fits, or nothing is chunked.
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ran, Is.GreaterThan(3000));
+            Assert.That(chunked, Is.GreaterThan(1000));
+            Assert.That(spilled, Is.GreaterThan(150));
+            Assert.That(ragged, Is.GreaterThan(800));
+        }
+    }
+
+    /// <summary>The layer's GEMM and the time chunk both engines fold it with (K itself when it is not cut).</summary>
+    internal static (GemmProblem Problem, long Chunk) TimeChunk(Case c)
+    {
+        var problem = new GemmProblem(c.Layer);
+        var (grid, _) = Chunking.Fit(problem, new XnorModel(c.Unit).Grid(problem), c.Arch.Buffers);
+        return (problem, Math.Min(grid.TimeChunk, problem.K));
     }
 
     /// <summary>

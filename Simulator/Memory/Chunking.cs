@@ -1,0 +1,37 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapping;
+
+namespace HwSim.Simulator.Memory;
+
+/// <summary>
+/// Cuts a fold's time dimension when its operands do not fit in half a buffer: the longest
+/// chunk (halving from the whole extent) with which every fold fits. A mapping decision, made
+/// once and used by both engines; each engine then checks fit with its own traffic account.
+/// </summary>
+public static class Chunking
+{
+    /// <summary>The grid with the time chunk that makes every fold fit, or the reason none does (chunks of 1).</summary>
+    public static (FoldGrid Grid, string? Unfit) Fit(GemmProblem problem, FoldGrid grid, BufferSpec buffers)
+    {
+        var extent = FoldGrid.Extent(problem, grid.InTime);
+        string? reason = null;
+        for (var chunk = extent; ; chunk = (chunk + 1) / 2)
+        {
+            var candidate = chunk >= extent ? grid : grid with { TimeChunk = chunk };
+            reason = FirstUnfit(problem, candidate, buffers);
+            if (reason is null)
+                return (candidate, null);
+            if (chunk == 1)
+                return (candidate, reason);
+        }
+    }
+
+    private static string? FirstUnfit(GemmProblem problem, FoldGrid grid, BufferSpec buffers)
+    {
+        var planner = new TrafficPlanner(problem, buffers);
+        foreach (var f in grid.Folds(problem))
+            if (planner.Unfit(f) is { } why)
+                return why;
+        return null;
+    }
+}

@@ -25,6 +25,7 @@ public static class HwSimApp
             WorkloadCommand.Create(),
             Archs.ArchsCommand.Create(),
             Simulate.SimulateCommand.Create(),
+            Area.AreaCommand.Create(),
         };
         // 'hwsim' alone shows what it can do rather than an error.
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using HwSim.CostModel.Technology;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Common;
+
+/// <summary>The technology options every pricing verb shares: node, device row and supply voltage.</summary>
+public sealed class TechnologyOptions
+{
+    public Option<string> Tech { get; } = new("--tech")
+    {
+        Description = "Technology node to price at: 65nm, 45nm, 32nm, 20nm, 16nm, 14nm, 10nm or 7nm (tables are 45 nm; other nodes scale with Stillmaker & Baas 2017).",
+        DefaultValueFactory = _ => "45nm",
+        HelpName = "NODE",
+    };
+
+    public Option<string> Flavor { get; } = new("--flavor")
+    {
+        Description = "Stillmaker & Baas device row: hp (high performance) or lp (low power); nodes above 45 nm have one row.",
+        DefaultValueFactory = _ => "hp",
+        HelpName = "hp|lp",
+    };
+
+    public Option<double> Vdd { get; } = new("--vdd")
+    {
+        Description = "Supply voltage at the target node, volts. The 45 nm tables were measured at 0.9 V (Horowitz); give your node's Vdd when pricing another node.",
+        DefaultValueFactory = _ => TechnologyScaling.DefaultVdd,
+        HelpName = "VOLTS",
+    };
+
+    public void AddTo(Command command, bool withVoltage = true)
+    {
+        command.Add(Tech);
+        command.Add(Flavor);
+        if (withVoltage)
+            command.Add(Vdd);
+    }
+
+    public TechnologyScaling Resolve(ParseResult parse)
+    {
+        var nm = TechNodes.ParseNanometres(parse.GetValue(Tech) ?? "45nm");
+        var flavor = (parse.GetValue(Flavor) ?? "hp").Trim().ToLowerInvariant() switch
+        {
+            "hp" => DeviceFlavor.HighPerformance,
+            "lp" => DeviceFlavor.LowPower,
+            var f => throw new InputException($"must be hp or lp, got '{f}'", "--flavor"),
+        };
+        var vdd = parse.GetResult(Vdd) is null ? TechnologyScaling.DefaultVdd : parse.GetValue(Vdd);
+        var scaling = TechnologyScaling.From45nm(nm, flavor, vdd);
+        if (double.IsNaN(scaling.AreaFactor))
+            throw new InputException($"no area factor for {nm} nm; HwSim prices at {string.Join(", ", TechNodes.PricedNanometres.Select(n => n.ToString(CultureInfo.InvariantCulture) + "nm"))}", "--tech");
+        _ = scaling.EnergyFactor;
+        return scaling;
+    }
+}

@@ -26,6 +26,8 @@ public static class HwSimApp
             Archs.ArchsCommand.Create(),
             Simulate.SimulateCommand.Create(),
             Area.AreaCommand.Create(),
+            Energy.EnergyCommand.Create(),
+            TableVerb.TableCommand.Create(),
         };
         // 'hwsim' alone shows what it can do rather than an error.
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));

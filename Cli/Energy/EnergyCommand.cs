@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using HwSim.Cli.Common;
+using HwSim.CostModel.Energy;
+using HwSim.CostModel.Pricing;
+using HwSim.Simulator;
+using Spectre.Console;
+
+namespace HwSim.Cli.Energy;
+
+/// <summary>
+/// <c>hwsim energy</c>: simulates the workload on the architecture and prices every counted
+/// action: energy per layer and per inference with its breakdown (compute, registers, each SRAM
+/// buffer, DRAM), by unit, and the derived power, TOPS/W and EDP.
+/// </summary>
+public static class EnergyCommand
+{
+    private static readonly WorkloadOptions Workload = new();
+    private static readonly ArchitectureOption Architecture = new();
+    private static readonly TechnologyOptions Technology = new();
+    private static readonly EnergyTableOptions Table = new();
+    private static readonly OutputOptions Output = new();
+
+    public static Command Create()
+    {
+        var command = new Command("energy", "Energy per inference of a workload on an architecture, per layer, with a breakdown by component and unit.");
+        Workload.AddTo(command);
+        Architecture.AddTo(command);
+        Technology.AddTo(command);
+        Table.AddTo(command);
+        Output.AddTo(command);
+        command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CliContext context)
+    {
+        var (workload, policy) = Workload.Load(parse);
+        var arch = Architecture.Resolve(parse);
+        var energyContext = new EnergyContext(arch.Buffers, Table.DramKind(parse), Technology.Resolve(parse));
+        var table = Table.Table(parse);
+        var result = Simulation.Evaluate(workload, arch);
+        var report = Pricer.Price(result, arch, table, energyContext, workload.Layers[0].Shape.Batch);
+        Output.Emit(parse, context, writer =>
+        {
+            switch (parse.GetValue(Output.Format))
+            {
+                case OutputFormat.Json:
+                    writer.WriteLine(JsonSerializer.Serialize(EnergyJson.From(report, policy?.ToString()), OutputOptions.Json));
+                    break;
+                case OutputFormat.Csv:
+                    writer.WriteLine("layer,unit,ran,macs,cycles,energy_pj,compute_pj,register_pj,sram_ifmap_pj,sram_weight_pj,sram_ofmap_pj,dram_pj,leakage_pj");
+                    foreach (var l in report.Layers)
+                        writer.WriteLine(string.Join(",", Csv(l.Layer), Csv(l.Unit ?? ""), l.Ran ? "true" : "false", l.Macs, l.Cycles, D(l.Total.Value),
+                            string.Join(",", Enum.GetValues<EnergyComponent>().Select(c => D(l[c].Value)))));
+                    break;
+                default:
+                    WriteTables(context.ConsoleOn(writer), report, energyContext);
+                    break;
+            }
+        });
+        return HwSimApp.ExitOk;
+    }
+
+    private static void WriteTables(IAnsiConsole console, EnergyReport r, EnergyContext ctx)
+    {
+        var total = r.Total.Value;
+        var layers = new Table().Border(TableBorder.Simple).Title($"{Markup.Escape(r.Workload)} on {Markup.Escape(r.Architecture)} at {Markup.Escape(r.Technology)}: energy per layer");
+        layers.AddColumn("layer").AddColumn("unit");
+        foreach (var h in new[] { "cycles", "energy uJ", "share", "compute", "registers", "SRAM", "DRAM" })
+            layers.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var l in r.Layers)
+        {
+            if (!l.Ran)
+            {
+                layers.AddRow(Markup.Escape(l.Layer), "[red]not run[/]", "", "", "", "", "", "", $"[red]{Markup.Escape(l.NotRunReason!)}[/]");
+                continue;
+            }
+            var t = l.Total.Value;
+            string Share(double v) => t == 0 ? "" : Numbers.Percent(v / t);
+            layers.AddRow(Markup.Escape(l.Layer), Markup.Escape(l.Unit!), Numbers.Grouped(l.Cycles), Uj(t), Numbers.Percent(t / total),
+                Share(l[EnergyComponent.Compute].Value), Share(l[EnergyComponent.Register].Value),
+                Share(l[EnergyComponent.SramIfmap].Value + l[EnergyComponent.SramWeight].Value + l[EnergyComponent.SramOfmap].Value),
+                Share(l[EnergyComponent.Dram].Value));
+        }
+        console.Write(layers);
+
+        var breakdown = new Table().Border(TableBorder.Rounded).Title("where the energy goes");
+        breakdown.AddColumn("component").AddColumn(new TableColumn("uJ").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
+        foreach (var c in Enum.GetValues<EnergyComponent>())
+            breakdown.AddRow(Name(c), Uj(r[c].Value), Numbers.Percent(r[c].Value / total));
+        foreach (var (unit, e) in r.ByUnit)
+            breakdown.AddRow($"[grey]unit {Markup.Escape(unit)}[/]", $"[grey]{Uj(e.Value)}[/]", $"[grey]{Numbers.Percent(e.Value / total)}[/]");
+        breakdown.AddRow("[bold]total[/]", $"[bold]{Uj(total)}[/]", "100.00 %");
+        console.Write(breakdown);
+
+        var summary = new Table().Border(TableBorder.Rounded).Title("per inference");
+        summary.AddColumn("").AddColumn(new TableColumn("value").RightAligned());
+        summary.AddRow("energy", $"{r.EnergyPerInferenceMicrojoules.ToString("0.###", CultureInfo.InvariantCulture)} uJ");
+        summary.AddRow("latency", $"{(r.LatencySeconds * 1e3 / r.Batch).ToString("0.###", CultureInfo.InvariantCulture)} ms");
+        summary.AddRow("inferences/s", r.InferencesPerSecond.ToString("0.#", CultureInfo.InvariantCulture));
+        summary.AddRow("average power", $"{(r.AveragePowerWatts * 1e3).ToString("0.##", CultureInfo.InvariantCulture)} mW");
+        summary.AddRow("throughput (2 ops/MAC)", $"{r.Tops.ToString("0.###", CultureInfo.InvariantCulture)} TOPS");
+        summary.AddRow("efficiency", $"{r.TopsPerWatt.ToString("0.##", CultureInfo.InvariantCulture)} TOPS/W");
+        summary.AddRow("EDP", $"{r.EnergyDelayProduct.ToString("0.###e+0", CultureInfo.InvariantCulture)} J*s");
+        summary.AddRow("technology", Markup.Escape(ctx.Scaling.ToString()));
+        summary.AddRow("DRAM", ctx.Dram.CsvName());
+        if (!r.AllRan)
+            summary.AddRow("[red]layers not run (not priced)[/]", $"[red]{r.Layers.Count(l => !l.Ran)}[/]");
+        console.Write(summary);
+    }
+
+    private static string Name(EnergyComponent c) => c switch
+    {
+        EnergyComponent.Compute => "compute (MAC, gates, popcount, accumulate)",
+        EnergyComponent.Register => "PE registers",
+        EnergyComponent.SramIfmap => "SRAM ifmap",
+        EnergyComponent.SramWeight => "SRAM weights",
+        EnergyComponent.SramOfmap => "SRAM ofmap",
+        EnergyComponent.Dram => "DRAM",
+        _ => "leakage",
+    };
+
+    private static string Uj(double pj) => (pj * 1e-6).ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}

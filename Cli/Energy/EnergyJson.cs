@@ -1,0 +1,33 @@
+using HwSim.CostModel.Pricing;
+
+namespace HwSim.Cli.Energy;
+
+/// <summary>The JSON shape of <c>hwsim energy --format json</c> (snake_case keys, energies in pJ).</summary>
+internal sealed record EnergyJson(string Workload, string Architecture, string Technology, double ClockMhz, string? Precision,
+    IReadOnlyList<LayerEnergyJson> Layers, EnergyTotalsJson Totals)
+{
+    public static EnergyJson From(EnergyReport r, string? precision) => new(
+        r.Workload, r.Architecture, r.Technology, r.ClockMhz, precision,
+        [.. r.Layers.Select(l => new LayerEnergyJson(l.Layer, l.Unit, l.Ran, l.NotRunReason, l.Macs, l.Cycles, l.Total.Value, BreakdownJson.Of(c => l[c].Value)))],
+        new EnergyTotalsJson(r.Total.Value, r.EnergyPerInferenceMicrojoules, BreakdownJson.Of(c => r[c].Value),
+            [.. r.ByUnit.Select(u => new UnitEnergyJson(u.Unit, u.Energy.Value))],
+            r.Macs, r.Cycles, r.LatencySeconds * 1e3, r.InferencesPerSecond, r.AveragePowerWatts, r.Tops, r.TopsPerWatt, r.EnergyDelayProduct,
+            r.Layers.Count(l => !l.Ran)));
+}
+
+internal sealed record LayerEnergyJson(string Name, string? Unit, bool Ran, string? Reason, long Macs, long Cycles, double EnergyPj, BreakdownJson Breakdown);
+
+internal sealed record UnitEnergyJson(string Unit, double EnergyPj);
+
+internal sealed record EnergyTotalsJson(double EnergyPj, double EnergyPerInferenceUj, BreakdownJson Breakdown, IReadOnlyList<UnitEnergyJson> ByUnit,
+    long Macs, long Cycles, double LatencyMs, double InferencesPerSecond, double AveragePowerW, double Tops, double TopsPerW, double EdpJs, int LayersNotRun);
+
+/// <summary>Energy by component; sram_pj is the sum of the three buffers.</summary>
+internal sealed record BreakdownJson(double ComputePj, double RegisterPj, double SramPj, double SramIfmapPj, double SramWeightPj, double SramOfmapPj, double DramPj, double LeakagePj)
+{
+    public static BreakdownJson Of(Func<EnergyComponent, double> e) => new(
+        e(EnergyComponent.Compute), e(EnergyComponent.Register),
+        e(EnergyComponent.SramIfmap) + e(EnergyComponent.SramWeight) + e(EnergyComponent.SramOfmap),
+        e(EnergyComponent.SramIfmap), e(EnergyComponent.SramWeight), e(EnergyComponent.SramOfmap),
+        e(EnergyComponent.Dram), e(EnergyComponent.Leakage));
+}

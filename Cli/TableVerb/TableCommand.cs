@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using HwSim.Cli.Common;
+using HwSim.CostModel.Area;
+using HwSim.CostModel.Energy;
+using HwSim.CostModel.Technology;
+using HwSim.Workloads;
+using Spectre.Console;
+using AreaFit = HwSim.CostModel.Area.FitReport;
+using EnergyFit = HwSim.CostModel.Energy.FitReport;
+
+namespace HwSim.Cli.TableVerb;
+
+/// <summary>
+/// <c>hwsim table</c>: the effective energy and area tables at a node, every number with its
+/// source, the fitted laws with their points and residuals, and the technology factors, so a
+/// user can see exactly which number priced what.
+/// </summary>
+public static class TableCommand
+{
+    private static readonly ArchitectureOption Architecture = new();
+    private static readonly TechnologyOptions Technology = new();
+    private static readonly EnergyTableOptions Energy = new();
+
+    private static readonly Option<string[]> AreaTables = new("--area-table")
+    {
+        Description = "CSV file(s) whose rows replace the built-in area table's.",
+        HelpName = "FILE",
+    };
+
+    private static readonly Option<string> What = new("--what")
+    {
+        Description = "Which table: energy, area, fits or scaling (table format shows all four unless given).",
+        HelpName = "energy|area|fits|scaling",
+    };
+
+    private static readonly OutputOptions Output = new();
+
+    public static Command Create()
+    {
+        var command = new Command("table", "The effective energy (ERT) and area (ART) tables at a node, with sources, fitted laws and technology factors. SRAM rows are for the --arch buffers.");
+        Architecture.AddTo(command);
+        Technology.AddTo(command);
+        Energy.AddTo(command);
+        command.Add(AreaTables);
+        command.Add(What);
+        Output.AddTo(command);
+        command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CliContext context)
+    {
+        var arch = Architecture.Resolve(parse);
+        var scaling = Technology.Resolve(parse);
+        var energyContext = new EnergyContext(arch.Buffers, Energy.DramKind(parse), scaling);
+        var energy = Energy.Table(parse);
+        var area = parse.GetValue(AreaTables) is { Length: > 0 } files ? AreaTable.Load(files) : AreaTable.Default;
+        var what = parse.GetValue(What)?.Trim().ToLowerInvariant();
+        if (what is not (null or "energy" or "area" or "fits" or "scaling"))
+            throw new InputException($"must be energy, area, fits or scaling, got '{what}'", "--what");
+        var format = parse.GetValue(Output.Format);
+        if (format != OutputFormat.Table)
+            what ??= "energy";
+
+        var energyRows = energy.Rows(energyContext);
+        var areaRows = area.Rows(scaling);
+        Output.Emit(parse, context, writer =>
+        {
+            if (format == OutputFormat.Json)
+            {
+                object payload = what switch
+                {
+                    "area" => areaRows.Select(r => new { component = r.Component, bits_a = r.BitsA, bits_b = r.BitsB, area_um2 = r.Area.Value, source = r.Source }),
+                    "fits" => new { energy = energy.Fits.Select(EnergyFitJson), area = area.Fits.Select(AreaFitJson) },
+                    "scaling" => ScalingJson(scaling),
+                    _ => energyRows.Select(r => new
+                    {
+                        action = r.Action.CsvName(),
+                        arithmetic = r.Arithmetic == HwSim.Simulator.Counting.Arithmetic.None ? null : r.Arithmetic.ToString().ToLowerInvariant(),
+                        bits_a = r.BitsA,
+                        bits_b = r.BitsB,
+                        energy_pj = r.Energy.Value,
+                        source = r.Source,
+                        capacity_bytes = r.CapacityBytes,
+                        buffer = r.Buffer?.ToString().ToLowerInvariant(),
+                        dram = r.Dram?.CsvName(),
+                    }),
+                };
+                writer.WriteLine(JsonSerializer.Serialize(payload, OutputOptions.Json));
+                return;
+            }
+            if (format == OutputFormat.Csv)
+            {
+                if (what == "area")
+                {
+                    writer.WriteLine("component,bits_a,bits_b,area_um2,source");
+                    foreach (var r in areaRows)
+                        writer.WriteLine($"{r.Component},{r.BitsA},{r.BitsB},{D(r.Area.Value)},{Csv(r.Source)}");
+                }
+                else if (what == "energy")
+                {
+                    writer.WriteLine("action,arithmetic,bits_a,bits_b,energy_pj,source,capacity_bytes,buffer,dram");
+                    foreach (var r in energyRows)
+                        writer.WriteLine($"{r.Action.CsvName()},{(r.Arithmetic == HwSim.Simulator.Counting.Arithmetic.None ? "" : r.Arithmetic.ToString().ToLowerInvariant())},{r.BitsA},{r.BitsB},{D(r.Energy.Value)},{Csv(r.Source)},{r.CapacityBytes},{r.Buffer?.ToString().ToLowerInvariant()},{r.Dram?.CsvName()}");
+                }
+                else
+                    throw new InputException("csv covers --what energy or area; use json for fits and scaling", "--format");
+                return;
+            }
+            var console = context.ConsoleOn(writer);
+            if (what is null or "energy")
+            {
+                var t = new Table().Border(TableBorder.Simple).Title($"energy per action at {Markup.Escape(scaling.Target.Name)} ({Markup.Escape(scaling.ToString())})");
+                t.AddColumn("action").AddColumn("arith").AddColumn(new TableColumn("bits").RightAligned()).AddColumn(new TableColumn("pJ").RightAligned()).AddColumn("source");
+                foreach (var r in energyRows)
+                    t.AddRow(Markup.Escape(r.Action.CsvName() + (r.Buffer is { } b ? $" [{b.ToString().ToLowerInvariant()}]" : "") + (r.Dram is { } d ? $" [{d.CsvName()}]" : "")),
+                        r.Arithmetic == HwSim.Simulator.Counting.Arithmetic.None ? "" : r.Arithmetic.ToString().ToLowerInvariant(),
+                        r.BitsB > 0 ? $"{r.BitsA}x{r.BitsB}" : r.BitsA > 0 ? r.BitsA.ToString(CultureInfo.InvariantCulture) : "",
+                        r.Energy.Value.ToString("G5", CultureInfo.InvariantCulture), Markup.Escape(r.Source));
+                console.Write(t);
+            }
+            if (what is null or "area")
+            {
+                var t = new Table().Border(TableBorder.Simple).Title($"area per component at {Markup.Escape(scaling.Target.Name)}");
+                t.AddColumn("component").AddColumn(new TableColumn("bits").RightAligned()).AddColumn(new TableColumn("um^2").RightAligned()).AddColumn("source");
+                foreach (var r in areaRows)
+                    t.AddRow(Markup.Escape(r.Component), r.BitsB > 0 ? $"{r.BitsA}x{r.BitsB}" : r.BitsA.ToString(CultureInfo.InvariantCulture),
+                        r.Area.Value.ToString("G6", CultureInfo.InvariantCulture), Markup.Escape(r.Source));
+                console.Write(t);
+            }
+            if (what is null or "fits")
+            {
+                foreach (var f in energy.Fits)
+                {
+                    console.MarkupLine($"[bold]fit[/] {Markup.Escape(f.ToString())}");
+                    foreach (var p in f.Points)
+                        console.MarkupLine($"   {p.CapacityBytes,10:N0} B x {p.WordBits,3}-bit: {p.PicojoulesPerBit:G4} pJ/bit published, {p.FittedPerBit:G4} fitted, ln residual {p.LogResidual:+0.000;-0.000}{(p.IsAnchor ? "" : " (not an anchor)")}  {Markup.Escape(p.Source)}");
+                }
+                foreach (var f in area.Fits)
+                    console.MarkupLine($"[bold]fit[/] {Markup.Escape(f.ToString())}");
+            }
+            if (what is null or "scaling")
+            {
+                var t = new Table().Border(TableBorder.Rounded).Title($"Stillmaker & Baas 2017 factors from 45 nm HP at {TechnologyScaling.DefaultVdd} V (target Vdd {scaling.TargetVdd} V)");
+                t.AddColumn("node").AddColumn(new TableColumn("energy factor").RightAligned()).AddColumn(new TableColumn("area factor").RightAligned());
+                foreach (var n in TechNodes.Nodes.Where(n => !double.IsNaN(n.AreaFactorFrom45)))
+                {
+                    var s = new TechnologyScaling(scaling.Source, scaling.SourceVdd, n, scaling.TargetVdd);
+                    t.AddRow(n.Name, s.EnergyFactor.ToString("0.####", CultureInfo.InvariantCulture), s.AreaFactor.ToString("0.####", CultureInfo.InvariantCulture));
+                }
+                console.Write(t);
+            }
+        });
+        return HwSimApp.ExitOk;
+    }
+
+    private static object EnergyFitJson(EnergyFit f) => new
+    {
+        name = f.Name, coefficient = f.Coefficient, exponent = f.Exponent, rms_log_residual = f.RmsLogResidual, r_squared = f.RSquared,
+        points = f.Points.Select(p => new { capacity_bytes = p.CapacityBytes, word_bits = p.WordBits, energy_pj = p.EnergyPerAccess.Value, pj_per_bit = p.PicojoulesPerBit, fitted_pj_per_bit = p.FittedPerBit, anchor = p.IsAnchor, source = p.Source }),
+    };
+
+    private static object AreaFitJson(AreaFit f) => new
+    {
+        name = f.Name, coefficient = f.Coefficient, exponent = f.Exponent, x_unit = f.XUnit, y_unit = f.YUnit, max_relative_residual = f.MaxRelativeResidual,
+        points = f.Points.Select(p => new { x = p.X, y = p.Y, fitted = p.Fitted, source = p.Source }),
+    };
+
+    private static object ScalingJson(TechnologyScaling scaling) => new
+    {
+        source = scaling.Source.Name, source_vdd = scaling.SourceVdd, target = scaling.Target.Name, target_vdd = scaling.TargetVdd,
+        energy_factor = scaling.EnergyFactor, area_factor = scaling.AreaFactor,
+        nodes = TechNodes.Nodes.Where(n => !double.IsNaN(n.AreaFactorFrom45)).Select(n =>
+        {
+            var s = new TechnologyScaling(scaling.Source, scaling.SourceVdd, n, scaling.TargetVdd);
+            return new { node = n.Name, a = n.A, b = n.B, c = n.C, energy_factor = s.EnergyFactor, area_factor = s.AreaFactor };
+        }),
+    };
+
+    private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}

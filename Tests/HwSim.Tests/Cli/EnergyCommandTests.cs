@@ -1,0 +1,90 @@
+using System.Text.Json;
+using HwSim.Tests.Support;
+using NUnit.Framework;
+
+namespace HwSim.Tests.Cli;
+
+public class EnergyCommandTests
+{
+    private static JsonElement Energy(params string[] extra)
+    {
+        var r = CliRunner.Run(["energy", "resnet18", "--wbits", "4", "--abits", "2", "--format", "json", .. extra]);
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        return JsonDocument.Parse(r.Output).RootElement.Clone();
+    }
+
+    [Test]
+    public void TotalsEqualTheBreakdownAndTheLayers()
+    {
+        var root = Energy();
+        var totals = root.GetProperty("totals");
+        var total = totals.GetProperty("energy_pj").GetDouble();
+        var b = totals.GetProperty("breakdown");
+        var byComponent = b.GetProperty("compute_pj").GetDouble() + b.GetProperty("register_pj").GetDouble() + b.GetProperty("sram_pj").GetDouble()
+                          + b.GetProperty("dram_pj").GetDouble() + b.GetProperty("leakage_pj").GetDouble();
+        var byLayer = root.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("energy_pj").GetDouble());
+        var byUnit = totals.GetProperty("by_unit").EnumerateArray().Sum(u => u.GetProperty("energy_pj").GetDouble());
+        // Sums of the same terms in different orders: equal to floating-point rounding (relative 1e-12).
+        Assert.Multiple(() =>
+        {
+            Assert.That(byComponent, Is.EqualTo(total).Within(1e-12 * total));
+            Assert.That(byLayer, Is.EqualTo(total).Within(1e-12 * total));
+            Assert.That(byUnit, Is.EqualTo(total).Within(1e-12 * total));
+            Assert.That(b.GetProperty("sram_pj").GetDouble(), Is.EqualTo(b.GetProperty("sram_ifmap_pj").GetDouble() + b.GetProperty("sram_weight_pj").GetDouble() + b.GetProperty("sram_ofmap_pj").GetDouble()));
+            Assert.That(totals.GetProperty("energy_per_inference_uj").GetDouble(), Is.EqualTo(total * 1e-6).Within(1e-9 * total));
+            Assert.That(totals.GetProperty("tops_per_w").GetDouble(), Is.EqualTo(2.0 * 1_814_073_344 / (total * 1e-12) / 1e12).Within(1e-9).Percent);
+        });
+    }
+
+    [Test]
+    public void LowerPrecisionCostsLessComputeEnergy()
+    {
+        static double Compute(string bits) =>
+            Energy2(bits).GetProperty("totals").GetProperty("breakdown").GetProperty("compute_pj").GetDouble();
+        static JsonElement Energy2(string bits)
+        {
+            var r = CliRunner.Run("energy", "resnet18", "--wbits", bits, "--abits", bits, "--first-last", "same", "--arch", "loom-like", "--format", "json");
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+            return JsonDocument.Parse(r.Output).RootElement.Clone();
+        }
+        Assert.That(Compute("2"), Is.LessThan(Compute("4")));
+        Assert.That(Compute("4"), Is.LessThan(Compute("8")));
+    }
+
+    [Test]
+    public void SevenNanometreScalesEveryComponentByTheSameFactor()
+    {
+        var at45 = Energy().GetProperty("totals").GetProperty("energy_pj").GetDouble();
+        var at7 = Energy("--tech", "7nm").GetProperty("totals").GetProperty("energy_pj").GetDouble();
+        // Stillmaker & Baas HP7 vs HP45, both at 0.9 V.
+        var factor = (0.1776 * 0.81 - 0.09097 * 0.9 + 0.02447) / (1.018 * 0.81 - 0.3107 * 0.9 + 0.1539);
+        Assert.That(at7 / at45, Is.EqualTo(factor).Within(1e-9));
+    }
+
+    [Test]
+    public void TableJsonListsHorowitzRowsWithSources()
+    {
+        var r = CliRunner.Run("table", "--format", "json");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var rows = JsonDocument.Parse(r.Output).RootElement.EnumerateArray().ToList();
+        var fp32Mult = rows.Single(x => x.GetProperty("action").GetString() == "multiply" && x.GetProperty("arithmetic").GetString() == "fp32");
+        Assert.Multiple(() =>
+        {
+            Assert.That(fp32Mult.GetProperty("energy_pj").GetDouble(), Is.EqualTo(3.7));
+            Assert.That(fp32Mult.GetProperty("source").GetString(), Does.Contain("Horowitz"));
+            Assert.That(rows.All(x => x.GetProperty("source").GetString()!.Length > 0), Is.True, "every row has a source");
+            Assert.That(rows.All(x => x.TryGetProperty("bits_a", out _) && x.TryGetProperty("bits_b", out _)), Is.True);
+        });
+    }
+
+    [Test]
+    public void BadEnergyOptionsAreOneLineErrors()
+    {
+        var r = CliRunner.Run("energy", "resnet18", "--dram", "sdram");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Error, Does.Contain("unknown DRAM type 'sdram'"));
+        var t = CliRunner.Run("table", "--what", "everything");
+        Assert.That(t.ExitCode, Is.EqualTo(2));
+        Assert.That(t.Error, Does.Contain("--what"));
+    }
+}

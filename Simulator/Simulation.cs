@@ -66,26 +66,40 @@ public static class Simulation
         if (unfit is not null)
             return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
         var planner = new TrafficPlanner(problem, arch.Buffers);
-        var folds = grid.Folds(problem).ToList();
-        var traffic = folds.Select(planner.Next).ToList();
         var timeline = new DramTimeline(arch.Dram);
-        var counts = new ActivityCountsBuilder();
-        var costs = new Dictionary<(int, int, long, long, long, bool, bool, bool), FoldCost>();
-        long busy = 0, usedPes = 0;
+        // Folds of the same shape cost the same: each shape is costed once and its counts added once, times its folds.
+        var costs = new Dictionary<(int, int, long, long, long, bool, bool, bool), (FoldCost Cost, long Times)>();
+        long busy = 0, usedPes = 0, foldCount = 0;
         var memory = new MemoryCounter(arch.Buffers);
-        for (var i = 0; i < folds.Count; i++)
+        using var folds = grid.Folds(problem).GetEnumerator();
+        var hasNext = folds.MoveNext();
+        var next = hasNext ? folds.Current : default;
+        var nextTraffic = hasNext ? planner.Next(next) : default;
+        while (hasNext)
         {
-            var f = folds[i];
+            var (f, traffic) = (next, nextTraffic);
+            hasNext = folds.MoveNext();
+            if (hasNext)
+            {
+                next = folds.Current;
+                nextTraffic = planner.Next(next);
+            }
             // The first fold is its own key: a model may report it differently (SCALE-Sim's "- 1").
-            var key = (f.Rows, f.Cols, f.M.Length, f.K.Length, f.N.Length, f.StartsReduction, f.EndsReduction(problem.K), i == 0);
-            if (!costs.TryGetValue(key, out var cost))
-                costs[key] = cost = model.Cost(problem, f);
-            timeline.Add(cost.ComputeCycles, traffic[i], i + 1 < folds.Count ? traffic[i + 1] : null);
-            counts.Add(cost.Compute);
-            memory.Add(cost, traffic[i]);
+            var key = (f.Rows, f.Cols, f.M.Length, f.K.Length, f.N.Length, f.StartsReduction, f.EndsReduction(problem.K), foldCount == 0);
+            if (!costs.TryGetValue(key, out var entry))
+                entry = (model.Cost(problem, f), 0);
+            costs[key] = (entry.Cost, entry.Times + 1);
+            var cost = entry.Cost;
+            timeline.Add(cost.ComputeCycles, traffic, hasNext ? nextTraffic : null);
+            memory.Add(cost, traffic);
             busy = checked(busy + cost.BusyPeCycles);
             usedPes = checked(usedPes + (long)f.Rows * f.Cols);
+            foldCount++;
         }
+        var counts = new ActivityCountsBuilder();
+        foreach (var (cost, times) in costs.Values)
+            foreach (var (action, count) in cost.Compute.Counts)
+                counts.Add(action, checked(count * times));
         memory.AddTo(counts);
         var pes = model.Spec.PeCount;
         var total = timeline.TotalCycles;
@@ -97,10 +111,10 @@ public static class Simulation
             Macs = layer.Macs,
             ComputeCycles = timeline.ComputeCycles,
             StallCycles = timeline.StallCycles,
-            Folds = folds.Count,
+            Folds = foldCount,
             PeCount = pes,
             Utilisation = total == 0 ? 0 : layer.Macs / model.PeakMacsPerCycle(problem) / total,
-            MappingEfficiency = (double)usedPes / (folds.Count * (double)pes),
+            MappingEfficiency = (double)usedPes / (foldCount * (double)pes),
             Counts = counts.ToCounts(),
         };
     }

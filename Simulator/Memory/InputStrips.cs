@@ -47,19 +47,16 @@ internal sealed class InputStrips
         var lastRow = _p.Shape.OutputHeight - 1;
         var (n0, p0, _) = _p.Pixel(f.M.Start);
         var (n1, p1, _) = _p.Pixel(f.M.End - 1);
-        // The images holding rows, in order: n0 (partial), n0+1..n1-1 (all rows), n1 (partial).
-        var spans = new List<(int Image, (long Top, long Bottom) Rows)>();
-        if (RowSpan(p0, n0 == n1 ? p1 : lastRow) is { } first) spans.Add((n0, first));
-        if (n1 > n0 + 1 && RowSpan(0, lastRow) is { } full)
-        {
-            spans.Add((n0 + 1, full));
-            spans.Add((n1 - 1, full));
-        }
-        if (n1 > n0 && RowSpan(0, p1) is { } last) spans.Add((n1, last));
-        if (spans.Count == 0)
+        // The images holding rows, in order: n0 (partial), n0+1..n1-1 (all rows), n1 (partial);
+        // the strip is named by the first and last of them that hold any row.
+        var firstSpan = RowSpan(p0, n0 == n1 ? p1 : lastRow);
+        var fullSpan = n1 > n0 + 1 ? RowSpan(0, lastRow) : null;
+        var lastSpan = n1 > n0 ? RowSpan(0, p1) : null;
+        (int Image, (long Top, long Bottom) Rows)? a = firstSpan is { } f0 ? (n0, f0) : fullSpan is { } f1 ? (n0 + 1, f1) : lastSpan is { } f2 ? (n1, f2) : null;
+        (int Image, (long Top, long Bottom) Rows)? b = lastSpan is { } l0 ? (n1, l0) : fullSpan is { } l1 ? (n1 - 1, l1) : firstSpan is { } l2 ? (n0, l2) : null;
+        if (a is not { } x || b is not { } y)
             return empty;
-        var (a, b) = (spans[0], spans[^1]);
-        return new Key(f.Group, c0, c1, a.Image, a.Rows.Top, a.Rows.Bottom, b.Image, b.Rows.Top, b.Rows.Bottom);
+        return new Key(f.Group, c0, c1, x.Image, x.Rows.Top, x.Rows.Bottom, y.Image, y.Rows.Top, y.Rows.Bottom);
     }
 
     /// <summary>Input elements of the strip (rows x W x channels).</summary>

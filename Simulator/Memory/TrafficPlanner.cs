@@ -54,11 +54,23 @@ internal sealed class TrafficPlanner
         }
         if (!InputResident)
         {
-            var strip = GemmProblem.PackedBytes(_strips.Elements(f), _p.InputFormat);
+            var strip = GemmProblem.PackedBytes(StripElements(f), _p.InputFormat);
             if (strip > _buffers.Half(BufferKind.Ifmap))
                 return $"a fold needs {strip:N0} B of input rows on chip, but half the input buffer is {_buffers.Half(BufferKind.Ifmap):N0} B";
         }
         return null;
+    }
+
+    // Many folds read the same strip (every column fold re-reads the row folds' strips): its size is computed once.
+    private readonly Dictionary<InputStrips.Key, long> _stripElements = [];
+
+    private long StripElements(Fold f) => StripElements(f, _strips.KeyOf(f));
+
+    private long StripElements(Fold f, InputStrips.Key key)
+    {
+        if (!_stripElements.TryGetValue(key, out var elements))
+            _stripElements[key] = elements = _strips.Elements(f);
+        return elements;
     }
 
     /// <summary>The next fold's traffic; call once per fold, in execution order.</summary>
@@ -83,7 +95,7 @@ internal sealed class TrafficPlanner
         else
         {
             var key = _strips.KeyOf(f);
-            inputs = !newGroup && key == _strip ? 0 : GemmProblem.PackedBytes(_strips.Elements(f), _p.InputFormat);
+            inputs = !newGroup && key == _strip ? 0 : GemmProblem.PackedBytes(StripElements(f, key), _p.InputFormat);
             _strip = key;
         }
 

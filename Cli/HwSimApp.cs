@@ -16,6 +16,13 @@ public static class HwSimApp
     public const int ExitOk = 0;
     public const int ExitUserError = 2;
 
+    /// <summary>--quiet on any verb: no progress or notes on stderr (errors still go there).</summary>
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "No progress or notes on standard error (for scripts); errors are still reported.",
+        Recursive = true,
+    };
+
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("HwSim: simulate and cost low-precision DNN accelerators.\n" +
@@ -29,6 +36,7 @@ public static class HwSimApp
             Energy.EnergyCommand.Create(),
             TableVerb.TableCommand.Create(),
         };
+        root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));
         return root;
@@ -38,7 +46,10 @@ public static class HwSimApp
     {
         var root = CreateRootCommand();
         var parse = root.Parse(args);
-        var context = new CliContext(output, error, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+        var context = new CliContext(output, error, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
+        {
+            Quiet = parse.GetValue(Quiet),
+        };
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command == root ? "hwsim" : $"hwsim {parse.CommandResult.Command.Name}";

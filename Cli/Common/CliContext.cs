@@ -15,6 +15,16 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outputI
     public TextWriter Error { get; } = error;
     public bool OutputIsTerminal { get; } = outputIsTerminal;
 
+    /// <summary>Set by --quiet: progress and notes are not written.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Progress or a note for people, on standard error (never mixed into the result), unless --quiet.</summary>
+    public void Progress(string line)
+    {
+        if (!Quiet)
+            Error.WriteLine(line);
+    }
+
     internal static CliContext Get() => _current ?? throw new InvalidOperationException("verbs run through HwSimApp.Run");
 
     /// <summary>A Spectre console on <paramref name="writer"/>; wide and colourless when it is not a terminal.</summary>

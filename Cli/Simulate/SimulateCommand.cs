@@ -96,7 +96,7 @@ public static class SimulateCommand
             }
             if (layer.Macs > budget)
                 throw new InputException($"layer '{layer.Name}' has {layer.Macs:N0} MACs, more than --max-reference-macs {budget:N0}; the reference engine is for small layers (raise the limit to insist)", "--reference");
-            context.Error.WriteLine($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs)");
+            context.Progress($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs)");
             var data = ReferenceData.Random(layer, unchecked(seed * 7919 + index));
             var run = ReferenceEngine.Simulate(layer, arch, ReferenceUnits.For(model.Spec), data);
             if (run.Result.Ran && !data.IsFloat && !run.Output.AsSpan().SequenceEqual(ReferenceConvolution.Compute(data)))

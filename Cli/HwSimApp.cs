@@ -35,6 +35,7 @@ public static class HwSimApp
             Area.AreaCommand.Create(),
             Energy.EnergyCommand.Create(),
             TableVerb.TableCommand.Create(),
+            Compare.CompareCommand.Create(),
         };
         root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.

@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace HwSim.Cli.Compare;
+
+/// <summary>
+/// The JSON shape of <c>hwsim compare --format json</c> (snake_case keys). Figures are as
+/// <c>hwsim energy</c> and <c>hwsim area</c> report them; a ratio is null where the first
+/// configuration's figure is 0.
+/// </summary>
+internal sealed record CompareJson(string Workload, string? Precision, string Technology, int Batch, IReadOnlyList<ConfigurationJson> Configs)
+{
+    public static CompareJson From(Comparison c, string? precision, string technology) => new(
+        c.Workload, precision, technology, c.Batch,
+        [.. c.Configurations.Select(f => new ConfigurationJson(
+            f.Label, f.File, f.Cycles, f.LatencyMs, f.EnergyUj, f.TopsPerWatt, f.AreaMm2, f.EdpJs, f.NotRun.Length, f.Partial,
+            new RatioJson(c.Ratio(f, ComparedMetric.Cycles), c.Ratio(f, ComparedMetric.Latency), c.Ratio(f, ComparedMetric.Energy),
+                c.Ratio(f, ComparedMetric.TopsPerWatt), c.Ratio(f, ComparedMetric.Area), c.Ratio(f, ComparedMetric.Edp)),
+            [.. f.NotRun.Select(n => new NotRunJson(n.Layer, n.Reason))]))]);
+}
+
+/// <param name="Partial">True when layers did not run: every figure then covers only the layers that ran.</param>
+internal sealed record ConfigurationJson(string Architecture, string? File, long Cycles, double LatencyMs, double EnergyUj, double TopsPerW,
+    double AreaMm2, double EdpJs, int LayersNotRun, bool Partial, RatioJson RatioToFirst, IReadOnlyList<NotRunJson> NotRun);
+
+// An undefined ratio is written as null, not dropped as the shared options drop nulls, so that
+// every configuration has the same keys.
+internal sealed record RatioJson(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Cycles,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Latency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Energy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? TopsPerW,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Area,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Edp);
+
+internal sealed record NotRunJson(string Layer, string Reason);

@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using HwSim.CostModel.Evaluation;
+using HwSim.Simulator.Architecture;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Compare;
+
+/// <summary>The figures <c>hwsim compare</c> sets side by side, in the order it shows them.</summary>
+public enum ComparedMetric
+{
+    Cycles,
+    Latency,
+    Energy,
+    TopsPerWatt,
+    Area,
+    Edp,
+}
+
+/// <summary>Names, units and direction of each <see cref="ComparedMetric"/>, shared by the table, CSV, JSON and plot.</summary>
+public static class ComparedMetrics
+{
+    public static ImmutableArray<ComparedMetric> All { get; } = [.. Enum.GetValues<ComparedMetric>()];
+
+    /// <summary>Row label with its unit, for the table.</summary>
+    public static string Header(this ComparedMetric m) => m switch
+    {
+        ComparedMetric.Cycles => "cycles",
+        ComparedMetric.Latency => "latency ms",
+        ComparedMetric.Energy => "energy per inference uJ",
+        ComparedMetric.TopsPerWatt => "efficiency TOPS/W",
+        ComparedMetric.Area => "area mm^2",
+        _ => "EDP J*s",
+    };
+
+    /// <summary>Short name, for plot axis labels.</summary>
+    public static string Short(this ComparedMetric m) => m switch
+    {
+        ComparedMetric.Cycles => "cycles",
+        ComparedMetric.Latency => "latency",
+        ComparedMetric.Energy => "energy",
+        ComparedMetric.TopsPerWatt => "TOPS/W",
+        ComparedMetric.Area => "area",
+        _ => "EDP",
+    };
+
+    /// <summary>The key of the metric's ratio in JSON (ratio_to_first) and CSV (ratio_KEY).</summary>
+    public static string Key(this ComparedMetric m) => m switch
+    {
+        ComparedMetric.Cycles => "cycles",
+        ComparedMetric.Latency => "latency",
+        ComparedMetric.Energy => "energy",
+        ComparedMetric.TopsPerWatt => "tops_per_w",
+        ComparedMetric.Area => "area",
+        _ => "edp",
+    };
+
+    /// <summary>Only efficiency is better when larger; a reader of a ratio needs to know which way is good.</summary>
+    public static bool HigherIsBetter(this ComparedMetric m) => m == ComparedMetric.TopsPerWatt;
+}
+
+/// <summary>A layer the architecture could not run, and why (from the simulator).</summary>
+public sealed record NotRunLayer(string Layer, string Reason);
+
+/// <summary>
+/// One architecture's figures for the workload. When layers did not run, every figure covers only
+/// the layers that did (the simulator cannot cost what has no unit), so the totals are partial:
+/// a partial configuration looks cheaper and faster than it would be with the missing layers.
+/// </summary>
+/// <param name="Label">Name shown for the configuration: the architecture's name, made unique.</param>
+/// <param name="File">The YAML file the architecture came from; null for a preset.</param>
+/// <param name="Cycles">Cycles of the whole workload (one batch), layers run one after another.</param>
+/// <param name="LatencyMs">The cycles at the architecture's clock, milliseconds.</param>
+/// <param name="EnergyUj">Energy per inference, microjoules.</param>
+/// <param name="TopsPerWatt">Tera-operations per joule, 2 operations per MAC.</param>
+/// <param name="AreaMm2">Compute units and SRAM buffers, square millimetres.</param>
+/// <param name="EdpJs">Energy-delay product of one batch, joule-seconds.</param>
+/// <param name="LayerCount">Layers in the workload, run or not.</param>
+public sealed record ConfigurationFigures(string Label, string? File, long Cycles, double LatencyMs, double EnergyUj, double TopsPerWatt,
+    double AreaMm2, double EdpJs, int LayerCount, ImmutableArray<NotRunLayer> NotRun)
+{
+    public bool Partial => NotRun.Length > 0;
+
+    public double this[ComparedMetric m] => m switch
+    {
+        ComparedMetric.Cycles => Cycles,
+        ComparedMetric.Latency => LatencyMs,
+        ComparedMetric.Energy => EnergyUj,
+        ComparedMetric.TopsPerWatt => TopsPerWatt,
+        ComparedMetric.Area => AreaMm2,
+        _ => EdpJs,
+    };
+
+    /// <summary>The figures of an evaluated workload, as <c>hwsim energy</c> and <c>hwsim area</c> report them.</summary>
+    public static ConfigurationFigures From(string label, string? file, Evaluated e)
+    {
+        var r = e.Energy;
+        return new ConfigurationFigures(label, file, r.Cycles, r.LatencySeconds * 1e3, r.EnergyPerInferenceMicrojoules, r.TopsPerWatt,
+            e.Area.TotalSquareMillimetres, r.EnergyDelayProduct, r.Layers.Length,
+            [.. r.Layers.Where(l => !l.Ran).Select(l => new NotRunLayer(l.Layer, l.NotRunReason!))]);
+    }
+}
+
+/// <summary>An architecture to compare: what the user typed, and what it resolved to.</summary>
+/// <param name="Argument">The --arch value: a preset name or a YAML path.</param>
+/// <param name="File">The YAML path when the architecture came from a file; null for a preset.</param>
+public sealed record ComparedArchitecture(string Argument, string? File, ArchitectureSpec Spec);
+
+/// <summary>
+/// One workload on several architectures with the same cost setting, and each figure's ratio to
+/// the first architecture (the baseline).
+/// </summary>
+/// <param name="Batch">Inferences per run of the workload; cycles, latency and EDP are per batch.</param>
+public sealed record Comparison(string Workload, int Batch, ImmutableArray<ConfigurationFigures> Configurations)
+{
+    public const int MinimumArchitectures = 2;
+
+    public ConfigurationFigures Baseline => Configurations[0];
+
+    public bool AnyPartial => Configurations.Any(c => c.Partial);
+
+    /// <summary>
+    /// The configuration's figure over the baseline's; exactly 1 for the baseline itself (x/x is
+    /// exact in IEEE arithmetic). Null when the baseline's figure is 0 (e.g. none of its layers
+    /// ran): a ratio to nothing has no meaning, and printing infinity would suggest one.
+    /// </summary>
+    public double? Ratio(ConfigurationFigures c, ComparedMetric m)
+    {
+        var baseline = Baseline[m];
+        return baseline == 0 ? null : c[m] / baseline;
+    }
+
+    /// <summary>Simulates and prices <paramref name="workload"/> on each architecture in order.</summary>
+    public static Comparison Of(Workload workload, IReadOnlyList<ComparedArchitecture> architectures, CostSetting cost)
+    {
+        if (architectures.Count < MinimumArchitectures)
+            throw new InputException($"give at least {MinimumArchitectures} architectures to compare (got {architectures.Count}), e.g. --arch lowbit-default --arch loom-like", "--arch");
+        var labels = Labels(architectures);
+        var figures = architectures.Select((a, i) => ConfigurationFigures.From(labels[i], a.File, Evaluator.Evaluate(workload, a.Spec, cost)));
+        return new Comparison(workload.Name, workload.Layers[0].Shape.Batch, [.. figures]);
+    }
+
+    /// <summary>
+    /// Architecture names, made unique so rows, legend entries and JSON records can be told apart:
+    /// a YAML file may reuse a preset's name, and the same architecture may be given twice.
+    /// </summary>
+    private static string[] Labels(IReadOnlyList<ComparedArchitecture> architectures)
+    {
+        var names = architectures.Select(a => a.Spec.Name).ToArray();
+        var labels = new string[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            var clash = names.Count(n => n.Equals(names[i], StringComparison.OrdinalIgnoreCase)) > 1;
+            labels[i] = clash && architectures[i].File is { } file ? $"{names[i]} ({Path.GetFileName(file)})" : names[i];
+        }
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (labels.Take(i).Any(l => l.Equals(labels[i], StringComparison.OrdinalIgnoreCase)))
+                labels[i] = $"{labels[i]} #{i + 1}";
+        }
+        return labels;
+    }
+}

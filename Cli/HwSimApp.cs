@@ -36,6 +36,7 @@ public static class HwSimApp
             Energy.EnergyCommand.Create(),
             TableVerb.TableCommand.Create(),
             Compare.CompareCommand.Create(),
+            FirstLast.FirstLastCommand.Create(),
         };
         root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.

@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using HwSim.CostModel.Evaluation;
+using HwSim.CostModel.Pricing;
+using HwSim.CostModel.Quantities;
+using HwSim.Simulator.Architecture;
+using HwSim.Workloads;
+using HwSim.Workloads.Layers;
+using HwSim.Workloads.Precision;
+
+namespace HwSim.Cli.FirstLast;
+
+/// <summary>
+/// Operation counts of a set of layers, read from the workload (they do not need the simulator).
+/// </summary>
+/// <param name="Macs">Multiply-accumulates.</param>
+/// <param name="BitOperations">b_w x b_a x MACs summed over the layers.</param>
+/// <param name="Bops">MACs of binary layers (1-bit weights and 1-bit activations), Bi-Real Net's BOPs.</param>
+/// <param name="Flops">MACs of every other layer, Bi-Real Net's FLOPs.</param>
+public sealed record OperationCounts(long Macs, long BitOperations, long Bops, long Flops)
+{
+    /// <summary>
+    /// Bi-Real Net's OPs = BOPs/64 + FLOPs: a 64-bit CPU word does 64 binary MACs (XNOR + popcount)
+    /// per instruction. Not a whole number when BOPs is not a multiple of 64.
+    /// </summary>
+    public double Ops => Bops / 64.0 + Flops;
+
+    public static OperationCounts Of(IEnumerable<LayerWorkload> layers)
+    {
+        long macs = 0, bitOps = 0, bops = 0, flops = 0;
+        foreach (var l in layers)
+        {
+            macs = checked(macs + l.Macs);
+            bitOps = checked(bitOps + l.BitOperations);
+            if (IsBinary(l))
+                bops = checked(bops + l.Macs);
+            else
+                flops = checked(flops + l.Macs);
+        }
+        return new OperationCounts(macs, bitOps, bops, flops);
+    }
+
+    /// <summary>
+    /// Bi-Real Net counts a layer as binary when both operands are 1-bit; a W1A2 layer is not
+    /// binary in its sense (no XNOR-popcount shortcut applies), so it counts as FLOPs.
+    /// </summary>
+    public static bool IsBinary(LayerWorkload layer) => layer.Precision.Weight.Bits == 1 && layer.Precision.Input.Bits == 1;
+}
+
+/// <summary>What a set of layers cost once simulated and priced.</summary>
+/// <param name="Cycles">Cycles including DRAM stalls.</param>
+/// <param name="Energy">Energy of everything: compute, registers, SRAM, DRAM (and leakage if priced).</param>
+/// <param name="ComputeEnergy">Only the compute component (MACs, gates, popcount, accumulate).</param>
+/// <param name="Area">For the kept layers: the units they ran on; for the network: the whole chip (units + SRAM).</param>
+public sealed record CostAmounts(long Cycles, EnergyPj Energy, EnergyPj ComputeEnergy, AreaUm2 Area);
+
+/// <summary>
+/// One configuration: a network with its first/last (kept) layers at one format. Shares are
+/// kept / network, derived here rather than stored, so they cannot disagree with the amounts.
+/// </summary>
+/// <param name="Network">The workload's name.</param>
+/// <param name="Keep">The first/last format ("fp32", ..., or "same" for the inner precision).</param>
+/// <param name="KeptLayers">Names of the kept layers: first and last, and with real downsample the 1x1 shortcut convs.</param>
+/// <param name="Kept">Operation counts of the kept layers.</param>
+/// <param name="Total">Operation counts of the whole network.</param>
+/// <param name="KeptCost">Cost of the kept layers, or null when some layer did not run.</param>
+/// <param name="TotalCost">Cost of the network, or null when some layer did not run.</param>
+/// <param name="KeptUnits">The units the kept layers ran on, in order of first use.</param>
+/// <param name="NotRun">Why the costs are missing ("first/last not run on tpu-like: ..."), or null.</param>
+public sealed record FirstLastRow(
+    string Network,
+    string Keep,
+    ImmutableArray<string> KeptLayers,
+    OperationCounts Kept,
+    OperationCounts Total,
+    CostAmounts? KeptCost,
+    CostAmounts? TotalCost,
+    ImmutableArray<string> KeptUnits,
+    string? NotRun)
+{
+    public double MacsShare => Share(Kept.Macs, Total.Macs);
+
+    public double BitOperationsShare => Share(Kept.BitOperations, Total.BitOperations);
+
+    public double OpsShare => Share(Kept.Ops, Total.Ops);
+
+    public double? CyclesShare => Cost(c => c.Cycles);
+
+    public double? ComputeEnergyShare => Cost(c => c.ComputeEnergy.Value);
+
+    public double? EnergyShare => Cost(c => c.Energy.Value);
+
+    public double? KeptUnitAreaShare => Cost(c => c.Area.Value);
+
+    private double? Cost(Func<CostAmounts, double> amount) =>
+        KeptCost is { } kept && TotalCost is { } total ? Share(amount(kept), amount(total)) : null;
+
+    // An empty network total (e.g. no bit-operations at all) has no share to speak of: report 0, not NaN.
+    private static double Share(double part, double whole) => whole == 0 ? 0 : part / whole;
+}
+
+/// <summary>
+/// The question "what does keeping the first and last layers at a higher precision cost?":
+/// the same network is evaluated once per kept format, inner layers at fixed bits, and the kept
+/// layers' share of operations, cycles, energy and unit area is read from each evaluation.
+/// </summary>
+public static class FirstLastAnalysis
+{
+    /// <summary>What the README's report uses: ResNet-18, inner W4A2.</summary>
+    public const string DefaultNetwork = "resnet18";
+    public const int DefaultWeightBits = 4;
+    public const int DefaultInputBits = 2;
+
+    /// <summary>fp32 (PACT, DoReFa, XNOR-Net), fp16, int8 and the inner precision itself for comparison.</summary>
+    public static ImmutableArray<FirstLastFormat> DefaultKeep { get; } =
+        [FirstLastFormat.Parse("fp32"), FirstLastFormat.Parse("fp16"), FirstLastFormat.Parse("int8"), FirstLastFormat.Same];
+
+    public const string OpsDefinition =
+        "OPs = BOPs/64 + FLOPs (Bi-Real Net): BOPs are the MACs of binary layers (1-bit weights and activations), FLOPs the MACs of every other layer";
+
+    public const string OpsCaveat =
+        "OPs are meant for 1-bit inner layers: with wider inner layers BOPs are 0 and the OPs share equals the MACs share";
+
+    /// <summary>
+    /// The layers a policy keeps at the first/last format, decided by position alone, so that
+    /// "same" (no layer kept higher) still names the layers whose share is compared.
+    /// </summary>
+    public static bool IsKept(LayerWorkload layer, bool realDownsample) =>
+        layer.Role != LayerRole.Inner || (realDownsample && layer.IsDownsample);
+
+    /// <summary>
+    /// One row per kept format: <paramref name="network"/> (as given, formats untouched) with its
+    /// inner layers at <paramref name="inner"/>'s formats and the kept layers at each format.
+    /// </summary>
+    /// <param name="inner">Gives the inner formats and real-downsample; its FirstLast is replaced by each of <paramref name="keep"/>.</param>
+    public static ImmutableArray<FirstLastRow> Analyse(Workload network, PrecisionPolicy inner, IReadOnlyList<FirstLastFormat> keep, ArchitectureSpec arch, CostSetting cost) =>
+        Analyse([network], inner, keep, arch, cost);
+
+    /// <summary>
+    /// Rows for every network x kept format, networks in the order given, formats within each.
+    /// Each row is an independent simulation, so they run in parallel on all cores.
+    /// </summary>
+    /// <param name="done">Called once per finished row (from worker threads), for progress.</param>
+    public static ImmutableArray<FirstLastRow> Analyse(IReadOnlyList<Workload> networks, PrecisionPolicy inner, IReadOnlyList<FirstLastFormat> keep,
+        ArchitectureSpec arch, CostSetting cost, Action<FirstLastRow>? done = null)
+    {
+        var jobs = networks.SelectMany(n => keep.Select(k => (Network: n, Policy: inner with { FirstLast = k }))).ToArray();
+        var rows = new FirstLastRow[jobs.Length];
+        Parallel.For(0, jobs.Length, i =>
+        {
+            rows[i] = Row(jobs[i].Network, jobs[i].Policy, arch, cost);
+            done?.Invoke(rows[i]);
+        });
+        return [.. rows];
+    }
+
+    public static FirstLastRow Row(Workload network, PrecisionPolicy policy, ArchitectureSpec arch, CostSetting cost)
+    {
+        var workload = policy.Apply(network);
+        var kept = workload.Layers.Where(l => IsKept(l, policy.RealDownsample)).ToImmutableArray();
+        var keptNames = kept.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var evaluated = Evaluator.Evaluate(workload, arch, cost);
+        var energy = evaluated.Energy.Layers;
+        var keptEnergy = energy.Where(l => keptNames.Contains(l.Layer)).ToImmutableArray();
+        var keptUnits = keptEnergy.Where(l => l.Ran).Select(l => l.Unit!).Distinct(StringComparer.Ordinal).ToImmutableArray();
+
+        var notRun = NotRun(energy, keptNames, arch.Name);
+        CostAmounts? keptCost = null, totalCost = null;
+        if (notRun is null)
+        {
+            var unitArea = evaluated.Area.Units.Where(u => keptUnits.Contains(u.Unit)).Aggregate(AreaUm2.Zero, (s, u) => s + u.Area);
+            keptCost = Sum(keptEnergy, unitArea);
+            totalCost = Sum(energy, evaluated.Area.Total);
+        }
+        return new FirstLastRow(network.Name, policy.FirstLast.ToString(), [.. kept.Select(l => l.Name)],
+            OperationCounts.Of(kept), OperationCounts.Of(workload.Layers), keptCost, totalCost, keptUnits, notRun);
+    }
+
+    private static CostAmounts Sum(IEnumerable<LayerEnergy> layers, AreaUm2 area)
+    {
+        long cycles = 0;
+        EnergyPj total = EnergyPj.Zero, compute = EnergyPj.Zero;
+        foreach (var l in layers)
+        {
+            cycles = checked(cycles + l.Cycles);
+            total += l.Total;
+            compute += l[EnergyComponent.Compute];
+        }
+        return new CostAmounts(cycles, total, compute, area);
+    }
+
+    /// <summary>
+    /// Any layer that did not run makes every cost share meaningless (its cost is missing from
+    /// the total), so the row says which and why instead of printing a wrong share. A kept
+    /// layer is named first: that is the usual case (fp32 on an integer-only accelerator).
+    /// </summary>
+    private static string? NotRun(ImmutableArray<LayerEnergy> layers, HashSet<string> kept, string arch)
+    {
+        var failed = layers.Where(l => !l.Ran).ToList();
+        if (failed.Count == 0)
+            return null;
+        var keptFailed = failed.Where(l => kept.Contains(l.Layer)).ToList();
+        var (first, what) = keptFailed.Count > 0 ? (keptFailed[0], "first/last") : (failed[0], "inner layers");
+        var count = keptFailed.Count > 0 ? keptFailed.Count : failed.Count;
+        var layerWord = count == 1 ? "layer" : "layers";
+        return $"{what} not run on {arch} ({count} {layerWord}, e.g. {first.Layer}): {first.NotRunReason}";
+    }
+}

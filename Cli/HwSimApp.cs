@@ -37,6 +37,8 @@ public static class HwSimApp
             TableVerb.TableCommand.Create(),
             Compare.CompareCommand.Create(),
             FirstLast.FirstLastCommand.Create(),
+            Width.WidthCommand.Create(),
+            Report.ReportCommand.Create(),
         };
         root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.

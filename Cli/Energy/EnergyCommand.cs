@@ -50,10 +50,7 @@ public static class EnergyCommand
                     writer.WriteLine(JsonSerializer.Serialize(EnergyJson.From(report, policy?.ToString()), OutputOptions.Json));
                     break;
                 case OutputFormat.Csv:
-                    writer.WriteLine("layer,unit,ran,macs,cycles,energy_pj,compute_pj,register_pj,sram_ifmap_pj,sram_weight_pj,sram_ofmap_pj,dram_pj,leakage_pj");
-                    foreach (var l in report.Layers)
-                        writer.WriteLine(string.Join(",", Csv(l.Layer), Csv(l.Unit ?? ""), l.Ran ? "true" : "false", l.Macs, l.Cycles, D(l.Total.Value),
-                            string.Join(",", Enum.GetValues<EnergyComponent>().Select(c => D(l[c].Value)))));
+                    EnergyJsonFacade.WriteCsv(writer, report);
                     break;
                 default:
                     WriteTables(context.ConsoleOn(writer), report, energyContext);
@@ -111,20 +108,8 @@ public static class EnergyCommand
         console.Write(summary);
     }
 
-    private static string Name(EnergyComponent c) => c switch
-    {
-        EnergyComponent.Compute => "compute (MAC, gates, popcount, accumulate)",
-        EnergyComponent.Register => "PE registers",
-        EnergyComponent.SramIfmap => "SRAM ifmap",
-        EnergyComponent.SramWeight => "SRAM weights",
-        EnergyComponent.SramOfmap => "SRAM ofmap",
-        EnergyComponent.Dram => "DRAM",
-        _ => "leakage",
-    };
+    private static string Name(EnergyComponent c) => EnergyJsonFacade.Label(c);
 
     private static string Uj(double pj) => (pj * 1e-6).ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

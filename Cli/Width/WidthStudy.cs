@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using HwSim.CostModel.Evaluation;
+using HwSim.CostModel.Quantities;
+using HwSim.Simulator.Architecture;
+using HwSim.Workloads;
+using HwSim.Workloads.Transforms;
+
+namespace HwSim.Cli.Width;
+
+/// <summary>What one network costs on the architecture: the numbers a width study compares.</summary>
+/// <param name="Macs">Multiply-accumulates of one run (all layers ran).</param>
+/// <param name="BitOps">b_w x b_a x MACs summed over layers.</param>
+/// <param name="Cycles">Total cycles, stalls included.</param>
+/// <param name="LatencySeconds">Cycles at the architecture's clock, seconds.</param>
+/// <param name="Energy">Energy of one run (one batch).</param>
+/// <param name="Area">Area of the architecture, the same for every network run on it.</param>
+public sealed record WidthCosts(long Macs, long BitOps, long Cycles, double LatencySeconds, EnergyPj Energy, AreaUm2 Area)
+{
+    public static WidthCosts Of(Evaluated e) => new(e.Workload.Macs, e.Workload.BitOperations, e.Energy.Cycles, e.Energy.LatencySeconds, e.Energy.Total, e.Area.Total);
+}
+
+/// <summary>The widened low-bit network at one width k, and its ratios to the baseline (derived, not stored).</summary>
+public sealed record WidthPoint(double K, WidthCosts Costs, WidthCosts Baseline)
+{
+    public double MacsRatio => (double)Costs.Macs / Baseline.Macs;
+
+    public double BitOpsRatio => (double)Costs.BitOps / Baseline.BitOps;
+
+    public double EnergyRatio => Costs.Energy / Baseline.Energy;
+
+    /// <summary>Latency ratio; the same architecture and clock run both, so it is the cycle ratio.</summary>
+    public double LatencyRatio => Costs.LatencySeconds / Baseline.LatencySeconds;
+}
+
+/// <summary>A width study: the baseline, the widened network at every grid width, and the break-even widths.</summary>
+/// <param name="Network">Workload name (unwidened).</param>
+/// <param name="Baseline">The baseline's format on every layer (fp32 or int8).</param>
+/// <param name="Inner">Inner layers' weight x activation formats of the widened network.</param>
+/// <param name="FirstLast">First and last layers' format of the widened network.</param>
+/// <param name="Evaluations">Distinct networks simulated and priced (grid and searches; equal roundings are shared).</param>
+public sealed record WidthStudy(string Network, string Baseline, string Inner, string FirstLast, string Architecture, string Technology,
+    WidthCosts BaselineCosts, ImmutableArray<WidthPoint> Points, BreakEven Energy, BreakEven Latency, int Evaluations);
+
+/// <summary>
+/// Runs a width study: prices the baseline once, then the widened low-bit network at each grid
+/// width, then searches the energy and latency break-even widths between grid points. The
+/// question is WRPN's (Mishra et al., ICLR 2018): is there a width at which a 1-bit network,
+/// widened to win back accuracy, still costs no more than the full- or 8-bit original?
+/// </summary>
+public static class WidthAnalysis
+{
+    /// <param name="lowBit">The network at the low-bit policy, unwidened; widened here by each k.</param>
+    /// <param name="baseline">The network at the baseline precision, unwidened.</param>
+    /// <param name="widths">Width multipliers, ascending and distinct.</param>
+    /// <param name="progress">Receives one line per network evaluated (for stderr); called from one thread at a time.</param>
+    public static WidthStudy Run(Workload lowBit, Workload baseline, string baselineName, string inner, string firstLast,
+        ArchitectureSpec arch, CostSetting cost, IReadOnlyList<double> widths, Action<string> progress)
+    {
+        var baseCosts = WidthCosts.Of(Checked(Evaluator.Evaluate(baseline, arch, cost), $"the {baselineName} baseline"));
+        // Nearby widths often round every layer to the same channels; such networks are priced
+        // once. Lazy makes a network that two searches ask for at the same time run only once.
+        var cache = new ConcurrentDictionary<string, Lazy<WidthCosts>>(StringComparer.Ordinal);
+        var gate = new Lock();
+        WidthCosts At(double k, string why)
+        {
+            var widened = Widening.Widen(lowBit, k);
+            var key = string.Join(";", widened.Layers.Select(l => $"{l.Shape.Channels},{l.Shape.Filters},{l.Shape.Groups}"));
+            return cache.GetOrAdd(key, _ => new Lazy<WidthCosts>(() =>
+            {
+                var text = k.ToString("0.####", CultureInfo.InvariantCulture);
+                lock (gate)
+                    progress($"width: k = {text} ({why})");
+                return WidthCosts.Of(Checked(Evaluator.Evaluate(widened, arch, cost), $"width {text}"));
+            })).Value;
+        }
+
+        // Grid widths are independent, and so are the two searches: they run on all cores. Every
+        // network's cost is a pure function of its shapes, so the result does not depend on the order.
+        var grid = new WidthCosts[widths.Count];
+        Unwrap(() => Parallel.For(0, widths.Count, i => grid[i] = At(widths[i], "grid")));
+        var points = widths.Select((k, i) => new WidthPoint(k, grid[i], baseCosts)).ToImmutableArray();
+        var energy = Task.Run(() => BreakEven.Find([.. points.Select(p => (p.K, p.EnergyRatio))],
+            k => new WidthPoint(k, At(k, "energy break-even"), baseCosts).EnergyRatio));
+        var latency = Task.Run(() => BreakEven.Find([.. points.Select(p => (p.K, p.LatencyRatio))],
+            k => new WidthPoint(k, At(k, "latency break-even"), baseCosts).LatencyRatio));
+        Unwrap(() => Task.WaitAll(energy, latency));
+        return new WidthStudy(lowBit.Name, baselineName, inner, firstLast, arch.Name, cost.Scaling.Target.Name, baseCosts, points,
+            energy.Result, latency.Result, cache.Count);
+    }
+
+    /// <summary>Parallel work wraps what it throws; the user's error (or the bug) comes out as itself, one line or its own stack trace.</summary>
+    private static void Unwrap(Action parallel)
+    {
+        try
+        {
+            parallel();
+        }
+        catch (AggregateException e)
+        {
+            var inner = e.Flatten().InnerExceptions;
+            ExceptionDispatchInfo.Throw(inner.FirstOrDefault(x => x is InputException) ?? inner[0]);
+        }
+    }
+
+    /// <summary>A ratio needs every layer priced: a layer no unit can run (or that does not fit) is the user's to fix.</summary>
+    private static Evaluated Checked(Evaluated e, string what)
+    {
+        var notRun = e.Result.Layers.FirstOrDefault(l => !l.Ran);
+        return notRun is null ? e
+            : throw new InputException($"{what}: layer '{notRun.Layer}' does not run on {e.Architecture.Name}: {notRun.NotRunReason} (try another --arch or --first-last)", "--arch");
+    }
+}

@@ -36,6 +36,8 @@ public static class HwSimApp
             Energy.EnergyCommand.Create(),
             TableVerb.TableCommand.Create(),
             Compare.CompareCommand.Create(),
+            Sweep.SweepCommand.Create(),
+            Merge.MergeCommand.Create(),
             FirstLast.FirstLastCommand.Create(),
             Width.WidthCommand.Create(),
             Report.ReportCommand.Create(),

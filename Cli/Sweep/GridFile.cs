@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using HwSim.Cli.Common;
+using HwSim.Simulator.Architecture;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Sweep;
+
+/// <summary>One varied parameter of a grid and its values, in the file's order.</summary>
+/// <param name="Line">Line of the parameter's key in the grid file, for errors.</param>
+public sealed record GridDimension(GridParameter Parameter, ImmutableArray<GridValue> Values, int Line)
+{
+    public string Path => Parameter.Path;
+}
+
+/// <summary>A dimension checked against the architecture it varies: the unit it names is known.</summary>
+public sealed record BoundDimension(GridDimension Dimension, int UnitIndex)
+{
+    public ArchitectureSpec Apply(ArchitectureSpec arch, int valueIndex) =>
+        Dimension.Parameter.Apply(arch, UnitIndex, Dimension.Values[valueIndex]);
+}
+
+/// <summary>
+/// An architecture grid file (schema version 1): a base architecture and the parameters varied
+/// over it. The sweep is the Cartesian product of the dimensions, in file order.
+/// </summary>
+/// <remarks>
+/// <code>
+/// version: 1                   # required
+/// base: lowbit-default         # optional: a preset or an architecture .yaml (relative to this file); --arch overrides it
+/// vary:                        # optional: parameter path -> non-empty list of values
+///   units[0].rows: [8, 16, 32]
+///   units[lowbit].lanes: [8, 16]              # a unit by index or by name
+///   buffers.ifmap_kb: [64, 256]               # KiB
+///   dram.bandwidth_bytes_per_cycle: [8, 16, unlimited]
+/// </code>
+/// Paths: <see cref="GridParameter.Known"/>. Every value is checked against the base
+/// architecture when the sweep starts, so a bad value fails before any point runs.
+/// </remarks>
+/// <param name="File">The grid file's path as given (for errors), or null for no grid.</param>
+/// <param name="Base">The base architecture as the file gives it (a preset name, or a path already resolved against the grid's folder); null when not given.</param>
+public sealed record GridFile(string? File, string? Base, int BaseLine, ImmutableArray<GridDimension> Dimensions)
+{
+    /// <summary>No grid: one architecture (--arch), nothing varied.</summary>
+    public static GridFile None { get; } = new(null, null, 0, []);
+
+    /// <summary>Reads and validates the grid at <paramref name="path"/>.</summary>
+    public static GridFile Load(string path)
+    {
+        string text;
+        try
+        {
+            text = System.IO.File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException("file not found", "--arch-grid", path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot read the file: {e.Message}", "--arch-grid", path);
+        }
+        return GridFileReader.Read(text, path);
+    }
+
+    /// <summary>
+    /// The base architecture: <paramref name="archOption"/> (--arch) when given, else the grid's
+    /// <c>base</c>, else HwSim's default preset.
+    /// </summary>
+    public ArchitectureSpec ResolveBase(string? archOption)
+    {
+        if (!string.IsNullOrWhiteSpace(archOption))
+            return ArchitectureOption.Load(archOption);
+        if (Base is null)
+            return Presets.Get(Presets.Default);
+        try
+        {
+            return ArchitectureOption.Load(Base);
+        }
+        catch (InputException e)
+        {
+            // An error inside the base's own file names that file; a bad preset name is the grid's line.
+            throw e.At(File, Line(BaseLine), "base");
+        }
+    }
+
+    /// <summary>
+    /// The dimensions checked against <paramref name="arch"/>: each unit exists and has the field,
+    /// no parameter is varied twice, and every value is one the architecture accepts (alone).
+    /// Errors name the grid file, the line and the YAML path.
+    /// </summary>
+    public ImmutableArray<BoundDimension> Bind(ArchitectureSpec arch)
+    {
+        var bound = ImmutableArray.CreateBuilder<BoundDimension>(Dimensions.Length);
+        var seen = new Dictionary<(GridField, int), GridDimension>();
+        foreach (var d in Dimensions)
+        {
+            var (unit, error) = d.Parameter.ResolveUnit(arch);
+            if (error is not null)
+                throw new InputException(error, $"vary.{d.Path}", File, Line(d.Line));
+            if (seen.TryGetValue((d.Parameter.Field, unit), out var first))
+                throw new InputException($"varies the same parameter as '{first.Path}' ({Line(first.Line)}); give all its values in one list", $"vary.{d.Path}", File, Line(d.Line));
+            seen.Add((d.Parameter.Field, unit), d);
+            var b = new BoundDimension(d, unit);
+            for (var i = 0; i < d.Values.Length; i++)
+            {
+                try
+                {
+                    _ = b.Apply(arch, i);
+                }
+                catch (InputException e)
+                {
+                    throw new InputException(e.Rule, $"vary.{d.Path}[{i}]", File, Line(d.Values[i].Line), e);
+                }
+            }
+            bound.Add(b);
+        }
+        return bound.MoveToImmutable();
+    }
+
+    internal static string Line(int line) => "line " + line.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using HwSim.Workloads;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace HwSim.Cli.Sweep;
+
+/// <summary>
+/// Reads a grid file in the three steps of every HwSim input: parse (YAML to nodes with lines),
+/// validate (keys, types, known paths, values), construct (<see cref="GridFile"/>). Errors name
+/// the file, the line and the YAML path.
+/// </summary>
+internal static partial class GridFileReader
+{
+    public const int Version = 1;
+
+    private static readonly string[] TopKeys = ["version", "base", "vary"];
+
+    public static GridFile Read(string text, string file)
+    {
+        var root = Document(text, file) as YamlMappingNode
+            ?? throw new InputException("must be a mapping such as 'version: 1', 'base: lowbit-default', 'vary: { units[0].rows: [8, 16] }'", null, file, "line 1");
+        foreach (var key in root.Children.Keys)
+        {
+            var name = Scalar(key);
+            if (!TopKeys.Contains(name, StringComparer.Ordinal))
+                throw new InputException($"unknown key '{name}' at the top level (allowed: {string.Join(", ", TopKeys)})", name, file, Line(key));
+        }
+        CheckVersion(root, file);
+        var (baseText, baseLine) = Base(root, file);
+        var dimensions = Vary(root, file);
+        return new GridFile(file, baseText, baseLine, dimensions);
+    }
+
+    private static YamlNode Document(string text, string file)
+    {
+        var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            stream.Load(new Parser(scanner));
+        }
+        catch (YamlException e)
+        {
+            throw new InputException($"not valid YAML: {PositionPrefix().Replace(e.Message, "")}", null, file, Line(e.Start), e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException || e.GetType() == typeof(Exception))
+        {
+            // YamlDotNet sometimes fails on malformed input with a bare exception (aaubry/YamlDotNet#541); still the user's to fix.
+            throw new InputException("not valid YAML: the reader cannot continue here (check for an unclosed '{', '[' or quote, and the indentation)",
+                null, file, Line(scanner.CurrentPosition), e);
+        }
+        return stream.Documents.Count switch
+        {
+            0 => throw new InputException("the file is empty; expected 'version: 1' and a 'vary:' mapping", null, file),
+            1 => stream.Documents[0].RootNode,
+            _ => throw new InputException("holds more than one YAML document ('---'); a grid file holds one", null, file, Line(stream.Documents[1].RootNode)),
+        };
+    }
+
+    // YamlDotNet prefixes its messages with "(Line: 3, Col: 1, Idx: 20) - (Line: ...): "; the line is given separately.
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex PositionPrefix();
+
+    private static void CheckVersion(YamlMappingNode root, string file)
+    {
+        if (Value(root, "version") is not { } node)
+            throw new InputException($"missing required key 'version' (this HwSim reads version {Version})", "version", file, Line(root));
+        var text = ScalarValue(node, "version", file);
+        if (text != Version.ToString(CultureInfo.InvariantCulture))
+            throw new InputException($"unsupported version '{text}' (this HwSim reads version {Version})", "version", file, Line(node));
+    }
+
+    private static (string? Text, int Line) Base(YamlMappingNode root, string file)
+    {
+        if (Value(root, "base") is not { } node)
+            return (null, 0);
+        var text = ScalarValue(node, "base", file);
+        if (text.Length == 0)
+            throw new InputException("has no value (give a preset or an architecture .yaml file, or leave the key out)", "base", file, Line(node));
+        var isFile = text.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        // A base file is found beside the grid, wherever the sweep is started from.
+        if (isFile && !Path.IsPathRooted(text))
+            text = Path.Combine(Path.GetDirectoryName(file) ?? "", text);
+        return (text, checked((int)node.Start.Line));
+    }
+
+    private static ImmutableArray<GridDimension> Vary(YamlMappingNode root, string file)
+    {
+        if (Value(root, "vary") is not { } node)
+            return [];
+        if (node is not YamlMappingNode vary)
+        {
+            if (node is YamlScalarNode { Value: null or "" or "~" or "null" })
+                return [];
+            throw new InputException("must be a mapping of parameter paths to lists of values, e.g. 'units[0].rows: [8, 16, 32]'", "vary", file, Line(node));
+        }
+        var dimensions = ImmutableArray.CreateBuilder<GridDimension>(vary.Children.Count);
+        foreach (var (keyNode, valueNode) in vary.Children)
+        {
+            var path = Scalar(keyNode);
+            var field = $"vary.{path}";
+            var parameter = GridParameter.TryParse(path)
+                ?? throw new InputException($"'{path}' is not a parameter a grid can vary (known: {GridParameter.Known})", field, file, Line(keyNode));
+            if (valueNode is not YamlSequenceNode list)
+                throw new InputException($"must be a list of values, e.g. [{Example(parameter.Field)}]", field, file, Line(valueNode));
+            if (list.Children.Count == 0)
+                throw new InputException("the list is empty; give at least one value", field, file, Line(valueNode));
+            var values = ImmutableArray.CreateBuilder<GridValue>(list.Children.Count);
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                var item = list.Children[i];
+                var itemField = $"{field}[{i}]";
+                var line = checked((int)item.Start.Line);
+                var (value, error) = parameter.ParseValue(ScalarValue(item, itemField, file), line);
+                if (value is null)
+                    throw new InputException(error!, itemField, file, Line(item));
+                // The same value twice would give two points with the same parameters.
+                if (seen.TryGetValue(value.Text, out var first))
+                    throw new InputException($"{value.Text} is already in the list at [{first}]; each value once", itemField, file, Line(item));
+                seen.Add(value.Text, i);
+                values.Add(value);
+            }
+            dimensions.Add(new GridDimension(parameter, values.MoveToImmutable(), checked((int)keyNode.Start.Line)));
+        }
+        return dimensions.MoveToImmutable();
+    }
+
+    private static string Example(GridField field) => field switch
+    {
+        GridField.DramBandwidth => "8, 16, unlimited",
+        GridField.IfmapKb or GridField.WeightKb or GridField.OfmapKb => "64, 256",
+        GridField.Serial => "activations, both",
+        GridField.Dataflow => "os, ws",
+        GridField.Format => "int8, fp16",
+        GridField.ClockMhz => "250, 500",
+        _ => "8, 16, 32",
+    };
+
+    private static YamlNode? Value(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string Scalar(YamlNode node) => node is YamlScalarNode { Value: { } v } ? v.Trim() : node.ToString();
+
+    private static string ScalarValue(YamlNode node, string field, string file) => node switch
+    {
+        YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" } =>
+            throw new InputException("has no value", field, file, Line(node)),
+        YamlScalarNode s => (s.Value ?? "").Trim(),
+        YamlSequenceNode => throw new InputException("must be a single value, not a list", field, file, Line(node)),
+        _ => throw new InputException("must be a single value, not a mapping", field, file, Line(node)),
+    };
+
+    private static string Line(YamlNode node) => Line(node.Start);
+
+    private static string Line(Mark mark) => "line " + mark.Line.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using HwSim.Cli.Common;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Sweep;
+
+/// <summary>
+/// <c>hwsim sweep</c>: the Cartesian product of bit-widths, architecture grid values and
+/// technology nodes, each point simulated and priced, in parallel, as one CSV row. With -o the
+/// file is a checkpoint too: it is rewritten (atomically) every <see cref="CheckpointInterval"/>
+/// and when the run is interrupted (Ctrl+C, SIGTERM from Slurm or Kubernetes), and a run on an
+/// existing file of the same sweep computes only the points it lacks.
+/// </summary>
+public static class SweepCommand
+{
+    /// <summary>How often a running sweep rewrites its -o file: at most this much work is lost to a hard kill.</summary>
+    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(30);
+
+    private const int ExitInterrupted = 130;
+
+    private static readonly SweepOptions Sweep = new();
+
+    private static readonly Option<string?> Output = new("--output", "-o")
+    {
+        Description = "The CSV to write (atomically). If it exists and holds rows of this same sweep, only the missing points are computed (resume); the whole file is then rewritten.",
+        HelpName = "FILE",
+    };
+
+    private static readonly Option<bool> Overwrite = new("--overwrite")
+    {
+        Description = "Start over even if -o holds rows (of this or another sweep).",
+    };
+
+    private static readonly Option<string?> ShardOption = new("--shard")
+    {
+        Description = "Compute only shard INDEX/COUNT: the points with id % COUNT == INDEX, 0-based (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX). Join the shards' files with 'hwsim merge'.",
+        HelpName = "INDEX/COUNT",
+    };
+
+    private static readonly Option<int> Jobs = new("--jobs", "-j")
+    {
+        Description = "Points computed at once (threads). Default: the number of cores.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        HelpName = "N",
+    };
+
+    private static readonly Option<string?> PlotBase = new("--plot")
+    {
+        Description = "Write a Pareto plot (energy vs latency, colour = area, front highlighted) to BASE.png and BASE.svg.",
+        HelpName = "BASE",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("sweep",
+            "Sweep bit-widths, architecture parameters (a grid YAML) and technology nodes: one CSV row per point with cycles, latency, energy, TOPS/W, area and EDP. " +
+            "Parallel, resumable (-o), shardable (--shard i/N; join with 'hwsim merge').\n" +
+            "Grid YAML: 'version: 1', 'base: PRESET|FILE', 'vary: { units[0].rows: [8, 16, 32], units[0].lanes: [8, 16], buffers.ifmap_kb: [64, 256], dram.bandwidth_bytes_per_cycle: [8, unlimited] }'. " +
+            $"Paths: {GridParameter.Known}.");
+        Sweep.AddTo(command);
+        command.Add(Output);
+        command.Add(Overwrite);
+        command.Add(ShardOption);
+        command.Add(Jobs);
+        command.Add(PlotBase);
+        command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CliContext context)
+    {
+        var sweep = Sweep.Definition(parse);
+        var shard = parse.GetValue(ShardOption) is { } s ? Shard.Parse(s) : Shard.All;
+        var jobs = parse.GetValue(Jobs);
+        if (jobs < 1)
+            throw new InputException($"must be at least 1, got {jobs}", "--jobs");
+        var output = parse.GetValue(Output);
+        if (output is not null && string.IsNullOrWhiteSpace(output))
+            throw new InputException("give a file name", "--output");
+        // An empty file (created by a job script, say) holds no rows: it is a fresh start, not another sweep.
+        var existing = output is not null && File.Exists(output) && new FileInfo(output).Length > 0 && !parse.GetValue(Overwrite)
+            ? SweepResume.ExistingRows(sweep, shard, output) : [];
+        var missing = SweepResume.Missing(sweep, shard, existing);
+        context.Progress(StartLine(sweep, shard, existing.Count, missing.Count, output, jobs));
+
+        var run = new SweepRun(sweep, missing, ModelEvaluator.Instance, jobs);
+        var clock = Stopwatch.StartNew();
+        using var cancel = new CancellationTokenSource();
+        // Only a real process listens for signals; in-process runs (tests) leave the host's handlers alone.
+        using var signals = ReferenceEquals(context.Error, Console.Error) ? new StopSignals(cancel) : null;
+        var task = run.Start(cancel.Token);
+        var lastCheckpoint = Stopwatch.StartNew();
+        SweepProgress.Show(context, $"sweep {sweep.Workload.Name}", run.Total, () => run.Completed, timeout =>
+        {
+            if (((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout))
+                return true;
+            if (output is not null && lastCheckpoint.Elapsed >= CheckpointInterval)
+            {
+                Write(output, sweep, existing.Concat(run.Rows));
+                lastCheckpoint.Restart();
+            }
+            return false;
+        });
+
+        var rows = existing.Concat(run.Rows).ToList();
+        if (task.IsCanceled)
+        {
+            if (output is not null)
+                Write(output, sweep, rows);
+            context.ReportError(output is null
+                ? $"interrupted after {run.Completed:N0} of {run.Total:N0} points; nothing written (give -o FILE to keep partial results and resume)"
+                : $"interrupted: {output} holds {rows.Count:N0} of {existing.Count + missing.Count:N0} points; run the same command again to continue");
+            return signals?.ExitCode ?? ExitInterrupted;
+        }
+        if (task.IsFaulted && output is not null)
+        {
+            // A failure at one point must not cost the points computed before it: they are saved, then the error is reported.
+            Write(output, sweep, rows);
+        }
+        task.GetAwaiter().GetResult();
+
+        if (output is null)
+            SweepCsv.Write(context.Output, SweepCsv.IdentityLine(sweep.Hash, sweep.PointCount), SweepCsv.HeaderLine(sweep), rows);
+        else
+            Write(output, sweep, rows);
+        var seconds = clock.Elapsed.TotalSeconds;
+        context.Progress((run.Total == 0 ? "sweep: nothing to compute"
+                : string.Create(CultureInfo.InvariantCulture, $"sweep: computed {run.Total:N0} points in {SweepProgress.Duration(seconds)} ({run.Total / Math.Max(seconds, 1e-9):0.#} points/s)"))
+            + (output is null ? "" : $"; {output} holds {rows.Count:N0} of {existing.Count + missing.Count:N0} points"));
+
+        if (parse.GetValue(PlotBase) is { } plotBase)
+        {
+            var file = new SweepCsvFile(output ?? "(standard output)", sweep.Hash, sweep.PointCount, SweepCsv.HeaderLine(sweep), [.. rows.OrderBy(r => r.Id)]);
+            var points = PlotPoint.From(file);
+            var (png, svg) = ParetoPlot.Save(points, sweep.Workload.Name, plotBase);
+            context.Progress($"plot: {png}, {svg} ({ParetoPlot.FrontSummary(points)})");
+        }
+        return HwSimApp.ExitOk;
+    }
+
+    private static void Write(string path, SweepDefinition sweep, IEnumerable<SweepRow> rows) =>
+        AtomicFile.Write(path, writer => SweepCsv.Write(writer, SweepCsv.IdentityLine(sweep.Hash, sweep.PointCount), SweepCsv.HeaderLine(sweep), rows));
+
+    /// <summary>"sweep 3f2a...: resnet18, 1,000 points (8 precision(s) x 5 x 5 x 5 x 1 node(s)); computing 250 of 250 (shard 0/4), 0 already in part-0.csv; 2 job(s)".</summary>
+    private static string StartLine(SweepDefinition sweep, Shard shard, int existing, int missing, string? output, int jobs)
+    {
+        var sizes = new List<string> { $"{sweep.Precisions.Length} precision(s)" };
+        sizes.AddRange(sweep.Dimensions.Select(d => d.Dimension.Values.Length.ToString(CultureInfo.InvariantCulture)));
+        sizes.Add($"{sweep.Techs.Length} node(s)");
+        var selected = existing + missing;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"sweep {sweep.Hash}: {sweep.Workload.Name}, {sweep.PointCount:N0} points ({string.Join(" x ", sizes)}); computing {missing:N0} of {selected:N0}")
+            + (shard.IsAll ? "" : $" (shard {shard})")
+            + (output is null ? "" : $", {existing:N0} already in {output}")
+            + $"; {jobs} job(s)";
+    }
+
+    /// <summary>
+    /// Turns SIGINT (Ctrl+C) and SIGTERM (Slurm at the time limit, Kubernetes on eviction) into a
+    /// cancellation, so the sweep stops between points and saves what it has.
+    /// </summary>
+    private sealed class StopSignals : IDisposable
+    {
+        private readonly PosixSignalRegistration _interrupt;
+        private readonly PosixSignalRegistration _terminate;
+
+        public StopSignals(CancellationTokenSource cancel)
+        {
+            _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, cancel, 130));
+            _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, cancel, 143));
+        }
+
+        /// <summary>128 + the signal's number, as a shell reports a process the signal ended.</summary>
+        public int? ExitCode { get; private set; }
+
+        private void Stop(PosixSignalContext context, CancellationTokenSource cancel, int exitCode)
+        {
+            context.Cancel = true;
+            ExitCode ??= exitCode;
+            cancel.Cancel();
+        }
+
+        public void Dispose()
+        {
+            _interrupt.Dispose();
+            _terminate.Dispose();
+        }
+    }
+}

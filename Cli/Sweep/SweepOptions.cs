@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using HwSim.Cli.Common;
+using HwSim.CostModel.Area;
+using HwSim.CostModel.Technology;
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+using HwSim.Workloads.Import;
+using HwSim.Workloads.Precision;
+
+namespace HwSim.Cli.Sweep;
+
+/// <summary>
+/// The options that define a sweep (what is computed) and their reading into a
+/// <see cref="SweepDefinition"/>. How it runs (-o, --shard, --jobs, --plot) is the command's.
+/// </summary>
+internal sealed class SweepOptions
+{
+    public Option<string> Network { get; } = new("--network", "-n")
+    {
+        Description = "The workload: a built-in network (see 'hwsim networks'), a workload or SCALE-Sim CSV, or an ONNX model with fixed input size.",
+        HelpName = "NAME|FILE",
+        Required = true,
+    };
+
+    public Option<string?> Bits { get; } = new("--bits")
+    {
+        Description = "Inner-layer bit-widths with weights = activations, e.g. 1..8 or 1,2,4,8 (1 = binary +/-1). Or give --wbits and --abits for their product. Default: the workload's own formats.",
+        HelpName = "LIST",
+    };
+
+    public Option<string?> WeightBits { get; } = new("--wbits")
+    {
+        Description = "Inner-layer weight bit-widths (with --abits; the sweep takes every pair), e.g. 1,2,4.",
+        HelpName = "LIST",
+    };
+
+    public Option<string?> InputBits { get; } = new("--abits")
+    {
+        Description = "Inner-layer activation bit-widths (with --wbits), e.g. 1..8.",
+        HelpName = "LIST",
+    };
+
+    public Option<string?> FirstLast { get; } = new("--first-last")
+    {
+        Description = "Format of the first and last layers: fp32, fp16, bf16, int8, int16 or same. Default with bit-widths: fp32 (PACT, DoReFa, XNOR-Net).",
+        HelpName = "FORMAT",
+    };
+
+    public Option<bool> RealDownsample { get; } = new("--real-downsample")
+    {
+        Description = "Keep 1x1 shortcut convolutions at the first/last format (Bi-Real Net accounting).",
+    };
+
+    public Option<string?> Grid { get; } = new("--arch-grid", "-g")
+    {
+        Description = "Grid YAML: a base architecture and the parameters to vary (array rows/cols, lanes, buffers, DRAM bandwidth, ...), as above. Default: no grid, the base architecture alone.",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> Arch { get; } = new("--arch")
+    {
+        Description = $"Base architecture: a preset ({string.Join(", ", Simulator.Architecture.Presets.Names)}) or a .yaml file. Overrides the grid's 'base'. Default: the grid's base, else {Simulator.Architecture.Presets.Default}.",
+        HelpName = "NAME|FILE",
+    };
+
+    public Option<string> Tech { get; } = new("--tech")
+    {
+        Description = "Technology nodes to price at, e.g. 45nm,7nm (65, 45, 32, 20, 16, 14, 10, 7 nm; a node re-prices one simulation).",
+        HelpName = "NODES",
+        DefaultValueFactory = _ => "45nm",
+    };
+
+    public Option<string> Flavor { get; } = new("--flavor")
+    {
+        Description = "Stillmaker & Baas device row for every node: hp or lp.",
+        DefaultValueFactory = _ => "hp",
+        HelpName = "hp|lp",
+    };
+
+    public Option<double> Vdd { get; } = new("--vdd")
+    {
+        Description = "Supply voltage at the target nodes, volts (the 45 nm tables were measured at 0.9 V).",
+        DefaultValueFactory = _ => TechnologyScaling.DefaultVdd,
+        HelpName = "VOLTS",
+    };
+
+    public EnergyTableOptions EnergyTables { get; } = new();
+
+    public Option<string[]> AreaTables { get; } = new("--area-table")
+    {
+        Description = "CSV file(s) whose rows replace the built-in area table's (component,bits_a,bits_b,area_um2,source).",
+        HelpName = "FILE",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Network);
+        command.Add(Bits);
+        command.Add(WeightBits);
+        command.Add(InputBits);
+        command.Add(FirstLast);
+        command.Add(RealDownsample);
+        command.Add(Grid);
+        command.Add(Arch);
+        command.Add(Tech);
+        command.Add(Flavor);
+        command.Add(Vdd);
+        EnergyTables.AddTo(command);
+        command.Add(AreaTables);
+    }
+
+    /// <summary>Reads and checks every option; bad input is an <see cref="InputException"/> before any point runs.</summary>
+    public SweepDefinition Definition(ParseResult parse)
+    {
+        var workload = WorkloadSource.Load(parse.GetValue(Network)!);
+        var precisions = Precisions(parse, workload);
+        var grid = parse.GetValue(Grid) is { } gridPath ? GridFile.Load(gridPath) : GridFile.None;
+        var baseArch = grid.ResolveBase(parse.GetValue(Arch));
+        var dimensions = grid.Bind(baseArch);
+        var techs = Techs(parse);
+        var tables = Tables(parse);
+        return new SweepDefinition(workload, precisions, baseArch, dimensions, techs, tables);
+    }
+
+    private List<PrecisionChoice> Precisions(ParseResult parse, Workload workload)
+    {
+        var (bits, wbits, abits) = (parse.GetValue(Bits), parse.GetValue(WeightBits), parse.GetValue(InputBits));
+        if (bits is not null && (wbits is not null || abits is not null))
+            throw new InputException("give either --bits (weights = activations) or --wbits with --abits (every pair), not both", "--bits");
+        if ((wbits is null) != (abits is null))
+            throw new InputException("give both --wbits and --abits (the sweep takes every pair), or --bits for weights = activations", wbits is null ? "--wbits" : "--abits");
+        var pairs = bits is not null
+            ? BitList.Parse(bits, "--bits").Select(b => ((int?)b, (int?)b)).ToList()
+            : wbits is not null
+                ? [.. from w in BitList.Parse(wbits, "--wbits") from a in BitList.Parse(abits!, "--abits") select ((int?)w, (int?)a)]
+                : new List<(int?, int?)>();
+        var firstLastText = parse.GetValue(FirstLast);
+        var realDownsample = parse.GetValue(RealDownsample);
+        if (pairs.Count == 0)
+        {
+            // No bit-widths: the workload's own formats, with only the first/last format changed if asked.
+            if (firstLastText is null)
+                return realDownsample ? throw new InputException("--real-downsample needs bit-widths or --first-last", "--real-downsample")
+                    : [new PrecisionChoice(null, null, null, workload)];
+            var only = new PrecisionPolicy(null, null, FirstLastFormat.Parse(firstLastText), realDownsample);
+            return [new PrecisionChoice(null, null, only, only.Apply(workload))];
+        }
+        var firstLast = firstLastText is null ? FirstLastFormat.Keep(NumberFormat.Fp32) : FirstLastFormat.Parse(firstLastText);
+        return [.. pairs.Select(p =>
+        {
+            var policy = PrecisionPolicy.FromBits(p.Item1!.Value, p.Item2!.Value, firstLast, realDownsample: realDownsample);
+            return new PrecisionChoice(p.Item1, p.Item2, policy, policy.Apply(workload));
+        })];
+    }
+
+    private List<TechChoice> Techs(ParseResult parse)
+    {
+        var flavor = (parse.GetValue(Flavor) ?? "hp").Trim().ToLowerInvariant() switch
+        {
+            "hp" => DeviceFlavor.HighPerformance,
+            "lp" => DeviceFlavor.LowPower,
+            var f => throw new InputException($"must be hp or lp, got '{f}'", "--flavor"),
+        };
+        var vdd = parse.GetValue(Vdd);
+        if (!(vdd > 0) || !double.IsFinite(vdd))
+            throw new InputException($"must be a positive number of volts, got {vdd.ToString(CultureInfo.InvariantCulture)}", "--vdd");
+        var techs = new List<TechChoice>();
+        foreach (var text in (parse.GetValue(Tech) ?? "45nm").Split(',', StringSplitOptions.TrimEntries))
+        {
+            var nm = TechNodes.ParseNanometres(text);
+            var name = nm.ToString(CultureInfo.InvariantCulture) + "nm";
+            if (techs.Any(t => t.Name == name))
+                throw new InputException($"{name} appears twice", "--tech");
+            var scaling = TechnologyScaling.From45nm(nm, flavor, vdd);
+            if (double.IsNaN(scaling.AreaFactor))
+                throw new InputException($"no area factor for {nm} nm; HwSim prices at {string.Join(", ", TechNodes.PricedNanometres.Select(n => n.ToString(CultureInfo.InvariantCulture) + "nm"))}", "--tech");
+            techs.Add(new TechChoice(name, scaling));
+        }
+        return techs;
+    }
+
+    private CostTables Tables(ParseResult parse)
+    {
+        var energyFiles = parse.GetValue(EnergyTables.Files) ?? [];
+        var areaFiles = parse.GetValue(AreaTables) ?? [];
+        var energy = EnergyTables.Table(parse);
+        var area = areaFiles.Length == 0 ? AreaTable.Default : AreaTable.Load(areaFiles);
+        // Override files are identified by their bytes: the same tables hash alike from any path.
+        var fingerprint = energyFiles.Length + areaFiles.Length == 0 ? "built-in"
+            : "energy " + string.Join(",", energyFiles.Select(FileHash)) + "; area " + string.Join(",", areaFiles.Select(FileHash));
+        return new CostTables(energy, area, EnergyTables.DramKind(parse), fingerprint);
+    }
+
+    private static string FileHash(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using HwSim.Cli.Sweep;
+using HwSim.CostModel.Evaluation;
+using HwSim.Simulator.Architecture;
+using HwSim.Tests.Support;
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+using HwSim.Workloads.Precision;
+using HwSim.Workloads.Zoo;
+using NUnit.Framework;
+
+namespace HwSim.Tests.Cli;
+
+/// <summary>The sweep's pure pieces: lists, shards, point ids, the runner, the evaluator, the front.</summary>
+public partial class SweepCommandTests
+{
+    [TestCase("1..8", new[] { 1, 2, 3, 4, 5, 6, 7, 8 })]
+    [TestCase("1,2,4", new[] { 1, 2, 4 })]
+    [TestCase("1..3, 8", new[] { 1, 2, 3, 8 })]
+    [TestCase("4", new[] { 4 })]
+    public void BitListsExpandRanges(string text, int[] expected) =>
+        Assert.That(BitList.Parse(text, "--bits"), Is.EqualTo(expected));
+
+    [Test]
+    public void ShardsPartitionTheIds()
+    {
+        var shards = Enumerable.Range(0, 4).Select(i => Shard.Parse($"{i}/4")).ToList();
+        var ids = shards.SelectMany(s => s.Ids(23)).Order().ToList();
+        Assert.That(ids, Is.EqualTo(Enumerable.Range(0, 23).Select(i => (long)i)));
+        Assert.That(shards[3].Ids(23), Is.EqualTo(new long[] { 3, 7, 11, 15, 19 }));
+    }
+
+    private static SweepDefinition SmallDefinition(TempDir dir, string techs = "45nm,7nm")
+    {
+        var grid = GridFile.Load(dir.File("grid.yaml", Grid));
+        var arch = grid.ResolveBase(null);
+        var workload = NetworkZoo.Get("alexnet");
+        var precisions = new[] { 2, 4 }.Select(b =>
+        {
+            var policy = PrecisionPolicy.FromBits(b, b, FirstLastFormat.Keep(NumberFormat.Fp32));
+            return new PrecisionChoice(b, b, policy, policy.Apply(workload));
+        });
+        var nodes = techs.Split(',').Select(t => new TechChoice(t, HwSim.CostModel.Technology.TechnologyScaling.From45nm(int.Parse(t[..^2], System.Globalization.CultureInfo.InvariantCulture))));
+        return new SweepDefinition(workload, precisions, arch, grid.Bind(arch), nodes, CostTables.Default);
+    }
+
+    [Test]
+    public void PointIdsDecodeInCartesianOrder()
+    {
+        using var dir = new TempDir();
+        var sweep = SmallDefinition(dir);
+        var p = sweep.Point(21);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sweep.PointCount, Is.EqualTo(24));
+            Assert.That((p.Precision, p.Values.ToArray(), p.Tech), Is.EqualTo((1, new[] { 1, 1 }, 1)));
+            Assert.That(sweep.Architecture(p).Units[0].Rows, Is.EqualTo(16));
+            Assert.That(sweep.Architecture(p).Dram.BandwidthBytesPerCycle, Is.EqualTo(16));
+            Assert.That(sweep.SimulationKey(20), Is.EqualTo(sweep.SimulationKey(21)), "the nodes of one configuration share a simulation");
+        });
+    }
+
+    [Test]
+    public void TheHashDependsOnWhatIsComputedOnly()
+    {
+        using var dir = new TempDir();
+        var first = SmallDefinition(dir).Hash;
+        var again = SmallDefinition(dir).Hash;
+        Assert.That(again, Is.EqualTo(first), "built twice, hashed alike");
+        Assert.That(SmallDefinition(dir, "45nm").Hash, Is.Not.EqualTo(first), "one node fewer is another sweep");
+    }
+
+    [Test]
+    public void ModelEvaluatorEqualsTheEvaluatorAtEveryNode()
+    {
+        using var dir = new TempDir();
+        var sweep = SmallDefinition(dir);
+        var points = new[] { sweep.Point(20), sweep.Point(21) };
+        foreach (var (point, result) in ModelEvaluator.Instance.Evaluate(sweep, points))
+        {
+            var e = Evaluator.Evaluate(sweep.Precisions[point.Precision].Workload, sweep.Architecture(point), sweep.Cost(point));
+            Assert.That(result, Is.EqualTo(ModelEvaluator.Result(e.Energy, e.Area)), $"point {point.Id}");
+        }
+    }
+
+    /// <summary>Counts what it is asked to compute; results are made up (the runner does not look at them).</summary>
+    private sealed class CountingEvaluator : IPointEvaluator
+    {
+        public ConcurrentBag<long> Computed { get; } = [];
+        public ConcurrentBag<int> GroupSizes { get; } = [];
+
+        public IEnumerable<(SweepPoint Point, PointResult Result)> Evaluate(SweepDefinition sweep, IReadOnlyList<SweepPoint> sameSimulation)
+        {
+            GroupSizes.Add(sameSimulation.Count);
+            foreach (var p in sameSimulation)
+            {
+                Computed.Add(p.Id);
+                yield return (p, new PointResult(p.Id, p.Id, p.Id, 1, 1, 1, 0));
+            }
+        }
+    }
+
+    [Test]
+    public void TheRunnerComputesExactlyTheIdsItIsGivenAndGroupsNodes()
+    {
+        using var dir = new TempDir();
+        var sweep = SmallDefinition(dir);
+        var counting = new CountingEvaluator();
+        var missing = new long[] { 0, 1, 5, 17, 22, 23 };
+        var rows = SweepRun.Compute(sweep, missing, counting, jobs: 3);
+        Assert.Multiple(() =>
+        {
+            Assert.That(counting.Computed.Order(), Is.EqualTo(missing));
+            Assert.That(rows.Select(r => r.Id), Is.EqualTo(missing), "rows come back sorted by id");
+            // 0,1 and 22,23 share a configuration (two nodes each); 5 and 17 are alone.
+            Assert.That(counting.GroupSizes.Order(), Is.EqualTo(new[] { 1, 1, 2, 2 }));
+        });
+    }
+
+    [Test]
+    public void ResumePlansTheMissingIdsOfTheShard()
+    {
+        using var dir = new TempDir();
+        var sweep = SmallDefinition(dir);
+        var have = new[] { new SweepRow(1, ""), new SweepRow(9, "") };
+        Assert.That(SweepResume.Missing(sweep, Shard.Parse("1/4"), have), Is.EqualTo(new long[] { 5, 13, 17, 21 }));
+    }
+
+    [Test]
+    public void TheParetoFrontKeepsPointsNoOtherBeatsInBoth()
+    {
+        PlotPoint P(long id, double latency, double energy, int notRun = 0) => new(id, "45nm", latency, energy, 1, notRun);
+        var points = new[] { P(0, 1, 10), P(1, 2, 5), P(2, 2, 6), P(3, 3, 5), P(4, 4, 1), P(5, 0.5, 0.5, notRun: 1) };
+        Assert.That(ParetoPlot.Front(points).Select(p => p.Id), Is.EqualTo(new long[] { 0, 1, 4 }), "point 5 left out: it did not run every layer");
+    }
+
+    [Test]
+    public void CsvRowsRoundTripQuotedNames() =>
+        Assert.That(SweepCsv.Split(string.Join(",", new[] { "a,b", "say \"hi\"", "", "7" }.Select(SweepCsv.Quote))),
+            Is.EqualTo(new[] { "a,b", "say \"hi\"", "", "7" }));
+
+    [Test]
+    public void ABaseFileIsFoundBesideTheGrid()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("tiny.yaml"), ArchitectureYaml.ToYaml(Presets.Get("finn-like")));
+        var grid = GridFile.Load(dir.File("g.yaml", "version: 1\nbase: tiny.yaml\n"));
+        Assert.That(grid.ResolveBase(null).Name, Is.EqualTo("finn-like"));
+        Assert.That(grid.ResolveBase("tpu-like").Name, Is.EqualTo("tpu-like"), "--arch overrides the grid's base");
+    }
+}

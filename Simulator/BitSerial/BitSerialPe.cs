@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace HwSim.Simulator.BitSerial;
 
 /// <summary>What a reference bit-serial fold has done so far, counted as it happens.</summary>
@@ -16,117 +18,199 @@ internal sealed class BitSerialTally
 }
 
 /// <summary>
-/// One PE of the reference bit-serial array: a weight and an activation register per lane
-/// (holding codes, see <see cref="BitPlanes"/>), AND gates, an adder tree that is combinational
-/// within the cycle, and a shift-accumulator that doubles as a stage of its column's chain: results
-/// drain down it, and a fold over a later time chunk first shifts the earlier partial sums in down it.
+/// The PEs of the reference bit-serial array a fold uses, rows x cols of them. Each PE has a
+/// weight and an activation register per lane (holding codes, see <see cref="BitPlanes"/>), AND
+/// gates, an adder tree that is combinational within the cycle, and a shift-accumulator that
+/// doubles as a stage of its column's chain: results drain down it, and a fold over a later time
+/// chunk first shifts the earlier partial sums in down it.
+/// <para>
+/// The registers of all PEs live in flat arrays so a cycle of the whole array runs without
+/// touching an object per PE: PE (r, c) is index r·cols + c, its activation lane l at
+/// (r·cols + c)·lanes + l and its weight lane l at (c·rows + r)·lanes + l (a row's activation
+/// registers side by side, and a column's weight registers). Every PE still holds, reads and
+/// writes its own registers, and every register access is counted.
+/// </para>
 /// </summary>
-internal sealed class BitSerialPe(int lanes, BitPlanes weight, BitPlanes activation, int accumulatorBits, BitSerialTally tally)
+internal sealed class BitSerialPes
 {
-    private readonly long[] _activation = new long[lanes];
-    private readonly long[] _weight = new long[lanes];
+    private readonly int _rows, _cols, _lanes;
+    private readonly BitPlanes _weight, _activation;
+    private readonly int _accumulatorBits;
+    private readonly BitSerialTally _tally;
+    private readonly long[] _activationLanes;
+    private readonly long[] _weightLanes;
+    private readonly long[] _accumulator;
+    private readonly bool[] _holdsResult;
+    // Lanes 0..held-1 of every PE take a term this step; the others are gated off (not loaded, not evaluated).
     private int _held;
-    private long _accumulator;
 
-    /// <summary>True while the accumulator holds a chain value (a result or a partial sum) not yet shifted on.</summary>
-    public bool HoldsResult { get; private set; }
+    public BitSerialPes(int rows, int cols, int lanes, BitPlanes weight, BitPlanes activation, int accumulatorBits, BitSerialTally tally)
+    {
+        (_rows, _cols, _lanes) = (rows, cols, lanes);
+        (_weight, _activation, _accumulatorBits, _tally) = (weight, activation, accumulatorBits, tally);
+        var pes = rows * cols;
+        _activationLanes = new long[pes * lanes];
+        _weightLanes = new long[pes * lanes];
+        _accumulator = new long[pes];
+        _holdsResult = new bool[pes];
+    }
 
-    /// <summary>Lanes 0..held-1 take a term this step; the others are gated off (not loaded, not evaluated).</summary>
+    /// <summary>True while PE (r, c)'s accumulator holds a chain value (a result or a partial sum) not yet shifted on.</summary>
+    public bool HoldsResult(int r, int c) => _holdsResult[r * _cols + c];
+
+    /// <summary>Every PE's lanes 0..held-1 take a term this step.</summary>
     public void BeginStep(int held) => _held = held;
 
-    public void LoadActivation(int lane, long code)
+    /// <summary>Row r's broadcast: every PE of the row latches <paramref name="codes"/> into lanes 0..codes.Length-1 of its activation register.</summary>
+    public void LoadActivations(int r, ReadOnlySpan<long> codes)
     {
-        _activation[lane] = code;
-        tally.RegisterWriteBits += activation.Bits;
+        Broadcast(codes, _activationLanes.AsSpan(r * _cols * _lanes, _cols * _lanes));
+        _tally.RegisterWriteBits += (long)_cols * codes.Length * _activation.Bits;
     }
 
-    public void LoadWeight(int lane, long code)
+    /// <summary>Column c's broadcast: every PE of the column latches <paramref name="codes"/> into lanes 0..codes.Length-1 of its weight register.</summary>
+    public void LoadWeights(int c, ReadOnlySpan<long> codes)
     {
-        _weight[lane] = code;
-        tally.RegisterWriteBits += weight.Bits;
+        Broadcast(codes, _weightLanes.AsSpan(c * _rows * _lanes, _rows * _lanes));
+        _tally.RegisterWriteBits += (long)_rows * codes.Length * _weight.Bits;
     }
 
-    /// <summary>Serial activations: activation plane j gates each lane's whole weight; the tree adds the b_w-bit terms.</summary>
+    /// <summary>
+    /// Every PE whose lane registers lie side by side in <paramref name="registers"/> (lanes each)
+    /// latches <paramref name="codes"/> into lanes 0..codes.Length-1. The PEs on one broadcast
+    /// wire have latched the same codes since the fold began, so once the first has its new codes
+    /// the others are copies of it, whole registers at a time (the lanes past the codes are
+    /// equal already): 1, 2, 4, ... PEs' worth per copy.
+    /// </summary>
+    private void Broadcast(ReadOnlySpan<long> codes, Span<long> registers)
+    {
+        codes.CopyTo(registers);
+        for (var done = _lanes; done < registers.Length; done *= 2)
+            registers[..Math.Min(done, registers.Length - done)].CopyTo(registers[done..]);
+    }
+
+    /// <summary>
+    /// Serial activations, one cycle of every PE: activation plane j gates each lane's whole
+    /// weight; the tree adds the b_w-bit terms (each AND output sign-extended when the weight is
+    /// signed) and the sum is shift-accumulated.
+    /// </summary>
     public void ActivationPlane(int j)
     {
-        long sum = 0;
-        for (var l = 0; l < _held; l++)
-        {
-            var bit = ReadBit(_activation[l], j);
-            var word = ReadWord(_weight[l]);
-            var gated = word & (bit == 1 ? weight.Mask : 0);
-            tally.AndBitOps += weight.Bits;
-            tally.PopcountInputBits += weight.Bits;
-            // The tree adds two's-complement terms: each AND output is sign-extended.
-            sum += weight.Decode(gated);
-        }
-        ShiftAccumulate(sum, j, activation.IsSignPlane(j));
+        var held = _held;
+        var wordBits = _weight.Bits;
+        var mask = _weight.Mask;
+        // The tree adds two's-complement terms: a signed b_w-bit AND output is sign-extended
+        // (BitPlanes.Decode), here as (x ^ s) - s with s its sign bit (0 when unsigned).
+        var sign = _weight.Signed ? 1L << (wordBits - 1) : 0;
+        var negate = _activation.IsSignPlane(j);
+        // The lanes side by side, Vector<long>.Count at a time, then the rest one by one: the same sum.
+        var (vectorMask, vectorSign) = (new Vector<long>(mask), new Vector<long>(sign));
+        var vectorLanes = held - held % Vector<long>.Count;
+        for (var r = 0; r < _rows; r++)
+            for (var c = 0; c < _cols; c++)
+            {
+                var pe = r * _cols + c;
+                var activations = _activationLanes.AsSpan(pe * _lanes, held);
+                var weights = _weightLanes.AsSpan((c * _rows + r) * _lanes, held);
+                var sums = Vector<long>.Zero;
+                for (var l = 0; l < vectorLanes; l += Vector<long>.Count)
+                {
+                    var bits = Vector.ShiftRightLogical(new Vector<long>(activations[l..]), j) & Vector<long>.One;
+                    var gated = new Vector<long>(weights[l..]) & (vectorMask & -bits);
+                    sums += (gated ^ vectorSign) - vectorSign;
+                }
+                var sum = Vector.Sum(sums);
+                for (var l = vectorLanes; l < activations.Length; l++)
+                {
+                    var bit = (activations[l] >> j) & 1;
+                    var gated = weights[l] & (mask & -bit);
+                    sum += (gated ^ sign) - sign;
+                }
+                ShiftAccumulate(pe, sum, j, negate);
+            }
+        CountShiftAccumulates();
+        // Per PE and lane: one activation bit and one b_w-bit weight word read, b_w AND gates into the tree.
+        var lanesUsed = (long)_accumulator.Length * held;
+        _tally.RegisterReadBits += lanesUsed * (1 + wordBits);
+        _tally.AndBitOps += lanesUsed * wordBits;
+        _tally.PopcountInputBits += lanesUsed * wordBits;
     }
 
-    /// <summary>Both serial: weight plane i AND activation plane j per lane, popcounted.</summary>
+    /// <summary>Both serial, one cycle of every PE: weight plane i AND activation plane j per lane, popcounted.</summary>
     public void PlanePair(int i, int j)
     {
-        long pop = 0;
-        for (var l = 0; l < _held; l++)
-        {
-            var w = ReadBit(_weight[l], i);
-            var a = ReadBit(_activation[l], j);
-            tally.AndBitOps++;
-            tally.PopcountInputBits++;
-            pop += w & a;
-        }
+        var held = _held;
         // The pair's weight is the product of the planes' weights: negative when exactly one is a sign plane.
-        ShiftAccumulate(pop, i + j, weight.IsSignPlane(i) != activation.IsSignPlane(j));
+        var negate = _weight.IsSignPlane(i) != _activation.IsSignPlane(j);
+        var vectorLanes = held - held % Vector<long>.Count;
+        for (var r = 0; r < _rows; r++)
+            for (var c = 0; c < _cols; c++)
+            {
+                var pe = r * _cols + c;
+                var activations = _activationLanes.AsSpan(pe * _lanes, held);
+                var weights = _weightLanes.AsSpan((c * _rows + r) * _lanes, held);
+                // The lanes side by side, Vector<long>.Count at a time, then the rest one by one: the same count.
+                var pops = Vector<long>.Zero;
+                for (var l = 0; l < vectorLanes; l += Vector<long>.Count)
+                    pops += Vector.ShiftRightLogical(new Vector<long>(weights[l..]), i) & Vector.ShiftRightLogical(new Vector<long>(activations[l..]), j) & Vector<long>.One;
+                var pop = Vector.Sum(pops);
+                for (var l = vectorLanes; l < activations.Length; l++)
+                    pop += (weights[l] >> i) & (activations[l] >> j) & 1;
+                ShiftAccumulate(pe, pop, i + j, negate);
+            }
+        CountShiftAccumulates();
+        // Per PE and lane: one bit of each register read, one AND gate into the popcount.
+        var lanesUsed = (long)_accumulator.Length * held;
+        _tally.RegisterReadBits += 2 * lanesUsed;
+        _tally.AndBitOps += lanesUsed;
+        _tally.PopcountInputBits += lanesUsed;
     }
 
-    /// <summary>The reduction is over: the accumulator now holds this PE's result for the drain.</summary>
-    public void EndCompute() => HoldsResult = true;
+    /// <summary>The reduction is over: every accumulator now holds its PE's result for the drain.</summary>
+    public void EndCompute() => Array.Fill(_holdsResult, true);
 
-    /// <summary>Bottom of the column: the result leaves the array.</summary>
-    public long Emit()
+    /// <summary>Bottom of the column: PE (r, c)'s result leaves the array.</summary>
+    public long Emit(int r, int c)
     {
-        HoldsResult = false;
-        tally.RegisterReadBits += accumulatorBits;
-        return _accumulator;
+        var pe = r * _cols + c;
+        _holdsResult[pe] = false;
+        _tally.RegisterReadBits += _accumulatorBits;
+        return _accumulator[pe];
     }
 
-    /// <summary>Top of the column, shift-in: a partial sum read back from the output buffer enters the accumulator.</summary>
-    public void ShiftIn(long partialSum)
+    /// <summary>Top of the column, shift-in: a partial sum read back from the output buffer enters PE (r, c)'s accumulator.</summary>
+    public void ShiftIn(int r, int c, long partialSum)
     {
-        _accumulator = partialSum;
-        tally.RegisterWriteBits += accumulatorBits;
-        HoldsResult = true;
+        var pe = r * _cols + c;
+        _accumulator[pe] = partialSum;
+        _tally.RegisterWriteBits += _accumulatorBits;
+        _holdsResult[pe] = true;
     }
 
-    /// <summary>Chain move (drain or shift-in): the value of the PE above shifts into this one.</summary>
-    public void TakeFrom(BitSerialPe above)
+    /// <summary>Chain move (drain or shift-in) in column c: the value of the PE in row r-1 shifts into the one in row r.</summary>
+    public void TakeFromAbove(int r, int c)
     {
-        tally.RegisterReadBits += accumulatorBits;
-        _accumulator = above._accumulator;
-        above.HoldsResult = false;
-        tally.RegisterWriteBits += accumulatorBits;
-        HoldsResult = true;
+        var (pe, above) = (r * _cols + c, (r - 1) * _cols + c);
+        _tally.RegisterReadBits += _accumulatorBits;
+        _accumulator[pe] = _accumulator[above];
+        _holdsResult[above] = false;
+        _tally.RegisterWriteBits += _accumulatorBits;
+        _holdsResult[pe] = true;
     }
 
-    private void ShiftAccumulate(long value, int shift, bool negate)
+    private void ShiftAccumulate(int pe, long value, int shift, bool negate)
     {
-        tally.RegisterReadBits += accumulatorBits;
         var term = value << shift;
-        _accumulator += negate ? -term : term;
-        tally.RegisterWriteBits += accumulatorBits;
-        tally.ShiftAccumulates++;
-        tally.BusyPeCycles++;
+        _accumulator[pe] += negate ? -term : term;
     }
 
-    private long ReadBit(long code, int plane)
+    // Every PE shift-accumulated this cycle: a read and a write of its accumulator; it was busy.
+    private void CountShiftAccumulates()
     {
-        tally.RegisterReadBits++;
-        return (code >> plane) & 1;
-    }
-
-    private long ReadWord(long code)
-    {
-        tally.RegisterReadBits += weight.Bits;
-        return code;
+        var pes = _accumulator.Length;
+        _tally.RegisterReadBits += (long)pes * _accumulatorBits;
+        _tally.RegisterWriteBits += (long)pes * _accumulatorBits;
+        _tally.ShiftAccumulates += pes;
+        _tally.BusyPeCycles += pes;
     }
 }

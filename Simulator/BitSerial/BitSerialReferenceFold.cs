@@ -26,8 +26,11 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     private readonly bool _ends;
     private readonly BitPlanes _weight;
     private readonly BitPlanes _activation;
-    private readonly BitSerialPe[,] _pes;
+    private readonly BitSerialPes _pes;
     private readonly (int Weight, int Activation)[] _planes;
+    // The feeders' words for one step: a row's activation codes, a column's weight codes.
+    private readonly long[] _codes, _values;
+    private readonly bool[] _valid;
     private readonly BitSerialTally _tally = new();
     private readonly int _accumulatorBits;
     private long _cycles;
@@ -50,10 +53,8 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         _weight = BitPlanes.Of(problem.WeightFormat);
         _activation = BitPlanes.Of(problem.InputFormat);
         _accumulatorBits = problem.AccumulatorFormat.Bits;
-        _pes = new BitSerialPe[fold.Rows, fold.Cols];
-        for (var r = 0; r < fold.Rows; r++)
-            for (var c = 0; c < fold.Cols; c++)
-                _pes[r, c] = new BitSerialPe(spec.Lanes, _weight, _activation, _accumulatorBits, _tally);
+        _pes = new BitSerialPes(fold.Rows, fold.Cols, spec.Lanes, _weight, _activation, _accumulatorBits, _tally);
+        (_codes, _values, _valid) = (new long[spec.Lanes], new long[spec.Lanes], new bool[spec.Lanes]);
         // Serial activations walk the activation planes (weights bit-parallel, marked -1);
         // both serial walk every pair, weight plane outer.
         _planes = spec.Serial == SerialMode.Activations
@@ -75,15 +76,14 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         {
             if (_plane == 0) LoadStep();
             var (i, j) = _planes[_plane];
-            foreach (var pe in _pes)
-                if (i < 0) pe.ActivationPlane(j);
-                else pe.PlanePair(i, j);
+            if (i < 0) _pes.ActivationPlane(j);
+            else _pes.PlanePair(i, j);
             if (++_plane == _planes.Length)
             {
                 _plane = 0;
                 _nextTerm += _held;
                 if (!Computing)
-                    foreach (var pe in _pes) pe.EndCompute();
+                    _pes.EndCompute();
             }
             return false;
         }
@@ -96,24 +96,26 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         _held = (int)Math.Min(_spec.Lanes, _fold.K.Length - _nextTerm);
         var problem = _operands.Problem;
         var k0 = _fold.K.Start + _nextTerm;
+        var codes = _codes.AsSpan(0, _held);
+        var values = _values.AsSpan(0, _held);
         for (var r = 0; r < _fold.Rows; r++)
-            for (var l = 0; l < _held; l++)
-            {
-                // Padding terms are part of the stream: their input is 0 and they still occupy a lane.
-                var (value, _) = _operands.A(_fold.Group, _fold.M.Start + r, k0 + l);
-                _tally.IfmapReadBits += problem.InputFormat.Bits;
-                var code = _activation.Encode(value);
-                for (var c = 0; c < _fold.Cols; c++) _pes[r, c].LoadActivation(l, code);
-            }
+        {
+            // Padding terms are part of the stream: their input is 0 and they still occupy a lane.
+            _operands.ReadA(_fold.Group, _fold.M.Start + r, k0, values, _valid.AsSpan(0, _held));
+            _tally.IfmapReadBits += (long)_held * problem.InputFormat.Bits;
+            for (var l = 0; l < values.Length; l++)
+                codes[l] = _activation.Encode(values[l]);
+            _pes.LoadActivations(r, codes);
+        }
         for (var c = 0; c < _fold.Cols; c++)
-            for (var l = 0; l < _held; l++)
-            {
-                var value = _operands.B(_fold.Group, k0 + l, _fold.N.Start + c);
-                _tally.WeightReadBits += problem.WeightFormat.Bits;
-                var code = _weight.Encode(value);
-                for (var r = 0; r < _fold.Rows; r++) _pes[r, c].LoadWeight(l, code);
-            }
-        foreach (var pe in _pes) pe.BeginStep(_held);
+        {
+            _operands.ReadB(_fold.Group, k0, _fold.N.Start + c, values);
+            _tally.WeightReadBits += (long)_held * problem.WeightFormat.Bits;
+            for (var l = 0; l < values.Length; l++)
+                codes[l] = _weight.Encode(values[l]);
+            _pes.LoadWeights(c, codes);
+        }
+        _pes.BeginStep(_held);
     }
 
     // Shift-in cycle e, the mirror of the drain: in each column every partial sum already in
@@ -124,11 +126,11 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         for (var c = 0; c < _fold.Cols; c++)
         {
             for (var r = _fold.Rows - 1; r >= 1; r--)
-                if (_pes[r - 1, c].HoldsResult)
-                    _pes[r, c].TakeFrom(_pes[r - 1, c]);
+                if (_pes.HoldsResult(r - 1, c))
+                    _pes.TakeFromAbove(r, c);
             var partial = _partialSums.Take(_fold.Group, _fold.M.Start + _fold.Rows - 1 - _shiftedIn, _fold.N.Start + c);
             _tally.OfmapReadBits += _accumulatorBits;
-            _pes[0, c].ShiftIn(partial);
+            _pes.ShiftIn(0, c, partial);
         }
         _shiftedIn++;
     }
@@ -142,7 +144,7 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         var bottom = _fold.Rows - 1;
         for (var c = 0; c < _fold.Cols; c++)
         {
-            var value = _pes[bottom, c].Emit();
+            var value = _pes.Emit(bottom, c);
             var (m, n) = (_fold.M.Start + bottom - _drained, _fold.N.Start + c);
             if (_ends)
             {
@@ -155,8 +157,8 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
                 _tally.OfmapWriteBits += _accumulatorBits;
             }
             for (var r = bottom; r >= 1; r--)
-                if (_pes[r - 1, c].HoldsResult)
-                    _pes[r, c].TakeFrom(_pes[r - 1, c]);
+                if (_pes.HoldsResult(r - 1, c))
+                    _pes.TakeFromAbove(r, c);
         }
         _drained++;
     }

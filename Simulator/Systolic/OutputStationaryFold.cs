@@ -34,14 +34,21 @@ internal sealed class OutputStationaryFold : IReferenceFold
     private readonly SystolicWidths _bits;
     private readonly int _sr, _sc, _ar;
     private readonly long _t;
+    // The fold's GEMM ranges, read every cycle.
+    private readonly long _mStart, _kStart, _kLast, _nStart;
+    private readonly bool _startsReduction;
     // Cycles of partial-sum preload before the first MAC: sr when the fold continues a reduction, else 0.
     private readonly int _preload;
-    private readonly Token?[,] _a, _b, _acc;
-    private readonly bool[,] _finished;
-    // _chain[i][c, lane]: the output-chain registers of column c in row i; lane j carries row j's
-    // result (j < i; only the fold's sr rows have results to carry).
-    private readonly Token?[][,] _chain;
+    // PE(r, c)'s registers at [r·sc + c] (flat arrays: a 2-D array of structs is slow to write).
+    private readonly Token?[] _a, _b, _acc;
+    private readonly bool[] _finished;
+    // _chain[i][c·lanes(i) + lane]: the output-chain registers of column c in row i, lanes(i) =
+    // min(i, sr) of them; lane j carries row j's result (j < i; only the fold's sr rows have results to carry).
+    private readonly Token?[][] _chain;
+    private readonly int[] _chainLanes;
     private long _cycle, _left;
+    // Results on the output chains and PEs whose result is ready to leave: while both are 0 a drain cycle has nothing to move.
+    private int _onChains, _finishing;
 
     public OutputStationaryFold(SystolicUnitSpec spec, FoldEdge edge)
     {
@@ -50,12 +57,19 @@ internal sealed class OutputStationaryFold : IReferenceFold
         _bits = edge.Widths;
         (_sr, _sc, _ar, _t) = (edge.Fold.Rows, edge.Fold.Cols, spec.Rows, edge.Fold.K.Length);
         _preload = edge.Fold.StartsReduction ? 0 : _sr;
-        _a = new Token?[_sr, _sc];
-        _b = new Token?[_sr, _sc];
-        _acc = new Token?[_sr, _sc];
-        _finished = new bool[_sr, _sc];
-        _chain = [.. Enumerable.Range(0, _ar).Select(i => new Token?[_sc, Math.Min(i, _sr)])];
+        (_mStart, _kStart, _kLast, _nStart) = (edge.Fold.M.Start, edge.Fold.K.Start, edge.Fold.K.End - 1, edge.Fold.N.Start);
+        _startsReduction = edge.Fold.StartsReduction;
+        _a = new Token?[_sr * _sc];
+        _b = new Token?[_sr * _sc];
+        _acc = new Token?[_sr * _sc];
+        _finished = new bool[_sr * _sc];
+        _chainLanes = [.. Enumerable.Range(0, _ar).Select(i => Math.Min(i, _sr))];
+        _chain = [.. _chainLanes.Select(lanes => new Token?[_sc * lanes])];
     }
+
+    private int Pe(int r, int c) => r * _sc + c;
+
+    private ref Token? Chain(int row, int c, int lane) => ref _chain[row][c * _chainLanes[row] + lane];
 
     public bool Step()
     {
@@ -83,14 +97,14 @@ internal sealed class OutputStationaryFold : IReferenceFold
         for (var c = 0; c < _sc; c++)
         {
             for (var r = _sr - 1; r >= 1; r--)
-                if (_acc[r - 1, c] is { } v)
+                if (_acc[Pe(r - 1, c)] is { } v)
                 {
                     _tally.RegisterRead(_bits.Accumulator);
-                    _acc[r, c] = v;
+                    _acc[Pe(r, c)] = v;
                     _tally.RegisterWrite(_bits.Accumulator);
                 }
             long m = f.M.Start + row, n = f.N.Start + c;
-            _acc[0, c] = new Token(_edge.PartialSum(m, n), m, f.K.Start - 1, n);
+            _acc[Pe(0, c)] = new Token(_edge.PartialSum(m, n), m, f.K.Start - 1, n);
             _tally.RegisterWrite(_bits.Accumulator);
         }
     }
@@ -99,39 +113,44 @@ internal sealed class OutputStationaryFold : IReferenceFold
     // moves twice), then lets the PEs that finished last cycle put theirs on the chain.
     private void Drain()
     {
-        var bottom = _chain[_ar - 1];
+        if (_onChains == 0 && _finishing == 0)
+            return;
+        var (bottom, bottomLanes) = (_chain[_ar - 1], _chainLanes[_ar - 1]);
         for (var c = 0; c < _sc; c++)
         {
-            for (var lane = 0; lane < bottom.GetLength(1); lane++)
-                if (bottom[c, lane] is { } v)
+            for (var lane = 0; lane < bottomLanes; lane++)
+                if (bottom[c * bottomLanes + lane] is { } v)
                 {
                     _tally.RegisterRead(_bits.Accumulator);
                     Leave(v);
-                    bottom[c, lane] = null;
+                    bottom[c * bottomLanes + lane] = null;
+                    _onChains--;
                 }
             for (var i = _ar - 2; i >= 1; i--)
-                for (var lane = 0; lane < _chain[i].GetLength(1); lane++)
-                    if (_chain[i][c, lane] is { } v)
+                for (var lane = 0; lane < _chainLanes[i]; lane++)
+                    if (Chain(i, c, lane) is { } v)
                     {
                         _tally.RegisterRead(_bits.Accumulator);
-                        _chain[i + 1][c, lane] = v;
+                        Chain(i + 1, c, lane) = v;
                         _tally.RegisterWrite(_bits.Accumulator);
-                        _chain[i][c, lane] = null;
+                        Chain(i, c, lane) = null;
                     }
             for (var r = 0; r < _sr; r++)
             {
-                if (!_finished[r, c]) continue;
-                var result = _acc[r, c]!.Value;
+                if (!_finished[Pe(r, c)]) continue;
+                var result = _acc[Pe(r, c)]!.Value;
                 _tally.RegisterRead(_bits.Accumulator);
                 if (r == _ar - 1)
                     Leave(result);
                 else
                 {
-                    _chain[r + 1][c, r] = result;
+                    Chain(r + 1, c, r) = result;
+                    _onChains++;
                     _tally.RegisterWrite(_bits.Accumulator);
                 }
-                _acc[r, c] = null;
-                _finished[r, c] = false;
+                _acc[Pe(r, c)] = null;
+                _finished[Pe(r, c)] = false;
+                _finishing--;
             }
         }
     }
@@ -146,22 +165,23 @@ internal sealed class OutputStationaryFold : IReferenceFold
     // are overwritten this cycle: every operand moves exactly one PE per cycle.
     private void Compute(long cycle)
     {
-        var f = _edge.Fold;
         for (var r = _sr - 1; r >= 0; r--)
             for (var c = _sc - 1; c >= 0; c--)
             {
-                var a = c == 0 ? InputPort(r, cycle) : _a[r, c - 1];
-                var b = r == 0 ? WeightPort(c, cycle) : _b[r - 1, c];
-                _a[r, c] = null;
-                _b[r, c] = null;
+                var pe = Pe(r, c);
+                var a = c == 0 ? InputPort(r, cycle) : _a[pe - 1];
+                var b = r == 0 ? WeightPort(c, cycle) : _b[pe - _sc];
+                _a[pe] = null;
+                _b[pe] = null;
                 if (a is null && b is null) continue;
-                if (a is not { } x || b is not { } y || x.K != y.K || x.M != f.M.Start + r || y.N != f.N.Start + c)
+                if (a is not { } x || b is not { } y || x.K != y.K || x.M != _mStart + r || y.N != _nStart + c)
                     throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: operands {a} and {b} do not belong together");
                 if (c > 0) _tally.RegisterRead(_bits.Input);
                 if (r > 0) _tally.RegisterRead(_bits.Weight);
 
                 var sum = checked(x.Value * y.Value);
-                if (_acc[r, c] is { } acc)
+                ref var accumulator = ref _acc[pe];
+                if (accumulator is { } acc)
                 {
                     // A preloaded partial sum carries K.Start-1, so the first MAC is checked like any other.
                     if (acc.K != x.K - 1 || acc.M != x.M || acc.N != y.N)
@@ -169,21 +189,25 @@ internal sealed class OutputStationaryFold : IReferenceFold
                     _tally.RegisterRead(_bits.Accumulator);
                     sum = checked(sum + acc.Value);
                 }
-                else if (x.K != f.K.Start || !f.StartsReduction)
-                    throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: first term is {x.K} with no partial sum before it (the reduction starts at {f.K.Start})");
-                _acc[r, c] = new Token(sum, x.M, x.K, y.N);
+                else if (x.K != _kStart || !_startsReduction)
+                    throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: first term is {x.K} with no partial sum before it (the reduction starts at {_kStart})");
+                accumulator = new Token(sum, x.M, x.K, y.N);
                 _tally.RegisterWrite(_bits.Accumulator);
                 _tally.Mac();
-                _finished[r, c] = x.K == f.K.End - 1;
+                if (x.K == _kLast)
+                {
+                    _finished[pe] = true;
+                    _finishing++;
+                }
 
                 if (c < _sc - 1)
                 {
-                    _a[r, c] = x;
+                    _a[pe] = x;
                     _tally.RegisterWrite(_bits.Input);
                 }
                 if (r < _sr - 1)
                 {
-                    _b[r, c] = y;
+                    _b[pe] = y;
                     _tally.RegisterWrite(_bits.Weight);
                 }
             }
@@ -192,12 +216,12 @@ internal sealed class OutputStationaryFold : IReferenceFold
     private Token? InputPort(int r, long cycle)
     {
         var t = cycle - r;
-        return t >= 0 && t < _t ? _edge.Input(_edge.Fold.M.Start + r, _edge.Fold.K.Start + t) : null;
+        return t >= 0 && t < _t ? _edge.Input(_mStart + r, _kStart + t) : null;
     }
 
     private Token? WeightPort(int c, long cycle)
     {
         var t = cycle - c;
-        return t >= 0 && t < _t ? _edge.Weight(_edge.Fold.K.Start + t, _edge.Fold.N.Start + c) : null;
+        return t >= 0 && t < _t ? _edge.Weight(_kStart + t, _nStart + c) : null;
     }
 }

@@ -26,7 +26,9 @@ internal sealed class StationaryFold : IReferenceFold
     private readonly bool _weightsStay;
     private readonly int _sr, _sc, _ar, _stationaryBits, _streamingBits, _sumBits;
     private readonly long _t;
-    private readonly Token?[,] _stationary, _streaming, _sum;
+    // PE(r, c)'s registers at [r·sc + c] (flat arrays: a 2-D array of structs is slow to write);
+    // _sum has a register in each of the AR physical rows.
+    private readonly Token?[] _stationary, _streaming, _sum;
     private long _cycle, _left;
 
     public StationaryFold(SystolicUnitSpec spec, FoldEdge edge)
@@ -39,10 +41,12 @@ internal sealed class StationaryFold : IReferenceFold
         _t = _weightsStay ? f.M.Length : f.N.Length;
         (_stationaryBits, _streamingBits) = _weightsStay ? (edge.Widths.Weight, edge.Widths.Input) : (edge.Widths.Input, edge.Widths.Weight);
         _sumBits = edge.Widths.Accumulator;
-        _stationary = new Token?[_sr, _sc];
-        _streaming = new Token?[_sr, _sc];
-        _sum = new Token?[_ar, _sc];
+        _stationary = new Token?[_sr * _sc];
+        _streaming = new Token?[_sr * _sc];
+        _sum = new Token?[_ar * _sc];
     }
+
+    private int Pe(int r, int c) => r * _sc + c;
 
     public bool Step()
     {
@@ -65,13 +69,13 @@ internal sealed class StationaryFold : IReferenceFold
         for (var c = 0; c < _sc; c++)
         {
             for (var r = _sr - 1; r >= 1; r--)
-                if (_stationary[r - 1, c] is { } v)
+                if (_stationary[Pe(r - 1, c)] is { } v)
                 {
                     _tally.RegisterRead(_stationaryBits);
-                    _stationary[r, c] = v;
+                    _stationary[Pe(r, c)] = v;
                     _tally.RegisterWrite(_stationaryBits);
                 }
-            _stationary[0, c] = StationaryPort((int)(_sr - 1 - cycle), c);
+            _stationary[Pe(0, c)] = StationaryPort((int)(_sr - 1 - cycle), c);
             _tally.RegisterWrite(_stationaryBits);
         }
     }
@@ -79,11 +83,11 @@ internal sealed class StationaryFold : IReferenceFold
     private void Leave()
     {
         for (var c = 0; c < _sc; c++)
-            if (_sum[_ar - 1, c] is { } s)
+            if (_sum[Pe(_ar - 1, c)] is { } s)
             {
                 _tally.RegisterRead(_sumBits);
                 _edge.Result(s.M, s.N, s.Value);
-                _sum[_ar - 1, c] = null;
+                _sum[Pe(_ar - 1, c)] = null;
                 _left++;
             }
     }
@@ -95,11 +99,11 @@ internal sealed class StationaryFold : IReferenceFold
         for (var r = _ar - 1; r >= 0; r--)
             for (var c = _sc - 1; c >= 0; c--)
             {
-                var above = r == 0 ? null : _sum[r - 1, c];
+                var above = r == 0 ? null : _sum[Pe(r - 1, c)];
                 if (r >= _sr)
                 {
                     // An unused row only passes the column's sum on.
-                    _sum[r, c] = above;
+                    _sum[Pe(r, c)] = above;
                     if (above is not null)
                     {
                         _tally.RegisterRead(_sumBits);
@@ -107,9 +111,9 @@ internal sealed class StationaryFold : IReferenceFold
                     }
                     continue;
                 }
-                var x = c == 0 ? StreamingPort(r, step) : _streaming[r, c - 1];
-                _streaming[r, c] = null;
-                _sum[r, c] = null;
+                var x = c == 0 ? StreamingPort(r, step) : _streaming[Pe(r, c - 1)];
+                _streaming[Pe(r, c)] = null;
+                _sum[Pe(r, c)] = null;
                 if (x is not { } streamed)
                 {
                     if (above is not null)
@@ -117,7 +121,7 @@ internal sealed class StationaryFold : IReferenceFold
                     continue;
                 }
                 if (c > 0) _tally.RegisterRead(_streamingBits);
-                var held = _stationary[r, c] ?? throw new InvalidOperationException($"PE({r},{c}) holds no stationary operand");
+                var held = _stationary[Pe(r, c)] ?? throw new InvalidOperationException($"PE({r},{c}) holds no stationary operand");
                 _tally.RegisterRead(_stationaryBits);
                 var (m, n) = _weightsStay ? (streamed.M, held.N) : (held.M, streamed.N);
                 if (held.K != streamed.K || held.K != f.K.Start + r)
@@ -134,12 +138,12 @@ internal sealed class StationaryFold : IReferenceFold
                 else
                     throw new InvalidOperationException($"PE({r},{c}) at step {step}: sum {above} from above does not belong to ({m}, {n})");
 
-                _sum[r, c] = new Token(checked(inflow + streamed.Value * held.Value), m, streamed.K, n);
+                _sum[Pe(r, c)] = new Token(checked(inflow + streamed.Value * held.Value), m, streamed.K, n);
                 _tally.RegisterWrite(_sumBits);
                 _tally.Mac();
                 if (c < _sc - 1)
                 {
-                    _streaming[r, c] = streamed;
+                    _streaming[Pe(r, c)] = streamed;
                     _tally.RegisterWrite(_streamingBits);
                 }
             }

@@ -27,7 +27,12 @@ internal sealed class XnorReferenceFold : IReferenceFold
     // Shift-in cycles before the first step: sr when the fold continues a reduction, else 0.
     private readonly long _shiftIn;
     private readonly XnorDatapath _path;
-    private readonly XnorPe[,] _pes;
+    private readonly XnorPes _pes;
+    private readonly int _inputPlanes, _weightPlanes;
+    // The feeders' words for one step: a row's input planes and valid mask, a column's weight planes.
+    private readonly ulong[] _rowPlanes, _rowValidMask, _columnPlanes;
+    private readonly long[] _values;
+    private readonly bool[] _valid;
     private readonly int _lanes;
     private readonly long _steps;
     private readonly int _accBits;
@@ -58,11 +63,12 @@ internal sealed class XnorReferenceFold : IReferenceFold
         _weightBits = problem.WeightFormat.Bits;
         _outputBits = problem.OutputFormat.Bits;
         _rowValid = new int[fold.Rows];
-        var (wPlanes, aPlanes) = _path.Binary ? (1, 1) : (_path.WeightPlanes, _path.InputPlanes);
-        _pes = new XnorPe[fold.Rows, fold.Cols];
-        for (var r = 0; r < fold.Rows; r++)
-            for (var c = 0; c < fold.Cols; c++)
-                _pes[r, c] = new XnorPe(wPlanes, aPlanes, _lanes);
+        (_weightPlanes, _inputPlanes) = _path.Binary ? (1, 1) : (_path.WeightPlanes, _path.InputPlanes);
+        _pes = new XnorPes(fold.Rows, fold.Cols, _weightPlanes, _inputPlanes, _lanes);
+        _rowPlanes = new ulong[_inputPlanes * _pes.Words];
+        _rowValidMask = new ulong[_pes.Words];
+        _columnPlanes = new ulong[_weightPlanes * _pes.Words];
+        (_values, _valid) = (new long[_lanes], new bool[_lanes]);
     }
 
     private long ComputeEnd => _shiftIn + _steps * _path.CyclesPerStep;
@@ -84,15 +90,16 @@ internal sealed class XnorReferenceFold : IReferenceFold
             var inStep = (int)(computeCycle % _path.CyclesPerStep);
             if (inStep == 0)
                 Load(step);
-            for (var r = 0; r < _fold.Rows; r++)
-                for (var c = 0; c < _fold.Cols; c++)
-                    if (_path.Binary) XnorStep(_pes[r, c], _rowValid[r]);
-                    else PlaneStep(_pes[r, c], inStep);
+            if (_path.Binary) XnorStep();
+            else PlaneStep(inStep);
             // After the last compute cycle every accumulator holds its result (final or partial): the drain chain is full.
             if (_cycle == ComputeEnd - 1)
                 for (var r = 0; r < _fold.Rows; r++)
                     for (var c = 0; c < _fold.Cols; c++)
-                        (_pes[r, c].Live, _pes[r, c].Pixel) = (true, _fold.M.Start + r);
+                    {
+                        var pe = _pes.Index(r, c);
+                        (_pes.Live[pe], _pes.Pixel[pe]) = (true, _fold.M.Start + r);
+                    }
             done = false;
         }
         else
@@ -128,23 +135,24 @@ internal sealed class XnorReferenceFold : IReferenceFold
     {
         var bottom = _fold.Rows - 1;
         var pixel = _fold.M.Start + bottom - d;
+        var (live, accumulator, pixels) = (_pes.Live, _pes.Accumulator, _pes.Pixel);
         for (var c = 0; c < _fold.Cols; c++)
         {
             // Bottom-up, so each value moves exactly one row this cycle.
             for (var r = bottom - 1; r >= 0; r--)
             {
-                var (from, to) = (_pes[r, c], _pes[r + 1, c]);
-                if (!from.Live) continue;
-                if (to.Live)
+                var (from, to) = (_pes.Index(r, c), _pes.Index(r + 1, c));
+                if (!live[from]) continue;
+                if (live[to])
                     throw new InvalidOperationException($"shift-in: row {r + 1} of column {c} is still occupied");
                 _registerReads += _accBits;
-                (to.Accumulator, to.Pixel, to.Live) = (from.Accumulator, from.Pixel, true);
+                (accumulator[to], pixels[to], live[to]) = (accumulator[from], pixels[from], true);
                 _registerWrites += _accBits;
-                from.Live = false;
+                live[from] = false;
             }
-            var top = _pes[0, c];
+            var top = _pes.Index(0, c);
             _ofmapReadBits += _accBits;
-            (top.Accumulator, top.Pixel, top.Live) = (_partialSums.Take(_fold.Group, pixel, _fold.N.Start + c), pixel, true);
+            (accumulator[top], pixels[top], live[top]) = (_partialSums.Take(_fold.Group, pixel, _fold.N.Start + c), pixel, true);
             _registerWrites += _accBits;
         }
     }
@@ -158,99 +166,128 @@ internal sealed class XnorReferenceFold : IReferenceFold
         for (var r = 0; r < _fold.Rows; r++)
             for (var c = 0; c < _fold.Cols; c++)
             {
-                var pe = _pes[r, c];
+                var pe = _pes.Index(r, c);
                 if (_shiftIn == 0)
-                    pe.Accumulator = 0;
-                else if (!pe.Live || pe.Pixel != _fold.M.Start + r)
+                    _pes.Accumulator[pe] = 0;
+                else if (!_pes.Live[pe] || _pes.Pixel[pe] != _fold.M.Start + r)
                     throw new InvalidOperationException($"PE ({r}, {c}) does not hold pixel {_fold.M.Start + r}'s partial sum after the shift-in");
-                pe.Live = false;
+                _pes.Live[pe] = false;
             }
     }
 
-    /// <summary>The feeders read the step's words once per row and column and broadcast them; every PE latches its row's and column's.</summary>
+    /// <summary>
+    /// The feeders read the step's words once per row and column and broadcast them; every PE
+    /// latches its row's and column's into lanes 0..held-1 (a write per lane and plane, and on
+    /// the binary path one per lane of the valid mask).
+    /// </summary>
     private void Load(long step)
     {
         var k0 = _fold.K.Start + step * _lanes;
         var held = (int)Math.Min(_lanes, _fold.K.End - k0);
-        foreach (var pe in _pes)
-            pe.Held = held;
+        _pes.SetHeld(held);
         for (var r = 0; r < _fold.Rows; r++)
         {
             _ifmapReadBits += (long)held * _inputBits;
+            Array.Clear(_rowPlanes);
+            Array.Clear(_rowValidMask);
             var valid = 0;
-            for (var l = 0; l < held; l++)
-            {
-                var (value, isValid) = _operands.A(_fold.Group, _fold.M.Start + r, k0 + l);
-                if (isValid) valid++;
-                for (var c = 0; c < _fold.Cols; c++)
+            var isValid = _valid.AsSpan(0, held);
+            _operands.ReadA(_fold.Group, _fold.M.Start + r, k0, _values.AsSpan(0, held), isValid);
+            for (var l = 0; l < isValid.Length; l++)
+                if (isValid[l])
                 {
-                    Latch(_pes[r, c].Input, l, value);
-                    if (!_path.Binary) continue;
-                    _pes[r, c].Valid[l] = isValid;
-                    _registerWrites++;
+                    valid++;
+                    _rowValidMask[l >> 6] |= 1UL << l;
                 }
+            Encode(_rowPlanes, _values.AsSpan(0, held));
+            for (var c = 0; c < _fold.Cols; c++)
+            {
+                var pe = _pes.Index(r, c);
+                _pes.LatchInput(pe, _rowPlanes);
+                _registerWrites += (long)held * _inputPlanes;
+                if (!_path.Binary) continue;
+                _pes.LatchValid(pe, _rowValidMask);
+                _registerWrites += held;
             }
             _rowValid[r] = valid;
         }
         for (var c = 0; c < _fold.Cols; c++)
         {
             _weightReadBits += (long)held * _weightBits;
-            for (var l = 0; l < held; l++)
+            Array.Clear(_columnPlanes);
+            _operands.ReadB(_fold.Group, k0, _fold.N.Start + c, _values.AsSpan(0, held));
+            Encode(_columnPlanes, _values.AsSpan(0, held));
+            for (var r = 0; r < _fold.Rows; r++)
             {
-                var value = _operands.B(_fold.Group, k0 + l, _fold.N.Start + c);
-                for (var r = 0; r < _fold.Rows; r++)
-                    Latch(_pes[r, c].Weight, l, value);
+                _pes.LatchWeight(_pes.Index(r, c), _columnPlanes);
+                _registerWrites += (long)held * _weightPlanes;
             }
         }
     }
 
-    /// <summary>Binary lanes hold 1 for +1 and 0 for -1 (and 0 on padding, masked); planes hold two's-complement bits.</summary>
-    private void Latch(bool[][] planes, int lane, long value)
+    /// <summary>
+    /// Lane l of <paramref name="planes"/> (cleared; planes x words) gets <paramref name="values"/>[l]:
+    /// binary lanes hold 1 for +1 and 0 for -1 (and 0 on padding, masked); planes hold two's-complement bits.
+    /// </summary>
+    private void Encode(ulong[] planes, ReadOnlySpan<long> values)
     {
+        var words = _pes.Words;
         if (_path.Binary)
-            planes[0][lane] = value == 1;
-        else
-            for (var b = 0; b < planes.Length; b++)
-                planes[b][lane] = ((value >> b) & 1) == 1;
-        _registerWrites += planes.Length;
-    }
-
-    private void XnorStep(XnorPe pe, int valid)
-    {
-        var pop = 0;
-        for (var l = 0; l < pe.Held; l++)
         {
-            var match = pe.Input[0][l] == pe.Weight[0][l];
-            _xnor++;
-            // The mask gates the XNOR output into the popcount: a padding lane adds nothing to pop or to n.
-            if (pe.Valid[l] && match) pop++;
-            _popcount++;
+            for (var l = 0; l < values.Length; l++)
+                if (values[l] == 1)
+                    planes[l >> 6] |= 1UL << l;
+            return;
         }
-        _registerReads += 3L * pe.Held;
-        Accumulate(pe, 2L * pop - valid);
-        _add++;
+        var count = planes.Length / words;
+        for (var l = 0; l < values.Length; l++)
+            for (var b = 0; b < count; b++)
+                planes[b * words + (l >> 6)] |= (ulong)((values[l] >> b) & 1) << l;
     }
 
-    private void PlaneStep(XnorPe pe, int inStep)
+    // Every PE: XNOR of its held lanes, the mask gating the XNOR outputs into the popcount (a
+    // padding lane adds nothing to pop or to n), dot += 2·pop - n with n its row's valid lanes.
+    private void XnorStep()
+    {
+        long held = _pes.Held;
+        for (var r = 0; r < _fold.Rows; r++)
+        {
+            var valid = _rowValid[r];
+            for (var c = 0; c < _fold.Cols; c++)
+            {
+                var pop = _pes.XnorPopcount(_pes.Index(r, c));
+                _xnor += held;
+                _popcount += held;
+                // Each lane reads its input, weight and valid bits.
+                _registerReads += 3 * held;
+                Accumulate(_pes.Index(r, c), 2L * pop - valid);
+                _add++;
+            }
+        }
+    }
+
+    // Every PE: weight plane i AND input plane j over its held lanes, popcounted, shifted by i + j.
+    private void PlaneStep(int inStep)
     {
         var (i, j) = _path.PlanePair(inStep);
-        var pop = 0L;
-        for (var l = 0; l < pe.Held; l++)
+        var negated = _path.Negated(i, j);
+        long held = _pes.Held;
+        for (var pe = 0; pe < _pes.Count; pe++)
         {
-            if (pe.Weight[i][l] & pe.Input[j][l]) pop++;
-            _and++;
-            _popcount++;
+            var pop = _pes.AndPopcount(pe, i, j);
+            _and += held;
+            _popcount += held;
+            _registerReads += 2 * held;
+            var term = pop << (i + j);
+            Accumulate(pe, negated ? -term : term);
+            _shiftAccumulate++;
         }
-        _registerReads += 2L * pe.Held;
-        var term = pop << (i + j);
-        Accumulate(pe, _path.Negated(i, j) ? -term : term);
-        _shiftAccumulate++;
     }
 
-    private void Accumulate(XnorPe pe, long value)
+    private void Accumulate(int pe, long value)
     {
         _registerReads += _accBits;
-        pe.Accumulator = checked(pe.Accumulator + value);
+        _pes.Accumulator[pe] = checked(_pes.Accumulator[pe] + value);
         _registerWrites += _accBits;
         _busy++;
     }
@@ -260,37 +297,38 @@ internal sealed class XnorReferenceFold : IReferenceFold
     {
         var bottom = _fold.Rows - 1;
         var any = false;
+        var (live, accumulator, pixels) = (_pes.Live, _pes.Accumulator, _pes.Pixel);
         for (var c = 0; c < _fold.Cols; c++)
         {
-            var leaving = _pes[bottom, c];
-            if (leaving.Live)
+            var leaving = _pes.Index(bottom, c);
+            if (live[leaving])
             {
                 _registerReads += _accBits;
                 if (_endsReduction)
                 {
-                    _operands.Accumulate(_fold.Group, leaving.Pixel, _fold.N.Start + c, leaving.Accumulator);
+                    _operands.Accumulate(_fold.Group, pixels[leaving], _fold.N.Start + c, accumulator[leaving]);
                     _ofmapWriteBits += _outputBits;
                 }
                 else
                 {
                     // A partial sum leaves at accumulator width for the next chunk's shift-in.
-                    _partialSums.Put(_fold.Group, leaving.Pixel, _fold.N.Start + c, leaving.Accumulator);
+                    _partialSums.Put(_fold.Group, pixels[leaving], _fold.N.Start + c, accumulator[leaving]);
                     _ofmapWriteBits += _accBits;
                 }
-                leaving.Live = false;
+                live[leaving] = false;
             }
             // Bottom-up, so each value moves exactly one row this cycle.
             for (var r = bottom - 1; r >= 0; r--)
             {
-                var (from, to) = (_pes[r, c], _pes[r + 1, c]);
-                if (!from.Live) continue;
+                var (from, to) = (_pes.Index(r, c), _pes.Index(r + 1, c));
+                if (!live[from]) continue;
                 _registerReads += _accBits;
-                (to.Accumulator, to.Pixel, to.Live) = (from.Accumulator, from.Pixel, true);
+                (accumulator[to], pixels[to], live[to]) = (accumulator[from], pixels[from], true);
                 _registerWrites += _accBits;
-                from.Live = false;
+                live[from] = false;
             }
             for (var r = 0; r <= bottom; r++)
-                any |= _pes[r, c].Live;
+                any |= live[_pes.Index(r, c)];
         }
         return !any;
     }

@@ -16,8 +16,7 @@ namespace HwSim.Cli.Compare;
 public static class CompareCommand
 {
     private static readonly WorkloadOptions Workload = new();
-    private static readonly TechnologyOptions Technology = new();
-    private static readonly EnergyTableOptions EnergyTables = new();
+    private static readonly CostOptions Cost = new();
     private static readonly OutputOptions Output = new();
 
     // The shared ArchitectureOption is single-valued; compare needs the option once per configuration.
@@ -28,12 +27,6 @@ public static class CompareCommand
         AllowMultipleArgumentsPerToken = false,
     };
 
-    private static readonly Option<string[]> AreaTables = new("--area-table")
-    {
-        Description = "CSV file(s) whose rows replace the built-in area table's (component,bits_a,bits_b,area_um2,source), e.g. from your own synthesis.",
-        HelpName = "FILE",
-        AllowMultipleArgumentsPerToken = false,
-    };
 
     private static readonly Option<string?> PlotBase = new("--plot")
     {
@@ -46,9 +39,7 @@ public static class CompareCommand
         var command = new Command("compare", "One workload on several architectures side by side: cycles, latency, energy, TOPS/W, area and EDP, with ratios to the first.");
         Workload.AddTo(command);
         command.Add(Architectures);
-        Technology.AddTo(command);
-        EnergyTables.AddTo(command);
-        command.Add(AreaTables);
+        Cost.AddTo(command);
         Output.AddTo(command);
         command.Add(PlotBase);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
@@ -71,10 +62,8 @@ public static class CompareCommand
             return new ComparedArchitecture(a, preset is null ? a : null, spec);
         }).ToList();
         var (workload, policy) = Workload.Load(parse);
-        var scaling = Technology.Resolve(parse);
-        var areaFiles = parse.GetValue(AreaTables) ?? [];
-        var cost = new CostSetting(EnergyTables.Table(parse), areaFiles.Length == 0 ? AreaTable.Default : AreaTable.Load(areaFiles),
-            scaling, EnergyTables.DramKind(parse));
+        var cost = Cost.Resolve(parse);
+        var scaling = cost.Scaling;
         var comparison = Comparison.Of(workload, architectures, cost);
 
         var technology = string.Create(CultureInfo.InvariantCulture, $"{scaling.Target.Name} @ {scaling.TargetVdd} V");

@@ -86,16 +86,9 @@ public static class FirstLastCommand
         HelpName = "N",
     };
 
-    private static readonly Option<string[]> AreaTables = new("--area-table")
-    {
-        Description = "CSV file(s) whose rows replace the built-in area table's (component,bits_a,bits_b,area_um2,source).",
-        HelpName = "FILE",
-        AllowMultipleArgumentsPerToken = false,
-    };
 
     private static readonly ArchitectureOption Architecture = new();
-    private static readonly TechnologyOptions Technology = new();
-    private static readonly EnergyTableOptions EnergyTable = new();
+    private static readonly CostOptions Cost = new();
     private static readonly OutputOptions Output = new();
 
     public static Command Create()
@@ -106,9 +99,7 @@ public static class FirstLastCommand
             Source, WeightBits, InputBits, WeightKind, Keep, RealDownsample, All,
         };
         Architecture.AddTo(command);
-        Technology.AddTo(command);
-        EnergyTable.AddTo(command);
-        command.Add(AreaTables);
+        Cost.AddTo(command);
         command.Add(InputSize);
         command.Add(Batch);
         Output.AddTo(command);
@@ -133,9 +124,7 @@ public static class FirstLastCommand
             keep = [keep[0]];
         var inner = PrecisionPolicy.FromBits(parse.GetValue(WeightBits), parse.GetValue(InputBits), keep[0], kind == "ternary", parse.GetValue(RealDownsample));
         var arch = Architecture.Resolve(parse);
-        var areaFiles = parse.GetValue(AreaTables) ?? [];
-        var cost = new CostSetting(EnergyTable.Table(parse), areaFiles.Length == 0 ? AreaTable.Default : AreaTable.Load(areaFiles),
-            Technology.Resolve(parse), EnergyTable.DramKind(parse));
+        var cost = Cost.Resolve(parse);
         var plotBase = parse.GetValue(Plot);
         if (plotBase is not null && string.IsNullOrWhiteSpace(plotBase))
             throw new InputException("give a file name without extension (BASE.png and BASE.svg are written)", "--plot");

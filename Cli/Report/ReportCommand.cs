@@ -39,8 +39,7 @@ public static class ReportCommand
     private static readonly Option<string> Directory = new("--output", "-o") { Description = "Folder for report.md, the CSV/JSON tables and the plots (created if missing; files replaced atomically).", DefaultValueFactory = _ => "hwsim-report", HelpName = "DIR" };
     private static readonly Option<bool> NoWidth = new("--no-width") { Description = "Skip the width break-even section." };
     private static readonly ArchitectureOption Architecture = new();
-    private static readonly TechnologyOptions Technology = new();
-    private static readonly EnergyTableOptions EnergyTable = new();
+    private static readonly CostOptions Cost = new();
 
     public static Command Create()
     {
@@ -52,8 +51,7 @@ public static class ReportCommand
         command.Add(FirstLastOption);
         command.Add(Keep);
         Architecture.AddTo(command);
-        Technology.AddTo(command);
-        EnergyTable.AddTo(command);
+        Cost.AddTo(command);
         WidthSection.AddTo(command);
         command.Add(NoWidth);
         command.Add(Directory);
@@ -68,7 +66,7 @@ public static class ReportCommand
         var firstLast = FirstLastFormat.Parse(parse.GetValue(FirstLastOption) ?? "fp32");
         var policy = PrecisionPolicy.FromBits(parse.GetValue(WeightBits), parse.GetValue(InputBits), firstLast);
         var arch = Architecture.Resolve(parse);
-        var cost = new CostSetting(EnergyTable.Table(parse), AreaTable.Default, Technology.Resolve(parse), EnergyTable.DramKind(parse));
+        var cost = Cost.Resolve(parse);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
         try
         {

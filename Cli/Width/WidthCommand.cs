@@ -25,8 +25,7 @@ public static class WidthCommand
 
     private static readonly WorkloadOptions Workload = new();
     private static readonly ArchitectureOption Architecture = new();
-    private static readonly TechnologyOptions Technology = new();
-    private static readonly EnergyTableOptions Table = new();
+    private static readonly CostOptions Cost = new();
     private static readonly OutputOptions Output = new();
 
     private static readonly Option<string> Widths = new("--widths")
@@ -61,8 +60,7 @@ public static class WidthCommand
         command.Add(Widths);
         command.Add(Baseline);
         Architecture.AddTo(command);
-        Technology.AddTo(command);
-        Table.AddTo(command);
+        Cost.AddTo(command);
         Output.AddTo(command);
         command.Add(Plot);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
@@ -80,7 +78,7 @@ public static class WidthCommand
         var (lowBit, given) = Workload.Load(parse);
         var policy = given ?? throw new InvalidOperationException("--wbits and --abits default to 1 here, so there is always a policy");
         var arch = Architecture.Resolve(parse);
-        var cost = new CostSetting(Table.Table(parse), AreaTable.Default, Technology.Resolve(parse), Table.DramKind(parse));
+        var cost = Cost.Resolve(parse);
         var baseline = new PrecisionPolicy(baselineFormat, baselineFormat, FirstLastFormat.Same).Apply(lowBit);
         var inner = $"{policy.InnerWeight?.Name ?? "as given"} x {policy.InnerInput?.Name ?? "as given"}";
 

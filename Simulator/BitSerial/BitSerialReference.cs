@@ -16,12 +16,12 @@ namespace HwSim.Simulator.BitSerial;
 public sealed class BitSerialReference(BitSerialUnitSpec spec) : IReferenceUnit
 {
     // The output buffer's partial sums live as long as the layer's operands (one per reference run).
-    private readonly ConditionalWeakTable<GemmOperands, BitSerialPartialSums> _partialSums = [];
+    private readonly ConditionalWeakTable<GemmOperands, PartialSums> _partialSums = [];
 
     public UnitSpec Spec => spec;
 
     public FoldGrid Grid(GemmProblem problem) => BitSerialModel.GridOf(spec);
 
     public IReferenceFold Start(GemmOperands operands, Fold fold) =>
-        new BitSerialReferenceFold(spec, operands, fold, _partialSums.GetValue(operands, _ => new BitSerialPartialSums()));
+        new BitSerialReferenceFold(spec, operands, fold, _partialSums.GetValue(operands, _ => new PartialSums()));
 }

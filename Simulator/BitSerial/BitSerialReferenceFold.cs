@@ -22,7 +22,7 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     private readonly BitSerialUnitSpec _spec;
     private readonly GemmOperands _operands;
     private readonly Fold _fold;
-    private readonly BitSerialPartialSums _partialSums;
+    private readonly PartialSums _partialSums;
     private readonly bool _ends;
     private readonly BitPlanes _weight;
     private readonly BitPlanes _activation;
@@ -40,7 +40,7 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     private int _shiftedIn;
     private int _drained;
 
-    public BitSerialReferenceFold(BitSerialUnitSpec spec, GemmOperands operands, Fold fold, BitSerialPartialSums partialSums)
+    public BitSerialReferenceFold(BitSerialUnitSpec spec, GemmOperands operands, Fold fold, PartialSums partialSums)
     {
         var problem = operands.Problem;
         _spec = spec;

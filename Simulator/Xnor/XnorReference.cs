@@ -15,7 +15,7 @@ namespace HwSim.Simulator.Xnor;
 public sealed class XnorReference(XnorUnitSpec spec) : IReferenceUnit
 {
     // The output buffer's partial sums live as long as the layer's operands (one per reference run).
-    private readonly ConditionalWeakTable<GemmOperands, XnorPartialSums> _partialSums = [];
+    private readonly ConditionalWeakTable<GemmOperands, PartialSums> _partialSums = [];
 
     public XnorUnitSpec Spec { get; } = spec;
 
@@ -25,5 +25,5 @@ public sealed class XnorReference(XnorUnitSpec spec) : IReferenceUnit
     public FoldGrid Grid(GemmProblem problem) => new XnorModel(Spec).Grid(problem);
 
     public IReferenceFold Start(GemmOperands operands, Fold fold) =>
-        new XnorReferenceFold(Spec, operands, fold, _partialSums.GetValue(operands, _ => new XnorPartialSums()));
+        new XnorReferenceFold(Spec, operands, fold, _partialSums.GetValue(operands, _ => new PartialSums()));
 }

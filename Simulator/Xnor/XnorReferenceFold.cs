@@ -22,7 +22,7 @@ internal sealed class XnorReferenceFold : IReferenceFold
 {
     private readonly GemmOperands _operands;
     private readonly Fold _fold;
-    private readonly XnorPartialSums _partialSums;
+    private readonly PartialSums _partialSums;
     private readonly bool _endsReduction;
     // Shift-in cycles before the first step: sr when the fold continues a reduction, else 0.
     private readonly long _shiftIn;
@@ -47,7 +47,7 @@ internal sealed class XnorReferenceFold : IReferenceFold
     private long _busy, _xnor, _and, _popcount, _add, _shiftAccumulate, _registerReads, _registerWrites;
     private long _ifmapReadBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits;
 
-    public XnorReferenceFold(XnorUnitSpec spec, GemmOperands operands, Fold fold, XnorPartialSums partialSums)
+    public XnorReferenceFold(XnorUnitSpec spec, GemmOperands operands, Fold fold, PartialSums partialSums)
     {
         _operands = operands;
         _fold = fold;

@@ -1,10 +1,12 @@
-namespace HwSim.Simulator.Systolic;
+namespace HwSim.Simulator.Reference;
 
 /// <summary>
-/// Partial sums waiting in the output buffer between the folds of one layer that split the
-/// reduction (ws/is row folds over K; os chunks of K): each is written by one fold and taken by
-/// the next fold over the same outputs. Whether the buffer keeps them on chip or spills them to DRAM is the memory model's
-/// business; here they are values.
+/// Partial sums waiting in the output buffer between the folds of one layer that split a
+/// reduction (systolic ws/is row folds over K; time chunks of K on every kind): each is written
+/// by the fold that leaves the reduction unfinished and taken, exactly once, by the next fold
+/// over the same outputs. Whether the buffer keeps them on chip or spills them to DRAM is the
+/// memory model's business; here they are values. Only final folds add into the layer's output,
+/// so nothing is counted twice. Shared by the reference models of every array kind.
 /// </summary>
 internal sealed class PartialSums
 {

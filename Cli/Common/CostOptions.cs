@@ -1,0 +1,35 @@
+using System.CommandLine;
+using HwSim.CostModel.Area;
+using HwSim.CostModel.Evaluation;
+
+namespace HwSim.Cli.Common;
+
+/// <summary>
+/// Everything that prices a simulation, as every pricing verb offers it: node, device row and
+/// voltage, energy table overrides and DRAM type, area table overrides.
+/// </summary>
+public sealed class CostOptions
+{
+    public TechnologyOptions Technology { get; } = new();
+
+    public EnergyTableOptions Energy { get; } = new();
+
+    public Option<string[]> AreaTables { get; } = new("--area-table")
+    {
+        Description = "CSV file(s) whose rows replace the built-in area table's (component,bits_a,bits_b,area_um2,source), e.g. from your own synthesis.",
+        HelpName = "FILE",
+    };
+
+    public void AddTo(Command command)
+    {
+        Technology.AddTo(command);
+        Energy.AddTo(command);
+        command.Add(AreaTables);
+    }
+
+    public AreaTable AreaTable(ParseResult parse) =>
+        parse.GetValue(AreaTables) is { Length: > 0 } files ? CostModel.Area.AreaTable.Load(files) : CostModel.Area.AreaTable.Default;
+
+    public CostSetting Resolve(ParseResult parse) =>
+        new(Energy.Table(parse), AreaTable(parse), Technology.Resolve(parse), Energy.DramKind(parse));
+}

@@ -73,6 +73,20 @@ internal sealed class TrafficPlanner
         return elements;
     }
 
+    /// <summary>
+    /// Rows of the new strip already on chip: the input buffer works as a line buffer, so when
+    /// consecutive strips of one image (same group and channels) overlap, the shared rows stay and
+    /// only the new rows are fetched. Strips over several images are fetched whole.
+    /// </summary>
+    private static long RowsKept(InputStrips.Key previous, InputStrips.Key next)
+    {
+        if (previous.Group != next.Group || previous.FirstChannel != next.FirstChannel || previous.LastChannel != next.LastChannel
+            || previous.FirstImage < 0 || next.FirstImage < 0
+            || previous.FirstImage != previous.LastImage || next.FirstImage != next.LastImage || previous.FirstImage != next.FirstImage)
+            return 0;
+        return Math.Max(0, Math.Min(previous.FirstImageBottom, next.FirstImageBottom) - Math.Max(previous.FirstImageTop, next.FirstImageTop) + 1);
+    }
+
     /// <summary>The next fold's traffic; call once per fold, in execution order.</summary>
     public FoldTraffic Next(Fold f)
     {
@@ -95,7 +109,8 @@ internal sealed class TrafficPlanner
         else
         {
             var key = _strips.KeyOf(f);
-            inputs = !newGroup && key == _strip ? 0 : GemmProblem.PackedBytes(StripElements(f, key), _p.InputFormat);
+            var fresh = StripElements(f, key) - (newGroup ? 0 : RowsKept(_strip, key) * _p.Shape.Width * (key.LastChannel - key.FirstChannel + 1));
+            inputs = GemmProblem.PackedBytes(fresh, _p.InputFormat);
             _strip = key;
         }
 

@@ -17,7 +17,8 @@ internal sealed class ReferenceTraffic
     private readonly bool _inputResident;
     private readonly bool _anyColumn;
     private readonly HashSet<(long, long)> _residentWeights = [];
-    private string _strip = "";
+    private HashSet<(int Image, long Row)> _stripRows = [];
+    private (int Group, int First, int Last) _stripOwner = (-1, -1, -1);
     private int _group = -1;
 
     public ReferenceTraffic(GemmProblem problem, BufferSpec buffers)
@@ -109,11 +110,14 @@ internal sealed class ReferenceTraffic
         {
             var spans = RowSpans(f);
             var (c0, c1) = Channels(f);
-            // The strip is what it holds (group, channels, rows per image), whichever pixels read it.
-            var strip = $"{f.Group}|{c0}-{c1}|" + string.Join(";", spans.Select(kv => $"{kv.Key}:{kv.Value.First}-{kv.Value.Last}"));
-            if (newGroup || strip != _strip)
-                inputs = Bytes(StripElements(f), _p.InputFormat.Bits);
-            _strip = strip;
+            // The buffer is a line buffer: rows (of the same group, channels and single image) that
+            // the previous strip brought are still on chip; only the others are fetched.
+            var rows = new HashSet<(int Image, long Row)>(spans.SelectMany(kv => Enumerable.Range(kv.Value.First, kv.Value.Last - kv.Value.First + 1).Select(r => (kv.Key, (long)r))));
+            var kept = !newGroup && (f.Group, c0, c1) == _stripOwner && spans.Count == 1 && _stripRows.Select(r => r.Image).Distinct().Count() == 1
+                ? rows.Count(_stripRows.Contains) : 0;
+            inputs = Bytes(StripElements(f) - (long)kept * s.Width * (c1 - c0 + 1), _p.InputFormat.Bits);
+            _stripRows = rows;
+            _stripOwner = (f.Group, c0, c1);
         }
 
         var outputs = f.M.Length * f.N.Length;

@@ -103,10 +103,13 @@ public sealed class WorkloadOptions
         return PrecisionPolicy.FromBits(wbits.Value, abits!.Value, firstLast, kind == "ternary", realDownsample);
     }
 
-    private OnnxReadOptions OnnxOptions(ParseResult parse)
+    private OnnxReadOptions OnnxOptions(ParseResult parse) => ParseOnnx(parse.GetValue(InputSize), parse.GetValue(Batch));
+
+    /// <summary>The ONNX overrides as every verb reads them: "HxW" and a batch of at least 1.</summary>
+    internal static OnnxReadOptions ParseOnnx(string? inputSize, int? batch)
     {
         int? height = null, width = null;
-        if (parse.GetValue(InputSize) is { } size)
+        if (inputSize is { } size)
         {
             var parts = size.ToLowerInvariant().Split('x', ',');
             if (parts.Length != 2
@@ -115,7 +118,6 @@ public sealed class WorkloadOptions
                 throw new InputException($"must be HEIGHTxWIDTH with positive whole numbers (e.g. 224x224), got '{size}'", "--input-size");
             (height, width) = (h, w);
         }
-        var batch = parse.GetValue(Batch);
         if (batch is < 1)
             throw new InputException($"must be at least 1, got {batch}", "--batch");
         return new OnnxReadOptions(batch, height, width);

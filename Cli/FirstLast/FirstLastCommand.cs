@@ -194,22 +194,5 @@ public static class FirstLastCommand
         return repeated is null ? formats : throw new InputException($"'{repeated.Key}' is given twice", "--keep");
     }
 
-    // The same reading of --input-size/--batch as WorkloadOptions (whose parser is private to it).
-    private static OnnxReadOptions OnnxOptions(ParseResult parse)
-    {
-        int? height = null, width = null;
-        if (parse.GetValue(InputSize) is { } size)
-        {
-            var parts = size.ToLowerInvariant().Split('x', ',');
-            if (parts.Length != 2
-                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) || h < 1 || w < 1)
-                throw new InputException($"must be HEIGHTxWIDTH with positive whole numbers (e.g. 224x224), got '{size}'", "--input-size");
-            (height, width) = (h, w);
-        }
-        var batch = parse.GetValue(Batch);
-        if (batch is < 1)
-            throw new InputException($"must be at least 1, got {batch}", "--batch");
-        return new OnnxReadOptions(batch, height, width);
-    }
+    private static OnnxReadOptions OnnxOptions(ParseResult parse) => WorkloadOptions.ParseOnnx(parse.GetValue(InputSize), parse.GetValue(Batch));
 }

@@ -8,6 +8,17 @@ namespace HwSim.Cli.Common;
 /// </summary>
 public static class Plots
 {
+    // ScottPlot's Fonts.Sans is the system default face, which is a serif one on some Linux
+    // machines (DejaVu Serif); the first common sans-serif face that is installed reads better.
+    private static readonly Lazy<string> Sans = new(() =>
+    {
+        var installed = SkiaSharp.SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI", "Noto Sans" }.FirstOrDefault(installed.Contains) ?? ScottPlot.Fonts.Sans;
+    });
+
+    /// <summary>The sans-serif face every HwSim plot uses.</summary>
+    public static string SansFace => Sans.Value;
+
     public const int Width = 1000;
     public const int Height = 600;
 
@@ -17,6 +28,9 @@ public static class Plots
         var directory = Path.GetDirectoryName(Path.GetFullPath(basePath))!;
         if (!Directory.Exists(directory))
             throw new InputException("cannot write the plot: its directory does not exist", file: basePath);
+        // One face for every plot, whatever its author set.
+        plot.Font.Set(SansFace);
+        plot.Legend.FontName = SansFace;
         var png = basePath + ".png";
         var svg = basePath + ".svg";
         SaveAtomically(png, temp => plot.SavePng(temp, width, height));

@@ -46,13 +46,6 @@ internal static class FirstLastPlot
         return Grouped($"The zoo on {run.Architecture}, inner W:{run.Inner.Weight} A:{run.Inner.Input}: share of the kept {kept}", networks, series, null);
     }
 
-    // ScottPlot's Fonts.Sans is the system default face, which is a serif one on some Linux
-    // machines (DejaVu Serif); the first common sans-serif face that is installed reads better.
-    private static readonly Lazy<string> SansFace = new(() =>
-    {
-        var installed = SkiaSharp.SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI", "Noto Sans" }.FirstOrDefault(installed.Contains) ?? Fonts.Sans;
-    });
 
     /// <summary>One bar per group; a null value (a cost of a row that did not run) draws no bar.</summary>
     private sealed record Series(string Label, double?[] Values, Color Colour);
@@ -60,7 +53,7 @@ internal static class FirstLastPlot
     private static Plot Grouped(string title, string[] groups, IReadOnlyList<Series> series, string? legendTitle)
     {
         var plot = new Plot();
-        plot.Font.Set(SansFace.Value);
+        plot.Font.Set(Common.Plots.SansFace);
         const double groupWidth = 0.8;
         var barWidth = groupWidth / series.Count;
         var labelled = series.Count <= MaxLabelledSeries;

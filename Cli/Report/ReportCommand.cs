@@ -38,6 +38,13 @@ public static class ReportCommand
     private static readonly Option<string> Keep = new("--keep") { Description = "Formats compared in the first/last share table.", DefaultValueFactory = _ => "fp32,fp16,int8,same", HelpName = "LIST" };
     private static readonly Option<string> Directory = new("--output", "-o") { Description = "Folder for report.md, the CSV/JSON tables and the plots (created if missing; files replaced atomically).", DefaultValueFactory = _ => "hwsim-report", HelpName = "DIR" };
     private static readonly Option<bool> NoWidth = new("--no-width") { Description = "Skip the width break-even section." };
+
+    private static readonly Option<OutputFormat> Format = new("--format", "-f")
+    {
+        Description = "What goes to standard output: table (for people), json (every section in one document) or csv (energy per layer); the folder is written either way.",
+        DefaultValueFactory = _ => OutputFormat.Table,
+        HelpName = "table|csv|json",
+    };
     private static readonly ArchitectureOption Architecture = new();
     private static readonly CostOptions Cost = new();
 
@@ -55,6 +62,7 @@ public static class ReportCommand
         WidthSection.AddTo(command);
         command.Add(NoWidth);
         command.Add(Directory);
+        command.Add(Format);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
     }
@@ -112,12 +120,32 @@ public static class ReportCommand
             written.AddRange(WidthSection.Write(width, folder));
         Write("report.md", w => w.Write(Markdown(main, shares, width, policy)));
 
-        var console = context.ConsoleOn(context.Output);
-        WriteSummary(console, main, policy);
-        FirstLastText.WriteTables(console, sharesJson, shares);
-        if (width is not null)
-            WidthSection.WriteTable(console, width);
-        console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");
+        switch (parse.GetValue(Format))
+        {
+            case OutputFormat.Json:
+                context.Output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    workload = network.Name,
+                    architecture = arch.Name,
+                    folder,
+                    energy = Energy.EnergyJsonFacade.From(main.Energy, policy.ToString()),
+                    area_mm2 = main.Area.TotalSquareMillimetres,
+                    first_last = sharesJson,
+                    width = width is null ? null : WidthSection.Json(width),
+                }, OutputOptions.Json));
+                break;
+            case OutputFormat.Csv:
+                Energy.EnergyJsonFacade.WriteCsv(context.Output, main.Energy);
+                break;
+            default:
+                var console = context.ConsoleOn(context.Output);
+                WriteSummary(console, main, policy);
+                FirstLastText.WriteTables(console, sharesJson, shares);
+                if (width is not null)
+                    WidthSection.WriteTable(console, width);
+                console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");
+                break;
+        }
         return HwSimApp.ExitOk;
     }
 

@@ -71,6 +71,8 @@ internal static class WidthSection
 
     public static void WriteTable(IAnsiConsole console, Result r) => WidthCommand.WriteTable(console, r.Study);
 
+    public static object Json(Result r) => WidthJson.From(r.Study);
+
     public static string Markdown(Result r)
     {
         var s = r.Study;

@@ -51,4 +51,21 @@ public class ReportCommandTests
         Assert.That(r.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(Directory.Exists(folder), Is.False);
     }
+
+    [Test]
+    public void JsonPutsEverySectionInOneDocument()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("report", "--format", "json", "-o", Path.Combine(dir.Path, "j"), "--quiet");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        using var doc = JsonDocument.Parse(r.Output);
+        var root = doc.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("energy").GetProperty("totals").GetProperty("energy_pj").GetDouble(), Is.GreaterThan(0));
+            Assert.That(root.GetProperty("first_last").GetProperty("rows").GetArrayLength(), Is.EqualTo(4));
+            Assert.That(root.GetProperty("width").GetProperty("break_even").ValueKind, Is.EqualTo(JsonValueKind.Object));
+            Assert.That(root.GetProperty("area_mm2").GetDouble(), Is.GreaterThan(0));
+        });
+    }
 }

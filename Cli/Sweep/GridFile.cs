@@ -50,15 +50,11 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
         string text;
         try
         {
-            text = System.IO.File.ReadAllText(path);
+            text = InputFiles.ReadAllText(path);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (InputException e)
         {
-            throw new InputException("file not found", "--arch-grid", path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the file: {e.Message}", "--arch-grid", path);
+            throw e.At(path, field: "--arch-grid");
         }
         return GridFileReader.Read(text, path);
     }

@@ -71,19 +71,8 @@ public static class SweepCsv
     /// </summary>
     public static SweepCsvFile Read(string path)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllText(path, Encoding.UTF8).Split('\n');
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException("file not found", file: path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the file: {e.Message}", file: path);
-        }
+        // Files are written as UTF-8; File.ReadAllText detects that (and a BOM) itself.
+        var lines = InputFiles.ReadAllText(path).Split('\n');
         for (var i = 0; i < lines.Length; i++)
             lines[i] = lines[i].TrimEnd('\r');
         var (hash, points) = ParseIdentity(lines[0], path);

@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import;
 using System.Collections.Immutable;
 using HwSim.CostModel.Quantities;
 using HwSim.CostModel.Technology;
@@ -36,7 +37,7 @@ public sealed class AreaTable
         var entries = Default.Entries.ToList();
         foreach (var file in files)
         {
-            using var text = Open(file);
+            using var text = CsvFiles.OpenText(file);
             foreach (var (_, row) in AreaTableCsv.Read(text, file))
             {
                 var at = entries.FindIndex(e => e.Key == row.Key);
@@ -78,22 +79,6 @@ public sealed class AreaTable
             .. derived.Select(d => new AreaRow(d.Name, 1, 0, d.Value.Area * factor, d.Value.Source + note)),
             .. floatPes,
         ];
-    }
-
-    private static StreamReader Open(string path)
-    {
-        try
-        {
-            return new StreamReader(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException("file not found", file: path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the file: {e.Message}", file: path);
-        }
     }
 
     private static ImmutableArray<AreaRow> ReadDefault()

@@ -1,5 +1,5 @@
+using HwSim.Workloads.Import;
 using System.Globalization;
-using CsvHelper;
 using HwSim.CostModel.Quantities;
 using HwSim.Workloads;
 
@@ -18,7 +18,7 @@ internal static class AreaTableCsv
         var rows = new List<(long, AreaRow)>();
         var seen = new Dictionary<(string, long, long), long>();
         var header = false;
-        foreach (var (line, fields) in Records(text, file))
+        foreach (var (line, fields) in CsvFiles.Records(text, file, comments: true))
         {
             var location = $"line {line}";
             if (!header)
@@ -69,33 +69,4 @@ internal static class AreaTableCsv
             ? value
             : throw new InputException($"'{text}' is not a whole number of bits", field);
 
-    // As Workloads' CSV readers: RFC 4180 quoting, trimmed fields, blank and '#' lines skipped.
-    private static IEnumerable<(long Line, string[] Fields)> Records(TextReader text, string file)
-    {
-        var options = new CsvReaderOptions
-        {
-            HasHeader = false,
-            SkipEmptyLines = true,
-            TrimWhitespace = true,
-            CommentPrefix = '#',
-            TrackLineNumbers = true,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        using var reader = CsvReader.Create(text, options, leaveOpen: true);
-        while (true)
-        {
-            string[] fields;
-            try
-            {
-                if (!reader.Read())
-                    yield break;
-                fields = reader.Current.ToArray();
-            }
-            catch (CsvFormatException e)
-            {
-                throw new InputException($"malformed CSV: {e.Message}", file: file, location: $"line {e.LineNumber}");
-            }
-            yield return (reader.LineNumber, fields);
-        }
-    }
 }

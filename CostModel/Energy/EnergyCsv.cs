@@ -1,5 +1,5 @@
+using HwSim.Workloads.Import;
 using System.Globalization;
-using CsvHelper;
 using HwSim.CostModel.Quantities;
 using HwSim.Simulator.Counting;
 using HwSim.Workloads;
@@ -33,26 +33,14 @@ internal static class EnergyCsv
 
     public static IReadOnlyList<EnergyPoint> ReadFile(string path)
     {
-        StreamReader reader;
-        try
-        {
-            reader = new StreamReader(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException("file not found", file: path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the file: {e.Message}", file: path);
-        }
+        var reader = CsvFiles.OpenText(path);
         using (reader)
             return Read(reader, path, RowOrigin.User);
     }
 
     public static IReadOnlyList<EnergyPoint> Read(TextReader text, string file, RowOrigin origin)
     {
-        using var records = Records(text, file).GetEnumerator();
+        using var records = CsvFiles.Records(text, file, comments: true).GetEnumerator();
         if (!records.MoveNext())
             throw new InputException($"no header line; expected columns {string.Join(",", Known)}", file: file, location: "line 1");
         var (headerLine, headerFields) = records.Current;
@@ -189,36 +177,6 @@ internal static class EnergyCsv
             if (!columns.ContainsKey(required))
                 throw new InputException($"missing column '{required}' (required: {string.Join(", ", Required)})", file: file, location: location, field: required);
         return columns;
-    }
-
-    /// <summary>Records with their 1-based line numbers; blank and '#' lines skipped, fields trimmed, RFC 4180 quoting.</summary>
-    private static IEnumerable<(long Line, string[] Fields)> Records(TextReader text, string file)
-    {
-        var options = new CsvReaderOptions
-        {
-            HasHeader = false,
-            SkipEmptyLines = true,
-            TrimWhitespace = true,
-            CommentPrefix = '#',
-            TrackLineNumbers = true,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        using var reader = CsvReader.Create(text, options, leaveOpen: true);
-        while (true)
-        {
-            string[] fields;
-            try
-            {
-                if (!reader.Read())
-                    yield break;
-                fields = reader.Current.ToArray();
-            }
-            catch (CsvFormatException e)
-            {
-                throw new InputException($"malformed CSV: {e.Message}", file: file, location: $"line {e.LineNumber}");
-            }
-            yield return (reader.LineNumber, fields);
-        }
     }
 
     /// <summary>Field access by column name; absent columns read as empty; errors name the column.</summary>

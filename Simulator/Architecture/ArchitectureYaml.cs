@@ -32,19 +32,7 @@ public static class ArchitectureYaml
     /// <summary>Reads and validates the architecture file at <paramref name="path"/>.</summary>
     public static ArchitectureSpec Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException("file not found", file: path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the file: {e.Message}", file: path);
-        }
+        var text = InputFiles.ReadAllText(path);
         return Parse(text, path);
     }
 

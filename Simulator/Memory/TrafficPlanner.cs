@@ -115,9 +115,9 @@ internal sealed class TrafficPlanner
         }
 
         var tile = f.M.Length * f.N.Length;
-        var spill = GemmProblem.PackedBytes(tile, _p.AccumulatorFormat) > _buffers.Half(BufferKind.Ofmap);
-        var ends = f.EndsReduction(_p.K);
         var psumBytes = GemmProblem.PackedBytes(tile, _p.AccumulatorFormat);
+        var spill = psumBytes > _buffers.Half(BufferKind.Ofmap);
+        var ends = f.EndsReduction(_p.K);
         return new FoldTraffic(
             weights, inputs,
             PsumReadBytes: spill && !f.StartsReduction ? psumBytes : 0,

@@ -3,24 +3,13 @@ using CsvHelper;
 
 namespace HwSim.Workloads.Import;
 
-/// <summary>Small pieces shared by the CSV readers: opening files and reading checked numbers.</summary>
-internal static class CsvFiles
+/// <summary>
+/// Small pieces shared by every CSV reader of HwSim (workloads, energy and area tables): opening
+/// files with user-facing errors, records with line numbers, checked numbers.
+/// </summary>
+public static class CsvFiles
 {
-    public static StreamReader OpenText(string path)
-    {
-        try
-        {
-            return new StreamReader(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException("file not found", file: path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the file: {e.Message}", file: path);
-        }
-    }
+    public static StreamReader OpenText(string path) => InputFiles.OpenText(path);
 
     /// <summary>
     /// The records of a CSV text with their 1-based line numbers; blank lines skipped, fields

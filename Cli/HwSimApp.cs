@@ -41,6 +41,7 @@ public static class HwSimApp
             FirstLast.FirstLastCommand.Create(),
             Width.WidthCommand.Create(),
             Report.ReportCommand.Create(),
+            Quantize.QuantizeCommand.Create(),
         };
         root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.

@@ -43,6 +43,18 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outputI
         return console;
     }
 
+    /// <summary>
+    /// "warning: ..." on standard error, yellow on a terminal, unless --quiet: for results that are
+    /// valid but weaker than they look (e.g. statistics from synthetic inputs).
+    /// </summary>
+    public void Warn(string message)
+    {
+        if (Quiet)
+            return;
+        var colour = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        Error.WriteLine(colour ? $"\u001b[33mwarning: {message}\u001b[0m" : $"warning: {message}");
+    }
+
     /// <summary>One line, red on a terminal: "error: ...".</summary>
     public void ReportError(string message)
     {

@@ -9,6 +9,7 @@ using HwSim.Simulator.Reference;
 using HwSim.Simulator.Results;
 using HwSim.Simulator.Units;
 using HwSim.Workloads;
+using HwSim.Workloads.Tensors;
 using Spectre.Console;
 
 namespace HwSim.Cli.Simulate;
@@ -42,6 +43,12 @@ public static class SimulateCommand
         HelpName = "MACS",
     };
 
+    private static readonly Option<string?> Tensors = new("--tensors")
+    {
+        Description = "With --reference, take each layer's operands from a folder written by 'hwsim quantize --dump-tensors' (real integer codes of a real network) instead of random ones, and check the outputs against the quantizer's. Layers without tensors (e.g. fp32 first/last) get random operands.",
+        HelpName = "DIR",
+    };
+
     public static Command Create()
     {
         var command = new Command("simulate", "Simulate a workload on an architecture: cycles, DRAM stalls, utilisation and activity counts per layer.");
@@ -50,6 +57,7 @@ public static class SimulateCommand
         command.Add(Reference);
         command.Add(Seed);
         command.Add(ReferenceBudget);
+        command.Add(Tensors);
         Output.AddTo(command);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
@@ -60,7 +68,10 @@ public static class SimulateCommand
         var (workload, policy) = Workload.Load(parse);
         var arch = Architecture.Resolve(parse);
         var reference = parse.GetValue(Reference);
-        var result = reference ? RunReference(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), context) : Simulation.Evaluate(workload, arch);
+        var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;
+        if (tensors is not null && !reference)
+            throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
+        var result = reference ? RunReference(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, parse.GetValue(Tensors), context) : Simulation.Evaluate(workload, arch);
         var engine = reference ? "reference" : "fast";
         Output.Emit(parse, context, writer =>
         {
@@ -80,7 +91,7 @@ public static class SimulateCommand
         return HwSimApp.ExitOk;
     }
 
-    private static NetworkResult RunReference(Workload workload, ArchitectureSpec arch, int seed, long budget, CliContext context)
+    private static NetworkResult RunReference(Workload workload, ArchitectureSpec arch, int seed, long budget, TensorDump? tensors, string? folder, CliContext context)
     {
         var models = arch.Units.Select(UnitModels.For).ToList();
         var results = new List<LayerResult>();
@@ -96,11 +107,21 @@ public static class SimulateCommand
             }
             if (layer.Macs > budget)
                 throw new InputException($"layer '{layer.Name}' has {layer.Macs:N0} MACs, more than --max-reference-macs {budget:N0}; the reference engine is for small layers (raise the limit to insist)", "--reference");
-            context.Progress($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs)");
-            var data = ReferenceData.Random(layer, unchecked(seed * 7919 + index));
+            var entry = tensors?.Find(layer.Name);
+            var (data, expected) = entry is null ? (ReferenceData.Random(layer, unchecked(seed * 7919 + index)), null)
+                : RealOperands.Load(layer, entry, folder!);
+            context.Progress($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs, " +
+                (entry is not null ? "real operands" : tensors is not null ? "random operands: no tensors for this layer" : "random operands") + ")");
             var run = ReferenceEngine.Simulate(layer, arch, ReferenceUnits.For(model.Spec), data);
             if (run.Result.Ran && !data.IsFloat && !run.Output.AsSpan().SequenceEqual(ReferenceConvolution.Compute(data)))
                 throw new InvalidOperationException($"reference engine output of layer '{layer.Name}' differs from the plain convolution: a simulator bug");
+            if (run.Result.Ran && expected is not null)
+            {
+                var mismatches = RealOperands.Mismatches(run.Output, expected);
+                if (mismatches > 0)
+                    throw new InvalidOperationException($"reference engine output of layer '{layer.Name}' differs from the quantizer's (libtorch) output in {mismatches:N0} of {expected.Length:N0} values");
+                context.Progress($"  {layer.Name}: {expected.Length:N0} outputs equal the quantizer's");
+            }
             results.Add(run.Result);
         }
         return new NetworkResult(workload.Name, arch.Name, [.. results]);

@@ -93,7 +93,7 @@ public static class SweepCommand
         using var signals = ReferenceEquals(context.Error, Console.Error) ? new StopSignals(cancel) : null;
         var task = run.Start(cancel.Token);
         var lastCheckpoint = Stopwatch.StartNew();
-        SweepProgress.Show(context, $"sweep {sweep.Workload.Name}", run.Total, () => run.Completed, timeout =>
+        ProgressDisplay.Show(context, $"sweep {sweep.Workload.Name}", run.Total, () => run.Completed, timeout =>
         {
             if (((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout))
                 return true;
@@ -128,7 +128,7 @@ public static class SweepCommand
             Write(output, sweep, rows);
         var seconds = clock.Elapsed.TotalSeconds;
         context.Progress((run.Total == 0 ? "sweep: nothing to compute"
-                : string.Create(CultureInfo.InvariantCulture, $"sweep: computed {run.Total:N0} points in {SweepProgress.Duration(seconds)} ({run.Total / Math.Max(seconds, 1e-9):0.#} points/s)"))
+                : string.Create(CultureInfo.InvariantCulture, $"sweep: computed {run.Total:N0} points in {ProgressDisplay.Duration(seconds)} ({run.Total / Math.Max(seconds, 1e-9):0.#} points/s)"))
             + (output is null ? "" : $"; {output} holds {rows.Count:N0} of {existing.Count + missing.Count:N0} points"));
 
         if (parse.GetValue(PlotBase) is { } plotBase)

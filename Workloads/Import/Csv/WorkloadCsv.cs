@@ -47,6 +47,7 @@ public static class WorkloadCsv
             l.Precision.Weight.Name, l.Precision.Input.Name, l.Precision.Accumulator.Name, l.Precision.Output.Name,
             B(l.IsDownsample), B(l.HasBias), B(l.HasBatchNorm), l.Unit ?? "",
             D(st?.WeightSparsity), D(st?.InputSparsity), D(st?.WeightNonZeroBits), D(st?.InputNonZeroBits),
+            D(st?.WeightAlpha), D(st?.InputAlpha), st?.OutputSqnrDb is { } sqnr && double.IsPositiveInfinity(sqnr) ? "inf" : D(st?.OutputSqnrDb),
         ];
     }
 
@@ -143,7 +144,8 @@ public static class WorkloadCsv
             row.Format(Col.AccumulatorFormat) ?? OperandPrecision.AccumulatorFor(weight, input, shape.GemmK),
             row.Format(Col.OutputFormat) ?? input);
         var statistics = new ValueStatistics(row.Double(Col.WeightSparsity), row.Double(Col.InputSparsity),
-            row.Double(Col.WeightNonZeroBits), row.Double(Col.InputNonZeroBits));
+            row.Double(Col.WeightNonZeroBits), row.Double(Col.InputNonZeroBits), row.Double(Col.WeightAlpha), row.Double(Col.InputAlpha),
+            row.Text(Col.SqnrDb).Trim().Equals("inf", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity : row.Double(Col.SqnrDb));
         var layer = new LayerWorkload(row.Text(Col.Name), shape, precision,
             row.Text(Col.Role) is { Length: > 0 } r ? ParseRole(r) : LayerRole.Inner,
             row.Bool(Col.Downsample), row.Bool(Col.Bias), row.Bool(Col.BatchNorm), statistics.IsEmpty ? null : statistics, row.Text(Col.Unit));

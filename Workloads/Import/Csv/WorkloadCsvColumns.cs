@@ -13,6 +13,7 @@ internal static class WorkloadCsvColumns
         WeightFormat = "weight_format", InputFormat = "input_format", AccumulatorFormat = "accumulator_format", OutputFormat = "output_format",
         Downsample = "downsample", Bias = "bias", BatchNorm = "batch_norm", Unit = "unit",
         WeightSparsity = "weight_sparsity", InputSparsity = "input_sparsity", WeightNonZeroBits = "weight_nonzero_bits", InputNonZeroBits = "input_nonzero_bits",
+        WeightAlpha = "w_alpha", InputAlpha = "a_alpha", SqnrDb = "sqnr_db",
         P = "p", Q = "q", Macs = "macs", Params = "params",
         // Shorthands accepted when reading hand-written files: one value for both directions or all four sides.
         Stride = "stride", Pad = "pad", Dilation = "dilation";
@@ -23,7 +24,7 @@ internal static class WorkloadCsvColumns
         Name, Kind, Role, N, C, H, W, K, R, S, StrideH, StrideW, PadTop, PadBottom, PadLeft, PadRight, DilationH, DilationW, Groups,
         P, Q, Macs, Params,
         WeightFormat, InputFormat, AccumulatorFormat, OutputFormat, Downsample, Bias, BatchNorm, Unit,
-        WeightSparsity, InputSparsity, WeightNonZeroBits, InputNonZeroBits,
+        WeightSparsity, InputSparsity, WeightNonZeroBits, InputNonZeroBits, WeightAlpha, InputAlpha, SqnrDb,
     ];
 
     public static readonly HashSet<string> Known = [.. Written, Stride, Pad, Dilation];

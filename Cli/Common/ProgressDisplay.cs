@@ -1,24 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
-using HwSim.Cli.Common;
 using Spectre.Console;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Cli.Common;
 
 /// <summary>
-/// Shows a sweep's progress on standard error while <c>step</c> runs it: a Spectre.Console bar with
+/// Shows a long run's progress (a sweep, a quantisation) on standard error while <c>step</c> runs it: a Spectre.Console bar with
 /// the remaining time on a terminal; plain lines every <see cref="LineInterval"/> otherwise (log
 /// files of Slurm and Kubernetes jobs are read later, and a redrawn bar would fill them with
 /// control codes); nothing with --quiet.
 /// </summary>
-internal static class SweepProgress
+internal static class ProgressDisplay
 {
     public static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     /// <param name="step">Waits up to the given time for the run; true when it has ended (finished, failed or cancelled).</param>
-    public static void Show(CliContext context, string description, int total, Func<long> completed, Func<TimeSpan, bool> step)
+    public static void Show(CliContext context, string description, int total, Func<long> completed, Func<TimeSpan, bool> step, string unit = "points")
     {
         if (context.Quiet || total == 0)
         {
@@ -30,7 +29,7 @@ internal static class SweepProgress
         if (ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected)
             Bar(description, total, completed, step);
         else
-            Lines(context, total, completed, step);
+            Lines(context, description, unit, total, completed, step);
     }
 
     private static void Bar(string description, int total, Func<long> completed, Func<TimeSpan, bool> step)
@@ -54,7 +53,7 @@ internal static class SweepProgress
             });
     }
 
-    private static void Lines(CliContext context, int total, Func<long> completed, Func<TimeSpan, bool> step)
+    private static void Lines(CliContext context, string description, string unit, int total, Func<long> completed, Func<TimeSpan, bool> step)
     {
         var clock = Stopwatch.StartNew();
         var next = LineInterval;
@@ -66,7 +65,7 @@ internal static class SweepProgress
             var done = completed();
             var rate = done / clock.Elapsed.TotalSeconds;
             var left = rate > 0 ? $", about {Duration((total - done) / rate)} left" : "";
-            context.Progress(string.Create(CultureInfo.InvariantCulture, $"sweep: {done:N0}/{total:N0} points ({100.0 * done / total:0.0} %), {rate:0.#} points/s{left}"));
+            context.Progress(string.Create(CultureInfo.InvariantCulture, $"{description}: {done:N0}/{total:N0} {unit} ({100.0 * done / total:0.0} %), {rate:0.#} {unit}/s{left}"));
         }
     }
 

@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using HwSim.Quantizer.Methods;
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace HwSim.Quantizer.Pipeline;
+
+/// <summary>
+/// Per-layer exceptions to the policy, from a small YAML file: each key is a layer name or a glob
+/// (<c>*</c>, <c>?</c>) and each value either a format to keep (<c>fp32</c>, <c>fp16</c>, <c>bf16</c>,
+/// <c>int8</c>, <c>int16</c>) or a mapping of <c>method</c>, <c>wbits</c>, <c>abits</c>. Entries apply
+/// in file order, later ones over earlier ones, so a general glob can be refined below it:
+/// <code>
+/// conv1: int8                 # first layer at 8 bits instead of fp32
+/// "layer4.*": {wbits: 2}      # the last stage at W2, inner activation bits unchanged
+/// fc: {method: uniform, wbits: 8, abits: 8}
+/// </code>
+/// </summary>
+public sealed class LayerOverrides
+{
+    private readonly IReadOnlyList<Entry> _entries;
+
+    private LayerOverrides(string? file, IReadOnlyList<Entry> entries)
+    {
+        File = file;
+        _entries = entries;
+    }
+
+    public static LayerOverrides None { get; } = new(null, []);
+
+    public string? File { get; }
+
+    public int Count => _entries.Count;
+
+    private sealed record Entry(string Pattern, Regex Match, int Line, NumberFormat? Format, QuantMethod? Method, int? WeightBits, int? InputBits);
+
+    public static LayerOverrides Read(string path)
+    {
+        var text = InputFiles.ReadAllText(path);
+        var yaml = new YamlStream();
+        try
+        {
+            yaml.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new InputException($"not valid YAML: {e.Message}", "overrides").At(path, $"line {e.Start.Line}");
+        }
+        if (yaml.Documents.Count == 0)
+            return new LayerOverrides(path, []);
+        if (yaml.Documents[0].RootNode is not YamlMappingNode root)
+            throw new InputException("must be a mapping of layer name (or glob) to a format or {method, wbits, abits}", "overrides").At(path, $"line {yaml.Documents[0].RootNode.Start.Line}");
+        var entries = new List<Entry>();
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var line = $"line {keyNode.Start.Line}";
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (key.Trim().Length == 0)
+                throw new InputException("a layer name or glob must not be empty", "layer").At(path, line);
+            var regex = new Regex("^" + Regex.Escape(key.Trim()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
+            switch (value)
+            {
+                case YamlScalarNode scalar:
+                    var name = scalar.Value ?? "";
+                    if (!NumberFormat.TryParse(name.Trim().ToLowerInvariant(), out var format, out _) || !(format.IsFloat || format.Kind == NumberKind.SignedInt))
+                        throw new InputException($"'{name}' is not a format to keep (fp32, fp16, bf16, int8, int16) nor a mapping of method/wbits/abits", key).At(path, $"line {scalar.Start.Line}");
+                    entries.Add(new Entry(key, regex, checked((int)keyNode.Start.Line), format, null, null, null));
+                    break;
+                case YamlMappingNode map:
+                    QuantMethod? method = null;
+                    int? wbits = null, abits = null;
+                    foreach (var (fieldNode, fieldValue) in map.Children)
+                    {
+                        var field = ((YamlScalarNode)fieldNode).Value ?? "";
+                        var at = $"line {fieldValue.Start.Line}";
+                        var v = (fieldValue as YamlScalarNode)?.Value?.Trim() ?? throw new InputException("must be a single value", $"{key}.{field}").At(path, at);
+                        switch (field)
+                        {
+                            case "method":
+                                method = Enum.TryParse<QuantMethod>(v, ignoreCase: true, out var m) && !int.TryParse(v, out _) ? m
+                                    : throw new InputException($"'{v}' is not a method (pact, dorefa, sawb, xnor, ternary, uniform)", $"{key}.method").At(path, at);
+                                break;
+                            case "wbits":
+                            case "abits":
+                                var bits = int.TryParse(v, out var b) && b is >= 1 and <= 16 ? b
+                                    : throw new InputException($"must be a whole number of bits from 1 to 16, got '{v}'", $"{key}.{field}").At(path, at);
+                                if (field == "wbits") wbits = bits; else abits = bits;
+                                break;
+                            default:
+                                throw new InputException($"unknown field '{field}' (method, wbits, abits)", $"{key}.{field}").At(path, $"line {fieldNode.Start.Line}");
+                        }
+                    }
+                    entries.Add(new Entry(key, regex, checked((int)keyNode.Start.Line), null, method, wbits, abits));
+                    break;
+                default:
+                    throw new InputException("must be a format or a mapping of method/wbits/abits", key).At(path, line);
+            }
+        }
+        return new LayerOverrides(path, entries);
+    }
+
+    /// <summary>The plan of <paramref name="layer"/> after every entry that matches it, in file order.</summary>
+    public LayerPlan Apply(string layer, LayerPlan plan, QuantizeOptions options)
+    {
+        foreach (var e in _entries)
+        {
+            if (!e.Match.IsMatch(layer))
+                continue;
+            if (e.Format is { } format)
+            {
+                plan = QuantizeOptions.Kept(format);
+                continue;
+            }
+            // A layer kept at a float format that an entry gives bits to is quantised from the inner policy.
+            var basis = plan as LayerPlan.Quantized ?? new LayerPlan.Quantized(options.Method, options.WeightBits, options.InputBits);
+            plan = new LayerPlan.Quantized(e.Method ?? basis.Method, e.WeightBits ?? basis.WeightBits, e.InputBits ?? basis.InputBits);
+        }
+        return plan;
+    }
+
+    /// <summary>Throws when an entry matched none of <paramref name="layers"/>: a misspelt name should not pass silently.</summary>
+    public void CheckAllUsed(IReadOnlyList<string> layers)
+    {
+        foreach (var e in _entries)
+            if (!layers.Any(e.Match.IsMatch))
+                throw new InputException($"'{e.Pattern}' matches no layer of the network (its layers: {string.Join(", ", layers.Take(6))}{(layers.Count > 6 ? ", ..." : "")})", e.Pattern).At(File, $"line {e.Line}");
+    }
+}

@@ -17,13 +17,24 @@ namespace HwSim.Quantizer.Methods;
 /// </remarks>
 public sealed class DoReFaWeightQuantizer : IWeightQuantizer
 {
-    public DoReFaWeightQuantizer(int bits)
+    /// <param name="restoreScale">
+    /// Multiply the normalised levels by max|tanh(w)| so they are in the weights' own units. DoReFa trains
+    /// with weights in [-1, 1] and lets the following batch norm absorb the scale; a network trained in fp32
+    /// and quantised afterwards has no such batch norm, and [-1, 1] weights would rescale every layer's
+    /// output (an "error" of the scale, not of the quantisation). The codes are the same either way;
+    /// w_q max|tanh w| ~ tanh(w) ~ w for the small weights of conv layers.
+    /// </param>
+    public DoReFaWeightQuantizer(int bits, bool restoreScale = false)
     {
         QuantCommon.CheckBits(bits, 1, QuantCommon.WeightBitsField, "DoReFa weights");
         Bits = bits;
+        RestoreScale = restoreScale;
     }
 
     public int Bits { get; }
+
+    /// <summary>Levels in the weights' units (post-training) instead of DoReFa's normalised [-1, 1] (training).</summary>
+    public bool RestoreScale { get; }
 
     public QuantizedTensor Quantize(Tensor weight)
     {
@@ -38,7 +49,10 @@ public sealed class DoReFaWeightQuantizer : IWeightQuantizer
         }
         var r = Levels(w, Bits);
         var half = 1L << (Bits - 1);
-        return QuantCommon.Build(scope, r - half, QuantCommon.Scalar(2.0 / QuantCommon.UnsignedMax(Bits)), QuantCommon.Scalar(-0.5), NumberFormat.Int(Bits), 1.0);
+        var range = RestoreScale ? w.tanh().abs().max().to_type(ScalarType.Float64).item<double>() : 1.0;
+        if (range == 0)
+            range = 1.0;
+        return QuantCommon.Build(scope, r - half, QuantCommon.Scalar(2.0 * range / QuantCommon.UnsignedMax(Bits)), QuantCommon.Scalar(-0.5), NumberFormat.Int(Bits), range);
     }
 
     /// <summary>r = round((2^k - 1) f(w)) in [0, 2^k - 1] (int64), the level index of each weight (Zhou et al. eq. 9).</summary>

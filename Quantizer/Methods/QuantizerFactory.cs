@@ -21,7 +21,9 @@ public static class QuantizerFactory
         TorchRuntime.EnsureLoaded();
         return method switch
         {
-            QuantMethod.Pact or QuantMethod.DoReFa => new DoReFaWeightQuantizer(bits),
+            // The factory serves post-training quantisation of fp32-trained networks: DoReFa's levels are put back
+            // in the weights' units (see DoReFaWeightQuantizer's restoreScale); training uses DoReFaFakeQuant.
+            QuantMethod.Pact or QuantMethod.DoReFa => new DoReFaWeightQuantizer(bits, restoreScale: true),
             QuantMethod.Sawb => new SawbWeightQuantizer(bits),
             QuantMethod.Xnor => new XnorWeightQuantizer(bits),
             QuantMethod.Ternary => new TernaryWeightQuantizer(bits),

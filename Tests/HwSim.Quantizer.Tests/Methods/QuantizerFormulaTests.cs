@@ -126,6 +126,12 @@ public sealed class QuantizerFormulaTests
         using var q3 = new DoReFaWeightQuantizer(3).Quantize(w);
         Assert.That(Codes(q3), Is.EqualTo(new long[] { -3, -1, 0, 1, 3 }));
         Assert.That(Values(q3), Is.EqualTo(new[] { -5 / 7.0, -1 / 7.0, 1 / 7.0, 3 / 7.0, 1 }).Within(Tol));
+
+        // Post-training (restoreScale): the same codes, levels times max|tanh w| = tanh(2) = .96403, alpha = .96403.
+        using var r2 = new DoReFaWeightQuantizer(2, restoreScale: true).Quantize(w);
+        Assert.That(Codes(r2), Is.EqualTo(Codes(q2)));
+        Assert.That(Values(r2), Is.EqualTo(new[] { -1, -1 / 3.0, 1 / 3.0, 1 / 3.0, 1 }.Select(v => v * Math.Tanh(2)).ToArray()).Within(Tol));
+        Assert.That(r2.Alpha, Is.EqualTo(Math.Tanh(2)).Within(1e-7));
     }
 
     [Test]

@@ -145,6 +145,7 @@ public static class QuantizeCommand
         if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
             throw new InputException("cannot write the output: its directory does not exist", "--output").At(output);
 
+        NetworkQuantizer.Validate(options);
         var modelName = parse.GetValue(Model)!;
         context.Progress($"quantize: loading {modelName} (libtorch)");
         using var network = ModelLoader.Load(modelName, parse.GetValue(Seed), parse.GetValue(Weights), parse.GetValue(InputSize));

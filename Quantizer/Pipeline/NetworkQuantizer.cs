@@ -99,6 +99,19 @@ public static class NetworkQuantizer
         }
     }
 
+    /// <summary>
+    /// Checks that the method takes the inner widths (and the first/last format, when kept as integers)
+    /// before a model is loaded: a wrong --wbits should not wait for a network to be built. Per-layer
+    /// overrides are checked again in <see cref="Run"/>, once the layers are known.
+    /// </summary>
+    public static void Validate(QuantizeOptions options)
+    {
+        TorchRuntime.EnsureLoaded();
+        LayerPlan[] plans = [new LayerPlan.Quantized(options.Method, options.WeightBits, options.InputBits),
+            .. options.FirstLast.Format is { } kept ? new[] { QuantizeOptions.Kept(kept) } : []];
+        ValidatePlans(plans, options);
+    }
+
     private static string Suffix(QuantizeOptions o) => $"{o.Method.ToString().ToLowerInvariant()}-w{o.WeightBits}a{o.InputBits}-{o.FirstLast}";
 
     /// <summary>Fails before any forward pass when a plan's method cannot take its widths (e.g. SAWB at 6 bits).</summary>

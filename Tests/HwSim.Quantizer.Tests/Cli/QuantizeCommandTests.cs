@@ -4,6 +4,7 @@ using HwSim.Workloads.Formats;
 using HwSim.Workloads.Import.Csv;
 using NUnit.Framework;
 using Onnx;
+using static HwSim.Quantizer.Tests.Onnx.OnnxTestModels;
 
 namespace HwSim.Quantizer.Tests.Cli;
 
@@ -77,7 +78,9 @@ public sealed class QuantizeCommandTests
     [TestCase(new[] { "--wbits", "0" }, "--wbits", "1 to 16")]
     [TestCase(new[] { "--method", "lsq" }, "--method", "pact, dorefa, sawb")]
     [TestCase(new[] { "--method", "sawb", "--wbits", "6" }, "--wbits", "SAWB")]
-    [TestCase(new[] { "--method", "xnor", "--wbits", "2" }, "--wbits", "")]
+    [TestCase(new[] { "--method", "xnor", "--wbits", "2" }, "--wbits", "must be 1")]
+    [TestCase(new[] { "--method", "ternary", "--wbits", "3" }, "--wbits", "must be 2")]
+    [TestCase(new[] { "--method", "uniform", "--abits", "1" }, "--abits", "2 to 16")]
     [TestCase(new[] { "--first-last", "int3" }, "--first-last", "fp32")]
     [TestCase(new[] { "--calib-synthetic", "0" }, "--calib-synthetic", "1 or more")]
     public void Bad_options_are_one_line_exit_2_and_no_output_file(string[] options, string field, string rule)
@@ -119,5 +122,68 @@ public sealed class QuantizeCommandTests
         Assert.That(overrides.Error, Does.Contain("overrides.yaml").And.Contain("line 2").And.Contain("wbits"));
 
         Assert.That(File.Exists(csv), Is.False, "no partial workload CSV");
+    }
+}
+
+/// <summary>Bad ONNX files through the command: one line naming the file and node, exit 2, no CSV, no tensors.</summary>
+public sealed class QuantizeCommandOnnxErrorTests
+{
+    [Test]
+    public void An_unsupported_op_and_a_missing_initializer_are_exit_2_with_nothing_written()
+    {
+        using var dir = new TempDir();
+        var csv = Path.Combine(dir.Path, "out.csv");
+        var tensors = Path.Combine(dir.Path, "tensors");
+        var lstm = Write(Model(13, [1, 3, 8, 8],
+            [Node("Conv", "conv", ["x", "w"], ["c"]), Node("LSTM", "lstm_1", ["c", "W", "R"], ["y"])],
+            [Weights("w", [2, 3, 1, 1], 1), Weights("W", [1, 8, 2], 2),
+                Weights("R", [1, 8, 2], 3)]), dir.Path, "lstm");
+        var missing = Write(Model(13, [1, 3, 8, 8],
+            [Node("Conv", "conv_a", ["x", "conv_a_weight"], ["y"])], []), dir.Path, "missing");
+
+        foreach (var (model, expected) in new[] { (lstm, "unsupported ONNX op 'LSTM'"), (missing, "input 'conv_a_weight' is missing") })
+        {
+            var run = CliRunner.Run("quantize", model, "--calib-synthetic", "1", "--dump-tensors", tensors, "-o", csv);
+            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+            var errors = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+            Assert.That(errors, Has.Count.EqualTo(1), run.ToString());
+            Assert.That(errors[0], Does.Contain(model).And.Contain(expected));
+            Assert.That(File.Exists(csv) || Directory.Exists(tensors), Is.False);
+        }
+    }
+
+    [Test]
+    public void A_small_onnx_model_quantizes_and_its_dumped_tensors_run_on_the_reference_simulator()
+    {
+        using var dir = new TempDir();
+        var model = Write(Model(13, [1, 3, 10, 10],
+            [
+                Node("Conv", "conv1", ["x", "w1"], ["a"], Ints("pads", 1, 1, 1, 1)),
+                Node("Relu", "relu1", ["a"], ["b"]),
+                Node("Conv", "conv2", ["b", "w2"], ["c"], Ints("strides", 2, 2)),
+                Node("Relu", "relu2", ["c"], ["d"]),
+                Node("Conv", "conv3", ["d", "w3"], ["e"]),
+                Node("Relu", "relu3", ["e"], ["f"]),
+                Node("GlobalAveragePool", "gap", ["f"], ["g"]),
+                Node("Flatten", "flat", ["g"], ["h"]),
+                Node("Gemm", "fc", ["h", "wf"], ["y"], Int("transB", 1)),
+            ],
+            [
+                Weights("w1", [8, 3, 3, 3], 1), Weights("w2", [16, 8, 3, 3], 2),
+                Weights("w3", [16, 16, 1, 1], 3), Weights("wf", [5, 16], 4),
+            ]), dir.Path, "small");
+        var csv = Path.Combine(dir.Path, "small.csv");
+        var tensors = Path.Combine(dir.Path, "tensors");
+        var run = CliRunner.Run("quantize", model, "--method", "uniform", "--wbits", "8", "--abits", "8", "--first-last", "int8",
+            "--calib-synthetic", "3", "--dump-tensors", tensors, "-o", csv, "--format", "csv");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.Output.Trim(), Is.EqualTo(csv), "with -o, csv output names the file");
+        Assert.That(WorkloadCsv.Read(csv).Layers.Select(l => l.Precision.Weight.Name), Is.All.EqualTo("int8"));
+
+        var simulate = CliRunner.Run("simulate", csv, "--reference", "--tensors", tensors, "--format", "csv");
+        Assert.That(simulate.ExitCode, Is.EqualTo(0), simulate.ToString());
+        foreach (var layer in new[] { "conv1", "conv2", "conv3", "fc" })
+            Assert.That(simulate.Error, Does.Contain($"{layer}: ").And.Contain("equal the quantizer's"), simulate.ToString());
+        Assert.That(simulate.Error, Does.Not.Contain("random operands"));
     }
 }

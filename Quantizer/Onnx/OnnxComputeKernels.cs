@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import.Onnx;
 using HwSim.Quantizer.Models;
 using HwSim.Workloads;
 using HwSim.Workloads.Shapes;
@@ -70,7 +71,7 @@ internal sealed class ConvKernel : OnnxComputeKernel
         _group = node.Int("group", 1);
         if (_group < 1)
             throw new InputException($"must be at least 1, got {_group}", "group");
-        _window = OnnxWindow2D.Attributes(node, node.Ints("kernel_shape"));
+        _window = OnnxWindow2D.Attributes(node, node.Ints("kernel_shape")?.ToArray());
     }
 
     public override Tensor[] Run(IReadOnlyList<Tensor?> inputs, OnnxRunContext context)

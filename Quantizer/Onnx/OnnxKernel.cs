@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import.Onnx;
 using HwSim.Quantizer.Models;
 using HwSim.Workloads;
 using HwSim.Workloads.Shapes;

@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import.Onnx;
 using HwSim.Workloads;
 using Onnx;
 using TorchSharp;
@@ -116,7 +117,7 @@ internal sealed class MaxPoolKernel : OnnxKernel
 
     public MaxPoolKernel(NodeProto node)
     {
-        var kernel = node.Ints("kernel_shape") ?? throw new InputException("must be given", "kernel_shape");
+        var kernel = node.Ints("kernel_shape")?.ToArray() ?? throw new InputException("must be given", "kernel_shape");
         _window = OnnxWindow2D.Attributes(node, kernel);
         _ceil = node.Int("ceil_mode", 0) != 0;
         // storage_order only lays out Indices, so it matters only when that output is asked for.
@@ -161,7 +162,7 @@ internal sealed class AveragePoolKernel : OnnxKernel
 
     public AveragePoolKernel(NodeProto node)
     {
-        var kernel = node.Ints("kernel_shape") ?? throw new InputException("must be given", "kernel_shape");
+        var kernel = node.Ints("kernel_shape")?.ToArray() ?? throw new InputException("must be given", "kernel_shape");
         _window = OnnxWindow2D.Attributes(node, kernel);
         if (_window.Dilations.Any(d => d != 1))
             throw new InputException($"dilated average pooling is not supported, got [{string.Join(",", _window.Dilations)}]", "dilations");
@@ -267,7 +268,7 @@ internal sealed class ReshapeKernel : OnnxKernel
     public ReshapeKernel(NodeProto node, long opset)
     {
         if (opset < 5)
-            _shapeAttribute = node.Ints("shape") ?? throw new InputException("must be given before opset 5", "shape");
+            _shapeAttribute = node.Ints("shape")?.ToArray() ?? throw new InputException("must be given before opset 5", "shape");
         else if (node.Input.Count < 2 || node.Input[1].Length == 0)
             throw new InputException("a Reshape node from opset 5 takes its target shape as input 1", "shape");
         _allowZero = node.Int("allowzero", 0) != 0;
@@ -309,7 +310,7 @@ internal sealed class ReshapeKernel : OnnxKernel
 /// <summary>Transpose-13: permutes the axes by perm (default: reversed).</summary>
 internal sealed class TransposeKernel(NodeProto node) : OnnxKernel
 {
-    private readonly long[]? _perm = node.Ints("perm");
+    private readonly long[]? _perm = node.Ints("perm")?.ToArray();
 
     public override Tensor[] Run(IReadOnlyList<Tensor?> inputs, OnnxRunContext context)
     {

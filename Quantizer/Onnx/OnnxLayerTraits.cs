@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import.Onnx;
 using HwSim.Workloads.Shapes;
 using Onnx;
 

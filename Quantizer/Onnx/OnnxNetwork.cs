@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import.Onnx;
 using System.Runtime.InteropServices;
 using HwSim.Quantizer.Models;
 using HwSim.Quantizer.Torch;

@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import.Onnx;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using HwSim.Workloads;

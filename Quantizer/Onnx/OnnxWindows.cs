@@ -1,3 +1,4 @@
+using HwSim.Workloads.Import.Onnx;
 using HwSim.Workloads;
 using Onnx;
 
@@ -31,8 +32,8 @@ internal sealed record OnnxWindow2D(long[] Kernel, long[] Strides, long[] Dilati
     /// <summary>The per-axis settings of a node, validated; padding is resolved later per input size.</summary>
     public static OnnxWindowAttributes Attributes(NodeProto node, long[]? kernel)
     {
-        var strides = node.Ints("strides") ?? [1, 1];
-        var dilations = node.Ints("dilations") ?? [1, 1];
+        var strides = node.Ints("strides")?.ToArray() ?? [1, 1];
+        var dilations = node.Ints("dilations")?.ToArray() ?? [1, 1];
         if (strides.Length != 2 || strides.Any(s => s < 1))
             throw new InputException($"needs 2 values of at least 1 for a 2-D window, got [{string.Join(",", strides)}]", "strides");
         if (dilations.Length != 2 || dilations.Any(d => d < 1))
@@ -42,7 +43,7 @@ internal sealed record OnnxWindow2D(long[] Kernel, long[] Strides, long[] Dilati
         var autoPad = node.String("auto_pad", "NOTSET");
         if (autoPad is not ("NOTSET" or "" or "VALID" or "SAME_UPPER" or "SAME_LOWER"))
             throw new InputException($"must be NOTSET, SAME_UPPER, SAME_LOWER or VALID, got '{autoPad}'", "auto_pad");
-        var pads = node.Ints("pads") ?? [0, 0, 0, 0];
+        var pads = node.Ints("pads")?.ToArray() ?? [0, 0, 0, 0];
         if (autoPad is "NOTSET" or "")
         {
             if (pads.Length != 4)

@@ -5,9 +5,10 @@ namespace HwSim.Workloads.Import.Onnx;
 
 /// <summary>
 /// Typed reads of node attributes. An attribute of the wrong type is an error naming it, not a
-/// silent default: protobuf returns 0 for the field a writer did not fill.
+/// silent default: protobuf returns 0 for the field a writer did not fill. Shared by the shape
+/// importer and the quantizer's executor.
 /// </summary>
-internal static class OnnxAttributes
+public static class OnnxAttributes
 {
     public static AttributeProto? Find(this NodeProto node, string name)
     {
@@ -21,6 +22,9 @@ internal static class OnnxAttributes
 
     public static long Int(this NodeProto node, string name, long fallback) =>
         node.Find(name) is { } a ? Expect(a, AttributeProto.Types.AttributeType.Int, "an integer").I : fallback;
+
+    public static float Float(this NodeProto node, string name, float fallback) =>
+        node.Find(name) is { } a ? Expect(a, AttributeProto.Types.AttributeType.Float, "a float").F : fallback;
 
     public static ImmutableArray<long>? Ints(this NodeProto node, string name) =>
         node.Find(name) is { } a ? [.. Expect(a, AttributeProto.Types.AttributeType.Ints, "a list of integers").Ints] : null;

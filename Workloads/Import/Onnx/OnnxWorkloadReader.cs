@@ -34,7 +34,7 @@ public static class OnnxWorkloadReader
             throw new InputException("an ONNX file path must be given", "path");
         try
         {
-            var graph = Load(path).Graph;
+            var graph = OnnxModelFile.Read(path).Graph;
             var inputs = OnnxGraphInputs.Resolve(graph, options ?? new OnnxReadOptions(), path);
             var shapes = OnnxGraphShapes.Walk(graph, path, inputs);
             if (shapes.Layers.IsEmpty)
@@ -45,30 +45,6 @@ public static class OnnxWorkloadReader
         {
             throw e.At(path);
         }
-    }
-
-    private static ModelProto Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new InputException("file not found", null, path);
-        ModelProto model;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new InputException($"not a valid ONNX model: {e.Message}", null, path, inner: e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the file: {e.Message}", null, path, inner: e);
-        }
-        // Protobuf accepts many byte strings as a message with unknown fields; a model must at least have a graph.
-        if (model.Graph is not { Node.Count: > 0 })
-            throw new InputException("not a valid ONNX model: it has no graph nodes", null, path);
-        return model;
     }
 
     // The file name says which model this is; exporters' graph names are often generic ("CNTKGraph", "main_graph").

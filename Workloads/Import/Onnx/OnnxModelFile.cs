@@ -1,11 +1,13 @@
 using Google.Protobuf;
-using HwSim.Workloads;
 using Onnx;
 
-namespace HwSim.Quantizer.Onnx;
+namespace HwSim.Workloads.Import.Onnx;
 
-/// <summary>Reads an .onnx file into a <see cref="ModelProto"/>, turning every way that can fail into one message naming the file.</summary>
-internal static class OnnxModelFile
+/// <summary>
+/// Reads an .onnx file into a <see cref="ModelProto"/>, turning every way that can fail into one
+/// message naming the file; shared by the shape importer and the quantizer's executor.
+/// </summary>
+public static class OnnxModelFile
 {
     public static ModelProto Read(string path)
     {

@@ -145,6 +145,14 @@ public static class QuantizeCommand
         if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
             throw new InputException("cannot write the output: its directory does not exist", "--output").At(output);
 
+        if (dump is not null)
+        {
+            var full = Path.GetFullPath(dump);
+            if (File.Exists(full))
+                throw new InputException("is a file; --dump-tensors needs a folder", "--dump-tensors").At(dump);
+            if (!Directory.Exists(Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar))))
+                throw new InputException("cannot write the tensors: the folder's parent does not exist", "--dump-tensors").At(dump);
+        }
         NetworkQuantizer.Validate(options);
         var modelName = parse.GetValue(Model)!;
         context.Progress($"quantize: loading {modelName} (libtorch)");
@@ -176,6 +184,8 @@ public static class QuantizeCommand
         var r = result!;
         context.Progress(string.Create(CultureInfo.InvariantCulture, $"quantize: {r.Inputs} inputs through {network.Layers.Count} layers in {r.Elapsed.TotalSeconds:0.0} s") +
             (dump is not null ? $"; tensors in {dump}" : ""));
+        if (r.NotDumped is { Count: > 0 } notDumped)
+            context.Progress($"quantize: no tensors for {string.Join(", ", notDumped)} (a product of two computed tensors, or a fully connected layer over several rows per input)");
 
         if (output is not null)
         {
@@ -201,7 +211,6 @@ public static class QuantizeCommand
     }
 
     private static QuantMethod ParseMethod(string text) =>
-        Enum.TryParse<QuantMethod>(text.Trim(), ignoreCase: true, out var m) && Enum.IsDefined(m) && !char.IsDigit(text.Trim().FirstOrDefault())
-            ? m
-            : throw new InputException($"must be pact, dorefa, sawb, xnor, ternary or uniform, got '{text}'", "--method");
+        QuantMethodNames.TryParse(text, out var m) ? m
+            : throw new InputException($"must be one of {string.Join(", ", QuantMethodNames.All)}, got '{text}'", "--method");
 }

@@ -12,4 +12,9 @@ namespace HwSim.Quantizer.Models;
 /// <param name="IsDownsample">A 1x1 shortcut convolution of a residual block.</param>
 /// <param name="HasBias">The layer adds a bias per output channel.</param>
 /// <param name="HasBatchNorm">A batch norm follows the layer.</param>
-public sealed record ComputeLayer(string Name, LayerShape Shape, bool IsDownsample = false, bool HasBias = false, bool HasBatchNorm = false);
+/// <param name="WeightIsConstant">
+/// The second operand is a weight fixed in the model. False for a product of two computed tensors
+/// (an ONNX MatMul of activations): its "weight" changes with every input and is quantised per batch.
+/// </param>
+public sealed record ComputeLayer(string Name, LayerShape Shape, bool IsDownsample = false, bool HasBias = false, bool HasBatchNorm = false,
+    bool WeightIsConstant = true);

@@ -271,7 +271,8 @@ public sealed class OnnxNetwork : IQuantizableNetwork
                 IsDownsample: OnnxLayerTraits.IsShortcut(node, shape, consumers),
                 HasBias: (node.OpType != "MatMul" && node.Input.Count > 2 && node.Input[2].Length > 0)
                     || OnnxLayerTraits.HasBiasAdd(node, shape, consumers, constant, elements),
-                HasBatchNorm: consumers[node.Output[0]].Any(c => c.OpType == "BatchNormalization"));
+                HasBatchNorm: consumers[node.Output[0]].Any(c => c.OpType == "BatchNormalization"),
+                WeightIsConstant: node.Input.Count > 1 && constant.Contains(node.Input[1]));
         }
         return layers;
     }

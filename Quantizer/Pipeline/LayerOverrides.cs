@@ -56,7 +56,8 @@ public sealed class LayerOverrides
         foreach (var (keyNode, value) in root.Children)
         {
             var line = $"line {keyNode.Start.Line}";
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var key = keyNode is YamlScalarNode { Value: { } k } ? k
+                : throw new InputException("a key must be a layer name or glob (a plain string)", "layer").At(path, line);
             if (key.Trim().Length == 0)
                 throw new InputException("a layer name or glob must not be empty", "layer").At(path, line);
             var regex = new Regex("^" + Regex.Escape(key.Trim()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.CultureInvariant);
@@ -73,14 +74,15 @@ public sealed class LayerOverrides
                     int? wbits = null, abits = null;
                     foreach (var (fieldNode, fieldValue) in map.Children)
                     {
-                        var field = ((YamlScalarNode)fieldNode).Value ?? "";
+                        var field = fieldNode is YamlScalarNode { Value: { } f } ? f
+                            : throw new InputException("a field name must be method, wbits or abits", key).At(path, $"line {fieldNode.Start.Line}");
                         var at = $"line {fieldValue.Start.Line}";
                         var v = (fieldValue as YamlScalarNode)?.Value?.Trim() ?? throw new InputException("must be a single value", $"{key}.{field}").At(path, at);
                         switch (field)
                         {
                             case "method":
-                                method = Enum.TryParse<QuantMethod>(v, ignoreCase: true, out var m) && !int.TryParse(v, out _) ? m
-                                    : throw new InputException($"'{v}' is not a method (pact, dorefa, sawb, xnor, ternary, uniform)", $"{key}.method").At(path, at);
+                                method = QuantMethodNames.TryParse(v, out var m) ? m
+                                    : throw new InputException($"'{v}' is not a method ({string.Join(", ", QuantMethodNames.All)})", $"{key}.method").At(path, at);
                                 break;
                             case "wbits":
                             case "abits":

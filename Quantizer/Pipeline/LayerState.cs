@@ -20,17 +20,28 @@ internal sealed class LayerState(LayerPlan plan) : IDisposable
 
     private Tensor? _floatWeights;
 
+    private double? _computedAlpha;
+
     public CodeStatistics WeightStatistics { get; } = new();
 
     public CodeStatistics Input { get; } = new();
 
     public SqnrSum Output { get; } = new();
 
-    /// <summary>The weight tensor this layer computes with; quantised (and measured) on first use.</summary>
-    public Tensor Weights(Tensor weight)
+    /// <summary>
+    /// The weight tensor this layer computes with; a constant weight is quantised (and measured) on first
+    /// use and kept, a computed one (<paramref name="constant"/> false) is quantised on every call.
+    /// </summary>
+    public Tensor Weights(Tensor weight, bool constant = true)
     {
         switch (Plan)
         {
+            case LayerPlan.Quantized when !constant:
+                var fresh = WeightQuantizer!.Quantize(weight.detach());
+                WeightStatistics.Add(fresh.Values, fresh.Codes, fresh.Format);
+                // Belongs to the running forward pass's dispose scope; the alpha reported is the first batch's.
+                _computedAlpha ??= fresh.Alpha;
+                return fresh.Values;
             case LayerPlan.Quantized:
                 if (QuantizedWeights is null)
                 {
@@ -42,9 +53,13 @@ internal sealed class LayerState(LayerPlan plan) : IDisposable
                 }
                 return QuantizedWeights.Values;
             case LayerPlan.Float { Format: var f } when f == NumberFormat.Fp32:
-                if (WeightStatistics.Count == 0)
+                if (WeightStatistics.Count == 0 || !constant)
                     WeightStatistics.Add(weight, null, f);
                 return weight;
+            case LayerPlan.Float { Format: var f } when !constant:
+                var rounded = FloatRounding.Round(weight.detach(), f);
+                WeightStatistics.Add(rounded, null, f);
+                return rounded;
             case LayerPlan.Float { Format: var f }:
                 if (_floatWeights is null)
                 {
@@ -63,7 +78,7 @@ internal sealed class LayerState(LayerPlan plan) : IDisposable
         var inputFormat = Input.Format ?? NumberFormat.Fp32;
         var statistics = new ValueStatistics(
             WeightStatistics.Sparsity, Input.Sparsity, WeightStatistics.NonZeroBits, Input.NonZeroBits,
-            QuantizedWeights?.Alpha, Activations?.Alpha, Output.Count > 0 ? Output.Db : null);
+            QuantizedWeights?.Alpha ?? _computedAlpha, Activations?.Alpha, Output.Count > 0 && (double.IsFinite(Output.Db) || double.IsPositiveInfinity(Output.Db)) ? Output.Db : null);
         return new LayerWorkload(layer.Name, layer.Shape, OperandPrecision.For(weightFormat, inputFormat, layer.Shape.GemmK), role,
             layer.IsDownsample, layer.HasBias, layer.HasBatchNorm, statistics);
     }

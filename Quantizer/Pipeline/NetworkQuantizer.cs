@@ -89,8 +89,9 @@ public static class NetworkQuantizer
             }
             var workload = new Workload($"{network.Name}-{Suffix(options)}", reports.Select(r => r.Layer));
             dumper?.Write(dumpFolder!, states.Select((s, i) => (layers[i], s)).ToList());
+            var notDumped = dumper is null ? [] : layers.Where((l, i) => plans[i] is LayerPlan.Quantized && !dumper.Has(i)).Select(l => l.Name).ToList();
             return new QuantizationResult(workload, reports, network.Name, options, calibration, synthetic, checked((int)inputs),
-                total.Db, classifier ? (double)agree / inputs : null, clock.Elapsed);
+                total.Db, classifier ? (double)agree / inputs : null, clock.Elapsed, notDumped);
         }
         finally
         {
@@ -167,6 +168,8 @@ public static class NetworkQuantizer
     /// <summary>Pass 1: a random sample of each quantised layer's fp32 input.</summary>
     private sealed class SamplingHook(LayerState[] states, List<Tensor>[] samples, Generator generator, Action<QuantizeProgress>? progress, int batch, int batches) : ILayerHook
     {
+        // The sample is random, but the extremes must be exact: the uniform quantizer's range and every
+        // method's signed/unsigned choice come from min and max, which a subsample usually misses.
         public (Tensor Input, Tensor Weight) Before(int index, ComputeLayer layer, Tensor input, Tensor weight)
         {
             progress?.Invoke(new QuantizeProgress("calibrate", checked(batch * states.Length + index + 1), checked(batches * states.Length), layer.Name));
@@ -174,7 +177,8 @@ public static class NetworkQuantizer
             {
                 var flat = input.detach().reshape(-1);
                 var kept = flat.numel() <= SamplesPerBatch ? flat.clone()
-                    : flat.index_select(0, randint(0, flat.numel(), [SamplesPerBatch], dtype: ScalarType.Int64, generator: generator));
+                    : cat([flat.index_select(0, randint(0, flat.numel(), [SamplesPerBatch], dtype: ScalarType.Int64, generator: generator)),
+                        flat.min().reshape(1), flat.max().reshape(1)], 0);
                 samples[index].Add(kept.DetachFromDisposeScope());
             }
             return (input, weight);
@@ -211,14 +215,14 @@ public static class NetworkQuantizer
         {
             progress?.Invoke(new QuantizeProgress("quantize", checked(batch * layers + index + 1), checked(batches * layers), layer.Name));
             var state = states[index];
-            var w = state.Weights(weight);
+            var w = state.Weights(weight, layer.WeightIsConstant);
             switch (state.Plan)
             {
                 case LayerPlan.Quantized:
                     var a = state.Activations!.Quantize(input);
                     state.Input.Add(a.Values, a.Codes, a.Format);
-                    if (dumper is not null)
-                        dumper.Capture(index, layer, a, state.QuantizedWeights!);
+                    if (dumper is not null && state.QuantizedWeights is { } constantWeights)
+                        dumper.Capture(index, layer, a, constantWeights);
                     // The codes, scale and zero point are only needed for the statistics and the dump; Values goes on
                     // into the network, whose dispose scope owns it.
                     a.Codes.Dispose();

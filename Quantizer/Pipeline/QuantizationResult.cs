@@ -23,6 +23,7 @@ public sealed record LayerReport(LayerWorkload Layer, LayerPlan Plan, LayerRole 
 /// <param name="OutputSqnrDb">SQNR of the network's final output against fp32, in dB.</param>
 /// <param name="Top1Agreement">Fraction of inputs whose arg-max class is the same as fp32's, when the output is [N, classes].</param>
 /// <param name="Elapsed">Wall time of the run (calibration, quantisation and statistics).</param>
+/// <param name="NotDumped">Quantised layers a tensor dump has no codes for (a product of two computed tensors, an FC layer over several rows), or empty.</param>
 public sealed record QuantizationResult(
     Workload Workload,
     IReadOnlyList<LayerReport> Layers,
@@ -33,7 +34,8 @@ public sealed record QuantizationResult(
     int Inputs,
     double OutputSqnrDb,
     double? Top1Agreement,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    IReadOnlyList<string>? NotDumped = null);
 
 /// <summary>Where a run is: pass (calibrate or quantise), step (layer visits so far) of steps in that pass.</summary>
 public sealed record QuantizeProgress(string Stage, int Step, int Steps, string Layer);

@@ -21,10 +21,19 @@ internal sealed class TensorDumper(string network, string method)
 
     private sealed record Captured(NpyArray Weights, NpyArray Input, NpyArray Output, double[] WeightScale, double[] WeightZeroPoint, double InputScale, double InputZeroPoint, string WeightFormat, string InputFormat);
 
+    /// <summary>Layers that have codes but no dump: fully connected layers over several rows per input (e.g. a MatMul on [N, T, K]).</summary>
+    public List<string> Skipped { get; } = [];
+
     public void Capture(int index, ComputeLayer layer, QuantizedTensor input, QuantizedTensor weights)
     {
         if (_layers.ContainsKey(index))
             return;
+        if (layer.Shape.Kind == LayerKind.FullyConnected && layer.Shape.Batch > 1)
+        {
+            // Its rows are the batch of the shape; the simulator's operands for it would be all rows of one input.
+            Skipped.Add(layer.Name);
+            return;
+        }
         using var scope = NewDisposeScope();
         var x = input.Codes.narrow(0, 0, 1).to(ScalarType.Int64).contiguous();
         var w = weights.Codes.to(ScalarType.Int64).contiguous();
@@ -62,42 +71,59 @@ internal sealed class TensorDumper(string network, string method)
     /// Writes everything into a fresh sibling folder first and moves the files in at the end, manifest
     /// last, so an interrupted run never leaves a manifest that names missing or partial files.
     /// </summary>
+    /// <summary>Whether layer <paramref name="index"/>'s codes were captured.</summary>
+    public bool Has(int index) => _layers.ContainsKey(index);
+
     public void Write(string folder, IReadOnlyList<(ComputeLayer Layer, LayerState State)> layers)
     {
         var full = Path.GetFullPath(folder);
         if (File.Exists(full))
             throw new InputException("is a file, not a folder", "--dump-tensors").At(full);
         var staging = full.TrimEnd(Path.DirectorySeparatorChar) + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(staging);
         try
         {
-            var entries = new List<TensorDumpLayer>();
-            for (var i = 0; i < layers.Count; i++)
-            {
-                if (!_layers.TryGetValue(i, out var c))
-                    continue;
-                var stem = TensorDump.FileStem(layers[i].Layer.Name);
-                var (weightFile, inputFile, outputFile) = ($"{stem}.weight.npy", $"{stem}.input.npy", $"{stem}.output.npy");
-                c.Weights.Write(Path.Combine(staging, weightFile));
-                c.Input.Write(Path.Combine(staging, inputFile));
-                c.Output.Write(Path.Combine(staging, outputFile));
-                entries.Add(new TensorDumpLayer(layers[i].Layer.Name, c.WeightFormat, c.InputFormat, weightFile, inputFile, outputFile,
-                    c.WeightScale, c.WeightZeroPoint, c.InputScale, c.InputZeroPoint));
-            }
-            var dump = new TensorDump(network, method, "calibration input 0", entries);
-            dump.WriteManifest(staging);
-            Directory.CreateDirectory(full);
-            var stale = Path.Combine(full, TensorDump.ManifestName);
-            if (File.Exists(stale))
-                File.Delete(stale);
-            foreach (var file in Directory.GetFiles(staging).Where(f => Path.GetFileName(f) != TensorDump.ManifestName))
-                File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
-            File.Move(Path.Combine(staging, TensorDump.ManifestName), stale, overwrite: true);
+            WriteStaged(full, staging, layers);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot write the tensors: {e.Message}", "--dump-tensors").At(full);
         }
         finally
         {
             if (Directory.Exists(staging))
                 Directory.Delete(staging, recursive: true);
         }
+    }
+
+    private void WriteStaged(string full, string staging, IReadOnlyList<(ComputeLayer Layer, LayerState State)> layers)
+    {
+        Directory.CreateDirectory(staging);
+        var entries = new List<TensorDumpLayer>();
+        var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < layers.Count; i++)
+        {
+            if (!_layers.TryGetValue(i, out var c))
+                continue;
+            // Names that differ only in characters a file name cannot hold ("a/b", "a_b") get their own files.
+            var baseStem = TensorDump.FileStem(layers[i].Layer.Name);
+            var stem = baseStem;
+            for (var n = 2; !stems.Add(stem); n++)
+                stem = $"{baseStem}_{n}";
+            var (weightFile, inputFile, outputFile) = ($"{stem}.weight.npy", $"{stem}.input.npy", $"{stem}.output.npy");
+            c.Weights.Write(Path.Combine(staging, weightFile));
+            c.Input.Write(Path.Combine(staging, inputFile));
+            c.Output.Write(Path.Combine(staging, outputFile));
+            entries.Add(new TensorDumpLayer(layers[i].Layer.Name, c.WeightFormat, c.InputFormat, weightFile, inputFile, outputFile,
+                c.WeightScale, c.WeightZeroPoint, c.InputScale, c.InputZeroPoint));
+        }
+        var dump = new TensorDump(network, method, "calibration input 0", entries);
+        dump.WriteManifest(staging);
+        Directory.CreateDirectory(full);
+        var stale = Path.Combine(full, TensorDump.ManifestName);
+        if (File.Exists(stale))
+            File.Delete(stale);
+        foreach (var file in Directory.GetFiles(staging).Where(f => Path.GetFileName(f) != TensorDump.ManifestName))
+            File.Move(file, Path.Combine(full, Path.GetFileName(file)), overwrite: true);
+        File.Move(Path.Combine(staging, TensorDump.ManifestName), stale, overwrite: true);
     }
 }

@@ -82,6 +82,19 @@ public sealed partial record NpyArray
     /// <summary>Reads an integer .npy file (signed or unsigned, 1 to 8 bytes, or bool); errors name the file and the rule.</summary>
     public static NpyArray Read(string path)
     {
+        try
+        {
+            return ReadChecked(path);
+        }
+        catch (OverflowException)
+        {
+            // Sizes come from the file: a header whose shape or length does not fit is a bad file, not a bug.
+            throw new InputException("the header's shape or length is too large for an array in memory", "shape").At(path);
+        }
+    }
+
+    private static NpyArray ReadChecked(string path)
+    {
         byte[] bytes;
         try
         {
@@ -122,7 +135,7 @@ public sealed partial record NpyArray
         foreach (var d in shape) count = checked(count * d);
         var dataStart = headerStart + headerLength;
         if (count > (bytes.Length - dataStart) / size || bytes.Length - dataStart != count * size)
-            throw new InputException($"shape [{string.Join(", ", shape)}] of {dtype} needs {count * size} data bytes, the file has {bytes.Length - dataStart}", "shape").At(path);
+            throw new InputException($"shape [{string.Join(", ", shape)}] of {dtype} needs {(double)count * size:0} data bytes, the file has {bytes.Length - dataStart}", "shape").At(path);
         var values = new long[count];
         for (var i = 0; i < values.Length; i++)
         {

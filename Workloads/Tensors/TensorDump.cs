@@ -53,6 +53,20 @@ public sealed record TensorDump(string Network, string Method, string Input, IRe
         }
         if (dump?.Layers is null)
             throw new InputException("not a tensor manifest: no 'layers' list", "layers").At(path);
+        for (var i = 0; i < dump.Layers.Count; i++)
+        {
+            var l = dump.Layers[i];
+            var where = $"layers[{i}]";
+            if (l is null || string.IsNullOrWhiteSpace(l.Name))
+                throw new InputException("each layer needs a name", $"{where}.name").At(path);
+            foreach (var (field, value) in new[] { ("weight_format", l.WeightFormat), ("input_format", l.InputFormat), ("weight_file", l.WeightFile), ("input_file", l.InputFile) })
+                if (string.IsNullOrWhiteSpace(value))
+                    throw new InputException($"layer '{l.Name}' has no {field}", $"{where}.{field}").At(path);
+            // Files live in the dump's folder: a path elsewhere is refused rather than read.
+            foreach (var (field, value) in new[] { ("weight_file", l.WeightFile), ("input_file", l.InputFile), ("output_file", l.OutputFile) })
+                if (value is not null && (Path.IsPathRooted(value) || value.Contains('/') || value.Contains('\\')))
+                    throw new InputException($"'{value}' must be a file name in the manifest's folder", $"{where}.{field}").At(path);
+        }
         return dump;
     }
 

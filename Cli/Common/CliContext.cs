@@ -49,17 +49,21 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outputI
     /// </summary>
     public void Warn(string message)
     {
-        if (Quiet)
-            return;
-        var colour = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-        Error.WriteLine(colour ? $"\u001b[33mwarning: {message}\u001b[0m" : $"warning: {message}");
+        if (!Quiet)
+            ErrorLine($"warning: {message}", "33");
     }
 
     /// <summary>One line, red on a terminal: "error: ...".</summary>
     public void ReportError(string message)
     {
-        var colour = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
-        Error.WriteLine(colour ? $"\u001b[31merror: {message}\u001b[0m" : $"error: {message}");
+        ErrorLine($"error: {message}", "31");
+    }
+
+    /// <summary>A line on standard error in an ANSI colour (SGR code) when that is a terminal and NO_COLOR is unset.</summary>
+    private void ErrorLine(string line, string colour)
+    {
+        var coloured = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        Error.WriteLine(coloured ? $"\u001b[{colour}m{line}\u001b[0m" : line);
     }
 
     /// <summary>Runs a verb body: user errors become one line and exit code 2.</summary>

@@ -2,7 +2,7 @@ using HwSim.Quantizer.Calibration;
 using HwSim.Quantizer.Models;
 using HwSim.Quantizer.Onnx;
 using HwSim.Workloads;
-using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace HwSim.Cli.Quantize;
 
@@ -21,13 +21,16 @@ internal static class ModelLoader
                 throw new InputException("an ONNX file carries its own weights; --weights is for TorchVision architectures", "--weights");
             return OnnxNetwork.Load(model);
         }
+        // The ResNets, VGG-16 and MobileNetV2 halve the input five times (stride 32): 32 px is the smallest that
+        // leaves a 1x1 map (AlexNet needs more; TorchVisionNetwork reports that). 4096 px bounds memory: VGG-16's
+        // first activation alone is 64 x 4096 x 4096 floats = 4.3 GB there.
         if (inputSize is < 32 or > 4096)
             throw new InputException($"must be 32 to 4096 pixels, got {inputSize}", "--input-size");
         return TorchVisionNetwork.Create(model, seed, weights, inputSize);
     }
 
     /// <summary>The calibration batches, materialised once (every pass serves the same inputs).</summary>
-    public static CalibrationInputs Calibration(IQuantizableNetwork network, string? folder, int? maxImages, int synthetic, long seed, int batchSize)
+    public static CalibrationInputs Calibration(IQuantizableNetwork network, string? folder, int? maxImages, int count, long seed, int batchSize)
     {
         var shape = network.InputShape;
         var imageLike = shape.Count == 3 && shape[0] == 3 && shape[1] == shape[2];
@@ -40,17 +43,9 @@ internal static class ModelLoader
         }
         if (maxImages is not null)
             throw new InputException("--calib-max limits the images of --calib DIR", "--calib-max");
-        if (imageLike)
-        {
-            var set = CalibrationSet.Synthetic(synthetic, seed, checked((int)shape[1]));
-            return new CalibrationInputs([.. set.Batches(batchSize)], true, set.Description);
-        }
-        // Not an image model: the same N(0, 1) stand-in, in the model's own input shape.
-        using var generator = new Generator(seed: unchecked((ulong)seed));
-        var batches = new List<Tensor>();
-        for (var start = 0; start < synthetic; start += batchSize)
-            batches.Add(randn([Math.Min(batchSize, synthetic - start), .. shape], generator: generator));
-        return new CalibrationInputs(batches, true, $"{synthetic} synthetic inputs (seed {seed})");
+        // N(0, 1) in the model's own input shape ([3, S, S] for image models).
+        var synthetic = CalibrationSet.Synthetic(count, seed, shape);
+        return new CalibrationInputs([.. synthetic.Batches(batchSize)], true, synthetic.Description);
     }
 }
 

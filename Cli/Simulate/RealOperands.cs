@@ -48,14 +48,7 @@ internal static class RealOperands
         var array = NpyArray.Read(path);
         if (array.Values.Length != elements)
             throw new InputException($"has {array.Values.Length:N0} {what}, the layer has {elements:N0} (shape [{string.Join(", ", array.Shape)}])", "shape").At(path);
-        var (min, max) = format.Kind switch
-        {
-            NumberKind.Binary => (-1L, 1L),
-            NumberKind.Ternary => (-1L, 1L),
-            NumberKind.SignedInt => (-(1L << (format.Bits - 1)), (1L << (format.Bits - 1)) - 1),
-            NumberKind.UnsignedInt => (0L, (1L << format.Bits) - 1),
-            _ => throw new InputException($"{format.Name} {what} have no integer codes", "format").At(path),
-        };
+        var (min, max) = format.CodeRange ?? throw new InputException($"{format.Name} {what} have no integer codes", "format").At(path);
         for (var i = 0; i < array.Values.Length; i++)
         {
             var v = array.Values[i];

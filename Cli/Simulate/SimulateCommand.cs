@@ -71,7 +71,7 @@ public static class SimulateCommand
         var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;
         if (tensors is not null && !reference)
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
-        var result = reference ? RunReference(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, parse.GetValue(Tensors), context) : Simulation.Evaluate(workload, arch);
+        var result = reference ? RunReference(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context) : Simulation.Evaluate(workload, arch);
         var engine = reference ? "reference" : "fast";
         Output.Emit(parse, context, writer =>
         {
@@ -91,7 +91,7 @@ public static class SimulateCommand
         return HwSimApp.ExitOk;
     }
 
-    private static NetworkResult RunReference(Workload workload, ArchitectureSpec arch, int seed, long budget, TensorDump? tensors, string? folder, CliContext context)
+    private static NetworkResult RunReference(Workload workload, ArchitectureSpec arch, int seed, long budget, TensorDump? tensors, CliContext context)
     {
         var models = arch.Units.Select(UnitModels.For).ToList();
         var results = new List<LayerResult>();
@@ -109,7 +109,7 @@ public static class SimulateCommand
                 throw new InputException($"layer '{layer.Name}' has {layer.Macs:N0} MACs, more than --max-reference-macs {budget:N0}; the reference engine is for small layers (raise the limit to insist)", "--reference");
             var entry = tensors?.Find(layer.Name);
             var (data, expected) = entry is null ? (ReferenceData.Random(layer, unchecked(seed * 7919 + index)), null)
-                : RealOperands.Load(layer, entry, folder!);
+                : RealOperands.Load(layer, entry, tensors!.Folder);
             context.Progress($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs, " +
                 (entry is not null ? "real operands" : tensors is not null ? "random operands: no tensors for this layer" : "random operands") + ")");
             var run = ReferenceEngine.Simulate(layer, arch, ReferenceUnits.For(model.Spec), data);

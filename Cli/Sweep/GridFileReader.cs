@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using HwSim.Workloads;
+using HwSim.Workloads.Import;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -12,7 +12,7 @@ namespace HwSim.Cli.Sweep;
 /// validate (keys, types, known paths, values), construct (<see cref="GridFile"/>). Errors name
 /// the file, the line and the YAML path.
 /// </summary>
-internal static partial class GridFileReader
+internal static class GridFileReader
 {
     public const int Version = 1;
 
@@ -34,35 +34,9 @@ internal static partial class GridFileReader
         return new GridFile(file, baseText, baseLine, dimensions);
     }
 
-    private static YamlNode Document(string text, string file)
-    {
-        var stream = new YamlStream();
-        var scanner = new Scanner(new StringReader(text));
-        try
-        {
-            stream.Load(new Parser(scanner));
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"not valid YAML: {PositionPrefix().Replace(e.Message, "")}", null, file, Line(e.Start), e);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException || e.GetType() == typeof(Exception))
-        {
-            // YamlDotNet sometimes fails on malformed input with a bare exception (aaubry/YamlDotNet#541); still the user's to fix.
-            throw new InputException("not valid YAML: the reader cannot continue here (check for an unclosed '{', '[' or quote, and the indentation)",
-                null, file, Line(scanner.CurrentPosition), e);
-        }
-        return stream.Documents.Count switch
-        {
-            0 => throw new InputException("the file is empty; expected 'version: 1' and a 'vary:' mapping", null, file),
-            1 => stream.Documents[0].RootNode,
-            _ => throw new InputException("holds more than one YAML document ('---'); a grid file holds one", null, file, Line(stream.Documents[1].RootNode)),
-        };
-    }
-
-    // YamlDotNet prefixes its messages with "(Line: 3, Col: 1, Idx: 20) - (Line: ...): "; the line is given separately.
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
-    private static partial Regex PositionPrefix();
+    private static YamlNode Document(string text, string file) =>
+        YamlDocuments.LoadSingle(text, file, "a grid file")
+        ?? throw new InputException("the file is empty; expected 'version: 1' and a 'vary:' mapping", null, file);
 
     private static void CheckVersion(YamlMappingNode root, string file)
     {
@@ -154,7 +128,5 @@ internal static partial class GridFileReader
         _ => throw new InputException("must be a single value, not a mapping", field, file, Line(node)),
     };
 
-    private static string Line(YamlNode node) => Line(node.Start);
-
-    private static string Line(Mark mark) => "line " + mark.Line.ToString(CultureInfo.InvariantCulture);
+    private static string Line(YamlNode node) => YamlDocuments.Line(node);
 }

@@ -20,10 +20,10 @@ public sealed class CalibrationSet
     private readonly IReadOnlyList<float[]>? _images;  // CHW per image, or null when synthetic
     private readonly long _seed;
 
-    private CalibrationSet(int count, int size, IReadOnlyList<float[]>? images, IReadOnlyList<string> files, long seed, string description)
+    private CalibrationSet(int count, long[] inputShape, IReadOnlyList<float[]>? images, IReadOnlyList<string> files, long seed, string description)
     {
         Count = count;
-        Size = size;
+        InputShape = inputShape;
         _images = images;
         Files = files;
         _seed = seed;
@@ -33,8 +33,8 @@ public sealed class CalibrationSet
     /// <summary>Number of inputs.</summary>
     public int Count { get; }
 
-    /// <summary>Height and width of every input.</summary>
-    public int Size { get; }
+    /// <summary>Shape of one input without the batch dimension: [3, size, size] for images.</summary>
+    public IReadOnlyList<long> InputShape { get; }
 
     /// <summary>
     /// The inputs are random, not images: activation statistics measured on them are only a first-order
@@ -87,7 +87,7 @@ public sealed class CalibrationSet
         // All or nothing: every image is decoded before the set exists.
         var images = chosen.Select(f => ImagePreprocessor.Load(f, size)).ToList();
         var noun = images.Count == 1 ? "image" : "images";
-        return new CalibrationSet(images.Count, size, images, chosen, 0, $"{images.Count} {noun} from {folder}");
+        return new CalibrationSet(images.Count, [3, size, size], images, chosen, 0, $"{images.Count} {noun} from {folder}");
     }
 
     /// <summary>
@@ -105,12 +105,25 @@ public sealed class CalibrationSet
             throw new InputException($"must be at least 1, got {count}", "calibration_images");
         if (size < 1)
             throw new InputException($"must be at least 1, got {size}", "input_size");
-        var noun = count == 1 ? "input" : "inputs";
-        return new CalibrationSet(count, size, null, [], seed, $"{count} synthetic {noun} (seed {seed})");
+        return Synthetic(count, seed, [3, size, size]);
     }
 
     /// <summary>
-    /// The inputs in order as batches [n, 3, <see cref="Size"/>, <see cref="Size"/>] float32 on the CPU,
+    /// As <see cref="Synthetic(int, long, int)"/> for a model whose input is not a square RGB image:
+    /// N(0, 1) values in <paramref name="inputShape"/> (without the batch dimension).
+    /// </summary>
+    public static CalibrationSet Synthetic(int count, long seed, IReadOnlyList<long> inputShape)
+    {
+        if (count < 1)
+            throw new InputException($"must be at least 1, got {count}", "calibration_images");
+        if (inputShape.Count == 0 || inputShape.Any(d => d < 1))
+            throw new InputException($"every dimension must be at least 1, got [{string.Join(", ", inputShape)}]", "input_shape");
+        var noun = count == 1 ? "input" : "inputs";
+        return new CalibrationSet(count, [.. inputShape], null, [], seed, $"{count} synthetic {noun} (seed {seed})");
+    }
+
+    /// <summary>
+    /// The inputs in order as batches [n, <see cref="InputShape"/>] float32 on the CPU,
     /// n = <paramref name="batchSize"/> except possibly the last. Each batch is a new tensor the caller
     /// disposes; enumerating again serves the same values.
     /// </summary>
@@ -123,14 +136,14 @@ public sealed class CalibrationSet
 
     private IEnumerable<Tensor> Enumerate(int batchSize)
     {
-        var plane = checked(3L * Size * Size);
+        var plane = InputShape.Aggregate(1L, (p, d) => checked(p * d));
         for (var start = 0; start < Count; start += batchSize)
         {
             var n = Math.Min(batchSize, Count - start);
             var values = new float[checked(n * plane)];
             for (var i = 0; i < n; i++)
                 Fill(start + i, values.AsSpan(checked((int)(i * plane)), checked((int)plane)));
-            yield return torch.tensor(values, [n, 3, Size, Size], ScalarType.Float32);
+            yield return torch.tensor(values, [n, .. InputShape], ScalarType.Float32);
         }
     }
 
@@ -143,7 +156,7 @@ public sealed class CalibrationSet
         }
         // One generator per input: its values do not depend on how the inputs are batched.
         using var generator = new Generator(InputSeed(_seed, index));
-        using var sample = torch.randn([3, Size, Size], ScalarType.Float32, generator: generator);
+        using var sample = torch.randn([.. InputShape], ScalarType.Float32, generator: generator);
         sample.data<float>().CopyTo(target);
     }
 

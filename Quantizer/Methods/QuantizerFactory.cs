@@ -11,6 +11,9 @@ namespace HwSim.Quantizer.Methods;
 /// </remarks>
 public static class QuantizerFactory
 {
+    /// <summary>Widest code any method produces (int16 first/last layers); see QuantCommon.MaxBits.</summary>
+    public const int MaxBits = QuantCommon.MaxBits;
+
     /// <summary>
     /// The weight quantizer of <paramref name="method"/> at <paramref name="bits"/>; throws an
     /// <see cref="Workloads.InputException"/> on field "--wbits" when the method does not support that width

@@ -252,9 +252,7 @@ public sealed class OnnxNetwork : IQuantizableNetwork
             Run(zeros, new OnnxRunContext(null, null, shapes), elements).Dispose();
         }
 
-        var consumers = graph.Node
-            .SelectMany(node => node.Input.Where(i => i.Length > 0).Distinct().Select(input => (input, node)))
-            .ToLookup(p => p.input, p => p.node, StringComparer.Ordinal);
+        var consumers = OnnxLayerTraits.Consumers(graph);
         var nameCounts = graph.Node.Where(n => !string.IsNullOrWhiteSpace(n.Name))
             .GroupBy(n => n.Name.Trim(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var taken = new HashSet<string>(StringComparer.Ordinal);
@@ -270,8 +268,8 @@ public sealed class OnnxNetwork : IQuantizableNetwork
                 shape,
                 IsDownsample: OnnxLayerTraits.IsShortcut(node, shape, consumers),
                 HasBias: (node.OpType != "MatMul" && node.Input.Count > 2 && node.Input[2].Length > 0)
-                    || OnnxLayerTraits.HasBiasAdd(node, shape, consumers, constant, elements),
-                HasBatchNorm: consumers[node.Output[0]].Any(c => c.OpType == "BatchNormalization"),
+                    || OnnxLayerTraits.HasBiasAdd(node, shape, consumers, name => constant.Contains(name) && elements.TryGetValue(name, out var n) ? n : null),
+                HasBatchNorm: OnnxLayerTraits.FeedsBatchNorm(node, consumers),
                 WeightIsConstant: node.Input.Count > 1 && constant.Contains(node.Input[1]));
         }
         return layers;

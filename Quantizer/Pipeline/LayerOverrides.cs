@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using HwSim.Quantizer.Methods;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
-using YamlDotNet.Core;
+using HwSim.Workloads.Import;
 using YamlDotNet.RepresentationModel;
 
 namespace HwSim.Quantizer.Pipeline;
@@ -34,28 +34,19 @@ public sealed class LayerOverrides
 
     public int Count => _entries.Count;
 
-    private sealed record Entry(string Pattern, Regex Match, int Line, NumberFormat? Format, QuantMethod? Method, int? WeightBits, int? InputBits);
+    private sealed record Entry(string Pattern, Regex Match, string Line, NumberFormat? Format, QuantMethod? Method, int? WeightBits, int? InputBits);
 
     public static LayerOverrides Read(string path)
     {
-        var text = InputFiles.ReadAllText(path);
-        var yaml = new YamlStream();
-        try
-        {
-            yaml.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"not valid YAML: {e.Message}", "overrides").At(path, $"line {e.Start.Line}");
-        }
-        if (yaml.Documents.Count == 0)
+        var document = YamlDocuments.LoadSingle(InputFiles.ReadAllText(path), path, "an overrides file");
+        if (document is null)
             return new LayerOverrides(path, []);
-        if (yaml.Documents[0].RootNode is not YamlMappingNode root)
-            throw new InputException("must be a mapping of layer name (or glob) to a format or {method, wbits, abits}", "overrides").At(path, $"line {yaml.Documents[0].RootNode.Start.Line}");
+        if (document is not YamlMappingNode root)
+            throw new InputException("must be a mapping of layer name (or glob) to a format or {method, wbits, abits}", "overrides").At(path, YamlDocuments.Line(document));
         var entries = new List<Entry>();
         foreach (var (keyNode, value) in root.Children)
         {
-            var line = $"line {keyNode.Start.Line}";
+            var line = YamlDocuments.Line(keyNode);
             var key = keyNode is YamlScalarNode { Value: { } k } ? k
                 : throw new InputException("a key must be a layer name or glob (a plain string)", "layer").At(path, line);
             if (key.Trim().Length == 0)
@@ -66,8 +57,8 @@ public sealed class LayerOverrides
                 case YamlScalarNode scalar:
                     var name = scalar.Value ?? "";
                     if (!NumberFormat.TryParse(name.Trim().ToLowerInvariant(), out var format, out _) || !(format.IsFloat || format.Kind == NumberKind.SignedInt))
-                        throw new InputException($"'{name}' is not a format to keep (fp32, fp16, bf16, int8, int16) nor a mapping of method/wbits/abits", key).At(path, $"line {scalar.Start.Line}");
-                    entries.Add(new Entry(key, regex, checked((int)keyNode.Start.Line), format, null, null, null));
+                        throw new InputException($"'{name}' is not a format to keep (fp32, fp16, bf16, int8, int16) nor a mapping of method/wbits/abits", key).At(path, YamlDocuments.Line(scalar));
+                    entries.Add(new Entry(key, regex, line, format, null, null, null));
                     break;
                 case YamlMappingNode map:
                     QuantMethod? method = null;
@@ -75,8 +66,8 @@ public sealed class LayerOverrides
                     foreach (var (fieldNode, fieldValue) in map.Children)
                     {
                         var field = fieldNode is YamlScalarNode { Value: { } f } ? f
-                            : throw new InputException("a field name must be method, wbits or abits", key).At(path, $"line {fieldNode.Start.Line}");
-                        var at = $"line {fieldValue.Start.Line}";
+                            : throw new InputException("a field name must be method, wbits or abits", key).At(path, YamlDocuments.Line(fieldNode));
+                        var at = YamlDocuments.Line(fieldValue);
                         var v = (fieldValue as YamlScalarNode)?.Value?.Trim() ?? throw new InputException("must be a single value", $"{key}.{field}").At(path, at);
                         switch (field)
                         {
@@ -86,15 +77,15 @@ public sealed class LayerOverrides
                                 break;
                             case "wbits":
                             case "abits":
-                                var bits = int.TryParse(v, out var b) && b is >= 1 and <= 16 ? b
-                                    : throw new InputException($"must be a whole number of bits from 1 to 16, got '{v}'", $"{key}.{field}").At(path, at);
+                                var bits = int.TryParse(v, out var b) && b is >= 1 and <= QuantizerFactory.MaxBits ? b
+                                    : throw new InputException($"must be a whole number of bits from 1 to {QuantizerFactory.MaxBits}, got '{v}'", $"{key}.{field}").At(path, at);
                                 if (field == "wbits") wbits = bits; else abits = bits;
                                 break;
                             default:
-                                throw new InputException($"unknown field '{field}' (method, wbits, abits)", $"{key}.{field}").At(path, $"line {fieldNode.Start.Line}");
+                                throw new InputException($"unknown field '{field}' (method, wbits, abits)", $"{key}.{field}").At(path, YamlDocuments.Line(fieldNode));
                         }
                     }
-                    entries.Add(new Entry(key, regex, checked((int)keyNode.Start.Line), null, method, wbits, abits));
+                    entries.Add(new Entry(key, regex, line, null, method, wbits, abits));
                     break;
                 default:
                     throw new InputException("must be a format or a mapping of method/wbits/abits", key).At(path, line);
@@ -127,6 +118,6 @@ public sealed class LayerOverrides
     {
         foreach (var e in _entries)
             if (!layers.Any(e.Match.IsMatch))
-                throw new InputException($"'{e.Pattern}' matches no layer of the network (its layers: {string.Join(", ", layers.Take(6))}{(layers.Count > 6 ? ", ..." : "")})", e.Pattern).At(File, $"line {e.Line}");
+                throw new InputException($"'{e.Pattern}' matches no layer of the network (its layers: {string.Join(", ", layers.Take(6))}{(layers.Count > 6 ? ", ..." : "")})", e.Pattern).At(File, e.Line);
     }
 }

@@ -87,7 +87,6 @@ internal sealed class LayerState(LayerPlan plan) : IDisposable
     {
         QuantizedWeights?.Dispose();
         _floatWeights?.Dispose();
-        (Activations as IDisposable)?.Dispose();
     }
 }
 

@@ -125,7 +125,7 @@ public static class NetworkQuantizer
             try
             {
                 _ = QuantizerFactory.Weights(plan.Method, plan.WeightBits);
-                using var a = QuantizerFactory.CalibrateActivations(plan.Method, plan.InputBits, probe) as IDisposable;
+                _ = QuantizerFactory.CalibrateActivations(plan.Method, plan.InputBits, probe);
             }
             catch (InputException e) when (options.Overrides.File is not null && plan != new LayerPlan.Quantized(options.Method, options.WeightBits, options.InputBits))
             {

@@ -14,10 +14,10 @@ public sealed record QuantizeOptions
 {
     public QuantizeOptions(QuantMethod method, int weightBits, int inputBits, FirstLastFormat firstLast, LayerOverrides? overrides = null)
     {
-        if (weightBits is < 1 or > 16)
-            throw new InputException($"must be 1 to 16, got {weightBits}", "--wbits");
-        if (inputBits is < 1 or > 16)
-            throw new InputException($"must be 1 to 16, got {inputBits}", "--abits");
+        if (weightBits is < 1 or > QuantizerFactory.MaxBits)
+            throw new InputException($"must be 1 to {QuantizerFactory.MaxBits}, got {weightBits}", "--wbits");
+        if (inputBits is < 1 or > QuantizerFactory.MaxBits)
+            throw new InputException($"must be 1 to {QuantizerFactory.MaxBits}, got {inputBits}", "--abits");
         Method = method;
         WeightBits = weightBits;
         InputBits = inputBits;

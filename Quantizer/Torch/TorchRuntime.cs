@@ -23,9 +23,6 @@ public static class TorchRuntime
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
-            // Deterministic results for the same seed and inputs; two threads is this machine's size and
-            // keeps tests from oversubscribing when NUnit runs other work alongside.
-            torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
             return null;
         }
         catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException or InvalidOperationException or BadImageFormatException)

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
-using YamlDotNet.Core;
+using HwSim.Workloads.Import;
 using YamlDotNet.RepresentationModel;
 using Schema = HwSim.Simulator.Architecture.ArchitectureYamlSchema;
 
@@ -12,7 +11,7 @@ namespace HwSim.Simulator.Architecture;
 /// Reads one architecture file: parse (YAML text to nodes with line numbers), validate (keys,
 /// types, names) and construct (the spec records, whose range errors are re-thrown at their node).
 /// </summary>
-internal sealed partial class ArchitectureYamlReader(string file)
+internal sealed class ArchitectureYamlReader(string file)
 {
     private const string TopExample = "version: 1, name: ..., units: [...]";
 
@@ -30,40 +29,9 @@ internal sealed partial class ArchitectureYamlReader(string file)
     }
 
     /// <summary>Step 1: the YAML text as one document's root node; YamlDotNet's errors become "not valid YAML" with their line.</summary>
-    private YamlNode ParseDocument(string text)
-    {
-        var stream = new YamlStream();
-        var scanner = new Scanner(new StringReader(text));
-        try
-        {
-            stream.Load(new Parser(scanner));
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"not valid YAML: {PositionPrefix().Replace(e.Message, "")}", null, file, Line(e.Start), e);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException || e.GetType() == typeof(Exception))
-        {
-            // YamlDotNet's scanner sometimes fails on malformed input with a bare exception instead of a
-            // YamlException (aaubry/YamlDotNet#541, e.g. an unclosed '{' before a new '- ' entry). The
-            // input is still the user's to fix, so it is reported like any syntax error, where the scanner stopped.
-            throw new InputException("not valid YAML: the reader cannot continue here (check for an unclosed '{', '[' or quote, and the indentation)",
-                null, file, Line(scanner.CurrentPosition), e);
-        }
-        return stream.Documents.Count switch
-        {
-            0 => throw new InputException($"the file is empty; expected a mapping such as {{ {TopExample} }}", null, file),
-            1 => stream.Documents[0].RootNode,
-            _ => throw new InputException("holds more than one YAML document ('---'); an architecture file holds one", null, file,
-                ArchitectureYamlMap.Line(stream.Documents[1].RootNode)),
-        };
-    }
-
-    private static string Line(Mark mark) => "line " + mark.Line.ToString(CultureInfo.InvariantCulture);
-
-    // YamlDotNet prefixes its messages with "(Line: 3, Col: 1, Idx: 20) - (Line: ...): "; we give the line ourselves.
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
-    private static partial Regex PositionPrefix();
+    private YamlNode ParseDocument(string text) =>
+        YamlDocuments.LoadSingle(text, file, "an architecture file")
+        ?? throw new InputException($"the file is empty; expected a mapping such as {{ {TopExample} }}", null, file);
 
     private static void CheckVersion(ArchitectureYamlMap root)
     {

@@ -68,8 +68,7 @@ public sealed class ReferenceData
     {
         NumberKind.Binary => rng.Next(2) == 0 ? -1 : 1,
         NumberKind.Ternary => rng.Next(3) - 1,
-        NumberKind.SignedInt => rng.NextInt64(-(1L << (f.Bits - 1)), 1L << (f.Bits - 1)),
-        NumberKind.UnsignedInt => rng.NextInt64(0, 1L << f.Bits),
+        NumberKind.SignedInt or NumberKind.UnsignedInt => rng.NextInt64(f.CodeRange!.Value.Min, f.CodeRange.Value.Max + 1),
         _ => rng.Next(-8, 9),
     };
 

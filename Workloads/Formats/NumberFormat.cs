@@ -27,6 +27,18 @@ public sealed record NumberFormat
     /// <summary>True for the integer-valued formats: int, uint, binary and ternary.</summary>
     public bool IsInteger => !IsFloat;
 
+    /// <summary>
+    /// Smallest and largest value a code of an integer-valued format stands for: binary -1..+1 (0 is not
+    /// one of its values), ternary -1..+1, intB two's complement, uintB unsigned; null for floats.
+    /// </summary>
+    public (long Min, long Max)? CodeRange => Kind switch
+    {
+        NumberKind.Binary or NumberKind.Ternary => (-1, 1),
+        NumberKind.SignedInt => (-(1L << (Bits - 1)), (1L << (Bits - 1)) - 1),
+        NumberKind.UnsignedInt => (0, (1L << Bits) - 1),
+        _ => null,
+    };
+
     public static NumberFormat Binary { get; } = new(NumberKind.Binary, 1);
     public static NumberFormat Ternary { get; } = new(NumberKind.Ternary, 2);
     public static NumberFormat Fp16 { get; } = new(NumberKind.Fp16, 16);

@@ -16,6 +16,10 @@ public sealed record TensorDump(string Network, string Method, string Input, IRe
 {
     public const string ManifestName = "manifest.json";
 
+    /// <summary>The folder the dump was read from (file names in <see cref="Layers"/> are relative to it); empty before writing.</summary>
+    [JsonIgnore]
+    public string Folder { get; init; } = "";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -67,7 +71,7 @@ public sealed record TensorDump(string Network, string Method, string Input, IRe
                 if (value is not null && (Path.IsPathRooted(value) || value.Contains('/') || value.Contains('\\')))
                     throw new InputException($"'{value}' must be a file name in the manifest's folder", $"{where}.{field}").At(path);
         }
-        return dump;
+        return dump with { Folder = folder };
     }
 
     /// <summary>The entry of <paramref name="layer"/>, or null when the dump has none (e.g. a layer kept at fp32).</summary>

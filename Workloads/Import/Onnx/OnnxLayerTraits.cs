@@ -3,21 +3,30 @@ using Onnx;
 
 namespace HwSim.Workloads.Import.Onnx;
 
-/// <summary>What the nodes around a layer say about it: a batch norm after it, a bias added to it, a residual shortcut.</summary>
-internal static class OnnxLayerTraits
+/// <summary>
+/// What the nodes around a layer say about it: a batch norm after it, a bias added to it, a residual
+/// shortcut. Shared by the shape importer and the quantizer's executor, so both mark layers alike.
+/// </summary>
+public static class OnnxLayerTraits
 {
-    public static bool FeedsBatchNorm(OnnxLayer layer, ILookup<string, NodeProto> consumers) =>
-        consumers[Output(layer)].Any(c => c.OpType == "BatchNormalization");
+    /// <summary>Every tensor name mapped to the nodes that read it (each node once per tensor).</summary>
+    public static ILookup<string, NodeProto> Consumers(GraphProto graph) => graph.Node
+        .SelectMany(node => node.Input.Where(i => i.Length > 0).Distinct().Select(input => (input, node)))
+        .ToLookup(p => p.input, p => p.node, StringComparer.Ordinal);
+
+    public static bool FeedsBatchNorm(NodeProto node, ILookup<string, NodeProto> consumers) =>
+        consumers[Output(node)].Any(c => c.OpType == "BatchNormalization");
 
     /// <summary>
     /// A MatMul whose only reader is an Add of a constant with one value per output: how exporters
     /// write a linear layer on 3-D input (Gemm carries its bias as input C instead).
+    /// <paramref name="constantElements"/> gives a tensor's element count when it is a file constant, else null.
     /// </summary>
-    public static bool HasBiasAdd(OnnxLayer layer, ILookup<string, NodeProto> consumers, IReadOnlyDictionary<string, OnnxTensor> tensors)
+    public static bool HasBiasAdd(NodeProto node, LayerShape shape, ILookup<string, NodeProto> consumers, Func<string, long?> constantElements)
     {
-        if (layer.Node.OpType != "MatMul" || consumers[Output(layer)].ToList() is not [{ OpType: "Add" } add])
+        if (node.OpType != "MatMul" || consumers[Output(node)].ToList() is not [{ OpType: "Add" } add])
             return false;
-        return add.Input.Any(i => i != Output(layer) && tensors.TryGetValue(i, out var t) && t.IsConstant && t.Elements == layer.Shape.Filters);
+        return add.Input.Any(i => i != Output(node) && constantElements(i) == shape.Filters);
     }
 
     /// <summary>
@@ -30,18 +39,17 @@ internal static class OnnxLayerTraits
     /// bottleneck's first block) but not the main branch's last 1x1 conv of a bottleneck, whose
     /// input no other Conv reads.
     /// </remarks>
-    public static bool IsShortcut(OnnxLayer layer, ILookup<string, NodeProto> consumers)
+    public static bool IsShortcut(NodeProto node, LayerShape shape, ILookup<string, NodeProto> consumers)
     {
-        if (layer.Node.OpType != "Conv" || layer.Shape.Kind != LayerKind.Convolution || layer.Shape.KernelHeight != 1 || layer.Shape.KernelWidth != 1)
+        if (node.OpType != "Conv" || shape.Kind != LayerKind.Convolution || shape.KernelHeight != 1 || shape.KernelWidth != 1)
             return false;
-        var input = layer.Node.Input[0];
-        if (!consumers[input].Any(c => c.OpType == "Conv" && !ReferenceEquals(c, layer.Node)))
+        if (!consumers[node.Input[0]].Any(c => c.OpType == "Conv" && !ReferenceEquals(c, node)))
             return false;
-        var output = Output(layer);
+        var output = Output(node);
         var own = consumers[output].Where(c => c.OpType == "BatchNormalization" && c.Output.Count > 0)
             .Select(bn => bn.Output[0]).Append(output).ToHashSet(StringComparer.Ordinal);
         return own.Any(t => consumers[t].Any(sum => sum.OpType is "Add" or "Sum" && sum.Input.Any(i => i.Length > 0 && !own.Contains(i))));
     }
 
-    private static string Output(OnnxLayer layer) => layer.Node.Output.Count > 0 ? layer.Node.Output[0] : "";
+    private static string Output(NodeProto node) => node.Output.Count > 0 ? node.Output[0] : "";
 }

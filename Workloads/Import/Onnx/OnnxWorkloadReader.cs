@@ -54,18 +54,17 @@ public static class OnnxWorkloadReader
 
     private static IEnumerable<LayerWorkload> Layers(GraphProto graph, OnnxGraphShapes shapes)
     {
-        var consumers = graph.Node
-            .SelectMany(node => node.Input.Where(i => i.Length > 0).Distinct().Select(input => (input, node)))
-            .ToLookup(p => p.input, p => p.node, StringComparer.Ordinal);
+        var consumers = OnnxLayerTraits.Consumers(graph);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var last = shapes.Layers.Length - 1;
         return shapes.Layers.Select((layer, i) => new LayerWorkload(
             Unique(layer.Name, names),
             layer.Shape,
             role: i == 0 ? LayerRole.First : i == last ? LayerRole.Last : LayerRole.Inner,
-            isDownsample: OnnxLayerTraits.IsShortcut(layer, consumers),
-            hasBias: layer.HasBias || OnnxLayerTraits.HasBiasAdd(layer, consumers, shapes.Tensors),
-            hasBatchNorm: OnnxLayerTraits.FeedsBatchNorm(layer, consumers))).ToList();
+            isDownsample: OnnxLayerTraits.IsShortcut(layer.Node, layer.Shape, consumers),
+            hasBias: layer.HasBias || OnnxLayerTraits.HasBiasAdd(layer.Node, layer.Shape, consumers,
+                name => shapes.Tensors.TryGetValue(name, out var t) && t.IsConstant ? t.Elements : null),
+            hasBatchNorm: OnnxLayerTraits.FeedsBatchNorm(layer.Node, consumers))).ToList();
     }
 
     // Node names are optional and need not be unique in ONNX; layer names must be.

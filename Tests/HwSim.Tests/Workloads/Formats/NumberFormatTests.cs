@@ -367,4 +367,21 @@ public sealed class OperandPrecisionTests
         Assert.That(acc.Kind, Is.EqualTo(NumberKind.UnsignedInt));
         Assert.That(largestSum, Is.LessThanOrEqualTo((1L << acc.Bits) - 1));
     }
+
+    [TestCase("binary", -1L, 1L)]
+    [TestCase("ternary", -1L, 1L)]
+    [TestCase("int2", -2L, 1L)]
+    [TestCase("int8", -128L, 127L)]
+    [TestCase("int32", -2147483648L, 2147483647L)]
+    [TestCase("uint1", 0L, 1L)]
+    [TestCase("uint4", 0L, 15L)]
+    [TestCase("uint32", 0L, 4294967295L)]
+    public void Code_ranges_of_integer_formats(string name, long min, long max) =>
+        Assert.That(NumberFormat.Parse(name).CodeRange, Is.EqualTo(((long, long)?)(min, max)));
+
+    [TestCase("fp16")]
+    [TestCase("bf16")]
+    [TestCase("fp32")]
+    public void Float_formats_have_no_code_range(string name) =>
+        Assert.That(NumberFormat.Parse(name).CodeRange, Is.Null);
 }

@@ -2,14 +2,15 @@ using System.CommandLine;
 using HwSim.Cli.Common;
 using HwSim.Cli.Networks;
 using HwSim.Cli.WorkloadVerb;
+using HwSim.Workloads;
 
 namespace HwSim.Cli;
 
 /// <summary>
 /// The <c>hwsim</c> command line. Output goes to the writers given, so tests run verbs
 /// in-process and read what they printed. User errors (<see cref="Workloads.InputException"/>,
-/// bad options) become one red line on the error writer and exit code 2; bugs keep their
-/// stack trace.
+/// bad options, a full or closed standard output) become one red line on the error writer and
+/// exit code 2; bugs keep their stack trace.
 /// </summary>
 public static class HwSimApp
 {
@@ -53,7 +54,9 @@ public static class HwSimApp
     {
         var root = CreateRootCommand();
         var parse = root.Parse(args);
-        var context = new CliContext(output, error, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        output = new GuardedOutput(output);
+        var context = new CliContext(output, error, terminal)
         {
             Quiet = parse.GetValue(Quiet),
         };
@@ -68,7 +71,19 @@ public static class HwSimApp
         CliContext.Current = context;
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (InputException e)
+        {
+            // Verbs turn their own (CliContext.Guard); this catches the parser's help and version text failing to reach a full or closed output.
+            context.ReportError(e.Message);
+            return ExitUserError;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // What System.CommandLine's default handler does: a bug keeps its stack trace, exit code 1.
+            error.WriteLine($"Unhandled exception: {e}");
+            return 1;
         }
         finally
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using HwSim.Workloads;
@@ -26,7 +25,7 @@ public sealed class OutputOptions
 
     public Option<string?> File { get; } = new("--output", "-o")
     {
-        Description = "Write the result to FILE instead of standard output (written to a temporary file, then moved into place).",
+        Description = "Write the result to FILE instead of standard output (a regular file is written to a temporary file, then moved into place; a symbolic link is followed, a device or FIFO written directly).",
         HelpName = "FILE",
     };
 
@@ -58,33 +57,5 @@ public sealed class OutputOptions
             return;
         }
         AtomicFile.Write(path, write);
-    }
-}
-
-/// <summary>Writes a file so that it is either complete or untouched: never half-written.</summary>
-public static class AtomicFile
-{
-    public static void Write(string path, Action<TextWriter> write)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-            throw new InputException("cannot write the output: its directory does not exist", file: path);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
-                write(writer);
-            System.IO.File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot write the output: {e.Message}", file: path);
-        }
-        finally
-        {
-            if (System.IO.File.Exists(temp))
-                System.IO.File.Delete(temp);
-        }
     }
 }

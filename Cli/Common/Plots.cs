@@ -3,8 +3,8 @@ using HwSim.Workloads;
 namespace HwSim.Cli.Common;
 
 /// <summary>
-/// Saves ScottPlot figures as PNG and SVG side by side, each written to a temporary file first
-/// and moved into place, so an interrupted run leaves no half-written picture.
+/// Saves ScottPlot figures as PNG and SVG side by side, rendered first and then written as
+/// <see cref="AtomicFile"/> writes every output, so an interrupted run leaves no half-written picture.
 /// </summary>
 public static class Plots
 {
@@ -22,35 +22,31 @@ public static class Plots
     public const int Width = 1000;
     public const int Height = 600;
 
-    /// <summary>Writes <paramref name="basePath"/>.png and .svg; returns the two paths.</summary>
+    /// <summary>Writes <paramref name="basePath"/>.png and .svg (both or neither); returns the two paths.</summary>
     public static (string Png, string Svg) Save(ScottPlot.Plot plot, string basePath, int width = Width, int height = Height)
     {
+        var entries = Files(plot, basePath, width, height);
+        AtomicFile.WriteAll(entries);
+        return (entries[0].Path, entries[1].Path);
+    }
+
+    /// <summary>The PNG and SVG of <paramref name="plot"/>, rendered, for <see cref="AtomicFile.WriteAll"/> (alone or with other files).</summary>
+    public static IReadOnlyList<AtomicFile.Entry> Files(ScottPlot.Plot plot, string basePath, int width = Width, int height = Height)
+    {
+        if (string.IsNullOrWhiteSpace(basePath))
+            throw new InputException("give a base name for the plot files, not an empty path", "--plot");
+        if (basePath.EndsWith(Path.DirectorySeparatorChar) || basePath.EndsWith(Path.AltDirectorySeparatorChar) || Directory.Exists(basePath))
+            throw new InputException($"is a directory; give a base name such as {Path.Combine(basePath, "plot")} (writes plot.png and plot.svg there)", "--plot", basePath);
         var directory = Path.GetDirectoryName(Path.GetFullPath(basePath))!;
         if (!Directory.Exists(directory))
             throw new InputException("cannot write the plot: its directory does not exist", file: basePath);
         // One face for every plot, whatever its author set.
         plot.Font.Set(SansFace);
         plot.Legend.FontName = SansFace;
-        var png = basePath + ".png";
-        var svg = basePath + ".svg";
-        SaveAtomically(png, temp => plot.SavePng(temp, width, height));
-        SaveAtomically(svg, temp => plot.SaveSvg(temp, width, height));
-        return (png, svg);
-    }
-
-    private static void SaveAtomically(string path, Action<string> save)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{Path.GetExtension(full)}");
-        try
-        {
-            save(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        return
+        [
+            AtomicFile.Entry.Bytes(basePath + ".png", plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png)),
+            AtomicFile.Entry.Text(basePath + ".svg", w => w.Write(plot.GetSvgXml(width, height))),
+        ];
     }
 }

@@ -33,8 +33,9 @@ public static class AtomicFile
 
     /// <summary>
     /// Writes every file or, for the regular ones, none: all targets are checked first, then every
-    /// regular file's content goes to its temporary file, and only when all are written are they
-    /// renamed into place (a rename needs no space, so a full disk leaves the old files as they were).
+    /// regular file's content goes to its temporary file, then devices and FIFOs are written, and
+    /// only when all that worked are the temporary files renamed into place (a rename needs no
+    /// space, so a full disk leaves the old files as they were).
     /// </summary>
     public static void WriteAll(IReadOnlyList<Entry> files)
     {
@@ -46,16 +47,16 @@ public static class AtomicFile
             for (i = 0; i < files.Count; i++)
                 if (targets[i].Replace)
                     temps[i] = WriteTemporary(targets[i], files[i].Write);
+            // Devices and FIFOs next: they can still fail (a full device), and the regular files are not replaced yet.
+            for (i = 0; i < files.Count; i++)
+                if (!targets[i].Replace)
+                    WriteInPlace(targets[i], files[i].Write);
             for (i = 0; i < files.Count; i++)
             {
                 if (temps[i] is { } temp)
                 {
                     File.Move(temp, targets[i].WritePath, overwrite: true);
                     temps[i] = null;
-                }
-                else
-                {
-                    WriteInPlace(targets[i], files[i].Write);
                 }
             }
         }

@@ -36,7 +36,7 @@ public static class ReportCommand
     private static readonly Option<int> InputBits = new("--abits") { Description = "Activation bits of the inner layers (1 = binary).", DefaultValueFactory = _ => FirstLastAnalysis.DefaultInputBits, HelpName = "BITS" };
     private static readonly Option<string> FirstLastOption = new("--first-last") { Description = "Format of the first and last layers: fp32, fp16, bf16, int8, int16 or same.", DefaultValueFactory = _ => "fp32", HelpName = "FORMAT" };
     private static readonly Option<string> Keep = new("--keep") { Description = "Formats compared in the first/last share table.", DefaultValueFactory = _ => "fp32,fp16,int8,same", HelpName = "LIST" };
-    private static readonly Option<string> Directory = new("--output", "-o") { Description = "Folder for report.md, the CSV/JSON tables and the plots (created if missing; files replaced atomically).", DefaultValueFactory = _ => "hwsim-report", HelpName = "DIR" };
+    private static readonly Option<string> Directory = new("--output", "-o") { Description = "Folder for report.md, the CSV/JSON tables and the plots: new, empty, or one an earlier report wrote (a folder with other files is refused); created if missing, its report files replaced together.", DefaultValueFactory = _ => "hwsim-report", HelpName = "DIR" };
     private static readonly Option<bool> NoWidth = new("--no-width") { Description = "Skip the width break-even section." };
 
     private static readonly Option<OutputFormat> Format = new("--format", "-f")
@@ -76,14 +76,8 @@ public static class ReportCommand
         var arch = Architecture.Resolve(parse);
         var cost = Cost.Resolve(parse);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
-        try
-        {
-            System.IO.Directory.CreateDirectory(folder);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot create the report folder: {e.Message}", file: folder);
-        }
+        // Before minutes of work: a folder the report cannot use is refused now.
+        ReportFolder.Check(folder);
 
         context.Progress($"report: simulating {network.Name} on {arch.Name}");
         var main = Evaluator.Evaluate(policy.Apply(network), arch, cost);
@@ -99,26 +93,24 @@ public static class ReportCommand
             width = WidthSection.Run(parse, network, arch, cost, context);
         }
 
-        // Files first, then the tables: a report folder is complete when the command says so.
-        var written = new List<string>();
-        void Write(string name, Action<TextWriter> body)
-        {
-            var path = Path.Combine(folder, name);
-            AtomicFile.Write(path, body);
-            written.Add(path);
-        }
-        Write("energy.json", w => w.WriteLine(JsonSerializer.Serialize(Energy.EnergyJsonFacade.From(main.Energy, policy.ToString()), OutputOptions.Json)));
-        Write("energy-per-layer.csv", w => Energy.EnergyJsonFacade.WriteCsv(w, main.Energy));
-        Write("first-last.json", w => w.WriteLine(JsonSerializer.Serialize(sharesJson, OutputOptions.Json)));
-        Write("first-last.csv", w => FirstLastText.WriteCsv(w, shares));
-        Write("area.csv", w => WriteAreaCsv(w, main.Area));
-        var (energyPng, _) = Plots.Save(ReportPlots.EnergyPerLayer(main.Energy), Path.Combine(folder, "energy-per-layer"));
-        var (sharePng, _) = Plots.Save(FirstLastPlot.Shares(shares, sharesJson), Path.Combine(folder, "first-last"));
-        written.Add(energyPng);
-        written.Add(sharePng);
-        if (width is not null)
-            written.AddRange(WidthSection.Write(width, folder));
-        Write("report.md", w => w.Write(Markdown(main, shares, width, policy)));
+        // Files first, then the tables: a report folder is complete when the command says so. Every file is
+        // rendered before the first is written, and all replace the old ones together (or none does).
+        string In(string name) => Path.Combine(folder, name);
+        ReportFolder.Create(folder);
+        List<AtomicFile.Entry> files =
+        [
+            AtomicFile.Entry.Text(In("energy.json"), w => w.WriteLine(JsonSerializer.Serialize(Energy.EnergyJsonFacade.From(main.Energy, policy.ToString()), OutputOptions.Json))),
+            AtomicFile.Entry.Text(In("energy-per-layer.csv"), w => Energy.EnergyJsonFacade.WriteCsv(w, main.Energy)),
+            AtomicFile.Entry.Text(In("first-last.json"), w => w.WriteLine(JsonSerializer.Serialize(sharesJson, OutputOptions.Json))),
+            AtomicFile.Entry.Text(In("first-last.csv"), w => FirstLastText.WriteCsv(w, shares)),
+            AtomicFile.Entry.Text(In("area.csv"), w => WriteAreaCsv(w, main.Area)),
+            .. Plots.Files(ReportPlots.EnergyPerLayer(main.Energy), In("energy-per-layer")),
+            .. Plots.Files(FirstLastPlot.Shares(shares, sharesJson), In("first-last")),
+            .. width is null ? [] : WidthSection.Files(width, folder),
+            AtomicFile.Entry.Text(In("report.md"), w => w.Write(Markdown(main, shares, width, policy))),
+        ];
+        AtomicFile.WriteAll(files);
+        ReportFolder.RemoveOthers(folder, files.Select(f => f.Path));
 
         switch (parse.GetValue(Format))
         {

@@ -58,16 +58,13 @@ internal static class WidthSection
         return new Result(study);
     }
 
-    /// <summary>width.json, width.csv and the width plot; returns the paths written.</summary>
-    public static IEnumerable<string> Write(Result r, string folder)
-    {
-        var json = Path.Combine(folder, "width.json");
-        AtomicFile.Write(json, w => w.WriteLine(JsonSerializer.Serialize(WidthJson.From(r.Study), OutputOptions.Json)));
-        var csv = Path.Combine(folder, "width.csv");
-        AtomicFile.Write(csv, w => WidthCommand.WriteCsv(w, r.Study));
-        var (png, svg) = WidthPlot.Save(r.Study, Path.Combine(folder, "width"));
-        return [json, csv, png, svg];
-    }
+    /// <summary>The files of the width section: width.json, width.csv and the width plot (PNG, SVG).</summary>
+    public static IEnumerable<AtomicFile.Entry> Files(Result r, string folder) =>
+    [
+        AtomicFile.Entry.Text(Path.Combine(folder, "width.json"), w => w.WriteLine(JsonSerializer.Serialize(WidthJson.From(r.Study), OutputOptions.Json))),
+        AtomicFile.Entry.Text(Path.Combine(folder, "width.csv"), w => WidthCommand.WriteCsv(w, r.Study)),
+        .. Plots.Files(WidthPlot.Build(r.Study), Path.Combine(folder, "width"), Plots.Width, WidthPlot.Height),
+    ];
 
     public static void WriteTable(IAnsiConsole console, Result r) => WidthCommand.WriteTable(console, r.Study);
 

@@ -14,8 +14,13 @@ internal static class WidthPlot
     private static readonly Color EnergyColor = new(31, 119, 180);
     private static readonly Color LatencyColor = new(214, 39, 40);
 
+    /// <summary>Height of the width plot in pixels (two curves and a note box need more than the default).</summary>
+    public const int Height = 650;
+
     /// <summary>Writes BASE.png and BASE.svg; returns their paths.</summary>
-    public static (string Png, string Svg) Save(WidthStudy s, string basePath)
+    public static (string Png, string Svg) Save(WidthStudy s, string basePath) => Plots.Save(Build(s), basePath, Plots.Width, Height);
+
+    public static Plot Build(WidthStudy s)
     {
         var plot = new Plot();
         var top = Math.Max(1.2, s.Points.Max(p => Math.Max(p.EnergyRatio, p.LatencyRatio)) * 1.15);
@@ -51,7 +56,7 @@ internal static class WidthPlot
         note.LabelBackgroundColor = Colors.White.WithAlpha(0.9);
         note.LabelBorderColor = Colors.Gray;
         note.LabelShadowColor = Colors.Transparent;
-        return Plots.Save(plot, basePath, Plots.Width, 650);
+        return plot;
     }
 
     /// <summary>

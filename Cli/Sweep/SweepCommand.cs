@@ -11,8 +11,9 @@ namespace HwSim.Cli.Sweep;
 /// <c>hwsim sweep</c>: the Cartesian product of bit-widths, architecture grid values and
 /// technology nodes, each point simulated and priced, in parallel, as one CSV row. With -o the
 /// file is a checkpoint too: it is rewritten (atomically) every <see cref="CheckpointInterval"/>
-/// and when the run is interrupted (Ctrl+C, SIGTERM from Slurm or Kubernetes), and a run on an
-/// existing file of the same sweep computes only the points it lacks.
+/// and when the run is interrupted (Ctrl+C, SIGTERM from Slurm or Kubernetes), a run on an
+/// existing file of the same sweep computes only the points it lacks, and only one run at a time
+/// may write it (<see cref="CheckpointLock"/>).
 /// </summary>
 public static class SweepCommand
 {
@@ -80,56 +81,68 @@ public static class SweepCommand
         var output = parse.GetValue(Output);
         if (output is not null && string.IsNullOrWhiteSpace(output))
             throw new InputException("give a file name", "--output");
+        // Checked now rather than at the first checkpoint: a read-only file or a directory is refused before any work.
+        var target = output is null ? null : OutputTarget.Resolve(output);
+        // Only a regular file is a checkpoint (a FIFO or /dev/stdout holds nothing to resume), and it has one writer at a time.
+        var checkpoint = target is { Replace: true, Kind: not PosixFiles.Kind.Special };
+        using var writerLock = checkpoint ? CheckpointLock.Acquire(target!.WritePath, output!) : null;
+        if (checkpoint)
+            AtomicFile.RemoveStaleTemporaries(Path.GetDirectoryName(target!.WritePath)!, Path.GetFileName(target.WritePath));
         // An empty file (created by a job script, say) holds no rows: it is a fresh start, not another sweep.
-        var existing = output is not null && File.Exists(output) && new FileInfo(output).Length > 0 && !parse.GetValue(Overwrite)
-            ? SweepResume.ExistingRows(sweep, shard, output) : [];
+        var existing = checkpoint && target!.Kind == PosixFiles.Kind.Regular && new FileInfo(target.WritePath).Length > 0 && !parse.GetValue(Overwrite)
+            ? SweepResume.ExistingRows(sweep, shard, output!) : [];
         var missing = SweepResume.Missing(sweep, shard, existing);
+        var selected = existing.Count + missing.Count;
         context.Progress(StartLine(sweep, shard, existing.Count, missing.Count, output, jobs));
 
         var run = new SweepRun(sweep, missing, ModelEvaluator.Instance, jobs);
         var clock = Stopwatch.StartNew();
-        using var cancel = new CancellationTokenSource();
+        // Not disposed: after an interruption, abandoned points may still be computing with its token when the process ends.
+        var cancel = new CancellationTokenSource();
         // Only a real process listens for signals; in-process runs (tests) leave the host's handlers alone.
         using var signals = ReferenceEquals(context.Error, Console.Error) ? new StopSignals(cancel) : null;
         var task = run.Start(cancel.Token);
         var lastCheckpoint = Stopwatch.StartNew();
         ProgressDisplay.Show(context, $"sweep {sweep.Workload.Name}", run.Total, () => run.Completed, timeout =>
         {
-            if (((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout))
+            // A signal ends the wait at once, not when the points in flight are done (one can take minutes).
+            if (WaitHandle.WaitAny([((IAsyncResult)task).AsyncWaitHandle, cancel.Token.WaitHandle], timeout) != WaitHandle.WaitTimeout)
                 return true;
             if (output is not null && lastCheckpoint.Elapsed >= CheckpointInterval)
             {
-                Write(output, sweep, existing.Concat(run.Rows));
+                Checkpoint(context, output, sweep, existing.Concat(run.Rows));
                 lastCheckpoint.Restart();
             }
             return false;
         });
 
         var rows = existing.Concat(run.Rows).ToList();
-        if (task.IsCanceled)
+        if (cancel.IsCancellationRequested && rows.Count < selected)
         {
+            // The points in flight are abandoned: their threads are background threads and end with the process.
             if (output is not null)
-                Write(output, sweep, rows);
+                Save(context, output, sweep, rows, existing.Count);
             context.ReportError(output is null
                 ? $"interrupted after {run.Completed:N0} of {run.Total:N0} points; nothing written (give -o FILE to keep partial results and resume)"
-                : $"interrupted: {output} holds {rows.Count:N0} of {existing.Count + missing.Count:N0} points; run the same command again to continue");
+                : $"interrupted: {output} holds {rows.Count:N0} of {selected:N0} points; run the same command again to continue");
             return signals?.ExitCode ?? ExitInterrupted;
         }
         if (task.IsFaulted && output is not null)
         {
             // A failure at one point must not cost the points computed before it: they are saved, then the error is reported.
-            Write(output, sweep, rows);
+            Save(context, output, sweep, rows, existing.Count);
         }
         task.GetAwaiter().GetResult();
+        rows = [.. existing.Concat(run.Rows)];
 
         if (output is null)
             SweepCsv.Write(context.Output, SweepCsv.IdentityLine(sweep.Hash, sweep.PointCount), SweepCsv.HeaderLine(sweep), rows);
         else
-            Write(output, sweep, rows);
+            Save(context, output, sweep, rows, existing.Count);
         var seconds = clock.Elapsed.TotalSeconds;
         context.Progress((run.Total == 0 ? "sweep: nothing to compute"
                 : string.Create(CultureInfo.InvariantCulture, $"sweep: computed {run.Total:N0} points in {ProgressDisplay.Duration(seconds)} ({run.Total / Math.Max(seconds, 1e-9):0.#} points/s)"))
-            + (output is null ? "" : $"; {output} holds {rows.Count:N0} of {existing.Count + missing.Count:N0} points"));
+            + (output is null ? "" : $"; {output} holds {rows.Count:N0} of {selected:N0} points"));
 
         if (parse.GetValue(PlotBase) is { } plotBase)
         {
@@ -143,6 +156,37 @@ public static class SweepCommand
 
     private static void Write(string path, SweepDefinition sweep, IEnumerable<SweepRow> rows) =>
         AtomicFile.Write(path, writer => SweepCsv.Write(writer, SweepCsv.IdentityLine(sweep.Hash, sweep.PointCount), SweepCsv.HeaderLine(sweep), rows));
+
+    /// <summary>A checkpoint during the run: if it cannot be written (a full disk), the run goes on and tries again later.</summary>
+    private static void Checkpoint(CliContext context, string path, SweepDefinition sweep, IEnumerable<SweepRow> rows)
+    {
+        try
+        {
+            Write(path, sweep, rows);
+        }
+        catch (InputException e)
+        {
+            context.Warn($"checkpoint not saved ({e.Message}); the sweep goes on and tries again in {CheckpointInterval.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>
+    /// The final write. If the file cannot be written (a full disk), the points computed in this
+    /// run are not thrown away: the whole CSV goes to standard output instead, and the error says so.
+    /// </summary>
+    private static void Save(CliContext context, string path, SweepDefinition sweep, IReadOnlyCollection<SweepRow> rows, int resumed)
+    {
+        try
+        {
+            Write(path, sweep, rows);
+        }
+        catch (InputException e) when (rows.Count > resumed)
+        {
+            SweepCsv.Write(context.Output, SweepCsv.IdentityLine(sweep.Hash, sweep.PointCount), SweepCsv.HeaderLine(sweep), rows);
+            throw new InputException($"{e.Message}; the {rows.Count:N0} points computed so far went to standard output instead " +
+                "(redirect it to a file on another disk to keep them; as -o they resume the sweep)");
+        }
+    }
 
     /// <summary>"sweep 3f2a...: resnet18, 1,000 points (8 precision(s) x 5 x 5 x 5 x 1 node(s)); computing 250 of 250 (shard 0/4), 0 already in part-0.csv; 2 job(s)".</summary>
     private static string StartLine(SweepDefinition sweep, Shard shard, int existing, int missing, string? output, int jobs)
@@ -160,7 +204,8 @@ public static class SweepCommand
 
     /// <summary>
     /// Turns SIGINT (Ctrl+C) and SIGTERM (Slurm at the time limit, Kubernetes on eviction) into a
-    /// cancellation, so the sweep stops between points and saves what it has.
+    /// cancellation: the sweep saves the points it has finished and ends within a second or two,
+    /// abandoning the points in flight (Slurm and Kubernetes kill 30 s after SIGTERM).
     /// </summary>
     private sealed class StopSignals : IDisposable
     {
@@ -178,8 +223,12 @@ public static class SweepCommand
 
         private void Stop(PosixSignalContext context, CancellationTokenSource cancel, int exitCode)
         {
+            // The first signal saves the finished rows and ends the run; a second one (an impatient Ctrl+C while
+            // that is written) gets the signal's default action: the process ends at once.
+            if (cancel.IsCancellationRequested)
+                return;
             context.Cancel = true;
-            ExitCode ??= exitCode;
+            ExitCode = exitCode;
             cancel.Cancel();
         }
 

@@ -4,7 +4,7 @@ using NUnit.Framework;
 
 namespace HwSim.Tests.Cli;
 
-public class ReportCommandTests
+public partial class ReportCommandTests
 {
     [Test]
     public void DefaultsProduceTablesAndACompleteFolder()

@@ -142,9 +142,9 @@ public static class QuantizeCommand
             throw new InputException($"must be 1 or more, got {synthetic}", "--calib-synthetic");
         var output = parse.GetValue(Output.File);
         var dump = parse.GetValue(DumpTensors);
-        // Checked before the run as well: AtomicFile.Write would find out only after minutes of quantising.
-        if (output is not null && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(output))))
-            throw new InputException("cannot write the output: its directory does not exist", "--output").At(output);
+        // Checked before the run as well (a missing folder, a read-only file, a directory): AtomicFile.Write would find out only after minutes of quantising.
+        if (output is not null)
+            _ = OutputTarget.Resolve(output);
 
         if (dump is not null)
         {

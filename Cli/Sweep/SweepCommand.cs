@@ -26,7 +26,7 @@ public static class SweepCommand
 
     private static readonly Option<string?> Output = new("--output", "-o")
     {
-        Description = "The CSV to write (atomically). If it exists and holds rows of this same sweep, only the missing points are computed (resume); the whole file is then rewritten.",
+        Description = "The CSV to write (atomically), also a checkpoint every 30 s and on Ctrl+C/SIGTERM; one run at a time (a second writer is refused). If it exists and holds rows of this same sweep, only the missing points are computed (resume); the whole file is then rewritten.",
         HelpName = "FILE",
     };
 
@@ -108,9 +108,10 @@ public static class SweepCommand
             // A signal ends the wait at once, not when the points in flight are done (one can take minutes).
             if (WaitHandle.WaitAny([((IAsyncResult)task).AsyncWaitHandle, cancel.Token.WaitHandle], timeout) != WaitHandle.WaitTimeout)
                 return true;
-            if (output is not null && lastCheckpoint.Elapsed >= CheckpointInterval)
+            // A FIFO or /dev/stdout gets the rows once, at the end: a checkpoint there would send them again every 30 s.
+            if (checkpoint && lastCheckpoint.Elapsed >= CheckpointInterval)
             {
-                Checkpoint(context, output, sweep, existing.Concat(run.Rows));
+                Checkpoint(context, output!, sweep, existing.Concat(run.Rows));
                 lastCheckpoint.Restart();
             }
             return false;

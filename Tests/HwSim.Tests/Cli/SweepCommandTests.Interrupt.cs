@@ -11,15 +11,16 @@ namespace HwSim.Tests.Cli;
 /// </summary>
 public partial class SweepCommandTests
 {
-    // VGG-16 W2A2 on a 1x1 array takes over a minute for point 0 (~100 s on the 2-core CI machine); the
-    // other three points (1x64, 64x1, 64x64) take seconds. With two jobs, point 0 is in flight on one thread
-    // while the other finishes the rest, so a signal arrives with a point in flight for a long time yet.
+    // VGG-16 W2A2 on a 2x2 array, point 0, walks about 20 M folds (~25 s on the 2-core CI machine, each layer
+    // under the simulator's fold cap); the other three points (2x64, 64x2, 64x64) take a few seconds. With two
+    // jobs, point 0 is in flight on one thread while the other finishes the rest, so a signal 4 s in arrives
+    // with a point in flight for many seconds yet.
     private const string SlowGrid = """
         version: 1
         base: lowbit-default
         vary:
-          units[0].rows: [1, 64]
-          units[0].cols: [1, 64]
+          units[0].rows: [2, 64]
+          units[0].cols: [2, 64]
         """;
 
     private static HwsimProcess StartSlowSweep(TempDir dir)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using HwSim.Cli.Sweep;
+using HwSim.Analyses.Sweep;
 using HwSim.CostModel.Technology;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Precision;

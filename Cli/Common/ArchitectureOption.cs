@@ -25,18 +25,6 @@ public sealed class ArchitectureOption
     /// <summary>A preset by name, or the architecture file at <paramref name="nameOrPath"/>.</summary>
     public static ArchitectureSpec Load(string nameOrPath) => Find(nameOrPath).Spec;
 
-    /// <summary>
-    /// The architecture and, for a preset, its name. A .yaml/.yml name is always a file; any
-    /// other name is a preset if there is one, else a file if it exists, else an error listing the presets.
-    /// </summary>
-    internal static (ArchitectureSpec Spec, string? Preset) Find(string nameOrPath)
-    {
-        var text = nameOrPath.Trim();
-        if (text.Length == 0)
-            throw new InputException($"give a preset ({string.Join(", ", Presets.Names)}) or a .yaml file", "--arch");
-        var yaml = text.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-        if (yaml || (!Presets.Contains(text) && File.Exists(text)))
-            return (ArchitectureYaml.Load(text), null);
-        return (Presets.Get(text), text);
-    }
+    /// <summary><see cref="ArchitectureSource.Find"/>, with the option named in its errors.</summary>
+    internal static (ArchitectureSpec Spec, string? Preset) Find(string nameOrPath) => LibraryFields.Named(() => ArchitectureSource.Find(nameOrPath), "--arch", "architecture");
 }

@@ -76,7 +76,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outputI
         }
         catch (InputException e)
         {
-            context.ReportError(e.Message);
+            context.ReportError(LibraryFields.AsOption(e).Message);
             return HwSimApp.ExitUserError;
         }
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;

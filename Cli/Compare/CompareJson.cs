@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 
+using HwSim.Analyses.Compare;
+
 namespace HwSim.Cli.Compare;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using ScottPlot;
 
+using HwSim.Analyses.Compare;
+
 namespace HwSim.Cli.Compare;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
 using Spectre.Console;
 

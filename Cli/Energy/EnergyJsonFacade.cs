@@ -9,16 +9,7 @@ internal static class EnergyJsonFacade
     public static object From(EnergyReport report, string? precision) => EnergyJson.From(report, precision);
 
     /// <summary>How a component is named in tables for people.</summary>
-    public static string Label(EnergyComponent c) => c switch
-    {
-        EnergyComponent.Compute => "compute (MAC, gates, popcount, accumulate)",
-        EnergyComponent.Register => "PE registers",
-        EnergyComponent.SramIfmap => "SRAM ifmap",
-        EnergyComponent.SramWeight => "SRAM weights",
-        EnergyComponent.SramOfmap => "SRAM ofmap",
-        EnergyComponent.Dram => "DRAM",
-        _ => "leakage",
-    };
+    public static string Label(EnergyComponent c) => c.Label();
 
     public const string CsvHeader = "layer,unit,ran,macs,cycles,energy_pj,compute_pj,register_pj,sram_ifmap_pj,sram_weight_pj,sram_ofmap_pj,dram_pj,leakage_pj";
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using HwSim.Analyses.FirstLast;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;

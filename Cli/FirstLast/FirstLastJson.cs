@@ -1,3 +1,5 @@
+using HwSim.Analyses.FirstLast;
+
 namespace HwSim.Cli.FirstLast;
 
 /// <summary>

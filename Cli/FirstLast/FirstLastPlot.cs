@@ -1,6 +1,8 @@
 using System.Globalization;
 using ScottPlot;
 
+using HwSim.Analyses.FirstLast;
+
 namespace HwSim.Cli.FirstLast;
 
 /// <summary>The grouped bar charts of <c>hwsim first-last --plot</c>, shares in percent.</summary>

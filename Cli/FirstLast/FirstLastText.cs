@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwSim.Analyses.FirstLast;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using Spectre.Console;

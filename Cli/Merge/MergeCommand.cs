@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using HwSim.Cli.Common;
+using HwSim.Analyses.Sweep;
 using HwSim.Cli.Sweep;
+using HwSim.Cli.Common;
 using HwSim.Workloads;
 
 namespace HwSim.Cli.Merge;

@@ -3,8 +3,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using HwSim.Cli.Common;
+using HwSim.Analyses.FirstLast;
+using HwSim.Analyses.Report;
 using HwSim.Cli.FirstLast;
+using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
@@ -76,22 +78,15 @@ public static class ReportCommand
         var arch = Architecture.Resolve(parse);
         var cost = Cost.Resolve(parse);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
+        var width = parse.GetValue(NoWidth) ? null : WidthSection.Setting(parse);
         // Before minutes of work: a folder the report cannot use is refused now.
         ReportFolder.Check(folder);
 
-        context.Progress($"report: simulating {network.Name} on {arch.Name}");
-        var main = Evaluator.Evaluate(policy.Apply(network), arch, cost);
-        context.Progress("report: first/last share");
-        var inner = policy with { FirstLast = keep[0] };
-        var shares = FirstLastAnalysis.Analyse(network, inner, keep, arch, cost);
+        var report = StudyReport.Build(network, policy, keep, arch, cost, width, context.Progress);
+        var main = report.Main;
+        var shares = report.Shares;
         var sharesJson = new FirstLastJson(network.Name, arch.Name, cost.Scaling.Target.Name, new InnerJson(policy.InnerWeight!.Name, policy.InnerInput!.Name),
             false, FirstLastAnalysis.OpsDefinition + "; " + FirstLastAnalysis.OpsCaveat, [.. shares.Select(FirstLastRowJson.From)]);
-        WidthSection.Result? width = null;
-        if (!parse.GetValue(NoWidth))
-        {
-            context.Progress("report: width break-even");
-            width = WidthSection.Run(parse, network, arch, cost, context);
-        }
 
         // Files first, then the tables: a report folder is complete when the command says so. Every file is
         // rendered before the first is written, and all replace the old ones together (or none does).
@@ -103,11 +98,11 @@ public static class ReportCommand
             AtomicFile.Entry.Text(In("energy-per-layer.csv"), w => Energy.EnergyJsonFacade.WriteCsv(w, main.Energy)),
             AtomicFile.Entry.Text(In("first-last.json"), w => w.WriteLine(JsonSerializer.Serialize(sharesJson, OutputOptions.Json))),
             AtomicFile.Entry.Text(In("first-last.csv"), w => FirstLastText.WriteCsv(w, shares)),
-            AtomicFile.Entry.Text(In("area.csv"), w => WriteAreaCsv(w, main.Area)),
+            AtomicFile.Entry.Text(In("area.csv"), w => StudyReport.WriteAreaCsv(w, main.Area)),
             .. Plots.Files(ReportPlots.EnergyPerLayer(main.Energy), In("energy-per-layer")),
             .. Plots.Files(FirstLastPlot.Shares(shares, sharesJson), In("first-last")),
-            .. width is null ? [] : WidthSection.Files(width, folder),
-            AtomicFile.Entry.Text(In("report.md"), w => w.Write(Markdown(main, shares, width, policy))),
+            .. report.Width is null ? [] : WidthSection.Files(report.Width, folder),
+            AtomicFile.Entry.Text(In("report.md"), w => w.Write(report.Markdown(DateTime.UtcNow))),
         ];
         AtomicFile.WriteAll(files);
         ReportFolder.RemoveOthers(folder, files.Select(f => f.Path));
@@ -123,7 +118,7 @@ public static class ReportCommand
                     energy = Energy.EnergyJsonFacade.From(main.Energy, policy.ToString()),
                     area_mm2 = main.Area.TotalSquareMillimetres,
                     first_last = sharesJson,
-                    width = width is null ? null : WidthSection.Json(width),
+                    width = report.Width is null ? null : WidthSection.Json(report.Width),
                 }, OutputOptions.Json));
                 break;
             case OutputFormat.Csv:
@@ -131,106 +126,28 @@ public static class ReportCommand
                 break;
             default:
                 var console = context.ConsoleOn(context.Output);
-                WriteSummary(console, main, policy);
+                WriteSummary(console, report);
                 FirstLastText.WriteTables(console, sharesJson, shares);
-                if (width is not null)
-                    WidthSection.WriteTable(console, width);
+                if (report.Width is not null)
+                    WidthSection.WriteTable(console, report.Width);
                 console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");
                 break;
         }
         return HwSimApp.ExitOk;
     }
 
-    private static void WriteSummary(IAnsiConsole console, Evaluated e, PrecisionPolicy policy)
+    private static void WriteSummary(IAnsiConsole console, StudyReport report)
     {
-        var r = e.Energy;
-        var t = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(e.Workload.Name)} ({Markup.Escape(policy.ToString())}) on {Markup.Escape(e.Architecture.Name)} at {Markup.Escape(r.Technology)}");
+        var (e, policy) = (report.Main, report.Policy);
+        var t = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(e.Workload.Name)} ({Markup.Escape(policy.ToString())}) on {Markup.Escape(e.Architecture.Name)} at {Markup.Escape(e.Energy.Technology)}");
         t.AddColumn("").AddColumn(new TableColumn("value").RightAligned());
-        foreach (var (label, value) in SummaryRows(e))
+        foreach (var (label, value) in report.SummaryRows())
             t.AddRow(label, value);
         console.Write(t);
         var b = new Table().Border(TableBorder.Rounded).Title("where the energy goes");
         b.AddColumn("component").AddColumn(new TableColumn("uJ per inference").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
-        foreach (var (label, uj, share) in BreakdownRows(r))
+        foreach (var (label, uj, share) in report.BreakdownRows())
             b.AddRow(label, uj, share);
         console.Write(b);
     }
-
-    private static IEnumerable<(string Label, string Value)> SummaryRows(Evaluated e)
-    {
-        var r = e.Energy;
-        yield return ("energy per inference", $"{F(r.EnergyPerInferenceMicrojoules, "0.0")} uJ");
-        yield return ("latency", $"{F(r.LatencySeconds * 1e3 / r.Batch, "0.000")} ms");
-        yield return ("throughput", $"{F(r.InferencesPerSecond, "0.0")} inferences/s ({F(r.Tops, "0.000")} TOPS, 2 ops per MAC)");
-        yield return ("area", $"{F(e.Area.TotalSquareMillimetres, "0.000")} mm^2 (PEs and SRAM; no DRAM interface or control)");
-        yield return ("average power", $"{F(r.AveragePowerWatts * 1e3, "0.0")} mW");
-        yield return ("efficiency", $"{F(r.TopsPerWatt, "0.00")} TOPS/W");
-        if (!r.AllRan)
-            yield return ("layers not run (not counted)", $"{r.Layers.Count(l => !l.Ran)}");
-    }
-
-    private static IEnumerable<(string Label, string Uj, string Share)> BreakdownRows(EnergyReport r)
-    {
-        var total = r.Total.Value;
-        string Uj(double pj) => F(pj * 1e-6 / r.Batch, "0.0");
-        foreach (var c in Enum.GetValues<EnergyComponent>())
-            if (r[c].Value > 0)
-                yield return (Energy.EnergyJsonFacade.Label(c), Uj(r[c].Value), Numbers.Percent(r[c].Value / total));
-        foreach (var (unit, e) in r.ByUnit)
-            yield return ($"unit {unit}", Uj(e.Value), Numbers.Percent(e.Value / total));
-    }
-
-    private static string Markdown(Evaluated e, ImmutableArray<FirstLastRow> shares, WidthSection.Result? width, PrecisionPolicy policy)
-    {
-        var r = e.Energy;
-        var md = new StringBuilder();
-        md.AppendLine($"# HwSim report: {e.Workload.Name} on {e.Architecture.Name}");
-        md.AppendLine();
-        md.AppendLine($"Inner layers {policy.InnerWeight} x {policy.InnerInput}, first/last {policy.FirstLast}; technology {r.Technology}; produced by `hwsim report` on {DateTime.UtcNow:yyyy-MM-dd} (UTC).");
-        md.AppendLine();
-        md.AppendLine("| | |");
-        md.AppendLine("|---|---:|");
-        foreach (var (label, value) in SummaryRows(e))
-            md.AppendLine($"| {label} | {value} |");
-        md.AppendLine();
-        md.AppendLine("## Where the energy goes");
-        md.AppendLine();
-        md.AppendLine("| component | uJ per inference | share |");
-        md.AppendLine("|---|---:|---:|");
-        foreach (var (label, uj, share) in BreakdownRows(r))
-            md.AppendLine($"| {label} | {uj} | {share} |");
-        md.AppendLine();
-        md.AppendLine("![energy per layer](energy-per-layer.png)");
-        md.AppendLine();
-        md.AppendLine("## What the first and last layers cost");
-        md.AppendLine();
-        md.AppendLine("Share of the first and last layers in the whole network, for each format they are kept at (inner layers unchanged).");
-        md.AppendLine();
-        md.AppendLine("| keep | MACs | bit-ops | cycles | compute energy | energy | area of their unit |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var s in shares)
-            md.AppendLine($"| {s.Keep} | {P(s.MacsShare)} | {P(s.BitOperationsShare)} | {P(s.CyclesShare)} | {P(s.ComputeEnergyShare)} | {P(s.EnergyShare)} | {P(s.KeptUnitAreaShare)} |");
-        md.AppendLine();
-        md.AppendLine("![first/last share](first-last.png)");
-        md.AppendLine();
-        if (width is not null)
-            md.Append(WidthSection.Markdown(width));
-        md.AppendLine("## Files");
-        md.AppendLine();
-        md.AppendLine("`energy.json`, `energy-per-layer.csv`, `first-last.json`, `first-last.csv`, `area.csv`" + (width is null ? "" : ", `width.json`, `width.csv`") + "; each plot as PNG and SVG.");
-        md.AppendLine("How every number is computed: the repository README and `Simulator/README.md`; the source of every energy and area figure: `hwsim table`.");
-        return md.ToString();
-    }
-
-    private static void WriteAreaCsv(TextWriter w, AreaReport area)
-    {
-        w.WriteLine("component,area_um2,area_mm2");
-        foreach (var item in area.Breakdown)
-            w.WriteLine($"{item.Name},{item.Area.Value.ToString("R", CultureInfo.InvariantCulture)},{item.SquareMillimetres.ToString("R", CultureInfo.InvariantCulture)}");
-        w.WriteLine($"total,{area.Total.Value.ToString("R", CultureInfo.InvariantCulture)},{area.TotalSquareMillimetres.ToString("R", CultureInfo.InvariantCulture)}");
-    }
-
-    private static string P(double? fraction) => fraction is { } f ? Numbers.Percent(f) : "not run";
-
-    private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }

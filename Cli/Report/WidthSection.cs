@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using HwSim.Cli.Common;
+using HwSim.Analyses.Width;
 using HwSim.Cli.Width;
+using HwSim.Cli.Common;
 using HwSim.CostModel.Evaluation;
 using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
@@ -36,8 +37,6 @@ internal static class WidthSection
         HelpName = "fp32|int8",
     };
 
-    public sealed record Result(WidthStudy Study);
-
     public static void AddTo(Command command)
     {
         command.Add(Widths);
@@ -45,48 +44,26 @@ internal static class WidthSection
         command.Add(Baseline);
     }
 
-    public static Result Run(ParseResult parse, Workload network, ArchitectureSpec arch, CostSetting cost, CliContext context)
+    /// <summary>The section's setting from its options; bad values are <see cref="InputException"/>s naming them.</summary>
+    public static WidthSetting Setting(ParseResult parse)
     {
         var widths = WidthCommand.ParseWidths(parse.GetValue(Widths) ?? "");
         var baselineFormat = WidthCommand.ParseBaseline(parse.GetValue(Baseline) ?? "int8");
         var bits = parse.GetValue(Bits);
-        var policy = PrecisionPolicy.FromBits(bits, bits, FirstLastFormat.Keep(Workloads.Formats.NumberFormat.Fp32));
-        var lowBit = policy.Apply(network);
-        var baseline = new PrecisionPolicy(baselineFormat, baselineFormat, FirstLastFormat.Same).Apply(network);
-        var study = WidthAnalysis.Run(lowBit, baseline, baselineFormat.Name, $"{policy.InnerWeight!.Name} x {policy.InnerInput!.Name}",
-            policy.FirstLast.ToString(), arch, cost, widths, context.Progress);
-        return new Result(study);
+        // The library checks the bits as "weight bits"; here one option sets both.
+        LibraryFields.Named(() => PrecisionPolicy.FromBits(bits, bits, FirstLastFormat.Same), "--width-bits", "weight bits");
+        return new WidthSetting(bits, baselineFormat, widths);
     }
 
     /// <summary>The files of the width section: width.json, width.csv and the width plot (PNG, SVG).</summary>
-    public static IEnumerable<AtomicFile.Entry> Files(Result r, string folder) =>
+    public static IEnumerable<AtomicFile.Entry> Files(WidthStudy study, string folder) =>
     [
-        AtomicFile.Entry.Text(Path.Combine(folder, "width.json"), w => w.WriteLine(JsonSerializer.Serialize(WidthJson.From(r.Study), OutputOptions.Json))),
-        AtomicFile.Entry.Text(Path.Combine(folder, "width.csv"), w => WidthCommand.WriteCsv(w, r.Study)),
-        .. Plots.Files(WidthPlot.Build(r.Study), Path.Combine(folder, "width"), Plots.Width, WidthPlot.Height),
+        AtomicFile.Entry.Text(Path.Combine(folder, "width.json"), w => w.WriteLine(JsonSerializer.Serialize(WidthJson.From(study), OutputOptions.Json))),
+        AtomicFile.Entry.Text(Path.Combine(folder, "width.csv"), w => WidthCommand.WriteCsv(w, study)),
+        .. Plots.Files(WidthPlot.Build(study), Path.Combine(folder, "width"), Plots.Width, WidthPlot.Height),
     ];
 
-    public static void WriteTable(IAnsiConsole console, Result r) => WidthCommand.WriteTable(console, r.Study);
+    public static void WriteTable(IAnsiConsole console, WidthStudy study) => WidthCommand.WriteTable(console, study);
 
-    public static object Json(Result r) => WidthJson.From(r.Study);
-
-    public static string Markdown(Result r)
-    {
-        var s = r.Study;
-        var md = new StringBuilder();
-        md.AppendLine($"## Width break-even (WRPN): {s.Inner} widened k times vs the {s.Baseline} baseline");
-        md.AppendLine();
-        md.AppendLine("| k | MACs x | energy x | latency x |");
-        md.AppendLine("|---:|---:|---:|---:|");
-        foreach (var p in s.Points)
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {p.K:0.##} | {p.MacsRatio:0.###} | {p.EnergyRatio:0.###} | {p.LatencyRatio:0.###} |"));
-        md.AppendLine();
-        md.AppendLine(WidthCommand.BreakEvenText("energy", s.Energy, s, p => p.EnergyRatio));
-        md.AppendLine();
-        md.AppendLine(WidthCommand.BreakEvenText("latency", s.Latency, s, p => p.LatencyRatio));
-        md.AppendLine();
-        md.AppendLine("![width curves](width.png)");
-        md.AppendLine();
-        return md.ToString();
-    }
+    public static object Json(WidthStudy study) => WidthJson.From(study);
 }

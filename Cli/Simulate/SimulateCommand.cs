@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
 using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
@@ -39,7 +40,7 @@ public static class SimulateCommand
     private static readonly Option<long> ReferenceBudget = new("--max-reference-macs")
     {
         Description = "With --reference, refuse layers with more MACs than this (the reference engine steps every PE every cycle).",
-        DefaultValueFactory = _ => 20_000_000,
+        DefaultValueFactory = _ => ReferenceSimulation.DefaultMaxMacs,
         HelpName = "MACS",
     };
 
@@ -71,7 +72,7 @@ public static class SimulateCommand
         var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;
         if (tensors is not null && !reference)
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
-        var result = reference ? RunReference(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context) : Simulation.Evaluate(workload, arch);
+        var result = reference ? ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress) : Simulation.Evaluate(workload, arch);
         var engine = reference ? "reference" : "fast";
         Output.Emit(parse, context, writer =>
         {
@@ -89,42 +90,6 @@ public static class SimulateCommand
             }
         });
         return HwSimApp.ExitOk;
-    }
-
-    private static NetworkResult RunReference(Workload workload, ArchitectureSpec arch, int seed, long budget, TensorDump? tensors, CliContext context)
-    {
-        var models = arch.Units.Select(UnitModels.For).ToList();
-        var results = new List<LayerResult>();
-        var index = 0;
-        foreach (var layer in workload.Layers)
-        {
-            index++;
-            var (model, reason) = Simulation.Choose(layer, models);
-            if (model is null)
-            {
-                results.Add(LayerResult.NotRun(layer.Name, layer.Macs, reason!));
-                continue;
-            }
-            if (layer.Macs > budget)
-                throw new InputException($"layer '{layer.Name}' has {layer.Macs:N0} MACs, more than --max-reference-macs {budget:N0}; the reference engine is for small layers (raise the limit to insist)", "--reference");
-            var entry = tensors?.Find(layer.Name);
-            var (data, expected) = entry is null ? (ReferenceData.Random(layer, unchecked(seed * 7919 + index)), null)
-                : RealOperands.Load(layer, entry, tensors!.Folder);
-            context.Progress($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs, " +
-                (entry is not null ? "real operands" : tensors is not null ? "random operands: no tensors for this layer" : "random operands") + ")");
-            var run = ReferenceEngine.Simulate(layer, arch, ReferenceUnits.For(model.Spec), data);
-            if (run.Result.Ran && !data.IsFloat && !run.Output.AsSpan().SequenceEqual(ReferenceConvolution.Compute(data)))
-                throw new InvalidOperationException($"reference engine output of layer '{layer.Name}' differs from the plain convolution: a simulator bug");
-            if (run.Result.Ran && expected is not null)
-            {
-                var mismatches = RealOperands.Mismatches(run.Output, expected);
-                if (mismatches > 0)
-                    throw new InvalidOperationException($"reference engine output of layer '{layer.Name}' differs from the quantizer's (libtorch) output in {mismatches:N0} of {expected.Length:N0} values");
-                context.Progress($"  {layer.Name}: {expected.Length:N0} outputs equal the quantizer's");
-            }
-            results.Add(run.Result);
-        }
-        return new NetworkResult(workload.Name, arch.Name, [.. results]);
     }
 
     private static void WriteCsv(TextWriter writer, NetworkResult r)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwSim.Analyses.Sweep;
 using HwSim.Cli.Common;
 using HwSim.Workloads;
 using ScottPlot;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using HwSim.Analyses.Sweep;
 using HwSim.Cli.Common;
 using HwSim.Workloads;
 
@@ -90,7 +91,7 @@ public static class SweepCommand
             AtomicFile.RemoveStaleTemporaries(Path.GetDirectoryName(target!.WritePath)!, Path.GetFileName(target.WritePath));
         // An empty file (created by a job script, say) holds no rows: it is a fresh start, not another sweep.
         var existing = checkpoint && target!.Kind == PosixFiles.Kind.Regular && new FileInfo(target.WritePath).Length > 0 && !parse.GetValue(Overwrite)
-            ? SweepResume.ExistingRows(sweep, shard, output!) : [];
+            ? Resume(sweep, shard, output!) : [];
         var missing = SweepResume.Missing(sweep, shard, existing);
         var selected = existing.Count + missing.Count;
         context.Progress(StartLine(sweep, shard, existing.Count, missing.Count, output, jobs));
@@ -153,6 +154,19 @@ public static class SweepCommand
             context.Progress($"plot: {png}, {svg} ({ParetoPlot.FrontSummary(points)})");
         }
         return HwSimApp.ExitOk;
+    }
+
+    /// <summary><see cref="SweepResume.ExistingRows"/>, its errors naming the options that choose another file or start over.</summary>
+    private static IReadOnlyList<SweepRow> Resume(SweepDefinition sweep, Shard shard, string output)
+    {
+        try
+        {
+            return SweepResume.ExistingRows(sweep, shard, output);
+        }
+        catch (InputException e) when (e.Field == SweepResume.OutputField)
+        {
+            throw new InputException(e.Rule + " (-o FILE, --overwrite)", "--output", e.File, e.Location, e);
+        }
     }
 
     private static void Write(string path, SweepDefinition sweep, IEnumerable<SweepRow> rows) =>

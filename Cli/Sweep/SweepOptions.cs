@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using HwSim.Analyses.Sweep;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Technology;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using HwSim.Analyses.Width;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
@@ -149,20 +150,7 @@ public static class WidthCommand
     }
 
     private static string BreakEvenLine(string what, BreakEven be, WidthStudy s, Func<WidthPoint, double> ratio) =>
-        Markup.Escape(BreakEvenText(what, be, s, ratio)).Replace($"k = {F2(be.Width ?? 0)}:", $"[bold]k = {F2(be.Width ?? 0)}[/]:");
-
-    /// <summary>One line: the break-even width with the ratios either side of it, or why there is none.</summary>
-    internal static string BreakEvenText(string what, BreakEven be, WidthStudy s, Func<WidthPoint, double> ratio)
-    {
-        if (be.Width is { } k)
-        {
-            var around = string.Join(", ", be.Around.Select(a => $"{a.Ratio.ToString("0.000", CultureInfo.InvariantCulture)} at {F2(a.K)}"));
-            return $"{what} break-even: k = {F2(k)}: the widened network's {what} equals the {s.Baseline} baseline's (ratio {around})";
-        }
-        var (min, max) = (s.Points.Min(ratio), s.Points.Max(ratio));
-        var side = max < 1 ? "below 1 at every width: the widened network costs less" : min > 1 ? "above 1 at every width: the widened network costs more" : "crosses 1 only between grid widths and back";
-        return $"{what} break-even: none in [{F(be.Low)}, {F(be.High)}] (ratio {min.ToString("0.000", CultureInfo.InvariantCulture)} to {max.ToString("0.000", CultureInfo.InvariantCulture)}, {side})";
-    }
+        Markup.Escape(WidthAnalysis.BreakEvenText(what, be, s, ratio)).Replace($"k = {F2(be.Width ?? 0)}:", $"[bold]k = {F2(be.Width ?? 0)}[/]:");
 
     internal static void WriteCsv(TextWriter writer, WidthStudy s)
     {
@@ -186,8 +174,6 @@ public static class WidthCommand
     private static string Uj(double pj) => (pj * 1e-6).ToString("0.000", CultureInfo.InvariantCulture);
 
     private static string F2(double k) => k.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string F(double k) => k.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

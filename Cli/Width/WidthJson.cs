@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 
+using HwSim.Analyses.Width;
+
 namespace HwSim.Cli.Width;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwSim.Analyses.Width;
 using HwSim.Cli.Common;
 using ScottPlot;
 

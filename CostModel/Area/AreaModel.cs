@@ -36,6 +36,6 @@ public static class AreaModel
         var factor = scaling.AreaFactor;
         return double.IsFinite(factor) && factor > 0
             ? factor
-            : throw new InputException($"no area factor between {scaling.Source.Name} and {scaling.Target.Name} (area nodes: {string.Join(", ", TechNodes.PricedNanometres)} nm)", "--tech");
+            : throw new InputException($"no area factor between {scaling.Source.Name} and {scaling.Target.Name} (area nodes: {string.Join(", ", TechNodes.PricedNanometres)} nm)", "technology node");
     }
 }

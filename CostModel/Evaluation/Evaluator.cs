@@ -22,11 +22,19 @@ public sealed record Evaluated(Workload Workload, ArchitectureSpec Architecture,
 /// <summary>workload -> simulator counts -> cost model prices, in one call, for the analyses and reports.</summary>
 public static class Evaluator
 {
-    public static Evaluated Evaluate(Workload workload, ArchitectureSpec arch, CostSetting cost)
+    /// <summary>Simulates <paramref name="workload"/> on <paramref name="arch"/> with the fast engine and prices the counts.</summary>
+    public static Evaluated Evaluate(Workload workload, ArchitectureSpec arch, CostSetting cost) =>
+        Price(workload, arch, Simulation.Evaluate(workload, arch), cost);
+
+    /// <summary>
+    /// Prices counts already simulated: a new node, table or DRAM type changes only the prices,
+    /// so a caller pricing one simulation several ways (a sweep over nodes) simulates once.
+    /// </summary>
+    /// <param name="counts">The result of simulating <paramref name="workload"/> on <paramref name="arch"/>.</param>
+    public static Evaluated Price(Workload workload, ArchitectureSpec arch, NetworkResult counts, CostSetting cost)
     {
-        var result = Simulation.Evaluate(workload, arch);
-        var energy = Pricer.Price(result, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Layers[0].Shape.Batch);
+        var energy = Pricer.Price(counts, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Layers[0].Shape.Batch);
         var area = AreaModel.Area(arch, cost.Area, cost.Scaling);
-        return new Evaluated(workload, arch, result, energy, area);
+        return new Evaluated(workload, arch, counts, energy, area);
     }
 }

@@ -18,10 +18,23 @@ public enum EnergyComponent
     Leakage,
 }
 
-internal static class EnergyComponents
+/// <summary>What each component holds, and how reports name it.</summary>
+public static class EnergyComponents
 {
+    /// <summary>How a component is named in tables for people.</summary>
+    public static string Label(this EnergyComponent c) => c switch
+    {
+        EnergyComponent.Compute => "compute (MAC, gates, popcount, accumulate)",
+        EnergyComponent.Register => "PE registers",
+        EnergyComponent.SramIfmap => "SRAM ifmap",
+        EnergyComponent.SramWeight => "SRAM weights",
+        EnergyComponent.SramOfmap => "SRAM ofmap",
+        EnergyComponent.Dram => "DRAM",
+        _ => "leakage",
+    };
+
     /// <summary>The component an action's energy belongs to.</summary>
-    public static EnergyComponent Of(ActionKey key) => key.Action switch
+    internal static EnergyComponent Of(ActionKey key) => key.Action switch
     {
         PrimitiveAction.RegisterReadBit or PrimitiveAction.RegisterWriteBit => EnergyComponent.Register,
         PrimitiveAction.SramReadWord or PrimitiveAction.SramWriteWord or PrimitiveAction.SramReadBit or PrimitiveAction.SramWriteBit => key.Buffer switch

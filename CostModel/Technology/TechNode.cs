@@ -25,7 +25,7 @@ public sealed record TechNode(int Nanometres, DeviceFlavor Flavor, double A, dou
     public double EnergyFactor(double vdd)
     {
         if (!(vdd is > 0.3 and < 2.0))
-            throw new InputException($"supply voltage must be between 0.3 and 2.0 V, got {vdd}", "--vdd");
+            throw new InputException($"supply voltage must be between 0.3 and 2.0 V, got {vdd}", "vdd");
         return A * vdd * vdd + B * vdd + C;
     }
 

@@ -42,7 +42,7 @@ public static class TechNodes
     public static TechNode Get(int nanometres, DeviceFlavor flavor = DeviceFlavor.HighPerformance) =>
         All.FirstOrDefault(n => n.Nanometres == nanometres && n.Flavor == flavor)
         ?? All.FirstOrDefault(n => n.Nanometres == nanometres && nanometres > 45)
-        ?? throw new InputException($"no Stillmaker-Baas row for {nanometres} nm (nodes: {string.Join(", ", All.Select(n => n.Nanometres).Distinct())} nm)", "--tech");
+        ?? throw new InputException($"no Stillmaker-Baas row for {nanometres} nm (nodes: {string.Join(", ", All.Select(n => n.Nanometres).Distinct())} nm)", "technology node");
 
     /// <summary>Parses "45nm", "7nm", "45" (case-insensitive).</summary>
     public static int ParseNanometres(string text)
@@ -51,6 +51,6 @@ public static class TechNodes
         if (t.EndsWith("nm", StringComparison.Ordinal)) t = t[..^2];
         return int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var nm)
             ? nm
-            : throw new InputException($"'{text}' is not a node such as 45nm or 7nm", "--tech");
+            : throw new InputException($"'{text}' is not a node such as 45nm or 7nm", "technology node");
     }
 }

@@ -11,8 +11,8 @@ internal static class QuantCommon
     /// <summary>Widest operand the methods produce; wider is not low precision (and 2^k must stay exact in float32).</summary>
     public const int MaxBits = 16;
 
-    public const string WeightBitsField = "--wbits";
-    public const string ActivationBitsField = "--abits";
+    public const string WeightBitsField = "weight bits";
+    public const string ActivationBitsField = "activation bits";
 
     /// <summary>Throws an <see cref="InputException"/> on <paramref name="field"/> unless min &lt;= bits &lt;= 16.</summary>
     public static void CheckBits(int bits, int min, string field, string what)

@@ -16,7 +16,7 @@ public static class QuantizerFactory
 
     /// <summary>
     /// The weight quantizer of <paramref name="method"/> at <paramref name="bits"/>; throws an
-    /// <see cref="Workloads.InputException"/> on field "--wbits" when the method does not support that width
+    /// <see cref="Workloads.InputException"/> on field "weight bits" when the method does not support that width
     /// (XNOR-Net: 1; TWN: 2; SAWB: the widths its coefficient table has; others 1..16 or 2..16).
     /// </summary>
     public static IWeightQuantizer Weights(QuantMethod method, int bits)
@@ -39,7 +39,7 @@ public static class QuantizerFactory
     /// The activation quantizer of <paramref name="method"/> at <paramref name="bits"/>, calibrated on
     /// <paramref name="samples"/> (a float32 tensor of the layer's fp32 input values, any shape). When the
     /// samples have negative values the quantizer is signed (codes in Int(bits)); otherwise unsigned
-    /// (UInt(bits)). Throws an InputException on field "--abits" for unsupported widths.
+    /// (UInt(bits)). Throws an InputException on field "activation bits" for unsupported widths.
     /// </summary>
     /// <remarks>
     /// Exceptions to the signed/unsigned rule, by definition of the method: a signed 1-bit quantizer is Binary

@@ -43,7 +43,7 @@ public sealed class SawbWeightQuantizer : IWeightQuantizer
     /// <summary>The widths the coefficient table covers: 2, 3, 4, 5 and 8.</summary>
     public static IReadOnlyCollection<int> SupportedBits => Table.Keys;
 
-    /// <summary>(c1, c2) for <paramref name="bits"/>; an <see cref="InputException"/> on "--wbits" for other widths.</summary>
+    /// <summary>(c1, c2) for <paramref name="bits"/>; an <see cref="InputException"/> on "weight bits" for other widths.</summary>
     public static (double C1, double C2) Coefficients(int bits) =>
         Table.TryGetValue(bits, out var c) ? c
             : throw new InputException($"SAWB has coefficients for 2, 3, 4, 5 and 8 bits, got {bits}", QuantCommon.WeightBitsField);

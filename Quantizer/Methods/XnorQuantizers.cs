@@ -16,7 +16,7 @@ public sealed class XnorWeightQuantizer : IWeightQuantizer
     public XnorWeightQuantizer(int bits)
     {
         if (bits != 1)
-            throw new InputException($"XNOR-Net weights are binary: --wbits must be 1, got {bits}", QuantCommon.WeightBitsField);
+            throw new InputException($"XNOR-Net weights are binary: weight bits must be 1, got {bits}", QuantCommon.WeightBitsField);
     }
 
     public int Bits => 1;
@@ -85,7 +85,7 @@ public sealed class TernaryWeightQuantizer : IWeightQuantizer
     public TernaryWeightQuantizer(int bits)
     {
         if (bits != 2)
-            throw new InputException($"TWN weights are ternary: --wbits must be 2, got {bits}", QuantCommon.WeightBitsField);
+            throw new InputException($"TWN weights are ternary: weight bits must be 2, got {bits}", QuantCommon.WeightBitsField);
     }
 
     public int Bits => 2;

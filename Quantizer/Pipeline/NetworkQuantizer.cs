@@ -38,7 +38,7 @@ public static class NetworkQuantizer
     {
         TorchRuntime.EnsureLoaded();
         if (batches.Count == 0)
-            throw new InputException("at least one calibration input is needed", "--calib");
+            throw new InputException("at least one calibration input is needed", "calibration inputs");
         var clock = Stopwatch.StartNew();
         var layers = network.Layers;
         var names = layers.Select(l => l.Name).ToList();

@@ -15,9 +15,9 @@ public sealed record QuantizeOptions
     public QuantizeOptions(QuantMethod method, int weightBits, int inputBits, FirstLastFormat firstLast, LayerOverrides? overrides = null)
     {
         if (weightBits is < 1 or > QuantizerFactory.MaxBits)
-            throw new InputException($"must be 1 to {QuantizerFactory.MaxBits}, got {weightBits}", "--wbits");
+            throw new InputException($"must be 1 to {QuantizerFactory.MaxBits}, got {weightBits}", QuantCommon.WeightBitsField);
         if (inputBits is < 1 or > QuantizerFactory.MaxBits)
-            throw new InputException($"must be 1 to {QuantizerFactory.MaxBits}, got {inputBits}", "--abits");
+            throw new InputException($"must be 1 to {QuantizerFactory.MaxBits}, got {inputBits}", QuantCommon.ActivationBitsField);
         Method = method;
         WeightBits = weightBits;
         InputBits = inputBits;

@@ -78,7 +78,7 @@ internal sealed class TensorDumper(string network, string method)
     {
         var full = Path.GetFullPath(folder);
         if (File.Exists(full))
-            throw new InputException("is a file, not a folder", "--dump-tensors").At(full);
+            throw new InputException("is a file, not a folder", "tensor dump folder").At(full);
         var staging = full.TrimEnd(Path.DirectorySeparatorChar) + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
@@ -86,7 +86,7 @@ internal sealed class TensorDumper(string network, string method)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"cannot write the tensors: {e.Message}", "--dump-tensors").At(full);
+            throw new InputException($"cannot write the tensors: {e.Message}", "tensor dump folder").At(full);
         }
         finally
         {

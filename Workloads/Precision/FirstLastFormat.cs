@@ -22,7 +22,7 @@ public sealed record FirstLastFormat
     /// <summary>The choices the CLI offers.</summary>
     public static IReadOnlyList<string> Names { get; } = ["fp32", "fp16", "bf16", "int8", "int16", "same"];
 
-    public static FirstLastFormat Parse(string text, string field = "--first-last")
+    public static FirstLastFormat Parse(string text, string field = "first/last format")
     {
         var t = text.Trim().ToLowerInvariant();
         return t switch

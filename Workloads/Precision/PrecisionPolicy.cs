@@ -23,11 +23,11 @@ public sealed record PrecisionPolicy(NumberFormat? InnerWeight, NumberFormat? In
     public static PrecisionPolicy FromBits(int weightBits, int inputBits, FirstLastFormat firstLast, bool ternaryWeights = false, bool realDownsample = false)
     {
         if (weightBits is < 1 or > NumberFormat.MaxIntegerBits)
-            throw new InputException($"must be 1 to {NumberFormat.MaxIntegerBits}, got {weightBits}", "--wbits");
+            throw new InputException($"must be 1 to {NumberFormat.MaxIntegerBits}, got {weightBits}", "weight bits");
         if (inputBits is < 1 or > NumberFormat.MaxIntegerBits)
-            throw new InputException($"must be 1 to {NumberFormat.MaxIntegerBits}, got {inputBits}", "--abits");
+            throw new InputException($"must be 1 to {NumberFormat.MaxIntegerBits}, got {inputBits}", "activation bits");
         if (ternaryWeights && weightBits != 2)
-            throw new InputException($"ternary weights take 2 bits, got --wbits {weightBits}", "--wformat");
+            throw new InputException($"ternary weights take 2 bits, got {weightBits}-bit weights", "weight format");
         var weight = weightBits == 1 ? NumberFormat.Binary : ternaryWeights ? NumberFormat.Ternary : NumberFormat.Int(weightBits);
         var input = inputBits == 1 ? NumberFormat.Binary : NumberFormat.UInt(inputBits);
         return new PrecisionPolicy(weight, input, firstLast, realDownsample);

@@ -43,7 +43,7 @@ public sealed record TensorDump(string Network, string Method, string Input, IRe
     public static TensorDump Read(string folder)
     {
         if (!Directory.Exists(folder))
-            throw new InputException("folder not found (write one with 'hwsim quantize --dump-tensors DIR')", "--tensors").At(folder);
+            throw new InputException("folder not found (a tensor dump is written by the quantizer)", "tensors").At(folder);
         var path = Path.Combine(folder, ManifestName);
         var text = InputFiles.ReadAllText(path);
         TensorDump? dump;

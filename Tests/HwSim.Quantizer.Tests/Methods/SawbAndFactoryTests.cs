@@ -63,7 +63,7 @@ public sealed class SawbAndFactoryTests
     public void Sawb_widths_without_coefficients_are_input_errors(int bits)
     {
         var e = Assert.Throws<InputException>(() => QuantizerFactory.Weights(QuantMethod.Sawb, bits));
-        Assert.That(e!.Field, Is.EqualTo("--wbits"));
+        Assert.That(e!.Field, Is.EqualTo("weight bits"));
         Assert.That(e.Rule, Is.EqualTo($"SAWB has coefficients for 2, 3, 4, 5 and 8 bits, got {bits}"));
     }
 
@@ -80,7 +80,7 @@ public sealed class SawbAndFactoryTests
     public void Unsupported_weight_widths_are_input_errors_on_wbits(QuantMethod method, int bits)
     {
         var e = Assert.Throws<InputException>(() => QuantizerFactory.Weights(method, bits));
-        Assert.That(e!.Field, Is.EqualTo("--wbits"));
+        Assert.That(e!.Field, Is.EqualTo("weight bits"));
         Assert.That(e.Rule, Does.Contain(bits.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
@@ -96,7 +96,7 @@ public sealed class SawbAndFactoryTests
     {
         using var scope = NewDisposeScope();
         var e = Assert.Throws<InputException>(() => QuantizerFactory.CalibrateActivations(method, bits, rand(10)));
-        Assert.That(e!.Field, Is.EqualTo("--abits"));
+        Assert.That(e!.Field, Is.EqualTo("activation bits"));
     }
 
     [TestCase(QuantMethod.Pact, 4, typeof(DoReFaWeightQuantizer), typeof(PactActivationQuantizer))]

@@ -111,4 +111,18 @@ public class BadInputTests
         Assert.That(r.ExitCode, Is.EqualTo(2));
         Assert.That(File.ReadAllText(output), Is.EqualTo("previous result\n"));
     }
+
+    /// <summary>The libraries name fields in their own words; the command line names the option that sets them.</summary>
+    [TestCase(new[] { "energy", "resnet18", "--wbits", "0", "--abits", "2" }, "field '--wbits'", "must be 1 to 32, got 0")]
+    [TestCase(new[] { "energy", "resnet18", "--wbits", "4", "--abits", "40" }, "field '--abits'", "must be 1 to 32, got 40")]
+    [TestCase(new[] { "first-last", "--wformat", "ternary", "--wbits", "4" }, "field '--wformat'", "ternary weights take 2 bits, got 4-bit weights")]
+    [TestCase(new[] { "energy", "alexnet", "--tech", "3nm" }, "field '--tech'", "no Stillmaker-Baas row for 3 nm")]
+    [TestCase(new[] { "energy", "alexnet", "--vdd", "5" }, "field '--vdd'", "supply voltage must be between 0.3 and 2.0 V")]
+    [TestCase(new[] { "energy", "alexnet", "--wbits", "4", "--abits", "4", "--first-last", "int4" }, "field '--first-last'", "int4")]
+    [TestCase(new[] { "report", "--width-bits", "0", "--quiet", "-o", "never-created" }, "field '--width-bits'", "must be 1 to 32, got 0")]
+    public void LibraryFieldsAreNamedAsTheOptions(string[] args, string field, string rule)
+    {
+        AssertOneLineError(CliRunner.Run(args), field, rule);
+        Assert.That(Directory.Exists("never-created"), Is.False, "a bad option fails before the report folder is made");
+    }
 }

@@ -76,7 +76,22 @@ public class SimulateCommandTests
     {
         var r = CliRunner.Run("simulate", "resnet18", "--wbits", "4", "--abits", "2", "--reference");
         Assert.That(r.ExitCode, Is.EqualTo(2));
-        Assert.That(r.Error, Does.Contain("more than --max-reference-macs"));
+        Assert.That(r.Error, Does.Contain("field '--max-reference-macs'").And.Contain("more than the limit of 20,000,000"));
+    }
+
+    [Test]
+    public void ReferenceOnAScaleSimCompatUnitIsOneLineError()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("one.csv", "name,c,h,w,k,r,s,stride\na,3,8,8,4,3,3,1\n");
+        var arch = dir.File("compat.yaml", "version: 1\nname: compat\nunits:\n  - { name: array, kind: systolic, rows: 8, cols: 8, dataflow: os, format: int8, scalesim_compat: true }\n");
+        string[] common = ["simulate", csv, "--arch", arch, "--wbits", "8", "--abits", "8", "--first-last", "same"];
+        Assert.That(CliRunner.Run(common).ExitCode, Is.Zero, "the fast engine models compat mode");
+        var r = CliRunner.Run([.. common, "--reference"]);
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Error.Trim().Split('\n'), Has.Length.EqualTo(1), r.ToString());
+        Assert.That(r.Error, Does.StartWith("error: ").And.Contain("unit 'array'").And.Contain("scalesim_compat: true").And.Not.Contain("   at "));
+        Assert.That(r.Output, Is.Empty);
     }
 
     [Test]

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using HwSim.Analyses.Sweep;
+using HwSim.Cli.Sweep;
 using HwSim.Tests.Support;
 using NUnit.Framework;
 
@@ -9,17 +11,11 @@ namespace HwSim.Tests.Cli;
 /// <c>hwsim sweep</c> and <c>hwsim merge</c> end to end, in-process: a 24-point sweep of AlexNet (8 layers: quick)
 /// (2 precisions x 2 array heights x 3 DRAM bandwidths x 2 nodes), its values against
 /// <c>hwsim energy</c> and <c>hwsim area</c>, shards merged against the single run byte for byte,
-/// resuming, the plot; errors in SweepCommandTests.Errors.cs, the pure pieces in .Units.cs.
+/// resuming, the plot; errors in SweepCommandTests.Errors.cs, the engine's own pieces in Tests/HwSim.Tests/Analyses/Sweep/SweepEngineTests.cs.
 /// </summary>
 public partial class SweepCommandTests
 {
-    private const string Grid = """
-        version: 1
-        base: lowbit-default
-        vary:
-          units[0].rows: [8, 16]
-          dram.bandwidth_bytes_per_cycle: [8, 16, unlimited]
-        """;
+    private const string Grid = HwSim.Tests.Analyses.Sweep.SweepEngineTests.Grid;
 
     private static readonly string[] SweepArgs = ["sweep", "--network", "alexnet", "--bits", "2,4", "--tech", "45nm,7nm", "--jobs", "2"];
 
@@ -190,5 +186,20 @@ public partial class SweepCommandTests
         var r = Sweep(dir, "-o", dir.File("sweep.csv"), "--quiet");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(r.Error, Is.Empty);
+    }
+
+    [TestCase("1..8", new[] { 1, 2, 3, 4, 5, 6, 7, 8 })]
+    [TestCase("1,2,4", new[] { 1, 2, 4 })]
+    [TestCase("1..3, 8", new[] { 1, 2, 3, 8 })]
+    [TestCase("4", new[] { 4 })]
+    public void BitListsExpandRanges(string text, int[] expected) =>
+        Assert.That(BitList.Parse(text, "--bits"), Is.EqualTo(expected));
+
+    [Test]
+    public void TheParetoFrontKeepsPointsNoOtherBeatsInBoth()
+    {
+        PlotPoint P(long id, double latency, double energy, int notRun = 0) => new(id, "45nm", latency, energy, 1, notRun);
+        var points = new[] { P(0, 1, 10), P(1, 2, 5), P(2, 2, 6), P(3, 3, 5), P(4, 4, 1), P(5, 0.5, 0.5, notRun: 1) };
+        Assert.That(ParetoPlot.Front(points).Select(p => p.Id), Is.EqualTo(new long[] { 0, 1, 4 }), "point 5 left out: it did not run every layer");
     }
 }

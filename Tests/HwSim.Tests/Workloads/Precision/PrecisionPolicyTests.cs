@@ -49,16 +49,16 @@ public sealed class PrecisionPolicyTests
         Assert.That(policy, Is.EqualTo(new PrecisionPolicy(NumberFormat.Ternary, UInt2, FirstLastFormat.Same, RealDownsample: true)));
     }
 
-    [TestCase(0, 2, false, "--wbits", "got 0")]
-    [TestCase(-1, 2, false, "--wbits", "got -1")]
-    [TestCase(33, 2, false, "--wbits", "got 33")]
-    [TestCase(4, 0, false, "--abits", "got 0")]
-    [TestCase(4, 33, false, "--abits", "got 33")]
-    [TestCase(4, 64, false, "--abits", "got 64")]
-    [TestCase(1, 2, true, "--wformat", "--wbits 1")]
-    [TestCase(3, 2, true, "--wformat", "--wbits 3")]
-    [TestCase(8, 8, true, "--wformat", "--wbits 8")]
-    public void FromBits_BadOptionsNameTheOption(int weightBits, int inputBits, bool ternary, string option, string detail)
+    [TestCase(0, 2, false, "weight bits", "got 0")]
+    [TestCase(-1, 2, false, "weight bits", "got -1")]
+    [TestCase(33, 2, false, "weight bits", "got 33")]
+    [TestCase(4, 0, false, "activation bits", "got 0")]
+    [TestCase(4, 33, false, "activation bits", "got 33")]
+    [TestCase(4, 64, false, "activation bits", "got 64")]
+    [TestCase(1, 2, true, "weight format", "got 1-bit weights")]
+    [TestCase(3, 2, true, "weight format", "got 3-bit weights")]
+    [TestCase(8, 8, true, "weight format", "got 8-bit weights")]
+    public void FromBits_BadValuesNameTheField(int weightBits, int inputBits, bool ternary, string option, string detail)
     {
         var error = Assert.Throws<InputException>(() => PrecisionPolicy.FromBits(weightBits, inputBits, KeepFp32, ternary));
 
@@ -358,7 +358,7 @@ public sealed class PrecisionPolicyTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error.Field, Is.EqualTo("--first-last"));
+            Assert.That(error.Field, Is.EqualTo("first/last format"));
             Assert.That(error.Rule, Does.Contain($"got '{text}'"));
             Assert.That(FirstLastFormat.Names, Has.All.Matches<string>(n => error.Rule.Contains(n, StringComparison.Ordinal)));
         }

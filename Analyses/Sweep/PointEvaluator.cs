@@ -1,9 +1,9 @@
 using HwSim.CostModel.Area;
-using HwSim.CostModel.Energy;
+using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
 using HwSim.Simulator;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>
 /// Computes sweep points. The runner hands it the points of one simulated configuration at a
@@ -17,7 +17,7 @@ public interface IPointEvaluator
 
 /// <summary>
 /// The real evaluation: the simulator counts once, the cost model prices the counts at every node
-/// asked. This is <see cref="CostModel.Evaluation.Evaluator.Evaluate"/> split in its two steps,
+/// asked: <see cref="Evaluator.Evaluate"/> in its two steps (simulate, then <see cref="Evaluator.Price"/>),
 /// because a node changes only the prices ("count in the simulator, price in the cost model"):
 /// a sweep over n nodes simulates once instead of n times. A test checks a point against the
 /// Evaluator and against <c>hwsim energy</c>.
@@ -34,10 +34,8 @@ public sealed class ModelEvaluator : IPointEvaluator
         var counts = Simulation.Evaluate(workload, arch);
         foreach (var point in sameSimulation)
         {
-            var cost = sweep.Cost(point);
-            var energy = Pricer.Price(counts, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Layers[0].Shape.Batch);
-            var area = AreaModel.Area(arch, cost.Area, cost.Scaling);
-            yield return (point, Result(energy, area));
+            var priced = Evaluator.Price(workload, arch, counts, sweep.Cost(point));
+            yield return (point, Result(priced.Energy, priced.Area));
         }
     }
 

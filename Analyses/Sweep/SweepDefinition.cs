@@ -11,7 +11,7 @@ using HwSim.Workloads;
 using HwSim.Workloads.Import.Csv;
 using HwSim.Workloads.Precision;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>One precision of a sweep: the inner layers' bits (null: the workload's own formats) and the workload with them applied.</summary>
 public sealed record PrecisionChoice(int? WeightBits, int? InputBits, PrecisionPolicy? Policy, Workload Workload);
@@ -70,7 +70,7 @@ public sealed class SweepDefinition
             stride = radices[i] > MaxPoints / stride + 1 ? MaxPoints + 1 : checked(stride * radices[i]);
         }
         if (stride > MaxPoints)
-            throw new InputException($"the sweep has more than {MaxPoints:N0} points ({string.Join(" x ", radices)}); split it into several grids", "--arch-grid");
+            throw new InputException($"the sweep has more than {MaxPoints:N0} points ({string.Join(" x ", radices)}); split it into several grids", "grid");
         PointCount = stride;
         _strides = [.. strides];
         Header = [.. LeadingColumns, .. Dimensions.Select(d => d.Dimension.Path), "tech", .. SweepCsv.ResultColumns];

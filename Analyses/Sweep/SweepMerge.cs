@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
-using HwSim.Cli.Sweep;
 using HwSim.Workloads;
 
-namespace HwSim.Cli.Merge;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>Sweep CSVs joined: the shared identity and header, every row once, sorted by point id.</summary>
 /// <param name="Points">Points in the whole sweep (rows may be fewer when shards are missing).</param>

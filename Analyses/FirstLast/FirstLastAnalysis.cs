@@ -7,7 +7,7 @@ using HwSim.Workloads;
 using HwSim.Workloads.Layers;
 using HwSim.Workloads.Precision;
 
-namespace HwSim.Cli.FirstLast;
+namespace HwSim.Analyses.FirstLast;
 
 /// <summary>
 /// Operation counts of a set of layers, read from the workload (they do not need the simulator).

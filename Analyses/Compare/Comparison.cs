@@ -3,7 +3,7 @@ using HwSim.CostModel.Evaluation;
 using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
 
-namespace HwSim.Cli.Compare;
+namespace HwSim.Analyses.Compare;
 
 /// <summary>The figures <c>hwsim compare</c> sets side by side, in the order it shows them.</summary>
 public enum ComparedMetric
@@ -133,7 +133,7 @@ public sealed record Comparison(string Workload, int Batch, ImmutableArray<Confi
     public static Comparison Of(Workload workload, IReadOnlyList<ComparedArchitecture> architectures, CostSetting cost)
     {
         if (architectures.Count < MinimumArchitectures)
-            throw new InputException($"give at least {MinimumArchitectures} architectures to compare (got {architectures.Count}), e.g. --arch lowbit-default --arch loom-like", "--arch");
+            throw new InputException($"give at least {MinimumArchitectures} architectures to compare (got {architectures.Count})", "architectures");
         var labels = Labels(architectures);
         var figures = architectures.Select((a, i) => ConfigurationFigures.From(labels[i], a.File, Evaluator.Evaluate(workload, a.Spec, cost)));
         return new Comparison(workload.Name, workload.Layers[0].Shape.Batch, [.. figures]);

@@ -5,7 +5,7 @@ using HwSim.Workloads.Import;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>
 /// Reads a grid file in the three steps of every HwSim input: parse (YAML to nodes with lines),

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using HwSim.Cli.Sweep;
+using HwSim.Analyses.Sweep;
 using HwSim.CostModel.Evaluation;
 using HwSim.Simulator.Architecture;
 using HwSim.Tests.Support;
@@ -9,17 +9,19 @@ using HwSim.Workloads.Precision;
 using HwSim.Workloads.Zoo;
 using NUnit.Framework;
 
-namespace HwSim.Tests.Cli;
+namespace HwSim.Tests.Analyses.Sweep;
 
-/// <summary>The sweep's pure pieces: lists, shards, point ids, the runner, the evaluator, the front.</summary>
-public partial class SweepCommandTests
+/// <summary>The sweep engine's pieces without the command line: shards, point ids, the hash, the runner, the evaluator, resuming, CSV rows, grids.</summary>
+public class SweepEngineTests
 {
-    [TestCase("1..8", new[] { 1, 2, 3, 4, 5, 6, 7, 8 })]
-    [TestCase("1,2,4", new[] { 1, 2, 4 })]
-    [TestCase("1..3, 8", new[] { 1, 2, 3, 8 })]
-    [TestCase("4", new[] { 4 })]
-    public void BitListsExpandRanges(string text, int[] expected) =>
-        Assert.That(BitList.Parse(text, "--bits"), Is.EqualTo(expected));
+    /// <summary>2 array heights x 3 DRAM bandwidths over lowbit-default; the CLI tests sweep it too.</summary>
+    internal const string Grid = """
+        version: 1
+        base: lowbit-default
+        vary:
+          units[0].rows: [8, 16]
+          dram.bandwidth_bytes_per_cycle: [8, 16, unlimited]
+        """;
 
     [Test]
     public void ShardsPartitionTheIds()
@@ -124,14 +126,6 @@ public partial class SweepCommandTests
         var sweep = SmallDefinition(dir);
         var have = new[] { new SweepRow(1, ""), new SweepRow(9, "") };
         Assert.That(SweepResume.Missing(sweep, Shard.Parse("1/4"), have), Is.EqualTo(new long[] { 5, 13, 17, 21 }));
-    }
-
-    [Test]
-    public void TheParetoFrontKeepsPointsNoOtherBeatsInBoth()
-    {
-        PlotPoint P(long id, double latency, double energy, int notRun = 0) => new(id, "45nm", latency, energy, 1, notRun);
-        var points = new[] { P(0, 1, 10), P(1, 2, 5), P(2, 2, 6), P(3, 3, 5), P(4, 4, 1), P(5, 0.5, 0.5, notRun: 1) };
-        Assert.That(ParetoPlot.Front(points).Select(p => p.Id), Is.EqualTo(new long[] { 0, 1, 4 }), "point 5 left out: it did not run every layer");
     }
 
     [Test]

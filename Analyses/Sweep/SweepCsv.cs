@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using HwSim.Workloads;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>The figures a sweep records for one point.</summary>
 /// <param name="Cycles">Cycles of the layers that ran, one pass of the workload.</param>

@@ -6,9 +6,11 @@ using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Quantities;
 using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+using HwSim.Workloads.Precision;
 using HwSim.Workloads.Transforms;
 
-namespace HwSim.Cli.Width;
+namespace HwSim.Analyses.Width;
 
 /// <summary>What one network costs on the architecture: the numbers a width study compares.</summary>
 /// <param name="Macs">Multiply-accumulates of one run (all layers ran).</param>
@@ -91,6 +93,19 @@ public static class WidthAnalysis
             energy.Result, latency.Result, cache.Count);
     }
 
+    /// <summary>
+    /// The study as <c>hwsim report</c> runs it: <paramref name="network"/> at W<c>bits</c>A<c>bits</c>
+    /// inner layers (first/last fp32) widened against the network with every layer at the baseline format.
+    /// </summary>
+    public static WidthStudy Run(Workload network, WidthSetting setting, ArchitectureSpec arch, CostSetting cost, Action<string> progress)
+    {
+        var policy = PrecisionPolicy.FromBits(setting.Bits, setting.Bits, FirstLastFormat.Keep(NumberFormat.Fp32));
+        var lowBit = policy.Apply(network);
+        var baseline = new PrecisionPolicy(setting.Baseline, setting.Baseline, FirstLastFormat.Same).Apply(network);
+        return Run(lowBit, baseline, setting.Baseline.Name, $"{policy.InnerWeight!.Name} x {policy.InnerInput!.Name}",
+            policy.FirstLast.ToString(), arch, cost, setting.Widths, progress);
+    }
+
     /// <summary>Parallel work wraps what it throws; the user's error (or the bug) comes out as itself, one line or its own stack trace.</summary>
     private static void Unwrap(Action parallel)
     {
@@ -110,6 +125,23 @@ public static class WidthAnalysis
     {
         var notRun = e.Result.Layers.FirstOrDefault(l => !l.Ran);
         return notRun is null ? e
-            : throw new InputException($"{what}: layer '{notRun.Layer}' does not run on {e.Architecture.Name}: {notRun.NotRunReason} (try another --arch or --first-last)", "--arch");
+            : throw new InputException($"{what}: layer '{notRun.Layer}' does not run on {e.Architecture.Name}: {notRun.NotRunReason} (try another architecture or first/last format)", "architecture");
     }
+
+    /// <summary>One line: the break-even width with the ratios either side of it, or why there is none.</summary>
+    public static string BreakEvenText(string what, BreakEven be, WidthStudy s, Func<WidthPoint, double> ratio)
+    {
+        if (be.Width is { } k)
+        {
+            var around = string.Join(", ", be.Around.Select(a => $"{a.Ratio.ToString("0.000", CultureInfo.InvariantCulture)} at {F2(a.K)}"));
+            return $"{what} break-even: k = {F2(k)}: the widened network's {what} equals the {s.Baseline} baseline's (ratio {around})";
+        }
+        var (min, max) = (s.Points.Min(ratio), s.Points.Max(ratio));
+        var side = max < 1 ? "below 1 at every width: the widened network costs less" : min > 1 ? "above 1 at every width: the widened network costs more" : "crosses 1 only between grid widths and back";
+        return $"{what} break-even: none in [{F(be.Low)}, {F(be.High)}] (ratio {min.ToString("0.000", CultureInfo.InvariantCulture)} to {max.ToString("0.000", CultureInfo.InvariantCulture)}, {side})";
+    }
+
+    private static string F2(double k) => k.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string F(double k) => k.ToString("0.##", CultureInfo.InvariantCulture);
 }

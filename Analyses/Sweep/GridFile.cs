@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using HwSim.Cli.Common;
 using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>One varied parameter of a grid and its values, in the file's order.</summary>
 /// <param name="Line">Line of the parameter's key in the grid file, for errors.</param>
@@ -54,7 +53,7 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
         }
         catch (InputException e)
         {
-            throw e.At(path, field: "--arch-grid");
+            throw e.At(path, field: "grid");
         }
         return GridFileReader.Read(text, path);
     }
@@ -66,12 +65,12 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
     public ArchitectureSpec ResolveBase(string? archOption)
     {
         if (!string.IsNullOrWhiteSpace(archOption))
-            return ArchitectureOption.Load(archOption);
+            return ArchitectureSource.Load(archOption);
         if (Base is null)
             return Presets.Get(Presets.Default);
         try
         {
-            return ArchitectureOption.Load(Base);
+            return ArchitectureSource.Load(Base);
         }
         catch (InputException e)
         {

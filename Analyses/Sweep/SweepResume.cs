@@ -1,4 +1,4 @@
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>
 /// What an existing output file contributes to a run: the rows of the same sweep it already
@@ -6,6 +6,9 @@ namespace HwSim.Cli.Sweep;
 /// </summary>
 public static class SweepResume
 {
+    /// <summary>The field of errors about the output file a run resumes from.</summary>
+    public const string OutputField = "output";
+
     /// <summary>
     /// The rows of <paramref name="path"/>, which must hold rows of this same sweep (identity line
     /// and header) and of this shard only; anything else is an <see cref="Workloads.InputException"/>
@@ -18,13 +21,13 @@ public static class SweepResume
         if (file.Identity != identity)
             throw new Workloads.InputException(
                 $"holds a different sweep (sweep={file.Hash}, {file.Points} points; this one is sweep={sweep.Hash}, {sweep.PointCount} points): " +
-                "give another -o, or --overwrite to start this sweep over", "--output", path, "line 1");
+                "give another output file, or overwrite it to start this sweep over", OutputField, path, "line 1");
         if (file.Header != SweepCsv.HeaderLine(sweep))
-            throw new Workloads.InputException("its header differs from this sweep's columns (was it edited?); give another -o, or --overwrite", "--output", path, "line 2");
+            throw new Workloads.InputException("its header differs from this sweep's columns (was it edited?); give another output file, or overwrite it", OutputField, path, "line 2");
         if (file.Rows.FirstOrDefault(r => !shard.Contains(r.Id)) is { } foreign)
             throw new Workloads.InputException(
-                $"holds point {foreign.Id}, which is not in shard {shard} (ids with id % {shard.Count} == {shard.Index}); each shard needs its own -o file",
-                "--output", path, $"line {foreign.LineNumber}");
+                $"holds point {foreign.Id}, which is not in shard {shard} (ids with id % {shard.Count} == {shard.Index}); each shard needs its own output file",
+                OutputField, path, $"line {foreign.LineNumber}");
         return file.Rows;
     }
 

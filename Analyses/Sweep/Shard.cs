@@ -1,7 +1,7 @@
 using System.Globalization;
 using HwSim.Workloads;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>
 /// A deterministic slice of a sweep: shard <see cref="Index"/> of <see cref="Count"/> holds the
@@ -31,11 +31,11 @@ public sealed record Shard(int Index, int Count)
         if (parts.Length != 2
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-            throw new InputException($"must be INDEX/COUNT such as 0/4 (0-based, as SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX), got '{text}'", "--shard");
+            throw new InputException($"must be INDEX/COUNT such as 0/4 (0-based, as SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX), got '{text}'", "shard");
         if (count < 1)
-            throw new InputException($"the shard count must be at least 1, got {count}", "--shard");
+            throw new InputException($"the shard count must be at least 1, got {count}", "shard");
         return index < count ? new Shard(index, count)
-            : throw new InputException($"shard indices are 0-based: 0 to {count - 1} for {count} shards, got {index}", "--shard");
+            : throw new InputException($"shard indices are 0-based: 0 to {count - 1} for {count} shards, got {index}", "shard");
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Index}/{Count}");

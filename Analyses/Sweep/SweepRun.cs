@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>
 /// Computes a set of sweep points on <c>jobs</c> threads. Points that share a simulation (they

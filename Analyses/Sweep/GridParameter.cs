@@ -4,7 +4,7 @@ using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
 
-namespace HwSim.Cli.Sweep;
+namespace HwSim.Analyses.Sweep;
 
 /// <summary>The architecture fields a grid can vary (the names are the architecture YAML's keys).</summary>
 public enum GridField

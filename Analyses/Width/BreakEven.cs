@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using MathNet.Numerics.RootFinding;
 
-namespace HwSim.Cli.Width;
+namespace HwSim.Analyses.Width;
 
 /// <summary>
 /// Where a cost ratio crosses 1: the first sign change of ratio - 1 between adjacent grid

@@ -1,10 +1,9 @@
-using HwSim.Simulator.Reference;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Layers;
 using HwSim.Workloads.Tensors;
 
-namespace HwSim.Cli.Simulate;
+namespace HwSim.Simulator.Reference;
 
 /// <summary>
 /// Operands of one layer from a quantizer's tensor dump: checked against the layer's shape and

@@ -35,7 +35,7 @@ public sealed class ModelEvaluator : IPointEvaluator
         foreach (var point in sameSimulation)
         {
             var cost = sweep.Cost(point);
-            var energy = Pricer.Price(counts, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Layers[0].Shape.Batch);
+            var energy = Pricer.Price(counts, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Batch);
             var area = AreaModel.Area(arch, cost.Area, cost.Scaling);
             yield return (point, Result(energy, area));
         }

@@ -25,7 +25,7 @@ public static class Evaluator
     public static Evaluated Evaluate(Workload workload, ArchitectureSpec arch, CostSetting cost)
     {
         var result = Simulation.Evaluate(workload, arch);
-        var energy = Pricer.Price(result, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Layers[0].Shape.Batch);
+        var energy = Pricer.Price(result, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Batch);
         var area = AreaModel.Area(arch, cost.Area, cost.Scaling);
         return new Evaluated(workload, arch, result, energy, area);
     }

@@ -11,13 +11,19 @@ namespace HwSim.Simulator.Memory;
 public static class Chunking
 {
     /// <summary>The grid with the time chunk that makes every fold fit, or the reason none does (chunks of 1).</summary>
-    public static (FoldGrid Grid, string? Unfit) Fit(GemmProblem problem, FoldGrid grid, BufferSpec buffers)
+    /// <remarks>
+    /// Every candidate's folds are walked to check fit, so a candidate with more than
+    /// <paramref name="maxFolds"/> folds ends the search: the layer is then too large to simulate.
+    /// </remarks>
+    public static (FoldGrid Grid, string? Unfit) Fit(GemmProblem problem, FoldGrid grid, BufferSpec buffers, long maxFolds = long.MaxValue)
     {
         var extent = FoldGrid.Extent(problem, grid.InTime);
         string? reason = null;
         for (var chunk = extent; ; chunk = (chunk + 1) / 2)
         {
             var candidate = chunk >= extent ? grid : grid with { TimeChunk = chunk };
+            if (Simulation.FoldCount(candidate, problem) is var folds && folds > maxFolds)
+                return (candidate, $"its operands do not fit on chip in chunks longer than {chunk:N0}, and with those {Simulation.TooManyFolds(folds)}");
             reason = FirstUnfit(problem, candidate, buffers);
             if (reason is null)
                 return (candidate, null);

@@ -25,7 +25,8 @@ public static partial class YamlDocuments
         try
         {
             // The events first: the node tree is built recursively, so depth and tags are checked before it is.
-            CheckEvents(new Parser(new Scanner(new StringReader(text))), file);
+            CheckEvents(new Parser(scanner), file);
+            scanner = new Scanner(new StringReader(text));
             stream.Load(new Parser(scanner));
         }
         catch (YamlException e)

@@ -22,16 +22,7 @@ public class HostileInputTests
 {
     private const string ScaleSimHeader = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
 
-    internal static void AssertOneLineError(CliResult r, params string[] parts)
-    {
-        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
-        var lines = r.Error.TrimEnd('\n', '\r').Split('\n');
-        Assert.That(lines, Has.Length.EqualTo(1), r.ToString());
-        Assert.That(lines[0], Does.StartWith("error: "));
-        foreach (var p in parts)
-            Assert.That(lines[0], Does.Contain(p), r.ToString());
-        Assert.That(r.Error, Does.Not.Contain("   at "), "no stack trace");
-    }
+    private static void AssertOneLineError(CliResult r, params string[] parts) => BadInputTests.AssertOneLineError(r, parts);
 
     private static CliResult Workload(string contents, params string[] extra)
     {

@@ -16,10 +16,16 @@ namespace HwSim.Simulator;
 /// </summary>
 public static class Simulation
 {
-    public static NetworkResult Evaluate(Workload workload, ArchitectureSpec arch)
+    /// <param name="layerDone">Called after each layer, in order (a progress display counts them).</param>
+    public static NetworkResult Evaluate(Workload workload, ArchitectureSpec arch, Action<LayerResult>? layerDone = null)
     {
         var models = arch.Units.Select(UnitModels.For).ToList();
-        return new NetworkResult(workload.Name, arch.Name, [.. workload.Layers.Select(l => Evaluate(l, arch, models))]);
+        return new NetworkResult(workload.Name, arch.Name, [.. workload.Layers.Select(l =>
+        {
+            var result = Evaluate(l, arch, models);
+            layerDone?.Invoke(result);
+            return result;
+        })]);
     }
 
     public static LayerResult Evaluate(LayerWorkload layer, ArchitectureSpec arch) =>
@@ -100,7 +106,7 @@ public static class Simulation
     }
 
     internal static string TooManyFolds(long folds) =>
-        $"it needs {(folds == long.MaxValue ? "more than 2^63" : folds.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} folds on this unit, more than the {MaxFolds:N0} the simulator walks per layer (about a minute); use a larger array or a smaller batch";
+        $"it needs {(folds == long.MaxValue ? "more than 2^63" : folds.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} folds on this unit, more than the {MaxFolds:N0} the simulator walks per layer (about 20 s); use a larger array or a smaller batch";
 
     private static LayerResult Walk(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, GemmProblem problem, FoldGrid grid)
     {

@@ -40,7 +40,7 @@ public static class EnergyCommand
         var arch = Architecture.Resolve(parse);
         var energyContext = new EnergyContext(arch.Buffers, Table.DramKind(parse), Technology.Resolve(parse));
         var table = Table.Table(parse);
-        var result = Simulation.Evaluate(workload, arch);
+        var result = SimulationProgress.Evaluate(context, workload, arch);
         var report = Pricer.Price(result, arch, table, energyContext, workload.Batch);
         Output.Emit(parse, context, writer =>
         {

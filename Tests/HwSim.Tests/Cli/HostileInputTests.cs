@@ -114,6 +114,15 @@ public class HostileInputTests
         AssertOneLineError(CliRunner.Run("simulate", "vgg16", "--batch", "600000"), "field '--batch'", "at batch 600,000", "fit in 64 bits");
 
     [Test]
+    public void BitOperationOverflowInFirstLastsParallelRowsIsOneLine()
+    {
+        // Fits as binary x binary; first-last prices it with fp32 first/last layers, on worker threads.
+        using var dir = new TempDir();
+        var path = dir.File("g.csv", "name,kind,h,c,k,w,r,s,weight_format,input_format\ng,gemm,1000000,1000000,1000000,1,1,1,binary,binary\n");
+        AssertOneLineError(CliRunner.Run("first-last", path), "layer 'g' is too large", "fit in 64 bits");
+    }
+
+    [Test]
     public void BitOperationOverflowFromThePrecisionIsAnError()
     {
         // Fits at 4 x 4 bits (2^57 x 16 = 2^61), not at 32 x 32.

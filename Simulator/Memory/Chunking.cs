@@ -22,8 +22,8 @@ public static class Chunking
         for (var chunk = extent; ; chunk = (chunk + 1) / 2)
         {
             var candidate = chunk >= extent ? grid : grid with { TimeChunk = chunk };
-            if (Simulation.FoldCount(candidate, problem) is var folds && folds > maxFolds)
-                return (candidate, $"its operands do not fit on chip in chunks longer than {chunk:N0}, and with those {Simulation.TooManyFolds(folds)}");
+            if (Simulation.WalkedFolds(candidate, problem) is var folds && folds > maxFolds)
+                return (candidate, $"its operands do not fit on chip in chunks longer than {chunk:N0}, and with those {Simulation.TooManyFolds(folds, problem.Groups)}");
             reason = FirstUnfit(problem, candidate, buffers);
             if (reason is null)
                 return (candidate, null);
@@ -35,7 +35,8 @@ public static class Chunking
     private static string? FirstUnfit(GemmProblem problem, FoldGrid grid, BufferSpec buffers)
     {
         var planner = new TrafficPlanner(problem, buffers);
-        foreach (var f in grid.Folds(problem))
+        // Every group has the same folds and tiles, so the first group answers for all.
+        foreach (var f in grid.Folds(problem, 0, 1))
             if (planner.Unfit(f) is { } why)
                 return why;
         return null;

@@ -167,43 +167,26 @@ public class ReaderFuzzTests
         return model.Output("y");
     }
 
-    private static void FuzzCli(string reader, int cases, string[] seeds, string fileName, Func<string, string[]> args, Action<string>? onSuccess = null)
-    {
-        using var dir = new TempDir();
-        var mutator = new Mutator(Seed);
-        var failures = new List<string>();
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < cases; i++)
+    private static void FuzzCli(string reader, int cases, string[] seeds, string fileName, Func<string, string[]> args, Action<string>? onSuccess = null) =>
+        Fuzz(reader, cases, seeds, fileName, (i, path, text, failures) =>
         {
-            var text = mutator.Mutate(seeds[i % seeds.Length]);
-            var path = dir.File(fileName, text);
             var r = CliRunner.Run(args(path));
             Check(r, i, text, failures);
-            if (r.ExitCode == 0 && onSuccess is not null)
+            if (r.ExitCode != 0 || onSuccess is null)
+                return;
+            try
             {
-                try
-                {
-                    onSuccess(r.Output);
-                }
-                catch (AssertionException e)
-                {
-                    failures.Add($"case {i}: {e.Message}\n{Shorten(text)}");
-                }
+                onSuccess(r.Output);
             }
-        }
-        Report(reader, cases, watch, failures);
-    }
+            catch (AssertionException e)
+            {
+                failures.Add($"case {i}: {e.Message}\n{Shorten(text)}");
+            }
+        });
 
-    private static void FuzzLibrary(string reader, int cases, string[] seeds, string fileName, Action<string> read)
-    {
-        using var dir = new TempDir();
-        var mutator = new Mutator(Seed);
-        var failures = new List<string>();
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < cases; i++)
+    private static void FuzzLibrary(string reader, int cases, string[] seeds, string fileName, Action<string> read) =>
+        Fuzz(reader, cases, seeds, fileName, (i, path, text, failures) =>
         {
-            var text = mutator.Mutate(seeds[i % seeds.Length]);
-            var path = dir.File(fileName, text);
             try
             {
                 read(path);
@@ -215,6 +198,19 @@ public class ReaderFuzzTests
             {
                 failures.Add($"case {i}: {e.GetType().Name}: {e.Message}\n{Shorten(text)}");
             }
+        });
+
+    /// <summary>Writes each mutated case to <paramref name="fileName"/> and hands it to <paramref name="check"/> (case, path, text, failures).</summary>
+    private static void Fuzz(string reader, int cases, string[] seeds, string fileName, Action<int, string, string, List<string>> check)
+    {
+        using var dir = new TempDir();
+        var mutator = new Mutator(Seed);
+        var failures = new List<string>();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < cases; i++)
+        {
+            var text = mutator.Mutate(seeds[i % seeds.Length]);
+            check(i, dir.File(fileName, text), text, failures);
         }
         Report(reader, cases, watch, failures);
     }

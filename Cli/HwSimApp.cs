@@ -12,7 +12,7 @@ namespace HwSim.Cli;
 /// bad options, a full or closed standard output) become one red line on the error writer and
 /// exit code 2; bugs keep their stack trace.
 /// </summary>
-public static class HwSimApp
+public static partial class HwSimApp
 {
     public const int ExitOk = 0;
     public const int ExitUserError = 2;
@@ -50,6 +50,25 @@ public static class HwSimApp
         return root;
     }
 
+    /// <summary>
+    /// The parser names the .NET type a value failed to convert to ("System.Nullable`1[System.Int32]");
+    /// the user is told what to write instead.
+    /// </summary>
+    internal static string Readable(string parserMessage)
+    {
+        var m = CannotParse().Match(parserMessage);
+        if (!m.Success)
+            return parserMessage;
+        var type = m.Groups["type"].Value;
+        var expected = type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) || type.Contains("Decimal", StringComparison.Ordinal) ? "a number"
+            : "a value of the right kind";
+        return $"{m.Groups["option"].Value}: '{m.Groups["value"].Value}' is not {expected}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|command|argument) '(?<option>[^']*)' as expected type '(?<type>[^']*)'\.?")]
+    private static partial System.Text.RegularExpressions.Regex CannotParse();
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = CreateRootCommand();
@@ -64,7 +83,7 @@ public static class HwSimApp
         {
             var verb = parse.CommandResult.Command == root ? "hwsim" : $"hwsim {parse.CommandResult.Command.Name}";
             // The parser's messages may span lines ("Did you mean ..."); the user gets one line.
-            var message = string.Join(" ", parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            var message = Readable(string.Join(" ", parse.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             context.ReportError($"{message} (see '{verb} --help')");
             return ExitUserError;
         }

@@ -30,15 +30,39 @@ public sealed record Workload
             if (value.IsDefaultOrEmpty)
                 throw new InputException("a workload needs at least one layer", "layers");
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            LayerWorkload? batched = null;
             foreach (var layer in value)
             {
                 ArgumentNullException.ThrowIfNull(layer);
                 if (!seen.Add(layer.Name))
                     throw new InputException($"layer name '{layer.Name}' appears twice; names must be unique", "name");
+                if (layer.Kind == Shapes.LayerKind.Gemm)
+                    continue;
+                batched ??= layer;
+                if (layer.Shape.Batch != batched.Shape.Batch)
+                    throw new InputException($"layer '{layer.Name}' has batch {layer.Shape.Batch} but layer '{batched.Name}' has batch {batched.Shape.Batch}; every layer of a workload runs on the same batch", "n");
+            }
+            // Totals must fit too (each layer's were checked when it was built).
+            try
+            {
+                _ = value.Sum(l => l.Macs);
+                _ = value.Sum(l => l.BitOperations);
+                _ = value.Sum(l => l.Parameters);
+            }
+            catch (OverflowException)
+            {
+                throw new InputException("the workload is too large: its total MAC, bit-operation or parameter count does not fit in 64 bits", "layers");
             }
             field = value;
         }
     }
+
+    /// <summary>
+    /// Inputs per run: the batch every convolution and fully connected layer shares (a plain GEMM
+    /// holds its batch in M and has batch 1); 1 for a workload of GEMMs only. "Per inference"
+    /// figures divide by it.
+    /// </summary>
+    public int Batch => Layers.FirstOrDefault(l => l.Kind != Shapes.LayerKind.Gemm)?.Shape.Batch ?? 1;
 
     public long Macs => Layers.Sum(l => l.Macs);
 

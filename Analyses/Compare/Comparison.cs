@@ -136,7 +136,7 @@ public sealed record Comparison(string Workload, int Batch, ImmutableArray<Confi
             throw new InputException($"give at least {MinimumArchitectures} architectures to compare (got {architectures.Count})", "architectures");
         var labels = Labels(architectures);
         var figures = architectures.Select((a, i) => ConfigurationFigures.From(labels[i], a.File, Evaluator.Evaluate(workload, a.Spec, cost)));
-        return new Comparison(workload.Name, workload.Layers[0].Shape.Batch, [.. figures]);
+        return new Comparison(workload.Name, workload.Batch, [.. figures]);
     }
 
     /// <summary>

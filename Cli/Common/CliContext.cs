@@ -79,5 +79,11 @@ public sealed class CliContext(TextWriter output, TextWriter error, bool outputI
             context.ReportError(LibraryFields.AsOption(e).Message);
             return HwSimApp.ExitUserError;
         }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions is [InputException first, ..] inner && inner.All(x => x is InputException))
+        {
+            // Work run in parallel (first-last's rows, sweep points) meets the same bad input on several threads: one line for it.
+            context.ReportError(first.Message);
+            return HwSimApp.ExitUserError;
+        }
     }
 }

@@ -4,6 +4,7 @@ using HwSim.Workloads;
 using HwSim.Workloads.Import;
 using HwSim.Workloads.Import.Onnx;
 using HwSim.Workloads.Precision;
+using HwSim.Workloads.Transforms;
 
 namespace HwSim.Cli.Common;
 
@@ -55,7 +56,7 @@ public sealed class WorkloadOptions
 
     public Option<int?> Batch { get; } = new("--batch")
     {
-        Description = "ONNX only: batch size; overrides the model's (a symbolic batch is 1 unless given).",
+        Description = "Batch size: every convolution and fully connected layer takes N inputs (an ONNX model's batch is overridden; a symbolic one is 1 unless given). 'Per inference' figures divide by it.",
         HelpName = "N",
     };
 
@@ -75,8 +76,30 @@ public sealed class WorkloadOptions
     public (Workload Workload, PrecisionPolicy? Policy) Load(ParseResult parse)
     {
         var policy = Policy(parse);
-        var workload = WorkloadSource.Load(parse.GetValue(Source)!, OnnxOptions(parse));
+        var workload = LoadBatched(parse.GetValue(Source)!, parse.GetValue(InputSize), parse.GetValue(Batch));
         return (policy?.Apply(workload) ?? workload, policy);
+    }
+
+    /// <summary>
+    /// A workload with --input-size and --batch applied: an ONNX model's reader takes both; any
+    /// other workload (a built-in network, a CSV file) is re-batched and refuses --input-size.
+    /// Library errors about the batch or the input size name the options that set them.
+    /// </summary>
+    internal static Workload LoadBatched(string source, string? inputSize, int? batch)
+    {
+        var options = ParseOnnx(inputSize, batch);
+        var onnx = Path.GetExtension(source).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
+        if (!onnx && inputSize is not null)
+            throw new InputException("applies to ONNX models only (built-in networks and CSV workloads have their sizes in them)", "--input-size");
+        try
+        {
+            var workload = WorkloadSource.Load(source, options);
+            return onnx || batch is not { } n ? workload : Batching.Apply(workload, n);
+        }
+        catch (InputException e) when (e.Field is "batch" or "height" or "width")
+        {
+            throw new InputException(e.Rule, e.Field == "batch" ? "--batch" : "--input-size", e.File, e.Location, e);
+        }
     }
 
     /// <summary>The precision policy, or null when no precision option was given.</summary>
@@ -102,8 +125,6 @@ public sealed class WorkloadOptions
             return new PrecisionPolicy(null, null, firstLast, realDownsample);
         return PrecisionPolicy.FromBits(wbits.Value, abits!.Value, firstLast, kind == "ternary", realDownsample);
     }
-
-    private OnnxReadOptions OnnxOptions(ParseResult parse) => ParseOnnx(parse.GetValue(InputSize), parse.GetValue(Batch));
 
     /// <summary>The ONNX overrides as every verb reads them: "HxW" and a batch of at least 1.</summary>
     internal static OnnxReadOptions ParseOnnx(string? inputSize, int? batch)

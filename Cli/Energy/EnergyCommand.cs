@@ -40,8 +40,8 @@ public static class EnergyCommand
         var arch = Architecture.Resolve(parse);
         var energyContext = new EnergyContext(arch.Buffers, Table.DramKind(parse), Technology.Resolve(parse));
         var table = Table.Table(parse);
-        var result = Simulation.Evaluate(workload, arch);
-        var report = Pricer.Price(result, arch, table, energyContext, workload.Layers[0].Shape.Batch);
+        var result = SimulationProgress.Evaluate(context, workload, arch);
+        var report = Pricer.Price(result, arch, table, energyContext, workload.Batch);
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))

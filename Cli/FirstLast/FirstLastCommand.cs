@@ -10,6 +10,7 @@ using HwSim.Workloads;
 using HwSim.Workloads.Import;
 using HwSim.Workloads.Import.Onnx;
 using HwSim.Workloads.Precision;
+using HwSim.Workloads.Transforms;
 using HwSim.Workloads.Zoo;
 using Spectre.Console;
 
@@ -83,7 +84,7 @@ public static class FirstLastCommand
 
     private static readonly Option<int?> Batch = new("--batch")
     {
-        Description = "ONNX only: batch size; overrides the model's (a symbolic batch is 1 unless given).",
+        Description = "Batch size: every convolution and fully connected layer takes N inputs (an ONNX model's batch is overridden; a symbolic one is 1 unless given).",
         HelpName = "N",
     };
 
@@ -134,7 +135,12 @@ public static class FirstLastCommand
         string workloadName;
         if (all)
         {
-            var networks = NetworkZoo.Names.Select(NetworkZoo.Get).ToArray();
+            if (parse.GetValue(InputSize) is not null)
+                throw new InputException("applies to ONNX models only, not to the zoo (--all)", "--input-size");
+            var batch = parse.GetValue(Batch);
+            if (batch is < 1)
+                throw new InputException($"must be at least 1, got {batch}", "--batch");
+            var networks = NetworkZoo.Names.Select(NetworkZoo.Get).Select(n => batch is { } b ? Batching.Apply(n, b) : n).ToArray();
             var finished = 0;
             var total = networks.Length * keep.Length;
             var gate = new Lock();
@@ -149,7 +155,7 @@ public static class FirstLastCommand
         }
         else
         {
-            var network = WorkloadSource.Load(parse.GetValue(Source) ?? FirstLastAnalysis.DefaultNetwork, OnnxOptions(parse));
+            var network = WorkloadOptions.LoadBatched(parse.GetValue(Source) ?? FirstLastAnalysis.DefaultNetwork, parse.GetValue(InputSize), parse.GetValue(Batch));
             rows = FirstLastAnalysis.Analyse(network, inner, keep, arch, cost);
             workloadName = network.Name;
         }
@@ -194,6 +200,4 @@ public static class FirstLastCommand
         var repeated = formats.GroupBy(f => f.ToString()).FirstOrDefault(g => g.Count() > 1);
         return repeated is null ? formats : throw new InputException($"'{repeated.Key}' is given twice", "--keep");
     }
-
-    private static OnnxReadOptions OnnxOptions(ParseResult parse) => WorkloadOptions.ParseOnnx(parse.GetValue(InputSize), parse.GetValue(Batch));
 }

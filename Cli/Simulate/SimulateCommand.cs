@@ -72,7 +72,7 @@ public static class SimulateCommand
         var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;
         if (tensors is not null && !reference)
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
-        var result = reference ? ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress) : Simulation.Evaluate(workload, arch);
+        var result = reference ? ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress) : SimulationProgress.Evaluate(context, workload, arch);
         var engine = reference ? "reference" : "fast";
         Output.Emit(parse, context, writer =>
         {

@@ -11,6 +11,13 @@ namespace HwSim.CostModel.Area;
 /// </summary>
 internal static class AreaTableCsv
 {
+    /// <summary>
+    /// The largest area one table row may give: 10^9 um^2 = 1000 mm^2, more than a whole
+    /// reticle-limited die (about 858 mm^2); the built-in table's largest row, a 1 MB SRAM, is 0.43 mm^2.
+    /// Larger values are unit mistakes and would overflow totals.
+    /// </summary>
+    public const double MaxAreaUm2 = 1e9;
+
     public static readonly string[] Columns = ["component", "bits_a", "bits_b", "area_um2", "source"];
 
     public static IReadOnlyList<(long Line, AreaRow Row)> Read(TextReader text, string file)
@@ -59,6 +66,8 @@ internal static class AreaTableCsv
             throw new InputException($"'{f[3]}' is not a number", "area_um2");
         if (area <= 0)
             throw new InputException($"must be positive, got {f[3]}", "area_um2");
+        if (area > MaxAreaUm2)
+            throw new InputException($"must be at most {MaxAreaUm2:0e0} um^2 (1000 mm^2, beyond the largest reticle-sized die) per part, got {f[3]}", "area_um2");
         if (f[4].Length == 0)
             throw new InputException("every number needs its source", "source");
         return new AreaRow(component, bitsA, bitsB, new AreaUm2(area), f[4]);

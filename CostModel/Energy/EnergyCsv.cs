@@ -31,6 +31,13 @@ internal static class EnergyCsv
     private const int MaxIntegerBits = 64;
     private const int MaxWordBits = 4096;
 
+    /// <summary>
+    /// The most one action may cost: 1 uJ. The costliest row of the built-in table is a DDR3 bit at
+    /// 70 pJ and a 1 MB SRAM word costs tens of pJ; a value 10^4 times above them is a unit mistake
+    /// (J or uJ for pJ), and values near double's limit would make totals infinite.
+    /// </summary>
+    public const double MaxEnergyPj = 1e6;
+
     public static IReadOnlyList<EnergyPoint> ReadFile(string path)
     {
         var reader = CsvFiles.OpenText(path);
@@ -231,6 +238,8 @@ internal static class EnergyCsv
                 throw new InputException($"'{t}' is not a number", EnergyPjColumn);
             if (value < 0)
                 throw new InputException($"must be 0 or more (an energy cannot be negative), got {t}", EnergyPjColumn);
+            if (value > MaxEnergyPj)
+                throw new InputException($"must be at most {MaxEnergyPj:0e0} pJ (1 uJ) per action, got {t}", EnergyPjColumn);
             if (positive && value == 0)
                 throw new InputException("must be more than 0 for this action (its law is a power law through the points)", EnergyPjColumn);
             return new EnergyPj(value);

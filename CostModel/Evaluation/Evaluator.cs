@@ -33,7 +33,7 @@ public static class Evaluator
     /// <param name="counts">The result of simulating <paramref name="workload"/> on <paramref name="arch"/>.</param>
     public static Evaluated Price(Workload workload, ArchitectureSpec arch, NetworkResult counts, CostSetting cost)
     {
-        var energy = Pricer.Price(counts, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Layers[0].Shape.Batch);
+        var energy = Pricer.Price(counts, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Batch);
         var area = AreaModel.Area(arch, cost.Area, cost.Scaling);
         return new Evaluated(workload, arch, counts, energy, area);
     }

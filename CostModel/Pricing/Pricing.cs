@@ -3,6 +3,7 @@ using HwSim.CostModel.Energy;
 using HwSim.CostModel.Quantities;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Results;
+using HwSim.Workloads;
 
 namespace HwSim.CostModel.Pricing;
 
@@ -13,6 +14,13 @@ namespace HwSim.CostModel.Pricing;
 /// </summary>
 public static class Pricer
 {
+    /// <summary>
+    /// The most one priced action may cost after the laws' interpolation and node scaling: 1 mJ,
+    /// 1,000 times a table row's cap (<see cref="EnergyCsv.MaxEnergyPj"/>). With at most 2^63
+    /// actions per count, totals then stay far inside double's range.
+    /// </summary>
+    public const double MaxActionPj = 1e9;
+
     public static EnergyReport Price(NetworkResult result, ArchitectureSpec arch, EnergyTable table, EnergyContext context, int batch = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
@@ -25,7 +33,14 @@ public static class Pricer
         var parts = new EnergyPj[Enum.GetValues<EnergyComponent>().Length];
         if (layer.Ran)
             foreach (var (key, count) in layer.Counts.Counts)
-                parts[(int)EnergyComponents.Of(key)] += table.Energy(key, context) * count;
+            {
+                var each = table.Energy(key, context);
+                // A user table's laws extrapolate (a steep fitted exponent, a high voltage): a value no
+                // circuit has is refused here rather than printed as Infinity or breaking JSON.
+                if (!double.IsFinite(each.Value) || each.Value > MaxActionPj)
+                    throw new InputException($"one {key} costs {each.Value:G4} pJ by the energy table's laws at this node, more than the plausible {MaxActionPj:0e0} pJ; check the table's values", "energy table");
+                parts[(int)EnergyComponents.Of(key)] += each * count;
+            }
         return new LayerEnergy(layer.Layer, layer.Unit, layer.NotRunReason, layer.Macs, layer.Ran ? layer.TotalCycles : 0, [.. parts]);
     }
 }

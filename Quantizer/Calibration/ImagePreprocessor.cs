@@ -51,7 +51,7 @@ public static class ImagePreprocessor
         {
             throw new InputException($"cannot read the image: {e.Message}", "calibration", path);
         }
-        using var decoded = Decode(bytes, path);
+        using var decoded = Decode(bytes, path, size);
         return Preprocess(decoded, size);
     }
 
@@ -94,7 +94,14 @@ public static class ImagePreprocessor
         return (checked((int)((long)shorter * width / height)), shorter);
     }
 
-    private static SKBitmap Decode(byte[] bytes, string path)
+    /// <summary>
+    /// Most pixels an image may have, decoded or resized: 64 Mpx (256 MiB as RGBA), above an 8K
+    /// frame (33 Mpx) and most camera sensors. A compressed file can claim far more (a 1.2 MB PNG
+    /// of 20000 x 20000 decodes to 1.6 GB), so the header is checked before decoding.
+    /// </summary>
+    public const long MaxPixels = 64L * 1024 * 1024;
+
+    private static SKBitmap Decode(byte[] bytes, string path, int size)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data)
@@ -103,6 +110,13 @@ public static class ImagePreprocessor
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         if (info.Width < 1 || info.Height < 1)
             throw new InputException($"the image is {info.Width}x{info.Height} pixels", "calibration", path);
+        if ((long)info.Width * info.Height > MaxPixels)
+            throw new InputException($"the image is {info.Width}x{info.Height} pixels, more than the {MaxPixels:N0} (64 Mpx) a calibration image may have", "calibration", path);
+        // A very thin image resized to a shorter side of 256 can be larger than the original.
+        var shorter = (long)ResizeFor(size);
+        var longer = shorter * Math.Max(info.Width, info.Height) / Math.Min(info.Width, info.Height);
+        if (longer > int.MaxValue || shorter * longer > MaxPixels)
+            throw new InputException($"the image is {info.Width}x{info.Height} pixels: resized to a shorter side of {shorter} it would have {shorter * longer:N0} pixels, more than {MaxPixels:N0}", "calibration", path);
         var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)

@@ -10,7 +10,7 @@ namespace HwSim.Quantizer.Pipeline;
 /// <summary>
 /// Per-layer exceptions to the policy, from a small YAML file: each key is a layer name or a glob
 /// (<c>*</c>, <c>?</c>) and each value either a format to keep (<c>fp32</c>, <c>fp16</c>, <c>bf16</c>,
-/// <c>int8</c>, <c>int16</c>) or a mapping of <c>method</c>, <c>wbits</c>, <c>abits</c>. Entries apply
+/// or any signed integer <c>intB</c>: <c>int3</c>, <c>int8</c>, <c>int16</c>, ...) or a mapping of <c>method</c>, <c>wbits</c>, <c>abits</c>. Entries apply
 /// in file order, later ones over earlier ones, so a general glob can be refined below it:
 /// <code>
 /// conv1: int8                 # first layer at 8 bits instead of fp32
@@ -57,7 +57,7 @@ public sealed class LayerOverrides
                 case YamlScalarNode scalar:
                     var name = scalar.Value ?? "";
                     if (!NumberFormat.TryParse(name.Trim().ToLowerInvariant(), out var format, out _) || !(format.IsFloat || format.Kind == NumberKind.SignedInt))
-                        throw new InputException($"'{name}' is not a format to keep (fp32, fp16, bf16, int8, int16) nor a mapping of method/wbits/abits", key).At(path, YamlDocuments.Line(scalar));
+                        throw new InputException($"'{name}' is not a format to keep (fp32, fp16, bf16, or a signed integer int2 to int{NumberFormat.MaxIntegerBits}: int3, int4, int8, int16, ...) nor a mapping of method/wbits/abits", key).At(path, YamlDocuments.Line(scalar));
                     entries.Add(new Entry(key, regex, line, format, null, null, null));
                     break;
                 case YamlMappingNode map:

@@ -21,7 +21,13 @@ public sealed record ArchitectureSpec
     public string Name { get; init => field = string.IsNullOrWhiteSpace(value) ? throw new InputException("an architecture needs a name", "name") : value.Trim(); }
 
     /// <summary>Array clock in MHz (cycles become seconds with it; nothing else depends on it).</summary>
-    public double ClockMhz { get; init => field = value > 0 && double.IsFinite(value) ? value : throw new InputException($"must be a positive number of MHz, got {value}", "clock_mhz"); }
+    public double ClockMhz { get; init => field = value is >= MinClockMhz and <= MaxClockMhz ? value : throw new InputException($"must be {MinClockMhz} to {MaxClockMhz:N0} MHz (1 kHz to 100 GHz), got {value}", "clock_mhz"); }
+
+    /// <summary>
+    /// Bounds of a plausible array clock: silicon accelerators run from tens of MHz (FPGAs) to a few
+    /// GHz; 1 kHz and 100 GHz leave ample room for studies while keeping times and rates finite and non-zero.
+    /// </summary>
+    public const double MinClockMhz = 0.001, MaxClockMhz = 100_000;
 
     public DramSpec Dram { get; init => field = value ?? throw new InputException("must be given", "dram"); }
 

@@ -79,8 +79,8 @@ internal sealed class ArchitectureYamlReader(string file)
         var bytes = kb * 1024;
         if (bytes != Math.Floor(bytes))
             throw buffers.Error($"{kb.ToString(CultureInfo.InvariantCulture)} KiB is not a whole number of bytes ({bytes.ToString(CultureInfo.InvariantCulture)})", key);
-        // Negative sizes are left to BufferSpec, whose rule names the minimum.
-        return (long)bytes;
+        // Negative sizes are left to BufferSpec, whose rule names the minimum (clamped so that -1e308 does not overflow the cast).
+        return (long)Math.Max(bytes, -1024);
     }
 
     private List<UnitSpec> Units(ArchitectureYamlMap root)

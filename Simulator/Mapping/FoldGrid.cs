@@ -38,8 +38,14 @@ public sealed record FoldGrid(GemmDim OnRows, GemmDim OnCols, int ArrayRows, int
     /// <summary>Folds over all groups.</summary>
     public long FoldCount(GemmProblem p) => checked(RowFolds(p) * ColFolds(p) * TimeFolds(p) * p.Groups);
 
+    /// <summary>Folds of one group (every group has the same).</summary>
+    public long FoldsPerGroup(GemmProblem p) => checked(RowFolds(p) * ColFolds(p) * TimeFolds(p));
+
     /// <summary>Every fold in execution order.</summary>
-    public IEnumerable<Fold> Folds(GemmProblem p)
+    public IEnumerable<Fold> Folds(GemmProblem p) => Folds(p, 0, p.Groups);
+
+    /// <summary>The folds of groups <paramref name="fromGroup"/> to <paramref name="toGroup"/> - 1, in execution order.</summary>
+    public IEnumerable<Fold> Folds(GemmProblem p, int fromGroup, int toGroup)
     {
         var sr = Extent(p, OnRows);
         var sc = Extent(p, OnCols);
@@ -47,7 +53,7 @@ public sealed record FoldGrid(GemmDim OnRows, GemmDim OnCols, int ArrayRows, int
         var rowFolds = RowFolds(p);
         var colFolds = ColFolds(p);
         var chunk = Math.Min(TimeChunk, st);
-        for (var g = 0; g < p.Groups; g++)
+        for (var g = fromGroup; g < Math.Min(toGroup, p.Groups); g++)
             for (var j = 0L; j < colFolds; j++)
                 for (var i = 0L; i < rowFolds; i++)
                     for (var t = 0L; t < st; t += chunk)

@@ -51,6 +51,26 @@ public sealed class DramTimeline(DramSpec dram)
         ComputeCycles = checked(ComputeCycles + computeCycles);
     }
 
+    /// <summary>
+    /// Where the channel and the next fold stand relative to the end of the last fold added.
+    /// Every rule above is a max or a sum of these cycles, so two points with equal relative
+    /// states behave alike from then on, shifted in time. A channel free (or a load done) before
+    /// the last fold ended acts as at its end: requests never come earlier.
+    /// </summary>
+    internal (long ChannelAhead, long LoadAhead) Relative => (Math.Max(0, _channelFree - _lastEnd), Math.Max(0, _pendingLoadDone - _lastEnd));
+
+    internal long LastEnd => _lastEnd;
+
+    /// <summary>Moves the whole timeline <paramref name="cycles"/> later, as folds that repeat a stretch with that span would.</summary>
+    internal void Skip(long cycles, long computeCycles)
+    {
+        var (channel, load) = Relative;
+        _lastEnd = checked(_lastEnd + cycles);
+        _channelFree = checked(_lastEnd + channel);
+        _pendingLoadDone = checked(_lastEnd + load);
+        ComputeCycles = checked(ComputeCycles + computeCycles);
+    }
+
     /// <summary>Cycles from the first request to the last write leaving.</summary>
     public long TotalCycles => Math.Max(_lastEnd, _channelFree);
 

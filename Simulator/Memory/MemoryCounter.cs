@@ -34,6 +34,20 @@ internal sealed class MemoryCounter(BufferSpec buffers)
         _dramWrite = checked(_dramWrite + traffic.WriteBytes);
     }
 
+    /// <summary>Every counter, in a fixed order (for <see cref="AddScaled"/>).</summary>
+    public long[] Snapshot() => [.. _readBits, .. _writeBits, .. _readWords, .. _writeWords, _dramRead, _dramWrite];
+
+    /// <summary>Adds <paramref name="times"/> x the difference between two snapshots (a stretch of folds repeated).</summary>
+    public void AddScaled(long[] before, long[] after, long times)
+    {
+        var arrays = new[] { _readBits, _writeBits, _readWords, _writeWords };
+        for (var a = 0; a < arrays.Length; a++)
+            for (var b = 0; b < 3; b++)
+                arrays[a][b] = checked(arrays[a][b] + times * (after[3 * a + b] - before[3 * a + b]));
+        _dramRead = checked(_dramRead + times * (after[12] - before[12]));
+        _dramWrite = checked(_dramWrite + times * (after[13] - before[13]));
+    }
+
     public void AddTo(ActivityCountsBuilder counts)
     {
         foreach (var b in Enum.GetValues<BufferKind>())

@@ -64,12 +64,20 @@ internal sealed class TrafficPlanner
     // Many folds read the same strip (every column fold re-reads the row folds' strips): its size is computed once.
     private readonly Dictionary<InputStrips.Key, long> _stripElements = [];
 
+    /// <summary>Strip sizes remembered at most (a few MB); beyond, the cache starts over.</summary>
+    internal const int MaxCachedStrips = 1 << 16;
+
     private long StripElements(Fold f) => StripElements(f, _strips.KeyOf(f));
 
     private long StripElements(Fold f, InputStrips.Key key)
     {
         if (!_stripElements.TryGetValue(key, out var elements))
+        {
+            // Bounded: a layer with millions of distinct strips would otherwise hold them all (gigabytes).
+            if (_stripElements.Count >= MaxCachedStrips)
+                _stripElements.Clear();
             _stripElements[key] = elements = _strips.Elements(f);
+        }
         return elements;
     }
 

@@ -9,7 +9,7 @@ namespace HwSim.Simulator.Reference;
 /// <summary>
 /// A whole network on the cycle-stepped engine, layer after layer, each on the unit the fast
 /// engine would choose, with seeded random operands (or a quantizer's real ones), every output
-/// checked against a plain convolution. The counterpart of <see cref="Simulation.Evaluate(Workload, ArchitectureSpec)"/> for small networks.
+/// checked against a plain convolution. The counterpart of <see cref="Simulation.Evaluate(Workload, ArchitectureSpec, Action{LayerResult})"/> for small networks.
 /// </summary>
 public static class ReferenceSimulation
 {

@@ -9,7 +9,7 @@ namespace HwSim.Workloads.Import;
 /// </summary>
 public static class CsvFiles
 {
-    public static StreamReader OpenText(string path) => InputFiles.OpenText(path);
+    public static TextReader OpenText(string path) => InputFiles.OpenText(path);
 
     /// <summary>
     /// The records of a CSV text with their 1-based line numbers; blank lines skipped, fields
@@ -84,10 +84,11 @@ public static class CsvFiles
         return value;
     }
 
+    /// <summary>true or false (empty is false); yes/no, 1/0 and the like are refused so that a file reads one way only.</summary>
     public static bool Bool(string text, string field) => text.Trim().ToLowerInvariant() switch
     {
-        "" or "0" or "false" or "no" => false,
-        "1" or "true" or "yes" => true,
+        "" or "false" => false,
+        "true" => true,
         var t => throw new InputException($"'{t}' is not true or false", field),
     };
 }

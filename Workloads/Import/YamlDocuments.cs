@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace HwSim.Workloads.Import;
@@ -23,6 +24,9 @@ public static partial class YamlDocuments
         var scanner = new Scanner(new StringReader(text));
         try
         {
+            // The events first: the node tree is built recursively, so depth and tags are checked before it is.
+            CheckEvents(new Parser(scanner), file);
+            scanner = new Scanner(new StringReader(text));
             stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
@@ -43,6 +47,35 @@ public static partial class YamlDocuments
             1 => stream.Documents[0].RootNode,
             _ => throw new InputException($"holds more than one YAML document ('---'); {holder} holds one", null, file, Line(stream.Documents[1].RootNode)),
         };
+    }
+
+    /// <summary>
+    /// Deepest nesting of mappings and sequences a file may have. HwSim's files nest three or
+    /// four levels; a cap far above that stops a hostile file (tens of thousands of '[') from
+    /// overflowing the stack of the recursive tree builder, which would kill the process.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    // Core schema tags (!!str, !!int, ...) only say what a plain value would be read as anyway.
+    private const string CoreTagPrefix = "tag:yaml.org,2002:";
+
+    /// <summary>
+    /// Streams the parser's events once, refusing nesting deeper than <see cref="MaxDepth"/> and
+    /// application tags (<c>!foo 500</c>): no HwSim file gives a tag a meaning, so one would be ignored silently.
+    /// </summary>
+    private static void CheckEvents(IParser parser, string file)
+    {
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            var e = parser.Current!;
+            if (e is NodeEvent { Tag.IsEmpty: false } node && !node.Tag.Value.StartsWith(CoreTagPrefix, StringComparison.Ordinal))
+                throw new InputException($"the tag '{node.Tag.Value}' is not allowed (HwSim files use plain YAML values, without tags)", null, file, Line(e.Start));
+            if (e is MappingStart or SequenceStart && ++depth > MaxDepth)
+                throw new InputException($"mappings and sequences are nested more than {MaxDepth} levels deep", null, file, Line(e.Start));
+            if (e is MappingEnd or SequenceEnd)
+                depth--;
+        }
     }
 
     /// <summary>"line N" of a node, as errors give it.</summary>

@@ -73,6 +73,9 @@ public sealed record LayerWorkload
 
     private void Validate()
     {
+        // Beside the shape's MAC check: the bit-operation count must fit in 64 bits too.
+        if (Macs > long.MaxValue / Precision.Weight.Bits / Precision.Input.Bits)
+            throw new InputException($"layer '{Name}' is too large: its bit-operations ({Precision.Weight.Bits} x {Precision.Input.Bits} bits x {Macs:N0} MACs) do not fit in 64 bits", "shape");
         if (Statistics is { } s)
         {
             if (s.WeightNonZeroBits > Precision.Weight.Bits)

@@ -12,7 +12,7 @@ public class BadInputTests
     private const string ScaleSimHeader = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
     private const string HwSimHeader = "name,c,h,w,k,r,s,stride\n";
 
-    private static void AssertOneLineError(CliResult r, params string[] parts)
+    internal static void AssertOneLineError(CliResult r, params string[] parts)
     {
         Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
         var lines = r.Error.TrimEnd('\n', '\r').Split('\n');

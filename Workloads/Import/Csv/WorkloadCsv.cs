@@ -82,6 +82,8 @@ public static class WorkloadCsv
         var columns = Header(headerFields, file, $"line {headerLine + lineOffset}");
 
         var layers = new List<LayerWorkload>();
+        var lines = new Dictionary<string, string>(StringComparer.Ordinal);
+        (int Batch, string Line)? batch = null;
         var anyRole = columns.ContainsKey(Col.Role);
         while (records.MoveNext())
         {
@@ -89,14 +91,24 @@ public static class WorkloadCsv
             var location = $"line {line + lineOffset}";
             if (fields.Length != headerFields.Length)
                 throw new InputException($"the row has {fields.Length} fields but the header has {headerFields.Length}", file: file, location: location);
+            LayerWorkload layer;
             try
             {
-                layers.Add(Row(new RowReader(columns, fields)));
+                layer = Row(new RowReader(columns, fields));
             }
             catch (InputException e)
             {
                 throw e.At(file, location);
             }
+            if (!lines.TryAdd(layer.Name, location))
+                throw new InputException($"layer name '{layer.Name}' is already used on {lines[layer.Name]}; names must be unique", Col.Name, file, location);
+            if (layer.Kind != LayerKind.Gemm)
+            {
+                batch ??= (layer.Shape.Batch, location);
+                if (layer.Shape.Batch != batch.Value.Batch)
+                    throw new InputException($"batch {layer.Shape.Batch} differs from the batch {batch.Value.Batch} on {batch.Value.Line}; every layer of a workload runs on the same batch", Col.N, file, location);
+            }
+            layers.Add(layer);
         }
         if (layers.Count == 0)
             throw new InputException("no layers after the header", file: file, location: $"line {headerLine + lineOffset + 1}");
@@ -130,13 +142,11 @@ public static class WorkloadCsv
     private static LayerWorkload Row(RowReader row)
     {
         var kind = row.Text(Col.Kind) is { Length: > 0 } k ? ParseKind(k) : LayerKind.Convolution;
-        var stride = row.Int(Col.Stride, 1);
-        var pad = row.Int(Col.Pad, 0);
-        var dilation = row.Int(Col.Dilation, 1);
-        var padding = new Padding(row.Int(Col.PadTop, pad), row.Int(Col.PadBottom, pad), row.Int(Col.PadLeft, pad), row.Int(Col.PadRight, pad));
+        var padding = new Padding(row.Directional(Col.PadTop, Col.Pad, 0), row.Directional(Col.PadBottom, Col.Pad, 0),
+            row.Directional(Col.PadLeft, Col.Pad, 0), row.Directional(Col.PadRight, Col.Pad, 0));
         var shape = new LayerShape(kind, row.Int(Col.N, 1), row.Int(Col.C), row.Int(Col.H), row.Int(Col.W), row.Int(Col.K), row.Int(Col.R), row.Int(Col.S),
-            row.Int(Col.StrideH, stride), row.Int(Col.StrideW, stride), padding, row.Int(Col.DilationH, dilation), row.Int(Col.DilationW, dilation),
-            row.Int(Col.Groups, 1));
+            row.Directional(Col.StrideH, Col.Stride, 1), row.Directional(Col.StrideW, Col.Stride, 1), padding,
+            row.Directional(Col.DilationH, Col.Dilation, 1), row.Directional(Col.DilationW, Col.Dilation, 1), row.Int(Col.Groups, 1));
 
         var weight = row.Format(Col.WeightFormat) ?? NumberFormat.Fp32;
         var input = row.Format(Col.InputFormat) ?? NumberFormat.Fp32;
@@ -198,6 +208,21 @@ public static class WorkloadCsv
         public int Int(string column) => CsvFiles.Int(Text(column), column);
 
         public int Int(string column, int fallback) => Text(column) is { Length: > 0 } t ? CsvFiles.Int(t, column) : fallback;
+
+        /// <summary>
+        /// A per-direction field (stride_h) that a shorthand column (stride) may give for all
+        /// directions: both filled with different values is a conflict, not a silent choice.
+        /// </summary>
+        public int Directional(string column, string shorthand, int fallback)
+        {
+            var all = Int(shorthand, fallback);
+            if (Text(column) is not { Length: > 0 })
+                return all;
+            var one = Int(column);
+            if (Text(shorthand) is { Length: > 0 } && one != all)
+                throw new InputException($"'{shorthand}' is {all} but '{column}' is {one}; give one of them, or the same value", column);
+            return one;
+        }
 
         public double? Double(string column) => CsvFiles.OptionalDouble(Text(column), column);
 

@@ -59,8 +59,8 @@ internal static class OnnxGraphInputs
             dims[i] = (rank, i) switch
             {
                 ( >= 2, 0) => options.Batch ?? known ?? 1,
-                (4, 2) => options.Height ?? known ?? throw new InputException($"the height (dimension 2) is {what}; give it with the Height option (OnnxReadOptions.Height)", "height"),
-                (4, 3) => options.Width ?? known ?? throw new InputException($"the width (dimension 3) is {what}; give it with the Width option (OnnxReadOptions.Width)", "width"),
+                (4, 2) => options.Height ?? known ?? throw new InputException($"the height (dimension 2) is {what}; give the input height", "height"),
+                (4, 3) => options.Width ?? known ?? throw new InputException($"the width (dimension 3) is {what}; give the input width", "width"),
                 _ => known ?? throw new InputException($"dimension {i} is {what}, and no option sets it (only batch, height and width can be given)", $"dim {i}"),
             };
         }

@@ -56,6 +56,7 @@ public static class ScaleSimTopologyReader
                 file: file, location: $"line {headerLine}");
 
         var layers = new List<LayerWorkload>();
+        var lines = new Dictionary<string, string>(StringComparer.Ordinal);
         while (records.MoveNext())
         {
             var (lineNumber, raw) = records.Current;
@@ -63,14 +64,18 @@ public static class ScaleSimTopologyReader
             if (raw.Length > 1 && raw[^1].Length > 0)
                 throw new InputException("the row must end with a comma: SCALE-Sim drops the last field of every row", file: file, location: line);
             var fields = DropTrailing(raw);
+            LayerWorkload layer;
             try
             {
-                layers.Add(isGemm ? GemmRow(fields) : ConvRow(fields));
+                layer = isGemm ? GemmRow(fields) : ConvRow(fields);
             }
             catch (InputException e)
             {
                 throw e.At(file, line);
             }
+            if (!lines.TryAdd(layer.Name, line))
+                throw new InputException($"layer name '{layer.Name}' is already used on {lines[layer.Name]}; names must be unique", "Layer name", file, line);
+            layers.Add(layer);
         }
         if (layers.Count == 0)
             throw new InputException("no layers after the header", file: file, location: "line 2");
@@ -106,8 +111,11 @@ public static class ScaleSimTopologyReader
 
         var padding = new Padding(0, CeilModePad(h, r, strideH), 0, CeilModePad(w, s, strideW));
         var depthwise = name.Contains("DP", StringComparison.Ordinal);
+        // A depthwise row has channels x filters output channels, which must fit a layer's int.
+        if (depthwise && (long)c * k > int.MaxValue)
+            throw new InputException($"a depthwise ('DP') row has channels x filters = {(long)c * k:N0} output channels, more than {int.MaxValue:N0}", "Num Filter");
         var shape = depthwise
-            ? new LayerShape(LayerKind.Convolution, 1, c, h, w, checked(c * k), r, s, strideH, strideW, padding, groups: c)
+            ? new LayerShape(LayerKind.Convolution, 1, c, h, w, c * k, r, s, strideH, strideW, padding, groups: c)
             : new LayerShape(LayerKind.Convolution, 1, c, h, w, k, r, s, strideH, strideW, padding);
         return new LayerWorkload(name, shape);
     }
@@ -128,8 +136,9 @@ public static class ScaleSimTopologyReader
     /// </summary>
     internal static int CeilModePad(int size, int kernel, int stride)
     {
-        var outputs = (size - kernel + stride + stride - 1) / stride;
-        return checked((outputs - 1) * stride + kernel - size);
+        // In long: size + 2·stride may pass int.MaxValue; the padding itself is below the stride.
+        var outputs = ((long)size - kernel + stride + stride - 1) / stride;
+        return (int)((outputs - 1) * stride + kernel - size);
     }
 
     private static string[] DropTrailing(string[] record) => record.Length > 1 ? record[..^1] : record;

@@ -60,7 +60,7 @@ public sealed partial class ArchitectureYamlTests
 
     [Test]
     public void ZeroClock_ReportsTheSpecsRule() =>
-        AssertError(Head + "clock_mhz: 0\nunits: [{ name: a, kind: xnor, rows: 1, cols: 1 }]\n", 3, "clock_mhz", "must be a positive number of MHz, got 0");
+        AssertError(Head + "clock_mhz: 0\nunits: [{ name: a, kind: xnor, rows: 1, cols: 1 }]\n", 3, "clock_mhz", "must be 0.001 to 100,000 MHz (1 kHz to 100 GHz), got 0");
 
     [Test]
     public void WordBits_ReportsTheSpecsRuleInBuffers() =>

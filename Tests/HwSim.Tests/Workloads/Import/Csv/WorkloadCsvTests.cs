@@ -122,7 +122,7 @@ public class WorkloadCsvTests
     [TestCase(Head + "c1,conv,middle,1,3,32,32,8,3,3,1,1,1,1,1,1,1,fp32,fp32,\n", "line 2, field 'role'", "unknown role 'middle'")]
     [TestCase(Head + "c1,conv,first,1,3,32,32,8,3,3,1,1,1,1,1,1,1,fp32,fp32,221185\n", "line 2, field 'macs'", "the file says 221185 but the layer's shape gives 221184")]
     [TestCase(Head, "line 2", "no layers after the header")]
-    [TestCase(Head + Good + Good, "field 'name'", "layer name 'c1' appears twice")]
+    [TestCase(Head + Good + Good, "line 3, field 'name'", "layer name 'c1' is already used on line 2")]
     [TestCase("name,c,h,w,k,r,s,bias\nx,1,1,1,1,1,1,maybe\n", "line 2, field 'bias'", "'maybe' is not true or false")]
     [TestCase("name,c,h,w,k,r,s,weight_sparsity\nx,1,1,1,1,1,1,1.5\n", "line 2, field 'weight_sparsity'", "must be a fraction between 0 and 1, got 1.5")]
     public void BadInputNamesFileLineAndField(string text, string where, string rule)

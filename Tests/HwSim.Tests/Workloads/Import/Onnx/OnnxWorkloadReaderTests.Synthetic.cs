@@ -241,7 +241,8 @@ public sealed partial class OnnxWorkloadReaderTests
         {
             Assert.That((shape.Batch, shape.Height, shape.Width), Is.EqualTo((2, 32, 16)));
             Assert.That(() => OnnxWorkloadReader.Read(path),
-                Throws.TypeOf<InputException>().With.Message.Contains("Height").And.Message.Contains("'height'"));
+                Throws.TypeOf<InputException>().With.Message.Contains("give the input height").And.Message.Contains("'height'")
+                    .And.Message.Not.Contains("OnnxReadOptions"));
         }
     }
 

@@ -135,7 +135,7 @@ public class ScaleSimTopologyReaderTests
     [TestCase(Header + "c1,224,224,11,11,3,96,0,\n", "line 2, field 'Strides'", "must be at least 1, got 0")]
     [TestCase(Header + "\nc1,224,224,11,11,3,96,4,\nc2,5,5,7,3,3,96,1,\n", "line 4, field 'Filter Height'", "filter height 7 is larger than the (already padded) IFMAP height 5")]
     [TestCase(Header, "line 2", "no layers")]
-    [TestCase(Header + "c1,8,8,3,3,3,4,1,\nc1,8,8,3,3,3,4,1,\n", "field 'name'", "appears twice")]
+    [TestCase(Header + "c1,8,8,3,3,3,4,1,\nc1,8,8,3,3,3,4,1,\n", "line 3, field 'Layer name'", "is already used on line 2")]
     public void BadInputNamesFileLineAndField(string text, string where, string rule)
     {
         var e = Assert.Throws<InputException>(() => ScaleSimTopologyReader.Read(new StringReader(text), "topo.csv", "topo"));

@@ -4,7 +4,7 @@ using HwSim.Simulator.Mapping;
 namespace HwSim.Simulator.Systolic;
 
 /// <summary>
-/// SCALE-Sim v2's accounting (shared/scalesim/SEMANTICS.md), for units with
+/// SCALE-Sim v2's accounting (docs/reference/scalesim/SEMANTICS.md), for units with
 /// <c>scalesim_compat: true</c>. Fast engine only: the reference engine steps HwSim's own timing.
 /// SCALE-Sim does not model partial-sum reads, so a compat fold reads no partial sums back, and
 /// it assumes buffers large enough never to chunk; if HwSim does chunk the time dimension, each

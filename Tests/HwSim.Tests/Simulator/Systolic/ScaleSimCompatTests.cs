@@ -14,7 +14,7 @@ using NUnit.Framework;
 namespace HwSim.Tests.Simulator.Systolic;
 
 /// <summary>
-/// scalesim_compat against SCALE-Sim v2's own numbers (shared/scalesim/SEMANTICS.md): AlexNet's
+/// scalesim_compat against SCALE-Sim v2's own numbers (docs/reference/scalesim/SEMANTICS.md): AlexNet's
 /// Total Cycles at 32x32 os from a real run, its utilisation, mapping efficiency and SRAM
 /// counts, and the ws/is formulas on a layer small enough to work out by hand.
 /// </summary>

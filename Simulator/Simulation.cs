@@ -62,10 +62,10 @@ public static class Simulation
     public static LayerResult Run(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model)
     {
         var problem = new GemmProblem(layer);
-        var (grid, unfit) = Chunking.Fit(problem, model.Grid(problem), arch.Buffers);
+        var (grid, unfit) = model.MappingFitsBuffers ? Chunking.Fit(problem, model.Grid(problem), arch.Buffers) : (model.Grid(problem), null);
         if (unfit is not null)
             return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
-        var planner = new TrafficPlanner(problem, arch.Buffers);
+        var planner = new TrafficPlanner(problem, arch.Buffers, spillPartialSums: model.MappingFitsBuffers);
         var timeline = new DramTimeline(arch.Dram);
         // Folds of the same shape cost the same: each shape is costed once and its counts added once, times its folds.
         var costs = new Dictionary<(int, int, long, long, long, bool, bool, bool), (FoldCost Cost, long Times)>();

@@ -92,18 +92,18 @@ public static class Simulation
             var cost = entry.Cost;
             timeline.Add(cost.ComputeCycles, traffic, hasNext ? nextTraffic : null);
             memory.Add(cost, traffic);
-            busy = checked(busy + cost.BusyPeCycles);
-            usedPes = checked(usedPes + (long)f.Rows * f.Cols);
+            busy = busy + cost.BusyPeCycles;
+            usedPes = usedPes + (long)f.Rows * f.Cols;
             foldCount++;
         }
         var counts = new ActivityCountsBuilder();
         foreach (var (cost, times) in costs.Values)
             foreach (var (action, count) in cost.Compute.Counts)
-                counts.Add(action, checked(count * times));
+                counts.Add(action, count * times);
         memory.AddTo(counts);
         var pes = model.Spec.PeCount;
         var total = timeline.TotalCycles;
-        counts.Add(ActionKey.Simple(PrimitiveAction.IdlePeCycle), checked(total * pes - busy));
+        counts.Add(ActionKey.Simple(PrimitiveAction.IdlePeCycle), total * pes - busy);
         return new LayerResult
         {
             Layer = layer.Name,

@@ -37,9 +37,9 @@ internal sealed class TrafficPlanner
         _buffers = buffers;
         _spillPartialSums = spillPartialSums;
         _strips = new InputStrips(problem);
-        _groupWeightBytes = GemmProblem.PackedBytes(checked(problem.K * problem.N), problem.WeightFormat);
+        _groupWeightBytes = GemmProblem.PackedBytes(problem.K * problem.N, problem.WeightFormat);
         var s = problem.Shape;
-        _groupInputBytes = GemmProblem.PackedBytes(checked((long)s.Batch * problem.ChannelsPerGroup * s.Height * s.Width), problem.InputFormat);
+        _groupInputBytes = GemmProblem.PackedBytes((long)s.Batch * problem.ChannelsPerGroup * s.Height * s.Width, problem.InputFormat);
     }
 
     public bool WeightsResident => _groupWeightBytes <= _buffers.Half(BufferKind.Weight);

@@ -52,10 +52,10 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
             _ => (sr * sc, sr * t, sc * t),
         };
         var ends = fold.EndsReduction(problem.K);
-        var ifmapRead = checked(inputs * widths.Input);
-        var weightRead = checked(weights * widths.Weight);
-        var ofmapRead = starts ? 0 : checked(results * widths.Accumulator);
-        var ofmapWrite = checked(results * widths.Result(ends));
+        var ifmapRead = inputs * widths.Input;
+        var weightRead = weights * widths.Weight;
+        var ofmapRead = starts ? 0 : results * widths.Accumulator;
+        var ofmapWrite = results * widths.Result(ends);
 
         if (!Spec.ScaleSimCompat)
             return new FoldCost(SystolicTiming.FoldCycles(Spec, sr, sc, t, starts), macs, compute, ifmapRead, weightRead, ofmapRead, ofmapWrite);

@@ -107,7 +107,7 @@ public static class ScaleSimTopologyReader
         var padding = new Padding(0, CeilModePad(h, r, strideH), 0, CeilModePad(w, s, strideW));
         var depthwise = name.Contains("DP", StringComparison.Ordinal);
         var shape = depthwise
-            ? new LayerShape(LayerKind.Convolution, 1, c, h, w, checked(c * k), r, s, strideH, strideW, padding, groups: c)
+            ? new LayerShape(LayerKind.Convolution, 1, c, h, w, c * k, r, s, strideH, strideW, padding, groups: c)
             : new LayerShape(LayerKind.Convolution, 1, c, h, w, k, r, s, strideH, strideW, padding);
         return new LayerWorkload(name, shape);
     }
@@ -129,7 +129,7 @@ public static class ScaleSimTopologyReader
     internal static int CeilModePad(int size, int kernel, int stride)
     {
         var outputs = (size - kernel + stride + stride - 1) / stride;
-        return checked((outputs - 1) * stride + kernel - size);
+        return (outputs - 1) * stride + kernel - size;
     }
 
     private static string[] DropTrailing(string[] record) => record.Length > 1 ? record[..^1] : record;

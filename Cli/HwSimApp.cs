@@ -24,26 +24,37 @@ public static partial class HwSimApp
         Recursive = true,
     };
 
-    public static RootCommand CreateRootCommand()
+    /// <summary>
+    /// Every verb, by name, with its factory: one line per verb. A run builds only the verb it
+    /// names (start-up: the other verbs' options and the assemblies behind them, such as the
+    /// quantizer's, are never touched); help and misspelt verbs get them all.
+    /// </summary>
+    public static IReadOnlyList<(string Name, Func<Command> Create)> Verbs { get; } =
+    [
+        ("networks", NetworksCommand.Create),
+        ("workload", WorkloadCommand.Create),
+        ("archs", Archs.ArchsCommand.Create),
+        ("simulate", Simulate.SimulateCommand.Create),
+        ("area", Area.AreaCommand.Create),
+        ("energy", Energy.EnergyCommand.Create),
+        ("table", TableVerb.TableCommand.Create),
+        ("compare", Compare.CompareCommand.Create),
+        ("sweep", Sweep.SweepCommand.Create),
+        ("merge", Merge.MergeCommand.Create),
+        ("first-last", FirstLast.FirstLastCommand.Create),
+        ("width", Width.WidthCommand.Create),
+        ("report", Report.ReportCommand.Create),
+        ("quantize", Quantize.QuantizeCommand.Create),
+    ];
+
+    /// <summary>The root command with every verb, or with only <paramref name="verb"/> when it names one.</summary>
+    public static RootCommand CreateRootCommand(string? verb = null)
     {
         var root = new RootCommand("HwSim: simulate and cost low-precision DNN accelerators.\n" +
-            "Workloads are built-in networks (see 'hwsim networks'), HwSim or SCALE-Sim CSV files, or ONNX models.")
-        {
-            NetworksCommand.Create(),
-            WorkloadCommand.Create(),
-            Archs.ArchsCommand.Create(),
-            Simulate.SimulateCommand.Create(),
-            Area.AreaCommand.Create(),
-            Energy.EnergyCommand.Create(),
-            TableVerb.TableCommand.Create(),
-            Compare.CompareCommand.Create(),
-            Sweep.SweepCommand.Create(),
-            Merge.MergeCommand.Create(),
-            FirstLast.FirstLastCommand.Create(),
-            Width.WidthCommand.Create(),
-            Report.ReportCommand.Create(),
-            Quantize.QuantizeCommand.Create(),
-        };
+            "Workloads are built-in networks (see 'hwsim networks'), HwSim or SCALE-Sim CSV files, or ONNX models.");
+        var named = Verbs.Where(v => v.Name == verb).ToList();
+        foreach (var (_, create) in named.Count == 1 ? named : Verbs)
+            root.Add(create());
         root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.
         root.SetAction(parse => new System.CommandLine.Help.HelpAction().Invoke(parse));
@@ -71,7 +82,7 @@ public static partial class HwSimApp
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = CreateRootCommand();
+        var root = CreateRootCommand(args.Length > 0 ? args[0] : null);
         var parse = root.Parse(args);
         var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         output = new GuardedOutput(output);

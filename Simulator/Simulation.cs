@@ -79,7 +79,7 @@ public static class Simulation
         var unchunked = model.Grid(problem);
         if (WalkedFolds(unchunked, problem) is var folds && folds > MaxFolds)
             return LayerResult.NotRun(layer.Name, layer.Macs, TooManyFolds(folds, problem.Groups), model.Spec.Name);
-        var (grid, unfit) = Chunking.Fit(problem, unchunked, arch.Buffers, MaxFolds);
+        var (grid, unfit) = model.MappingFitsBuffers ? Chunking.Fit(problem, unchunked, arch.Buffers, MaxFolds) : (unchunked, null);
         if (unfit is not null)
             return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
         try
@@ -107,7 +107,7 @@ public static class Simulation
     {
         try
         {
-            return checked(grid.FoldsPerGroup(problem) * Math.Min(problem.Groups, GroupsWalked));
+            return grid.FoldsPerGroup(problem) * Math.Min(problem.Groups, GroupsWalked);
         }
         catch (OverflowException)
         {
@@ -125,7 +125,7 @@ public static class Simulation
 
     private static LayerResult Walk(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, GemmProblem problem, FoldGrid grid)
     {
-        var planner = new TrafficPlanner(problem, arch.Buffers);
+        var planner = new TrafficPlanner(problem, arch.Buffers, spillPartialSums: model.MappingFitsBuffers);
         var timeline = new DramTimeline(arch.Dram);
         // Folds of the same shape cost the same: each shape is costed once and its counts added once, times its folds.
         var costs = new Dictionary<FoldKey, (FoldCost Cost, long Times)>();
@@ -156,8 +156,8 @@ public static class Simulation
                 var cost = entry.Cost;
                 timeline.Add(cost.ComputeCycles, traffic, hasNext ? nextTraffic : null);
                 memory.Add(cost, traffic);
-                busy = checked(busy + cost.BusyPeCycles);
-                usedPes = checked(usedPes + (long)f.Rows * f.Cols);
+                busy = busy + cost.BusyPeCycles;
+                usedPes = usedPes + (long)f.Rows * f.Cols;
                 foldCount++;
                 if (++walked > MaxFolds)
                     throw new NoRepeatException($"its {groups:N0} groups did not settle into a repeating pattern within the {MaxFolds:N0} folds the simulator walks per layer");
@@ -175,13 +175,13 @@ public static class Simulation
                 var skip = (long)groups - 2 - g;
                 if (previous is { } p && skip > 0 && now.Relative == p.Relative)
                 {
-                    timeline.Skip(checked(skip * (now.LastEnd - p.LastEnd)), checked(skip * (now.Compute - p.Compute)));
+                    timeline.Skip(skip * (now.LastEnd - p.LastEnd), skip * (now.Compute - p.Compute));
                     memory.AddScaled(p.Memory, now.Memory, skip);
                     foreach (var (k, times) in now.Times)
-                        costs[k] = (costs[k].Cost, checked(costs[k].Times + skip * (times - p.Times.GetValueOrDefault(k))));
-                    busy = checked(busy + skip * (now.Busy - p.Busy));
-                    usedPes = checked(usedPes + skip * (now.UsedPes - p.UsedPes));
-                    foldCount = checked(foldCount + skip * (now.Folds - p.Folds));
+                        costs[k] = (costs[k].Cost, costs[k].Times + skip * (times - p.Times.GetValueOrDefault(k)));
+                    busy = busy + skip * (now.Busy - p.Busy);
+                    usedPes = usedPes + skip * (now.UsedPes - p.UsedPes);
+                    foldCount = foldCount + skip * (now.Folds - p.Folds);
                     folds.Dispose();
                     folds = grid.Folds(problem, groups - 1, groups).GetEnumerator();
                     folds.MoveNext();
@@ -201,11 +201,11 @@ public static class Simulation
         var counts = new ActivityCountsBuilder();
         foreach (var (cost, times) in costs.Values)
             foreach (var (action, count) in cost.Compute.Counts)
-                counts.Add(action, checked(count * times));
+                counts.Add(action, count * times);
         memory.AddTo(counts);
         var pes = model.Spec.PeCount;
         var total = timeline.TotalCycles;
-        counts.Add(ActionKey.Simple(PrimitiveAction.IdlePeCycle), checked(total * pes - busy));
+        counts.Add(ActionKey.Simple(PrimitiveAction.IdlePeCycle), total * pes - busy);
         return new LayerResult
         {
             Layer = layer.Name,

@@ -29,12 +29,12 @@ public sealed record OperationCounts(long Macs, long BitOperations, long Bops, l
         long macs = 0, bitOps = 0, bops = 0, flops = 0;
         foreach (var l in layers)
         {
-            macs = checked(macs + l.Macs);
-            bitOps = checked(bitOps + l.BitOperations);
+            macs = macs + l.Macs;
+            bitOps = bitOps + l.BitOperations;
             if (IsBinary(l))
-                bops = checked(bops + l.Macs);
+                bops = bops + l.Macs;
             else
-                flops = checked(flops + l.Macs);
+                flops = flops + l.Macs;
         }
         return new OperationCounts(macs, bitOps, bops, flops);
     }
@@ -181,7 +181,7 @@ public static class FirstLastAnalysis
         EnergyPj total = EnergyPj.Zero, compute = EnergyPj.Zero;
         foreach (var l in layers)
         {
-            cycles = checked(cycles + l.Cycles);
+            cycles = cycles + l.Cycles;
             total += l.Total;
             compute += l[EnergyComponent.Compute];
         }

@@ -58,7 +58,7 @@ internal static class GridFileReader
         // A base file is found beside the grid, wherever the sweep is started from.
         if (isFile && !Path.IsPathRooted(text))
             text = Path.Combine(Path.GetDirectoryName(file) ?? "", text);
-        return (text, checked((int)node.Start.Line));
+        return (text, (int)node.Start.Line);
     }
 
     private static ImmutableArray<GridDimension> Vary(YamlMappingNode root, string file)
@@ -88,7 +88,7 @@ internal static class GridFileReader
             {
                 var item = list.Children[i];
                 var itemField = $"{field}[{i}]";
-                var line = checked((int)item.Start.Line);
+                var line = (int)item.Start.Line;
                 var (value, error) = parameter.ParseValue(ScalarValue(item, itemField, file), line);
                 if (value is null)
                     throw new InputException(error!, itemField, file, Line(item));
@@ -98,7 +98,7 @@ internal static class GridFileReader
                 seen.Add(value.Text, i);
                 values.Add(value);
             }
-            dimensions.Add(new GridDimension(parameter, values.MoveToImmutable(), checked((int)keyNode.Start.Line)));
+            dimensions.Add(new GridDimension(parameter, values.MoveToImmutable(), (int)keyNode.Start.Line));
         }
         return dimensions.MoveToImmutable();
     }

@@ -67,7 +67,7 @@ public sealed class SweepDefinition
         for (var i = radices.Count - 1; i >= 0; i--)
         {
             strides[i] = stride;
-            stride = radices[i] > MaxPoints / stride + 1 ? MaxPoints + 1 : checked(stride * radices[i]);
+            stride = radices[i] > MaxPoints / stride + 1 ? MaxPoints + 1 : stride * radices[i];
         }
         if (stride > MaxPoints)
             throw new InputException($"the sweep has more than {MaxPoints:N0} points ({string.Join(" x ", radices)}); split it into several grids", "grid");

@@ -46,7 +46,7 @@ public class SimulatorBenchmarks
         var policy = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32));
         _resnet50 = policy.Apply(NetworkZoo.Get("resnet50"));
         _lowbit = Presets.Get("lowbit-default");
-        // SCALE-Sim's own AlexNet convs as HwSim imports them (same shapes as shared/scalesim/alexnet.csv).
+        // SCALE-Sim's own AlexNet convs as HwSim imports them (same shapes as docs/reference/scalesim/alexnet.csv).
         _alexnetConvs = new Workload("alexnet-scalesim", NetworkZoo.Get("alexnet").Layers.Where(l => l.Kind == LayerKind.Convolution)
             .Select(l => l with { Precision = OperandPrecision.For(NumberFormat.Int(8), NumberFormat.Int(8), l.Shape.GemmK) }));
         _scaleSim = new ArchitectureSpec("scalesim-32x32-os", 500, DramSpec.Unlimited, new BufferSpec(1 << 20, 1 << 20, 1 << 20),

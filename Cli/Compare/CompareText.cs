@@ -46,7 +46,7 @@ internal static class CompareText
 
     private static string Value(ComparedMetric m, double v) => m switch
     {
-        ComparedMetric.Cycles => Numbers.Grouped(checked((long)v)),
+        ComparedMetric.Cycles => Numbers.Grouped((long)v),
         ComparedMetric.Latency => v.ToString("0.000", CultureInfo.InvariantCulture),
         ComparedMetric.Energy => v.ToString("#,0.000", CultureInfo.InvariantCulture),
         ComparedMetric.TopsPerWatt => v.ToString("0.000", CultureInfo.InvariantCulture),

@@ -38,7 +38,7 @@ internal static class ModelLoader
         {
             if (!imageLike)
                 throw new InputException($"images give inputs of [3, S, S]; {network.Name} takes [{string.Join(", ", shape)}]", "--calib");
-            var set = CalibrationSet.FromFolder(folder, checked((int)shape[1]), maxImages);
+            var set = CalibrationSet.FromFolder(folder, (int)shape[1], maxImages);
             return new CalibrationInputs([.. set.Batches(batchSize)], false, set.Description);
         }
         if (maxImages is not null)

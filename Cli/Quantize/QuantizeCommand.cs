@@ -165,7 +165,7 @@ public static class QuantizeCommand
 
         QuantizationResult? result = null;
         var done = 0L;
-        var total = checked(2L * inputs.Batches.Count * network.Layers.Count);
+        var total = 2L * inputs.Batches.Count * network.Layers.Count;
         Exception? failure = null;
         var worker = Task.Run(() =>
         {
@@ -179,7 +179,7 @@ public static class QuantizeCommand
                 failure = e;
             }
         });
-        ProgressDisplay.Show(context, $"quantize {network.Name}", checked((int)total), () => Interlocked.Read(ref done), timeout => worker.Wait(timeout), "layer passes");
+        ProgressDisplay.Show(context, $"quantize {network.Name}", (int)total, () => Interlocked.Read(ref done), timeout => worker.Wait(timeout), "layer passes");
         if (failure is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         var r = result!;

@@ -24,7 +24,7 @@ public static class AreaModel
                 BufferKind.Weight => arch.Buffers.WeightBytes,
                 _ => arch.Buffers.OfmapBytes,
             };
-            var sram = table.Laws.Sram.Area(checked(bytes * 8));
+            var sram = table.Laws.Sram.Area(bytes * 8);
             return new BufferArea(kind, bytes, sram.Area * factor, sram.Source);
         });
         return new AreaReport(arch.Name, scaling, [.. units], [.. buffers]);

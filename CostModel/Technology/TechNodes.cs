@@ -6,7 +6,7 @@ namespace HwSim.CostModel.Technology;
 /// Stillmaker and Baas, "Scaling equations for the accurate prediction of CMOS device performance
 /// from 180 nm to 7 nm", Integration 58 (2017) 74-81, energy coefficients as ported in UCLA's
 /// nodeScale and Accelergy's hwcomponents and consistent with the authors' corrigendum
-/// (shared/reference/energy-area.md, status C/P). Area factors from 45 nm: 32 nm 0.46, 20 nm 0.21,
+/// (docs/reference/energy-area.md, status C/P). Area factors from 45 nm: 32 nm 0.46, 20 nm 0.21,
 /// 16 nm 0.19, 14 nm 0.17, 10 nm 0.10, 7 nm 0.059; 65 to 45 nm 0.66 (same source). There are no
 /// 28/22 nm rows; nodes above 45 nm have no HP/LP split.
 /// </summary>

@@ -136,13 +136,13 @@ public sealed class CalibrationSet
 
     private IEnumerable<Tensor> Enumerate(int batchSize)
     {
-        var plane = InputShape.Aggregate(1L, (p, d) => checked(p * d));
+        var plane = InputShape.Aggregate(1L, (p, d) => p * d);
         for (var start = 0; start < Count; start += batchSize)
         {
             var n = Math.Min(batchSize, Count - start);
-            var values = new float[checked(n * plane)];
+            var values = new float[n * plane];
             for (var i = 0; i < n; i++)
-                Fill(start + i, values.AsSpan(checked((int)(i * plane)), checked((int)plane)));
+                Fill(start + i, values.AsSpan((int)(i * plane), (int)plane));
             yield return torch.tensor(values, [n, .. InputShape], ScalarType.Float32);
         }
     }

@@ -33,7 +33,7 @@ public static class ImagePreprocessor
     public static IReadOnlyList<string> Extensions { get; } = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
 
     /// <summary>The shorter side before cropping to <paramref name="size"/>: 256 for 224, in proportion otherwise.</summary>
-    public static int ResizeFor(int size) => checked((int)Math.Round(size * 256.0 / 224.0, MidpointRounding.AwayFromZero));
+    public static int ResizeFor(int size) => (int)Math.Round(size * 256.0 / 224.0, MidpointRounding.AwayFromZero);
 
     /// <summary>
     /// Decodes and preprocesses one image file into CHW float32 values (3 x size x size, channel-major).
@@ -71,8 +71,8 @@ public static class ImagePreprocessor
         var left = (int)Math.Round((width - size) / 2.0, MidpointRounding.ToEven);
         var pixels = resized.GetPixelSpan();
         var stride = resized.RowBytes;
-        var plane = checked(size * size);
-        var values = new float[checked(3 * plane)];
+        var plane = size * size;
+        var values = new float[3 * plane];
         for (var y = 0; y < size; y++)
         {
             var row = (top + y) * stride;
@@ -90,8 +90,8 @@ public static class ImagePreprocessor
     public static (int Width, int Height) ResizedSize(int width, int height, int shorter)
     {
         if (width <= height)
-            return (shorter, checked((int)((long)shorter * height / width)));
-        return (checked((int)((long)shorter * width / height)), shorter);
+            return (shorter, (int)((long)shorter * height / width));
+        return ((int)((long)shorter * width / height), shorter);
     }
 
     /// <summary>

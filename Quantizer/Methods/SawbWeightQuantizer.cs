@@ -15,7 +15,7 @@ namespace HwSim.Quantizer.Methods;
 public sealed class SawbWeightQuantizer : IWeightQuantizer
 {
     // (c1, c2) from IBM fms-model-optimizer, fms_mo/quant_refactor/sawb_utils.py (as recorded in
-    // /work/shared/reference/quantizers.md). That file also keeps (3.212, 2.178) for 2 bits in a comment, and PULP
+    // docs/reference/quantizers.md). That file also keeps (3.212, 2.178) for 2 bits in a comment, and PULP
     // NEMO has a different table: neither is used here.
     private static readonly Dictionary<int, (double C1, double C2)> Table = new()
     {

@@ -303,7 +303,7 @@ public sealed class TorchVisionNetwork : IQuantizableNetwork
                     Int(conv.dilation[0]), Int(conv.dilation[1]), Int(conv.groups));
             case Linear linear:
                 // Leading dimensions are the batch (TorchVision flattens to [N, features] first).
-                var batch = input.Take(input.Length - 1).Aggregate(1L, (a, b) => checked(a * b));
+                var batch = input.Take(input.Length - 1).Aggregate(1L, (a, b) => a * b);
                 return LayerShape.FullyConnected(Int(linear.in_features), Int(linear.out_features), Int(batch));
             default:
                 throw new InvalidOperationException($"not a compute module: {module.GetType().Name}");
@@ -319,12 +319,12 @@ public sealed class TorchVisionNetwork : IQuantizableNetwork
         if (conv.padding_type == TorchSharp.Padding.Valid)
             return Workloads.Shapes.Padding.None;
         // 'same' (stride 1 only): PyTorch puts the odd extra element after, as TorchSharp's UpdateReversedPaddingArray does.
-        var h = checked((int)(conv.dilation[0] * (conv.kernel_size[0] - 1)));
-        var w = checked((int)(conv.dilation[1] * (conv.kernel_size[1] - 1)));
+        var h = (int)(conv.dilation[0] * (conv.kernel_size[0] - 1));
+        var w = (int)(conv.dilation[1] * (conv.kernel_size[1] - 1));
         return new Workloads.Shapes.Padding(h / 2, h - h / 2, w / 2, w - w / 2);
     }
 
-    private static int Int(long value) => checked((int)value);
+    private static int Int(long value) => (int)value;
 
     private Tensor Before(Slot slot, Tensor input)
     {

@@ -83,7 +83,7 @@ internal sealed class ConvKernel : OnnxComputeKernel
         Rank(w, 4, "the weights (K x C/group x R x S)", "W");
         if (_window.Kernel is { } given && (given[0] != w.shape[2] || given[1] != w.shape[3]))
             throw new InputException($"[{string.Join(",", given)}] disagrees with the weights [{string.Join(",", w.shape)}]", "kernel_shape");
-        if (checked(w.shape[1] * _group) != x.shape[1])
+        if (w.shape[1] * _group != x.shape[1])
             throw new InputException($"the input has {x.shape[1]} channels but the weights [{string.Join(",", w.shape)}] with group {_group} expect {w.shape[1] * _group}", "W");
         var window = _window.Resolve(x.shape[2], x.shape[3], [w.shape[2], w.shape[3]]);
         Trace(context, () => new LayerShape(LayerKind.Convolution, Int(x.shape[0], "N"), Int(x.shape[1], "C"), Int(x.shape[2], "H"), Int(x.shape[3], "W"),
@@ -171,7 +171,7 @@ internal sealed class MatMulKernel : OnnxComputeKernel
             throw new InputException($"A [{string.Join(",", a.shape)}] and B [{string.Join(",", b.shape)}] do not multiply (K {k} vs {kb})", "B");
         Trace(context, () =>
         {
-            var rows = checked(Broadcast(left[..^2], right[..^2]).Aggregate(1L, (p, d) => checked(p * d)) * m);
+            var rows = Broadcast(left[..^2], right[..^2]).Aggregate(1L, (p, d) => p * d) * m;
             return Product(rows, k, n, WeightIsConstant && b.dim() == 2 && !InputIsConstant);
         });
 

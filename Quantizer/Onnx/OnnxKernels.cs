@@ -250,8 +250,8 @@ internal sealed class FlattenKernel(NodeProto node) : OnnxKernel
         var axis = _axis < 0 ? _axis + x.dim() : _axis;
         if (axis < 0 || axis > x.dim())
             throw new InputException($"must be in [-{x.dim()}, {x.dim()}] for an input of rank {x.dim()}, got {_axis}", "axis");
-        var outer = x.shape[..(int)axis].Aggregate(1L, (p, d) => checked(p * d));
-        var inner = x.shape[(int)axis..].Aggregate(1L, (p, d) => checked(p * d));
+        var outer = x.shape[..(int)axis].Aggregate(1L, (p, d) => p * d);
+        var inner = x.shape[(int)axis..].Aggregate(1L, (p, d) => p * d);
         return [Scoped(() => x.reshape(outer, inner))];
     }
 }
@@ -300,7 +300,7 @@ internal sealed class ReshapeKernel : OnnxKernel
                 shape[i] = x.shape[i];
             }
         }
-        var known = shape.Where(d => d != -1).Aggregate(1L, (p, d) => checked(p * d));
+        var known = shape.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
         if (shape.Contains(-1) ? known == 0 || x.numel() % known != 0 : known != x.numel())
             throw new InputException($"cannot reshape [{string.Join(",", x.shape)}] ({x.numel()} elements) to [{string.Join(",", shape)}]", "shape");
         return [Scoped(() => x.reshape(shape))];
@@ -365,7 +365,7 @@ internal sealed class SoftmaxKernel(NodeProto node, long opset) : OnnxKernel
         {
             if (!_coerce)
                 return nn.functional.softmax(x, axis);
-            var outer = x.shape[..(int)axis].Aggregate(1L, (p, d) => checked(p * d));
+            var outer = x.shape[..(int)axis].Aggregate(1L, (p, d) => p * d);
             return nn.functional.softmax(x.reshape(outer, -1), 1).reshape(x.shape);
         })];
     }

@@ -27,7 +27,7 @@ internal static class OnnxTensorData
         long count;
         try
         {
-            count = dims.Aggregate(1L, (a, d) => checked(a * d));
+            count = dims.Aggregate(1L, (a, d) => a * d);
         }
         catch (OverflowException)
         {
@@ -90,7 +90,7 @@ internal static class OnnxTensorData
 
     private static void RawLength(ReadOnlySpan<byte> raw, long count, int size, string what)
     {
-        if (raw.Length != checked(count * size))
+        if (raw.Length != count * size)
             throw new InputException($"{what} has {raw.Length} bytes of raw_data for {count} elements of {size} bytes");
     }
 }

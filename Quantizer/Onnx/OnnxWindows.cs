@@ -66,14 +66,14 @@ internal sealed record OnnxWindowAttributes(long[]? Kernel, long[] Strides, long
         var end = new long[2];
         for (var i = 0; i < 2; i++)
         {
-            var extent = checked(Dilations[i] * (kernel[i] - 1) + 1);
+            var extent = Dilations[i] * (kernel[i] - 1) + 1;
             (begin[i], end[i]) = AutoPad switch
             {
                 "VALID" => (0L, 0L),
                 "SAME_UPPER" or "SAME_LOWER" => Same(sizes[i], Strides[i], extent, AutoPad == "SAME_UPPER"),
                 _ => (Pads[i], Pads[i + 2]),
             };
-            if (checked(sizes[i] + begin[i] + end[i]) < extent)
+            if (sizes[i] + begin[i] + end[i] < extent)
                 throw new InputException($"the window spans {extent} pixels on spatial axis {i}, more than the padded input ({sizes[i] + begin[i] + end[i]})", "kernel_shape");
         }
         return new OnnxWindow2D(kernel, Strides, Dilations, begin[0], begin[1], end[0], end[1]);
@@ -92,8 +92,8 @@ internal sealed record OnnxWindowAttributes(long[]? Kernel, long[] Strides, long
         var output = new long[2];
         for (var i = 0; i < 2; i++)
         {
-            var extent = checked(Dilations[i] * (window.Kernel[i] - 1) + 1);
-            var span = checked(sizes[i] + begins[i] + ends[i] - extent);
+            var extent = Dilations[i] * (window.Kernel[i] - 1) + 1;
+            var span = sizes[i] + begins[i] + ends[i] - extent;
             var ceil = ceilMode && AutoPad is "NOTSET" or "VALID";
             output[i] = ceil ? (span + Strides[i] - 1) / Strides[i] + 1 : span / Strides[i] + 1;
             if (ceil && (output[i] - 1) * Strides[i] >= sizes[i] + begins[i])
@@ -104,7 +104,7 @@ internal sealed record OnnxWindowAttributes(long[]? Kernel, long[] Strides, long
 
     private static (long Begin, long End) Same(long size, long stride, long extent, bool upper)
     {
-        var total = Math.Max(0, checked(((size + stride - 1) / stride - 1) * stride + extent - size));
+        var total = Math.Max(0, ((size + stride - 1) / stride - 1) * stride + extent - size);
         var small = total / 2;
         return upper ? (small, total - small) : (total - small, small);
     }

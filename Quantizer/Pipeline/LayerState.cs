@@ -114,8 +114,8 @@ internal sealed class CodeStatistics
         if (Format is not null && Format != format)
             throw new InvalidOperationException($"a layer's codes changed format from {Format} to {format} between batches");
         Format = format;
-        Count = checked(Count + values.numel());
-        _zeros = checked(_zeros + values.eq(0).sum().item<long>());
+        Count = Count + values.numel();
+        _zeros = _zeros + values.eq(0).sum().item<long>();
         if (codes is null)
             return;
         using var cpu = codes.to(ScalarType.Int64).contiguous();
@@ -126,7 +126,7 @@ internal sealed class CodeStatistics
             var c = span[i];
             bits += format.Kind == NumberKind.Binary ? (c > 0 ? 1 : 0) : System.Numerics.BitOperations.PopCount((ulong)Math.Abs(c));
         }
-        _bits = checked(_bits + bits);
+        _bits = _bits + bits;
     }
 }
 
@@ -144,7 +144,7 @@ internal sealed class SqnrSum
         var d = actual.to(ScalarType.Float64) - r;
         _signal += r.square().sum().item<double>();
         _noise += d.square().sum().item<double>();
-        Count = checked(Count + reference.numel());
+        Count = Count + reference.numel();
     }
 
     /// <summary>10 log10(signal / noise); +infinity when the outputs are identical.</summary>

@@ -90,7 +90,7 @@ public static class NetworkQuantizer
             var workload = new Workload($"{network.Name}-{Suffix(options)}", reports.Select(r => r.Layer));
             dumper?.Write(dumpFolder!, states.Select((s, i) => (layers[i], s)).ToList());
             var notDumped = dumper is null ? [] : layers.Where((l, i) => plans[i] is LayerPlan.Quantized && !dumper.Has(i)).Select(l => l.Name).ToList();
-            return new QuantizationResult(workload, reports, network.Name, options, calibration, synthetic, checked((int)inputs),
+            return new QuantizationResult(workload, reports, network.Name, options, calibration, synthetic, (int)inputs,
                 total.Db, classifier ? (double)agree / inputs : null, clock.Elapsed, notDumped);
         }
         finally
@@ -172,7 +172,7 @@ public static class NetworkQuantizer
         // method's signed/unsigned choice come from min and max, which a subsample usually misses.
         public (Tensor Input, Tensor Weight) Before(int index, ComputeLayer layer, Tensor input, Tensor weight)
         {
-            progress?.Invoke(new QuantizeProgress("calibrate", checked(batch * states.Length + index + 1), checked(batches * states.Length), layer.Name));
+            progress?.Invoke(new QuantizeProgress("calibrate", batch * states.Length + index + 1, batches * states.Length, layer.Name));
             if (states[index].Plan is LayerPlan.Quantized)
             {
                 var flat = input.detach().reshape(-1);
@@ -213,7 +213,7 @@ public static class NetworkQuantizer
     {
         public (Tensor Input, Tensor Weight) Before(int index, ComputeLayer layer, Tensor input, Tensor weight)
         {
-            progress?.Invoke(new QuantizeProgress("quantize", checked(batch * layers + index + 1), checked(batches * layers), layer.Name));
+            progress?.Invoke(new QuantizeProgress("quantize", batch * layers + index + 1, batches * layers, layer.Name));
             var state = states[index];
             var w = state.Weights(weight, layer.WeightIsConstant);
             switch (state.Plan)

@@ -36,7 +36,7 @@ public sealed record BufferSpec
     };
 
     public static BufferSpec FromKilobytes(double ifmapKb, double weightKb, double ofmapKb, int wordBits = 64) =>
-        new(checked((long)Math.Round(ifmapKb * 1024)), checked((long)Math.Round(weightKb * 1024)), checked((long)Math.Round(ofmapKb * 1024)), wordBits);
+        new((long)Math.Round(ifmapKb * 1024), (long)Math.Round(weightKb * 1024), (long)Math.Round(ofmapKb * 1024), wordBits);
 }
 
 /// <summary>The three on-chip buffers.</summary>

@@ -38,7 +38,7 @@ public abstract record UnitSpec
 public sealed record SystolicUnitSpec : UnitSpec
 {
     /// <param name="format">The operand format the PEs are built for: integer layers up to its width run on an integer array, float layers on a float array at least as wide.</param>
-    /// <param name="scaleSimCompat">Reproduce SCALE-Sim v2's "Total Cycles" exactly (shared/scalesim/SEMANTICS.md) instead of HwSim's own timing.</param>
+    /// <param name="scaleSimCompat">Reproduce SCALE-Sim v2's "Total Cycles" exactly (docs/reference/scalesim/SEMANTICS.md) instead of HwSim's own timing.</param>
     public SystolicUnitSpec(string name, int rows, int cols, Dataflow dataflow, NumberFormat format, bool scaleSimCompat = false)
         : base(name, rows, cols)
     {

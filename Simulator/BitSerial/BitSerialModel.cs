@@ -59,7 +59,7 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     public static int CyclesPerStep(BitSerialUnitSpec spec, GemmProblem problem)
     {
         var a = BitPlanes.Of(problem.InputFormat).Bits;
-        return spec.Serial == SerialMode.Activations ? a : checked(BitPlanes.Of(problem.WeightFormat).Bits * a);
+        return spec.Serial == SerialMode.Activations ? a : BitPlanes.Of(problem.WeightFormat).Bits * a;
     }
 
     public FoldCost Cost(GemmProblem problem, Fold fold)

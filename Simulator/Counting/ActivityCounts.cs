@@ -28,7 +28,7 @@ public sealed class ActivityCounts : IEquatable<ActivityCounts>
             if (value < 0)
                 throw new ArgumentOutOfRangeException(nameof(counts), $"negative count {value} for {key}");
             if (value == 0) continue;
-            builder[key] = checked(builder.GetValueOrDefault(key) + value);
+            builder[key] = builder.GetValueOrDefault(key) + value;
         }
         return new ActivityCounts(builder.ToImmutable());
     }
@@ -69,14 +69,14 @@ public sealed class ActivityCountsBuilder
         if (count < 0)
             throw new ArgumentOutOfRangeException(nameof(count), $"negative count {count} for {key}");
         if (count == 0) return;
-        _counts[key] = checked(_counts.GetValueOrDefault(key) + count);
+        _counts[key] = _counts.GetValueOrDefault(key) + count;
     }
 
     /// <summary>Adds every count of <paramref name="other"/>, <paramref name="times"/> times.</summary>
     public void Add(ActivityCountsBuilder other, long times = 1)
     {
         foreach (var (key, value) in other._counts)
-            Add(key, checked(value * times));
+            Add(key, value * times);
     }
 
     public void Add(ActivityCounts other)

@@ -36,10 +36,10 @@ public sealed record FoldGrid(GemmDim OnRows, GemmDim OnCols, int ArrayRows, int
     public long TimeFolds(GemmProblem p) => Ceil(Extent(p, InTime), Math.Min(TimeChunk, Math.Max(1, Extent(p, InTime))));
 
     /// <summary>Folds over all groups.</summary>
-    public long FoldCount(GemmProblem p) => checked(RowFolds(p) * ColFolds(p) * TimeFolds(p) * p.Groups);
+    public long FoldCount(GemmProblem p) => RowFolds(p) * ColFolds(p) * TimeFolds(p) * p.Groups;
 
     /// <summary>Folds of one group (every group has the same).</summary>
-    public long FoldsPerGroup(GemmProblem p) => checked(RowFolds(p) * ColFolds(p) * TimeFolds(p));
+    public long FoldsPerGroup(GemmProblem p) => RowFolds(p) * ColFolds(p) * TimeFolds(p);
 
     /// <summary>Every fold in execution order.</summary>
     public IEnumerable<Fold> Folds(GemmProblem p) => Folds(p, 0, p.Groups);

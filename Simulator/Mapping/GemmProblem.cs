@@ -32,12 +32,12 @@ public sealed record GemmProblem(LayerWorkload Layer)
     public NumberFormat OutputFormat => Layer.Precision.Output;
 
     /// <summary>MACs of one group GEMM.</summary>
-    public long GroupMacs => checked(M * K * N);
+    public long GroupMacs => M * K * N;
 
     /// <summary>Bytes of <paramref name="elements"/> values of <paramref name="format"/> packed densely (2-bit codes are 4 per byte).</summary>
     public static long PackedBytes(long elements, NumberFormat format) => PackedBytes(elements, format.Bits);
 
-    public static long PackedBytes(long elements, int bits) => checked((elements * bits + 7) / 8);
+    public static long PackedBytes(long elements, int bits) => (elements * bits + 7) / 8;
 
     /// <summary>The (image, output row, output column) of GEMM row m.</summary>
     public (int N, int P, int Q) Pixel(long m)

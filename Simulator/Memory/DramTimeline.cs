@@ -43,12 +43,12 @@ public sealed class DramTimeline(DramSpec dram)
         }
         // The prefetch of the next fold is requested when this one starts.
         var nextLoadDone = next is { } n ? Serve(start, n.PrefetchBytes) : start;
-        var end = checked(start + computeCycles);
+        var end = start + computeCycles;
         Serve(end, traffic.WriteBytes);
         var readBackDone = next is { } m ? Serve(end, m.PsumReadBytes) : end;
         _pendingLoadDone = Math.Max(nextLoadDone, readBackDone);
         _lastEnd = end;
-        ComputeCycles = checked(ComputeCycles + computeCycles);
+        ComputeCycles = ComputeCycles + computeCycles;
     }
 
     /// <summary>
@@ -65,10 +65,10 @@ public sealed class DramTimeline(DramSpec dram)
     internal void Skip(long cycles, long computeCycles)
     {
         var (channel, load) = Relative;
-        _lastEnd = checked(_lastEnd + cycles);
-        _channelFree = checked(_lastEnd + channel);
-        _pendingLoadDone = checked(_lastEnd + load);
-        ComputeCycles = checked(ComputeCycles + computeCycles);
+        _lastEnd = _lastEnd + cycles;
+        _channelFree = _lastEnd + channel;
+        _pendingLoadDone = _lastEnd + load;
+        ComputeCycles = ComputeCycles + computeCycles;
     }
 
     /// <summary>Cycles from the first request to the last write leaving.</summary>
@@ -82,7 +82,7 @@ public sealed class DramTimeline(DramSpec dram)
         if (bytes <= 0)
             return requestCycle;
         var begin = Math.Max(_channelFree, requestCycle);
-        _channelFree = checked(begin + dram.TransferCycles(bytes));
+        _channelFree = begin + dram.TransferCycles(bytes);
         return _channelFree;
     }
 }

@@ -76,7 +76,7 @@ internal sealed class InputStrips
             var pb = n == n1 ? p1 : s.OutputHeight - 1;
             rows += RowsRead(pa, pb);
         }
-        return checked(rows * s.Width * channels);
+        return rows * s.Width * channels;
     }
 
     /// <summary>Rows from the first to the last input row read by output rows pa..pb (0 if none).</summary>

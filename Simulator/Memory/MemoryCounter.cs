@@ -30,8 +30,8 @@ internal sealed class MemoryCounter(BufferSpec buffers)
         Write(BufferKind.Ofmap, 8 * traffic.PsumReadBytes);
         // SRAM -> DRAM drains.
         Read(BufferKind.Ofmap, 8 * traffic.WriteBytes);
-        _dramRead = checked(_dramRead + traffic.PrefetchBytes + traffic.PsumReadBytes);
-        _dramWrite = checked(_dramWrite + traffic.WriteBytes);
+        _dramRead = _dramRead + traffic.PrefetchBytes + traffic.PsumReadBytes;
+        _dramWrite = _dramWrite + traffic.WriteBytes;
     }
 
     /// <summary>Every counter, in a fixed order (for <see cref="AddScaled"/>).</summary>
@@ -43,9 +43,9 @@ internal sealed class MemoryCounter(BufferSpec buffers)
         var arrays = new[] { _readBits, _writeBits, _readWords, _writeWords };
         for (var a = 0; a < arrays.Length; a++)
             for (var b = 0; b < 3; b++)
-                arrays[a][b] = checked(arrays[a][b] + times * (after[3 * a + b] - before[3 * a + b]));
-        _dramRead = checked(_dramRead + times * (after[12] - before[12]));
-        _dramWrite = checked(_dramWrite + times * (after[13] - before[13]));
+                arrays[a][b] = arrays[a][b] + times * (after[3 * a + b] - before[3 * a + b]);
+        _dramRead = _dramRead + times * (after[12] - before[12]);
+        _dramWrite = _dramWrite + times * (after[13] - before[13]);
     }
 
     public void AddTo(ActivityCountsBuilder counts)
@@ -63,14 +63,14 @@ internal sealed class MemoryCounter(BufferSpec buffers)
 
     private void Read(BufferKind b, long bits)
     {
-        _readBits[(int)b] = checked(_readBits[(int)b] + bits);
-        _readWords[(int)b] = checked(_readWords[(int)b] + Words(bits));
+        _readBits[(int)b] = _readBits[(int)b] + bits;
+        _readWords[(int)b] = _readWords[(int)b] + Words(bits);
     }
 
     private void Write(BufferKind b, long bits)
     {
-        _writeBits[(int)b] = checked(_writeBits[(int)b] + bits);
-        _writeWords[(int)b] = checked(_writeWords[(int)b] + Words(bits));
+        _writeBits[(int)b] = _writeBits[(int)b] + bits;
+        _writeWords[(int)b] = _writeWords[(int)b] + Words(bits);
     }
 
     private long Words(long bits) => (bits + buffers.WordBits - 1) / buffers.WordBits;

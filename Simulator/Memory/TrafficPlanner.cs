@@ -16,12 +16,14 @@ namespace HwSim.Simulator.Memory;
 /// after the fold and read back before the next.</item>
 /// </list>
 /// Folds are fed in execution order. A tile or strip larger than half its buffer cannot run: the
-/// layer's result then says so.
+/// layer's result then says so (unless the unit's mapping ignores buffer sizes, see
+/// <see cref="Units.IUnitModel.MappingFitsBuffers"/>; such a unit keeps its partial sums on chip).
 /// </summary>
 internal sealed class TrafficPlanner
 {
     private readonly GemmProblem _p;
     private readonly BufferSpec _buffers;
+    private readonly bool _spillPartialSums;
     private readonly InputStrips _strips;
     private readonly long _groupWeightBytes;
     private readonly long _groupInputBytes;
@@ -29,14 +31,15 @@ internal sealed class TrafficPlanner
     private (Span K, Span N) _weightTile;
     private InputStrips.Key _strip;
 
-    public TrafficPlanner(GemmProblem problem, BufferSpec buffers)
+    public TrafficPlanner(GemmProblem problem, BufferSpec buffers, bool spillPartialSums = true)
     {
         _p = problem;
         _buffers = buffers;
+        _spillPartialSums = spillPartialSums;
         _strips = new InputStrips(problem);
-        _groupWeightBytes = GemmProblem.PackedBytes(checked(problem.K * problem.N), problem.WeightFormat);
+        _groupWeightBytes = GemmProblem.PackedBytes(problem.K * problem.N, problem.WeightFormat);
         var s = problem.Shape;
-        _groupInputBytes = GemmProblem.PackedBytes(checked((long)s.Batch * problem.ChannelsPerGroup * s.Height * s.Width), problem.InputFormat);
+        _groupInputBytes = GemmProblem.PackedBytes((long)s.Batch * problem.ChannelsPerGroup * s.Height * s.Width, problem.InputFormat);
     }
 
     public bool WeightsResident => _groupWeightBytes <= _buffers.Half(BufferKind.Weight);
@@ -124,7 +127,7 @@ internal sealed class TrafficPlanner
 
         var tile = f.M.Length * f.N.Length;
         var psumBytes = GemmProblem.PackedBytes(tile, _p.AccumulatorFormat);
-        var spill = psumBytes > _buffers.Half(BufferKind.Ofmap);
+        var spill = _spillPartialSums && psumBytes > _buffers.Half(BufferKind.Ofmap);
         var ends = f.EndsReduction(_p.K);
         return new FoldTraffic(
             weights, inputs,

@@ -24,7 +24,7 @@ public sealed class GemmOperands
         _output = new long[problem.Shape.OutputElements];
         var s = problem.Shape;
         (_height, _width, _channels, _channelsPerGroup) = (s.Height, s.Width, s.Channels, problem.ChannelsPerGroup);
-        var m = checked((int)problem.M);
+        var m = (int)problem.M;
         (_pixelImage, _pixelRow, _pixelCol, _pixelP, _pixelQ) = (new int[m], new int[m], new int[m], new int[m], new int[m]);
         for (var i = 0; i < m; i++)
         {
@@ -33,7 +33,7 @@ public sealed class GemmOperands
             _pixelRow[i] = p * s.StrideH - s.Padding.Top;
             _pixelCol[i] = q * s.StrideW - s.Padding.Left;
         }
-        var k = checked((int)problem.K);
+        var k = (int)problem.K;
         (_termChannel, _termR, _termS, _termRowOffset, _termColOffset) = (new int[k], new int[k], new int[k], new int[k], new int[k]);
         for (var i = 0; i < k; i++)
         {
@@ -88,7 +88,7 @@ public sealed class GemmOperands
     {
         // Filter g·N + n's weights (C/G, R, S) are contiguous in im2col order k = (c·R + r)·S + s.
         var filter = (g * Problem.N + n) * Problem.K;
-        Data.Weights.AsSpan(checked((int)(filter + k0)), values.Length).CopyTo(values);
+        Data.Weights.AsSpan((int)(filter + k0), values.Length).CopyTo(values);
     }
 
     /// <summary>The weight at GEMM position (k, n) of group g.</summary>
@@ -98,7 +98,7 @@ public sealed class GemmOperands
     public void Accumulate(int g, long m, long n, long value)
     {
         var index = ReferenceData.OutputIndex(Problem.Shape, _pixelImage[m], (int)(g * Problem.N + n), _pixelP[m], _pixelQ[m]);
-        _output[index] = checked(_output[index] + value);
+        _output[index] = _output[index] + value;
     }
 
     /// <summary>The output tensor (N, K, P, Q) as accumulated so far.</summary>

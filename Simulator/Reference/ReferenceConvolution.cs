@@ -31,7 +31,7 @@ public static class ReferenceConvolution
                                 {
                                     var w = q * s.StrideW - s.Padding.Left + t * s.DilationW;
                                     if (w < 0 || w >= s.Width) continue;
-                                    sum = checked(sum + data.InputAt(n, g * cPerGroup + c, h, w) * data.WeightAt(k, c, r, t));
+                                    sum = sum + data.InputAt(n, g * cPerGroup + c, h, w) * data.WeightAt(k, c, r, t);
                                 }
                             }
                         output[ReferenceData.OutputIndex(s, n, k, p, q)] = sum;

@@ -179,7 +179,7 @@ internal sealed class OutputStationaryFold : IReferenceFold
                 if (c > 0) _tally.RegisterRead(_bits.Input);
                 if (r > 0) _tally.RegisterRead(_bits.Weight);
 
-                var sum = checked(x.Value * y.Value);
+                var sum = x.Value * y.Value;
                 ref var accumulator = ref _acc[pe];
                 if (accumulator is { } acc)
                 {
@@ -187,7 +187,7 @@ internal sealed class OutputStationaryFold : IReferenceFold
                     if (acc.K != x.K - 1 || acc.M != x.M || acc.N != y.N)
                         throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: term {x.K} of ({x.M}, {y.N}) after {acc}");
                     _tally.RegisterRead(_bits.Accumulator);
-                    sum = checked(sum + acc.Value);
+                    sum = sum + acc.Value;
                 }
                 else if (x.K != _kStart || !_startsReduction)
                     throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: first term is {x.K} with no partial sum before it (the reduction starts at {_kStart})");

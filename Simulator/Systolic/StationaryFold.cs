@@ -138,7 +138,7 @@ internal sealed class StationaryFold : IReferenceFold
                 else
                     throw new InvalidOperationException($"PE({r},{c}) at step {step}: sum {above} from above does not belong to ({m}, {n})");
 
-                _sum[Pe(r, c)] = new Token(checked(inflow + streamed.Value * held.Value), m, streamed.K, n);
+                _sum[Pe(r, c)] = new Token(inflow + streamed.Value * held.Value, m, streamed.K, n);
                 _tally.RegisterWrite(_sumBits);
                 _tally.Mac();
                 if (c < _sc - 1)

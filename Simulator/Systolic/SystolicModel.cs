@@ -23,6 +23,9 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
     /// <summary>One MAC per PE per cycle, whatever the formats (the PEs are bit-parallel).</summary>
     public double PeakMacsPerCycle(GemmProblem problem) => Spec.PeCount;
 
+    /// <summary>SCALE-Sim's cycles do not depend on its SRAM sizes, so a compat unit's mapping ignores the buffers.</summary>
+    public bool MappingFitsBuffers => !Spec.ScaleSimCompat;
+
     public FoldCost Cost(GemmProblem problem, Fold fold)
     {
         long sr = fold.Rows, sc = fold.Cols, t = Grid(problem).Time(fold), ar = Spec.Rows;
@@ -49,20 +52,20 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
             _ => (sr * sc, sr * t, sc * t),
         };
         var ends = fold.EndsReduction(problem.K);
-        var ifmapRead = checked(inputs * widths.Input);
-        var weightRead = checked(weights * widths.Weight);
-        var ofmapRead = starts ? 0 : checked(results * widths.Accumulator);
-        var ofmapWrite = checked(results * widths.Result(ends));
+        var ifmapRead = inputs * widths.Input;
+        var weightRead = weights * widths.Weight;
+        var ofmapRead = starts ? 0 : results * widths.Accumulator;
+        var ofmapWrite = results * widths.Result(ends);
 
         if (!Spec.ScaleSimCompat)
             return new FoldCost(SystolicTiming.FoldCycles(Spec, sr, sc, t, starts), macs, compute, ifmapRead, weightRead, ofmapRead, ofmapWrite);
 
         // SCALE-Sim's timing and SRAM counts; the PEs and their registers do the same work.
-        var cycles = ScaleSimCompat.FoldCycles(Spec, fold, t, Grid(problem).InTime);
+        var cycles = ScaleSimCompat.FoldCycles(Spec, fold, t);
         // Its "- 1" can leave a 1x1 array's first fold fewer cycles than MACs; busy PE-cycles
         // are capped there so that idle PE-cycles stay a count.
-        var busy = Math.Min(macs, checked(cycles * Spec.PeCount));
+        var busy = Math.Min(macs, cycles * Spec.PeCount);
         return new FoldCost(cycles, busy, compute, ifmapRead, weightRead, OfmapReadBits: 0,
-            checked(ofmapWrite + ScaleSimCompat.ExtraOfmapWriteBits(Spec, widths.Result(ends))));
+            ScaleSimCompat.OfmapWriteBits(Spec, results, widths.Output));
     }
 }

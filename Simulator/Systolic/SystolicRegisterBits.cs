@@ -35,12 +35,12 @@ internal static class SystolicRegisterBits
     /// </summary>
     private static (long, long) OutputStationary(SystolicWidths w, long sr, long sc, long t, long ar, bool startsReduction)
     {
-        var inputs = checked(sr * (sc - 1) * t * w.Input);
-        var weights = checked((sr - 1) * sc * t * w.Weight);
-        var accumulator = checked(sr * sc * t * w.Accumulator);
-        var chain = checked(sc * (sr * (ar - 1) - sr * (sr - 1) / 2) * w.Accumulator);
-        var preload = startsReduction ? 0 : checked(sc * (sr * (sr + 1) / 2) * w.Accumulator);
-        var bits = checked(inputs + weights + accumulator + chain + preload);
+        var inputs = sr * (sc - 1) * t * w.Input;
+        var weights = (sr - 1) * sc * t * w.Weight;
+        var accumulator = sr * sc * t * w.Accumulator;
+        var chain = sc * (sr * (ar - 1) - sr * (sr - 1) / 2) * w.Accumulator;
+        var preload = startsReduction ? 0 : sc * (sr * (sr + 1) / 2) * w.Accumulator;
+        var bits = inputs + weights + accumulator + chain + preload;
         return (bits, bits);
     }
 
@@ -56,11 +56,11 @@ internal static class SystolicRegisterBits
     /// </summary>
     private static (long, long) Stationary(int stationaryBits, int streamingBits, int psumBits, long sr, long sc, long t, long ar)
     {
-        var loadWrites = checked(sc * (sr * (sr + 1) / 2) * stationaryBits);
-        var loadReads = checked(sc * (sr * (sr - 1) / 2) * stationaryBits);
-        var stationaryUse = checked(sr * sc * t * stationaryBits);
-        var streaming = checked(sr * (sc - 1) * t * streamingBits);
-        var psums = checked(ar * sc * t * psumBits);
-        return (checked(loadReads + stationaryUse + streaming + psums), checked(loadWrites + streaming + psums));
+        var loadWrites = sc * (sr * (sr + 1) / 2) * stationaryBits;
+        var loadReads = sc * (sr * (sr - 1) / 2) * stationaryBits;
+        var stationaryUse = sr * sc * t * stationaryBits;
+        var streaming = sr * (sc - 1) * t * streamingBits;
+        var psums = ar * sc * t * psumBits;
+        return (loadReads + stationaryUse + streaming + psums, loadWrites + streaming + psums);
     }
 }

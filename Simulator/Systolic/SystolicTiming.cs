@@ -18,8 +18,8 @@ internal static class SystolicTiming
     /// </summary>
     public static long FoldCycles(SystolicUnitSpec spec, long sr, long sc, long t, bool startsReduction) => spec.Dataflow switch
     {
-        Dataflow.OutputStationary => checked(OutputStationaryPreload(sr, startsReduction) + t + spec.Rows + sc - 1),
-        _ => checked(sr + t + sc + spec.Rows - 1),
+        Dataflow.OutputStationary => OutputStationaryPreload(sr, startsReduction) + t + spec.Rows + sc - 1,
+        _ => sr + t + sc + spec.Rows - 1,
     };
 
     /// <summary>os preload cycles: sr when the fold reads partial sums back into its accumulators, else 0.</summary>

@@ -23,6 +23,15 @@ public interface IUnitModel
 
     /// <summary>MACs the whole array completes per cycle at full use for this problem's formats (for utilisation).</summary>
     double PeakMacsPerCycle(GemmProblem problem);
+
+    /// <summary>
+    /// Whether the buffers shape the mapping (the default): the time dimension is cut until every
+    /// fold fits half a buffer, a layer that cannot fit is not run, and partial-sum tiles larger
+    /// than half the output buffer go to DRAM and back. False for a model that reproduces a
+    /// simulator whose timing ignores buffer sizes (SCALE-Sim compatibility): folds are never cut,
+    /// every layer runs, and partial sums stay on chip; DRAM traffic is still counted.
+    /// </summary>
+    bool MappingFitsBuffers => true;
 }
 
 /// <summary>

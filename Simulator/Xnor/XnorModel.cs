@@ -71,30 +71,30 @@ public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
             counts.Add(ActionKey.Simple(PrimitiveAction.XnorBitOp), pes * terms);
             counts.Add(ActionKey.Simple(PrimitiveAction.PopcountInputBit), pes * terms);
             counts.Add(ActionKey.Add(problem.AccumulatorFormat), pes * steps);
-            reads = writes = checked(pes * (3 * terms + steps * acc));
+            reads = writes = pes * (3 * terms + steps * acc);
         }
         else
         {
-            counts.Add(ActionKey.Simple(PrimitiveAction.AndBitOp), checked(pes * cps * terms));
-            counts.Add(ActionKey.Simple(PrimitiveAction.PopcountInputBit), checked(pes * cps * terms));
-            counts.Add(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), checked(pes * steps * cps));
-            reads = checked(pes * (2 * cps * terms + steps * cps * acc));
-            writes = checked(pes * ((path.WeightPlanes + path.InputPlanes) * terms + steps * cps * acc));
+            counts.Add(ActionKey.Simple(PrimitiveAction.AndBitOp), pes * cps * terms);
+            counts.Add(ActionKey.Simple(PrimitiveAction.PopcountInputBit), pes * cps * terms);
+            counts.Add(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), pes * steps * cps);
+            reads = pes * (2 * cps * terms + steps * cps * acc);
+            writes = pes * ((path.WeightPlanes + path.InputPlanes) * terms + steps * cps * acc);
         }
         // The chain: the drain's sr(sr+1)/2 reads and sr(sr-1)/2 writes per column; the shift-in mirrors it.
         long chainLong = sr * (sr + 1) / 2, chainShort = sr * (sr - 1) / 2;
-        reads = checked(reads + sc * chainLong * acc + (starts ? 0 : sc * chainShort * acc));
-        writes = checked(writes + sc * chainShort * acc + (starts ? 0 : sc * chainLong * acc));
+        reads = reads + sc * chainLong * acc + (starts ? 0 : sc * chainShort * acc);
+        writes = writes + sc * chainShort * acc + (starts ? 0 : sc * chainLong * acc);
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterReadBit), reads);
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), writes);
         return new FoldCost(
-            ComputeCycles: checked((starts ? 0 : sr) + steps * cps + sr),
-            BusyPeCycles: checked(pes * steps * cps),
+            ComputeCycles: (starts ? 0 : sr) + steps * cps + sr,
+            BusyPeCycles: pes * steps * cps,
             Compute: counts.ToCounts(),
-            IfmapReadBits: checked(sr * terms * problem.InputFormat.Bits),
-            WeightReadBits: checked(sc * terms * problem.WeightFormat.Bits),
-            OfmapReadBits: starts ? 0 : checked(pes * acc),
-            OfmapWriteBits: checked(pes * (ends ? problem.OutputFormat.Bits : acc)));
+            IfmapReadBits: sr * terms * problem.InputFormat.Bits,
+            WeightReadBits: sc * terms * problem.WeightFormat.Bits,
+            OfmapReadBits: starts ? 0 : pes * acc,
+            OfmapWriteBits: pes * (ends ? problem.OutputFormat.Bits : acc));
     }
 
     public double PeakMacsPerCycle(GemmProblem problem) =>

@@ -287,7 +287,7 @@ internal sealed class XnorReferenceFold : IReferenceFold
     private void Accumulate(int pe, long value)
     {
         _registerReads += _accBits;
-        _pes.Accumulator[pe] = checked(_pes.Accumulator[pe] + value);
+        _pes.Accumulator[pe] = _pes.Accumulator[pe] + value;
         _registerWrites += _accBits;
         _busy++;
     }

@@ -61,10 +61,10 @@ public sealed record LayerWorkload
     public long Macs => Shape.Macs;
 
     /// <summary>Learnable parameters: weights, plus K for a bias, plus 2K for a batch norm.</summary>
-    public long Parameters => checked(Shape.WeightElements + (HasBias ? Shape.Filters : 0) + (HasBatchNorm ? 2L * Shape.Filters : 0));
+    public long Parameters => Shape.WeightElements + (HasBias ? Shape.Filters : 0) + (HasBatchNorm ? 2L * Shape.Filters : 0);
 
     /// <summary>Bit-operations b_w x b_a x MACs, the usual cost proxy for low-precision layers.</summary>
-    public long BitOperations => checked(Precision.Weight.Bits * (long)Precision.Input.Bits * Macs);
+    public long BitOperations => Precision.Weight.Bits * (long)Precision.Input.Bits * Macs;
 
     private void Revalidate()
     {

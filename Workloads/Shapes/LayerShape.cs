@@ -93,37 +93,37 @@ public sealed record LayerShape
     public int Groups { get; init { field = Positive(value, "groups"); Revalidate(); } }
 
     /// <summary>Kernel extent on the input with dilation: D*(R-1)+1.</summary>
-    public int EffectiveKernelHeight => checked(DilationH * (KernelHeight - 1) + 1);
-    public int EffectiveKernelWidth => checked(DilationW * (KernelWidth - 1) + 1);
+    public int EffectiveKernelHeight => DilationH * (KernelHeight - 1) + 1;
+    public int EffectiveKernelWidth => DilationW * (KernelWidth - 1) + 1;
 
     /// <summary>Output height P = floor((H + pad_t + pad_b - D(R-1) - 1) / stride) + 1.</summary>
-    public int OutputHeight => checked((Height + Padding.Top + Padding.Bottom - EffectiveKernelHeight) / StrideH + 1);
+    public int OutputHeight => (Height + Padding.Top + Padding.Bottom - EffectiveKernelHeight) / StrideH + 1;
 
     /// <summary>Output width Q = floor((W + pad_l + pad_r - D(S-1) - 1) / stride) + 1.</summary>
-    public int OutputWidth => checked((Width + Padding.Left + Padding.Right - EffectiveKernelWidth) / StrideW + 1);
+    public int OutputWidth => (Width + Padding.Left + Padding.Right - EffectiveKernelWidth) / StrideW + 1;
 
     public bool IsDepthwise => Groups > 1 && Groups == Channels && Filters % Channels == 0;
 
     /// <summary>Output pixels over the batch: rows of the per-group GEMM (N*P*Q).</summary>
-    public long GemmM => checked((long)Batch * OutputHeight * OutputWidth);
+    public long GemmM => (long)Batch * OutputHeight * OutputWidth;
 
     /// <summary>Reduction length of one output: (C/G)*R*S.</summary>
-    public long GemmK => checked((long)(Channels / Groups) * KernelHeight * KernelWidth);
+    public long GemmK => (long)(Channels / Groups) * KernelHeight * KernelWidth;
 
     /// <summary>Filters per group: K/G.</summary>
     public long GemmN => Filters / Groups;
 
     /// <summary>Multiply-accumulates: N*P*Q*K*(C/G)*R*S. Padding positions count, as in torchvision's figures.</summary>
-    public long Macs => checked(GemmM * GemmK * GemmN * Groups);
+    public long Macs => GemmM * GemmK * GemmN * Groups;
 
     /// <summary>Weight elements: K*(C/G)*R*S (no bias).</summary>
-    public long WeightElements => checked(Filters * GemmK);
+    public long WeightElements => Filters * GemmK;
 
     /// <summary>Input activation elements, unpadded: N*C*H*W.</summary>
-    public long InputElements => checked((long)Batch * Channels * Height * Width);
+    public long InputElements => (long)Batch * Channels * Height * Width;
 
     /// <summary>Output activation elements: N*K*P*Q.</summary>
-    public long OutputElements => checked(GemmM * Filters);
+    public long OutputElements => GemmM * Filters;
 
     private void Revalidate()
     {

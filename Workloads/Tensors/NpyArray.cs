@@ -17,7 +17,7 @@ public sealed partial record NpyArray
     {
         long count = 1;
         foreach (var d in shape)
-            count = d >= 0 ? checked(count * d) : throw new ArgumentException($"negative dimension {d}");
+            count = d >= 0 ? count * d : throw new ArgumentException($"negative dimension {d}");
         if (count != values.Length)
             throw new ArgumentException($"shape [{string.Join(", ", shape)}] holds {count} values, got {values.Length}");
         Shape = [.. shape];
@@ -53,10 +53,10 @@ public sealed partial record NpyArray
                 stream.Write(Magic);
                 stream.Write([1, 0]);
                 Span<byte> length = stackalloc byte[2];
-                BinaryPrimitives.WriteUInt16LittleEndian(length, checked((ushort)header.Length));
+                BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
                 stream.Write(length);
                 stream.Write(Encoding.ASCII.GetBytes(header));
-                var buffer = new byte[checked(Values.Length * size)];
+                var buffer = new byte[Values.Length * size];
                 for (var i = 0; i < Values.Length; i++)
                 {
                     var at = buffer.AsSpan(i * size, size);
@@ -109,7 +109,7 @@ public sealed partial record NpyArray
         var major = bytes[6];
         int headerLength, headerStart;
         if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)); headerStart = 10; }
-        else if (major is 2 or 3 && bytes.Length >= 12) { headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8))); headerStart = 12; }
+        else if (major is 2 or 3 && bytes.Length >= 12) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)); headerStart = 12; }
         else throw new InputException($".npy format version {major} is not supported (1, 2 or 3)", "header").At(path);
         if (headerStart + headerLength > bytes.Length)
             throw new InputException("the header runs past the end of the file", "header").At(path);
@@ -132,14 +132,14 @@ public sealed partial record NpyArray
             .Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new InputException($"shape entry '{d}' is not a whole number", "shape").At(path)).ToArray();
         long count = 1;
-        foreach (var d in shape) count = checked(count * d);
+        foreach (var d in shape) count = count * d;
         var dataStart = headerStart + headerLength;
         if (count > (bytes.Length - dataStart) / size || bytes.Length - dataStart != count * size)
             throw new InputException($"shape [{string.Join(", ", shape)}] of {dtype} needs {(double)count * size:0} data bytes, the file has {bytes.Length - dataStart}", "shape").At(path);
         var values = new long[count];
         for (var i = 0; i < values.Length; i++)
         {
-            var at = bytes.AsSpan(checked(dataStart + (int)(i * size)), size);
+            var at = bytes.AsSpan(dataStart + (int)(i * size), size);
             values[i] = (signed, size) switch
             {
                 (true, 1) => unchecked((sbyte)at[0]),

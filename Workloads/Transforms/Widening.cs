@@ -83,7 +83,7 @@ public static class Widening
             // One filter (or a fixed multiplier of filters) per channel: the channel count decides
             // everything, so a depthwise layer that reads the input or gives the classes keeps its shape.
             channels = first || last ? s.Channels : Scale(s.Channels, k);
-            filters = first || last ? s.Filters : checked(channels * (s.Filters / s.Channels));
+            filters = first || last ? s.Filters : channels * (s.Filters / s.Channels);
             groups = channels;
         }
         else
@@ -124,7 +124,7 @@ public static class Widening
         var side = (int)Math.Round(Math.Sqrt(area));
         if (area == 1 || side * side != area)
             return null;
-        return checked(prev.New.Shape.Filters * area);
+        return prev.New.Shape.Filters * area;
     }
 
     /// <summary>x rounded to the nearest multiple of <paramref name="groups"/>, at least one per group.</summary>

@@ -13,7 +13,7 @@ public readonly record struct FeatureMap(int Channels, int Height, int Width)
         {
             if (p.Height != parts[0].Height || p.Width != parts[0].Width)
                 throw new InvalidOperationException($"cannot concatenate {p} with {parts[0]}: spatial sizes differ");
-            channels = checked(channels + p.Channels);
+            channels = channels + p.Channels;
         }
         return new FeatureMap(channels, parts[0].Height, parts[0].Width);
     }

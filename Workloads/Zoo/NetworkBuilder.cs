@@ -56,7 +56,7 @@ internal sealed class NetworkBuilder
     /// <summary>A fully connected layer on the flattened current feature map.</summary>
     public FeatureMap FullyConnected(string name, int outputs, bool bias = true)
     {
-        var inputs = checked(Current.Channels * Current.Height * Current.Width);
+        var inputs = Current.Channels * Current.Height * Current.Width;
         _layers.Add(new LayerWorkload(name, LayerShape.FullyConnected(inputs, outputs), hasBias: bias));
         Current = new FeatureMap(outputs, 1, 1);
         return Current;

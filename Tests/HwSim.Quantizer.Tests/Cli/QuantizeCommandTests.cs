@@ -34,7 +34,7 @@ public sealed class QuantizeCommandTests
             var w = ConvWeights(model, layer.Name);
             Assert.That(w, Has.Length.EqualTo(layer.Shape.WeightElements), layer.Name);
             // SAWB (Choi et al. 2018, arXiv 1807.06964) 2-bit coefficients (3.12, 2.064) from IBM fms-model-optimizer
-            // sawb_utils.py, as in ../shared/reference/quantizers.md; computed here in float64 from the file's own weights.
+            // sawb_utils.py, as in docs/reference/quantizers.md; computed here in float64 from the file's own weights.
             var expected = 3.12 * Math.Sqrt(w.Average(v => (double)v * v)) - 2.064 * w.Average(v => Math.Abs((double)v));
             TestContext.Out.WriteLine($"{layer.Name}: w_alpha {layer.Statistics!.WeightAlpha:R}, formula {expected:R}, SQNR {layer.Statistics.OutputSqnrDb:0.0} dB");
             Assert.That(layer.Statistics!.WeightAlpha, Is.EqualTo(expected).Within(1e-5).Percent, layer.Name);

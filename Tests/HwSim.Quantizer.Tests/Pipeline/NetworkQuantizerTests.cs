@@ -84,7 +84,7 @@ public sealed class NetworkQuantizerTests
         var captured = new CapturingHook();
         using (var x = zeros(1, 3, 12, 12)) network.Forward(x, captured);
         var w = captured.Weights[1];
-        // SAWB 2-bit, (c1, c2) = (3.12, 2.064) from fms-model-optimizer's sawb_utils.py (../shared/reference/quantizers.md).
+        // SAWB 2-bit, (c1, c2) = (3.12, 2.064) from fms-model-optimizer's sawb_utils.py (docs/reference/quantizers.md).
         var alpha = 3.12 * Math.Sqrt(w.Average(v => (double)v * v)) - 2.064 * w.Average(v => Math.Abs((double)v));
         var codes = w.Select(v => Math.Round(Math.Clamp(v, -alpha, alpha) / alpha)).ToArray();
         var stats = result.Workload.Layers[1].Statistics!;

@@ -29,6 +29,18 @@ public class SimulateCommandTests
     }
 
     [Test]
+    public void ScaleSimsAlexNetOnItsOwnScaleCfgGivesItsTotalCycles()
+    {
+        // The README's command: SCALE-Sim's topology on its shipped scale.cfg (64 KB buffers) in compat mode.
+        var r = CliRunner.Run("simulate", RepoPaths.ScaleSim("alexnet.csv"), "--arch", RepoPaths.ScaleSim("scale-cfg.yaml"),
+            "--wbits", "8", "--abits", "8", "--first-last", "same", "--format", "json");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        using var doc = JsonDocument.Parse(r.Output);
+        var cycles = doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("cycles").GetInt64());
+        Assert.That(cycles, Is.EqualTo(new long[] { 121_124, 334_831, 113_567, 168_863, 112_575 }));
+    }
+
+    [Test]
     public void LayersNoUnitCanRunAreReportedNotThrown()
     {
         // tpu-like has only an int8 array: fp32 first/last layers cannot run there.

@@ -1,16 +1,16 @@
 namespace HwSim.Tests.Support;
 
-/// <summary>Locates the repository root (the folder holding HwSim.sln) and the read-only shared/ folder beside it.</summary>
+/// <summary>Locates the repository root (the folder holding HwSim.sln) and the reference data committed in it.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>SCALE-Sim's own topology files, unchanged, in ../shared/scalesim (see its SEMANTICS.md).</summary>
+    /// <summary>SCALE-Sim's own topology files, unchanged, in docs/reference/scalesim (provenance and licence there).</summary>
     public static string ScaleSim(string file)
     {
-        var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "scalesim", file));
+        var path = Path.Combine(Root, "docs", "reference", "scalesim", file);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"SCALE-Sim topology {file} expected in ../shared/scalesim beside the repository", path);
+            throw new FileNotFoundException($"SCALE-Sim topology {file} expected in docs/reference/scalesim of the repository", path);
         return path;
     }
 

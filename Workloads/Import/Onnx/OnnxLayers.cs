@@ -35,8 +35,8 @@ internal sealed record OnnxLayer(NodeProto Node, string Name, LayerShape Shape, 
         var kernel = w.Dims[2..];
         if (node.Ints("kernel_shape") is { } given && !given.SequenceEqual(kernel))
             throw new InputException($"[{string.Join(",", given)}] disagrees with the weights {w.DimsText}", "kernel_shape");
-        if (checked(w.Dims[1] * group) != x.Dims[1])
-            throw new InputException($"the input has {x.Dims[1]} channels but the weights {w.DimsText} with group {group} expect {checked(w.Dims[1] * group)}", "W");
+        if (w.Dims[1] * group != x.Dims[1])
+            throw new InputException($"the input has {x.Dims[1]} channels but the weights {w.DimsText} with group {group} expect {w.Dims[1] * group}", "W");
         var windows = OnnxWindow.Of(node, x.Dims[2..], kernel, false);
         var (h, v) = (windows[0], windows[1]);
         var shape = new LayerShape(LayerKind.Convolution, Int(x.Dims[0], "N"), Int(x.Dims[1], "C"), Int(x.Dims[2], "H"), Int(x.Dims[3], "W"),
@@ -76,7 +76,7 @@ internal sealed record OnnxLayer(NodeProto Node, string Name, LayerShape Shape, 
         if (b.Rank > 1) dims.Add(n);
         // A weight matrix is shared by every row, so all leading dims of A become the batch of a fully
         // connected layer; a product of two activations folds its batch into M, which keeps the MACs.
-        var rows = checked(OnnxTensor.Product(batch) * m);
+        var rows = OnnxTensor.Product(batch) * m;
         var fullyConnected = b.IsConstant && b.Rank == 2 && !a.IsConstant;
         return new OnnxLayer(node, name, Product(rows, k, n, fullyConnected), false, OnnxTensor.Activation(dims.ToImmutable()));
     }

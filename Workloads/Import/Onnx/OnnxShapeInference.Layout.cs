@@ -19,7 +19,7 @@ internal static partial class OnnxShapeInference
         {
             if (part.Rank != rank || Enumerable.Range(0, rank).Any(i => i != axis && part.Dims[i] != dims[i]))
                 throw new InputException($"inputs {string.Join(" and ", parts.Select(p => p.DimsText))} differ outside axis {axis}", "inputs");
-            dims[axis] = checked(dims[axis] + part.Dims[axis]);
+            dims[axis] = dims[axis] + part.Dims[axis];
         }
         var values = rank == 1 && parts.All(p => p.Integers is not null) ? parts.SelectMany(p => p.Integers!.Value).ToImmutableArray() : (ImmutableArray<long>?)null;
         return new OnnxTensor(dims.ToImmutable(), AllConstant(inputs), values);
@@ -124,7 +124,7 @@ internal static partial class OnnxShapeInference
         for (var i = 0; i < axes.Length; i++)
         {
             // Negative pads crop.
-            var size = checked(dims[axes[i]] + pads[i] + pads[i + axes.Length]);
+            var size = dims[axes[i]] + pads[i] + pads[i + axes.Length];
             dims[axes[i]] = size >= 0 ? size : throw new InputException($"[{string.Join(",", pads)}] crops axis {axes[i]} of {x.DimsText} below zero", "pads");
         }
         return new OnnxTensor(dims.ToImmutable(), AllConstant(inputs));
@@ -197,7 +197,7 @@ internal static partial class OnnxShapeInference
         var repeats = Values(Required(inputs, 1, "repeats"), "repeats");
         if (repeats.Length != x.Rank)
             throw new InputException($"needs {x.Rank} values, got {repeats.Length}", "repeats");
-        return new OnnxTensor([.. x.Dims.Select((d, i) => checked(d * repeats[i]))], AllConstant(inputs));
+        return new OnnxTensor([.. x.Dims.Select((d, i) => d * repeats[i])], AllConstant(inputs));
     }
 
     private static OnnxTensor Expand(IReadOnlyList<OnnxTensor?> inputs)
@@ -223,7 +223,7 @@ internal static partial class OnnxShapeInference
             if (sizes is { } z && z.Length == axes.Length)
                 dims[a] = z[i];
             else if (scales is { } f && f.Length == axes.Length)
-                dims[a] = checked((long)Math.Floor(x.Dims[a] * f[i]));
+                dims[a] = (long)Math.Floor(x.Dims[a] * f[i]);
             else
                 throw new InputException($"needs {axes.Length} constant scales or sizes", "scales");
         }

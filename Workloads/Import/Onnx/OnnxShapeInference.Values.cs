@@ -36,9 +36,9 @@ internal static partial class OnnxShapeInference
                     return null;
                 acc = op switch
                 {
-                    "Add" or "Sum" => checked(acc + v),
-                    "Sub" => checked(acc - v),
-                    "Mul" => checked(acc * v),
+                    "Add" or "Sum" => acc + v,
+                    "Sub" => acc - v,
+                    "Mul" => acc * v,
                     "Div" => acc / v,
                     "Max" => Math.Max(acc, v),
                     _ => Math.Min(acc, v),

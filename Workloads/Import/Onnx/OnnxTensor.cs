@@ -58,7 +58,7 @@ internal sealed record OnnxTensor(ImmutableArray<long> Dims, bool IsConstant, Im
     {
         long product = 1;
         foreach (var d in dims)
-            product = checked(product * d);
+            product = product * d;
         return product;
     }
 

@@ -36,7 +36,7 @@ internal readonly record struct OnnxWindow(long Kernel, long Stride, long Dilati
             var (size, k, s, d) = (spatial[i], kernel[i], strides[i], dilations[i]);
             if (k < 1)
                 throw new InputException($"must be at least 1, got {k}", "kernel_shape");
-            var extent = checked(d * (k - 1) + 1);
+            var extent = d * (k - 1) + 1;
             var (begin, end) = autoPad switch
             {
                 "NOTSET" or "" => (pads[i], pads[i + n]),
@@ -44,9 +44,9 @@ internal readonly record struct OnnxWindow(long Kernel, long Stride, long Dilati
                 "SAME_UPPER" or "SAME_LOWER" => Same(size, s, extent, upper: autoPad == "SAME_UPPER"),
                 _ => throw new InputException($"must be NOTSET, SAME_UPPER, SAME_LOWER or VALID, got '{autoPad}'", "auto_pad"),
             };
-            var span = checked(size + begin + end - extent);
+            var span = size + begin + end - extent;
             if (span < 0)
-                throw new InputException($"the window spans {extent} pixels on spatial axis {i} (kernel with dilation), more than the padded input ({checked(size + begin + end)})", "kernel_shape");
+                throw new InputException($"the window spans {extent} pixels on spatial axis {i} (kernel with dilation), more than the padded input ({size + begin + end})", "kernel_shape");
             // SAME fixes the output size itself; ceil mode only changes the explicit-padding formula.
             var ceil = ceilMode && autoPad is "NOTSET" or "" or "VALID";
             var output = ceil ? CeilDiv(span, s) + 1 : span / s + 1;
@@ -60,7 +60,7 @@ internal readonly record struct OnnxWindow(long Kernel, long Stride, long Dilati
     private static (long Begin, long End) Same(long size, long stride, long extent, bool upper)
     {
         // SAME keeps ceil(size / stride) outputs; the padding that takes is split, the odd pixel going to one side.
-        var total = Math.Max(0, checked((CeilDiv(size, stride) - 1) * stride + extent - size));
+        var total = Math.Max(0, (CeilDiv(size, stride) - 1) * stride + extent - size);
         var small = total / 2;
         return upper ? (small, total - small) : (total - small, small);
     }
@@ -75,5 +75,5 @@ internal readonly record struct OnnxWindow(long Kernel, long Stride, long Dilati
         return values;
     }
 
-    internal static long CeilDiv(long a, long b) => a >= 0 ? checked((a + b - 1) / b) : a / b;
+    internal static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : a / b;
 }

@@ -6,7 +6,7 @@ namespace HwSim.Workloads.Import.ScaleSim;
 /// <summary>
 /// Reads SCALE-Sim v2 topology files, conv form (<c>Layer name, IFMAP Height, IFMAP Width,
 /// Filter Height, Filter Width, Channels, Num Filter, Strides,</c>) or GEMM form (<c>Layer Name,
-/// M, N, K,</c>), with SCALE-Sim's own semantics (shared/scalesim/SEMANTICS.md):
+/// M, N, K,</c>), with SCALE-Sim's own semantics (docs/reference/scalesim/SEMANTICS.md):
 /// <list type="bullet">
 /// <item>every row ends with a comma and SCALE-Sim drops the last field, so a row whose last field
 /// is not empty would silently lose its stride there; HwSim refuses it instead;</item>

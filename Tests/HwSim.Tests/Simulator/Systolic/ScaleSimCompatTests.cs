@@ -2,6 +2,7 @@ using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
 using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Memory;
 using HwSim.Simulator.Results;
 using HwSim.Simulator.Systolic;
 using HwSim.Tests.Support;
@@ -14,7 +15,7 @@ using NUnit.Framework;
 namespace HwSim.Tests.Simulator.Systolic;
 
 /// <summary>
-/// scalesim_compat against SCALE-Sim v2's own numbers (shared/scalesim/SEMANTICS.md): AlexNet's
+/// scalesim_compat against SCALE-Sim v2's own numbers (docs/reference/scalesim/SEMANTICS.md): AlexNet's
 /// Total Cycles at 32x32 os from a real run, its utilisation, mapping efficiency and SRAM
 /// counts, and the ws/is formulas on a layer small enough to work out by hand.
 /// </summary>
@@ -84,9 +85,9 @@ public class ScaleSimCompatTests
         var unit = Unit(Dataflow.WeightStationary, 4, 3) with { Format = NumberFormat.Int(8) };
         var r = Simulation.Run(Small, Arch(unit), new SystolicModel(unit));
         Assert.That((r.Folds, r.TotalCycles, r.StallCycles), Is.EqualTo((9L, 224L, 0L)));
-        // IFMAP M*K*col_fold = 16*9*3, FILTER K*N = 72, OFMAP M*N*row_fold = 16*8*3 (two row
-        // folds of partial sums at the 20-bit accumulator, one of int8 outputs), no partial-sum reads.
-        AssertSram(r, ifmapBits: 8 * 432, weightBits: 8 * 72, ofmapWriteBits: 20 * 256 + 8 * 128);
+        // IFMAP M*K*col_fold = 16*9*3, FILTER K*N = 72, OFMAP M*N*row_fold = 16*8*3 (partial
+        // sums too are one int8 word each, as SCALE-Sim counts them), no partial-sum reads.
+        AssertSram(r, ifmapBits: 8 * 432, weightBits: 8 * 72, ofmapWriteBits: 8 * 384);
     }
 
     [Test]
@@ -98,7 +99,7 @@ public class ScaleSimCompatTests
         var r = Simulation.Run(Small, Arch(unit), new SystolicModel(unit));
         Assert.That((r.Folds, r.TotalCycles, r.StallCycles), Is.EqualTo((18L, 305L, 0L)));
         // IFMAP M*K = 144, FILTER K*N*col_fold = 72*6, OFMAP M*N*row_fold = 128*3.
-        AssertSram(r, ifmapBits: 8 * 144, weightBits: 8 * 432, ofmapWriteBits: 20 * 256 + 8 * 128);
+        AssertSram(r, ifmapBits: 8 * 144, weightBits: 8 * 432, ofmapWriteBits: 8 * 384);
     }
 
     [Test]
@@ -113,21 +114,90 @@ public class ScaleSimCompatTests
         AssertSram(r, ifmapBits: 8 * 432, weightBits: 8 * 288, ofmapWriteBits: 8 * 212);
     }
 
-    [Test]
-    public void ChunkedOutputStationaryUsesEachChunksT()
+    [TestCase(Dataflow.OutputStationary)]
+    [TestCase(Dataflow.WeightStationary)]
+    [TestCase(Dataflow.InputStationary)]
+    public void BufferSizesChangeNoCycleAndNoSramCount(Dataflow dataflow)
     {
-        // SCALE-Sim never chunks; HwSim does when a fold's tile does not fit, and then applies the
-        // per-fold formula with the chunk's T. A 40 B weight buffer (half 20 B) cannot hold the
-        // 72 B of weights nor a fold's 9x3 tile (27 B); chunks of 5 (5x3 = 15 B) fit: K [0,5) and
-        // [5,9). Each of the 12 tiles: (5 + 4 + 3 - 2) + (4 + 4 + 3 - 2) = 19 cycles; only the
-        // layer's first fold is one short: 12*19 - 1 = 227.
-        var unit = Unit(Dataflow.OutputStationary, 4, 3) with { Format = NumberFormat.Int(8) };
-        var arch = Arch(unit) with { Buffers = new BufferSpec(1L << 30, 40, 1L << 30, 8) };
-        var r = Simulation.Run(Small, arch, new SystolicModel(unit));
-        Assert.That((r.Folds, r.TotalCycles, r.StallCycles), Is.EqualTo((24L, 227L, 0L)));
-        // Reads as unchunked; OFMAP writes: the first chunks' M*N partial sums and their 12*(AR+AC)
-        // extra entries at the 20-bit accumulator, the second chunks' at int8.
-        AssertSram(r, ifmapBits: 8 * 432, weightBits: 8 * 288, ofmapWriteBits: 20 * (128 + 12 * 7) + 8 * (128 + 12 * 7));
+        // SCALE-Sim never cuts a fold to fit its SRAM. 40 B input and weight buffers and a 20 B
+        // output buffer (halves of 20, 20 and 10 B) hold neither the 36 B image, the 72 B of
+        // weights nor every fold's tile, which changes HwSim's own timing; a compat unit runs the
+        // same folds as with 1 GiB.
+        var unit = Unit(dataflow, 4, 3) with { Format = NumberFormat.Int(8) };
+        var tiny = Arch(unit) with { Buffers = new BufferSpec(40, 40, 20, 8) };
+        var small = Simulation.Run(Small, tiny, new SystolicModel(unit));
+        var large = Simulation.Run(Small, Arch(unit), new SystolicModel(unit));
+        Assert.That(small.Ran, Is.True, small.NotRunReason);
+        Assert.That((small.Folds, small.TotalCycles, small.StallCycles), Is.EqualTo((large.Folds, large.TotalCycles, 0L)));
+        foreach (var b in new[] { BufferKind.Ifmap, BufferKind.Weight })
+            Assert.That(small.Counts[ActionKey.Sram(PrimitiveAction.SramReadBit, b)], Is.EqualTo(large.Counts[ActionKey.Sram(PrimitiveAction.SramReadBit, b)]), b.ToString());
+        Assert.That(small.Counts[ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ofmap)],
+            Is.EqualTo(large.Counts[ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ofmap)]), "partial sums stay on chip: no spill refills");
+
+        // HwSim's own timing on the same buffers does change (chunks or does not run), so the checks above can fail.
+        var own = unit with { ScaleSimCompat = false };
+        var ownTiny = Simulation.Run(Small, tiny with { Units = [own] }, new SystolicModel(own));
+        var ownLarge = Simulation.Run(Small, Arch(own), new SystolicModel(own));
+        Assert.That((ownTiny.Ran, ownTiny.Folds, ownTiny.TotalCycles), Is.Not.EqualTo((ownLarge.Ran, ownLarge.Folds, ownLarge.TotalCycles)));
+    }
+
+    /// <summary>SCALE-Sim v2's shipped configs/scale.cfg: a 32x32 array, 64 KB IFMAP, filter and OFMAP SRAMs, 1-byte words.</summary>
+    private static ArchitectureSpec ScaleCfg(Dataflow dataflow) =>
+        new("scale.cfg", 1000, DramSpec.Unlimited, new BufferSpec(64 * 1024, 64 * 1024, 64 * 1024, 8),
+            [new SystolicUnitSpec("array", 32, 32, dataflow, NumberFormat.Int(8), scaleSimCompat: true)]);
+
+    // SEMANTICS.md's model restated: (rows, columns, time) per dataflow, column folds outer, no overlap.
+    private static (long Sr, long Sc, long T) OnArray(Dataflow d, long m, long n, long k) => d switch
+    {
+        Dataflow.OutputStationary => (m, n, k),
+        Dataflow.WeightStationary => (k, n, m),
+        _ => (k, m, n),
+    };
+
+    private static long Ceil(long a, long b) => (a + b - 1) / b;
+
+    [TestCase(Dataflow.OutputStationary)]
+    [TestCase(Dataflow.WeightStationary)]
+    [TestCase(Dataflow.InputStationary)]
+    public void AlexNetWithScaleCfgBuffersMatchesScaleSim(Dataflow dataflow)
+    {
+        // Compat cycles are SCALE-Sim's whatever the SRAM; os: its real run's Total Cycles.
+        var arch = ScaleCfg(dataflow);
+        var unit = (SystolicUnitSpec)arch.Units[0];
+        var int8 = NumberFormat.Int(8);
+        var layers = ScaleSimTopologyReader.Read(RepoPaths.ScaleSim("alexnet.csv")).Layers
+            .Select(l => l with { Precision = OperandPrecision.For(int8, int8, new GemmProblem(l).K) }).ToList();
+        // For os (scale.cfg's dataflow) and ws these buffers do constrain HwSim's own mapping: it
+        // cuts the time dimension of some layer (is happens to fit every AlexNet layer).
+        var own = new SystolicModel(unit with { ScaleSimCompat = false });
+        if (dataflow != Dataflow.InputStationary)
+            Assert.That(layers.Select(l => new GemmProblem(l)).Any(p => Chunking.Fit(p, own.Grid(p), arch.Buffers).Grid.TimeChunk < FoldGrid.Extent(p, own.Grid(p).InTime)));
+        var results = layers.Select(l => Simulation.Run(l, arch, new SystolicModel(unit))).ToList();
+        if (dataflow == Dataflow.OutputStationary)
+            Assert.That(results.Select(r => r.TotalCycles), Is.EqualTo(new long[] { 121_124, 334_831, 113_567, 168_863, 112_575 }));
+        Assert.Multiple(() =>
+        {
+            foreach (var (layer, r) in layers.Zip(results))
+            {
+                var p = new GemmProblem(layer);
+                long m = p.M, n = p.N, k = p.K;
+                var (sr, sc, t) = OnArray(dataflow, m, n, k);
+                long rowFold = Ceil(sr, 32), colFold = Ceil(sc, 32), folds = rowFold * colFold;
+                var perFold = dataflow == Dataflow.OutputStationary ? t + 32 + 32 - 2 : 2 * 32 + 32 + t - 2;
+                Assert.That((r.Folds, r.TotalCycles, r.StallCycles), Is.EqualTo((folds, folds * perFold - 1, 0L)), layer.Name);
+                // SCALE-Sim's SRAM counts in 1-byte words = int8 elements on 8-bit words.
+                var (ifmap, filter, ofmap) = dataflow switch
+                {
+                    Dataflow.OutputStationary => (m * k * colFold, k * n * rowFold, m * n + folds * (32 + 32)),
+                    Dataflow.WeightStationary => (m * k * colFold, k * n, m * n * rowFold),
+                    _ => (m * k, k * n * colFold, m * n * rowFold),
+                };
+                Assert.That(r.Counts[ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ifmap, 8)], Is.EqualTo(ifmap), layer.Name + " IFMAP reads");
+                Assert.That(r.Counts[ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Weight, 8)], Is.EqualTo(filter), layer.Name + " FILTER reads");
+                // The output buffer's writes also take partial sums refilled from DRAM: a compat unit never spills, so there are none.
+                Assert.That(r.Counts[ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ofmap, 8)], Is.EqualTo(ofmap), layer.Name + " OFMAP writes");
+            }
+        });
     }
 
     [Test]

@@ -38,7 +38,7 @@ internal sealed class OnnxTestModel
             Name = name,
             Dims = { dims },
             DataType = (int)TensorProto.Types.DataType.Float,
-            RawData = ByteString.CopyFrom(new byte[checked(4 * count)]),
+            RawData = ByteString.CopyFrom(new byte[4 * count]),
         });
         return this;
     }

@@ -9,7 +9,7 @@ using NUnit.Framework;
 namespace HwSim.Tests.Workloads.Import.ScaleSim;
 
 /// <summary>
-/// SCALE-Sim's own topology files (../shared/scalesim, unchanged) read with its semantics.
+/// SCALE-Sim's own topology files (docs/reference/scalesim, unchanged) read with its semantics.
 /// Expected MACs per layer are E_h * E_w * R * S * C * K with E = ceil((H - R + s) / s),
 /// computed here independently of the reader.
 /// </summary>

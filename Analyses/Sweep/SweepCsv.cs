@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using HwSim.Workloads;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Analyses.Sweep;
 
@@ -157,8 +158,7 @@ public static class SweepCsv
     }
 
     /// <summary>A cell quoted when it holds a comma, quote or line break (a network named after a file may).</summary>
-    public static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    public static string Quote(string s) => CsvText.Field(s);
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

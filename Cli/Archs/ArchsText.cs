@@ -2,6 +2,7 @@ using System.Globalization;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Units;
 using Spectre.Console;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.Archs;
 
@@ -75,5 +76,5 @@ internal static class ArchsText
         _ => value.ToString() ?? "",
     };
 
-    private static string Csv(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : $"\"{text.Replace("\"", "\"\"")}\"";
+    private static string Csv(string text) => CsvText.Field(text);
 }

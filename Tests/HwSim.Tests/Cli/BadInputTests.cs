@@ -125,4 +125,13 @@ public class BadInputTests
         AssertOneLineError(CliRunner.Run(args), field, rule);
         Assert.That(Directory.Exists("never-created"), Is.False, "a bad option fails before the report folder is made");
     }
+
+    /// <summary>--input-size means height x width wherever it appears; one number is a square.</summary>
+    [Test]
+    public void InputSizeIsHeightByWidthOrOneSide()
+    {
+        Assert.That(CliRunner.Run("workload", "alexnet", "--input-size", "224", "-q").ExitCode, Is.Zero);
+        Assert.That(CliRunner.Run("workload", "alexnet", "--input-size", "224x200", "-q").ExitCode, Is.Zero);
+        AssertOneLineError(CliRunner.Run("workload", "alexnet", "--input-size", "2x3x4"), "field '--input-size'", "must be HEIGHTxWIDTH", "got '2x3x4'");
+    }
 }

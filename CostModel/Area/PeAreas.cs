@@ -35,6 +35,7 @@ internal static class PeAreas
             PeComponent.AndGate => laws.AndGate,
             PeComponent.XnorGate => laws.XnorGate,
             PeComponent.RegisterBit => laws.RegisterBit,
+            PeComponent.TableRow => laws.TableRow(part.TableComponent ?? throw new ArgumentException($"part '{part.Name}': a table row needs a component name"), part.Bits, part.BitsB),
             _ => throw new ArgumentOutOfRangeException(nameof(part), part.Component, "no area law for this component"),
         };
         return new AreaPart(part.Name, part.Count, each.Area * factor, each.Source);

@@ -20,6 +20,8 @@ public enum PeComponent
     XnorGate,
     /// <summary>One bit of register (flip-flop).</summary>
     RegisterBit,
+    /// <summary>Whatever the area table has a row for: <see cref="PePart.TableComponent"/> at widths (<see cref="PePart.Bits"/>, <see cref="PePart.BitsB"/>), e.g. pe_fusible.</summary>
+    TableRow,
 }
 
 /// <summary><see cref="Count"/> copies of one circuit in a PE.</summary>
@@ -27,7 +29,8 @@ public enum PeComponent
 /// <param name="Bits">Width of an integer adder, or the first width of an integer PE.</param>
 /// <param name="BitsB">The second width of an integer PE.</param>
 /// <param name="Format">The format of a float multiplier or adder.</param>
-public sealed record PePart(string Name, long Count, PeComponent Component, int Bits = 0, int BitsB = 0, NumberFormat? Format = null);
+/// <param name="TableComponent">For <see cref="PeComponent.TableRow"/>, the area table's component name.</param>
+public sealed record PePart(string Name, long Count, PeComponent Component, int Bits = 0, int BitsB = 0, NumberFormat? Format = null, string? TableComponent = null);
 
 /// <summary>What one PE of a unit is made of: parts with no copies are left out.</summary>
 public sealed record PeInventory(string Description, ImmutableArray<PePart> Parts)

@@ -14,7 +14,7 @@ public static class UnitKinds
 
     /// <summary>The kind of <paramref name="unit"/>.</summary>
     public static UnitKind Of(UnitSpec unit) => All.FirstOrDefault(k => k.SpecType == unit.GetType())
-        ?? throw new InvalidOperationException($"unit kind '{unit.Kind}' ({unit.GetType().Name}) is not registered in UnitKinds.All");
+        ?? throw new InvalidOperationException($"unit '{unit.Name}' is a {unit.GetType().Name}, whose kind is not registered in UnitKinds.All");
 
     /// <summary>The kind named <paramref name="name"/> in files (case-insensitive), or null.</summary>
     public static UnitKind? Named(string name) => All.FirstOrDefault(k => k.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

@@ -16,12 +16,14 @@ namespace HwSim.Simulator;
 /// </summary>
 public static class Simulation
 {
+    /// <summary>Every layer of <paramref name="workload"/> on the unit it runs on (<see cref="Choose"/>), with the fast engine; layers no unit can run are results with a reason.</summary>
     public static NetworkResult Evaluate(Workload workload, ArchitectureSpec arch)
     {
         var models = arch.Units.Select(UnitModels.For).ToList();
         return new NetworkResult(workload.Name, arch.Name, [.. workload.Layers.Select(l => Evaluate(l, arch, models))]);
     }
 
+    /// <summary>One layer on the unit of <paramref name="arch"/> it runs on.</summary>
     public static LayerResult Evaluate(LayerWorkload layer, ArchitectureSpec arch) =>
         Evaluate(layer, arch, [.. arch.Units.Select(UnitModels.For)]);
 

@@ -16,7 +16,9 @@ public enum PeComponent
     IntAdder,
     /// <summary>A one-bit full adder (popcount trees).</summary>
     FullAdder,
+/// <summary>A 2-input AND gate.</summary>
     AndGate,
+/// <summary>A 2-input XNOR gate.</summary>
     XnorGate,
     /// <summary>One bit of register (flip-flop).</summary>
     RegisterBit,
@@ -41,6 +43,7 @@ public sealed record PeInventory(string Description, ImmutableArray<PePart> Part
     /// </summary>
     public const int AccumulatorBits = NumberFormat.MaxIntegerBits;
 
+    /// <summary>An inventory of the parts given, in order; parts with no copies are left out.</summary>
     public static PeInventory Of(string description, params IEnumerable<PePart> parts) => new(description, [.. parts.Where(p => p.Count > 0)]);
 
     /// <summary>

@@ -44,30 +44,43 @@ public abstract class UnitKind
 /// <summary>A <see cref="UnitKind"/> whose members take its own spec record.</summary>
 public abstract class UnitKind<TSpec> : UnitKind where TSpec : UnitSpec
 {
+    /// <inheritdoc/>
     public sealed override Type SpecType => typeof(TSpec);
 
+    /// <inheritdoc/>
     public sealed override UnitSpec Default(string name, int rows, int cols) => Create(name, rows, cols);
 
+    /// <inheritdoc/>
     public sealed override IUnitModel Model(UnitSpec unit) => Model(Cast(unit));
 
+    /// <inheritdoc/>
     public sealed override string? ReferenceUnsupported(UnitSpec unit) => ReferenceUnsupported(Cast(unit));
 
+    /// <inheritdoc/>
     public sealed override IReferenceUnit Reference(UnitSpec unit) => Reference(Cast(unit));
 
+    /// <inheritdoc/>
     public sealed override string Summary(UnitSpec unit) => Summary(Cast(unit));
 
+    /// <inheritdoc/>
     public sealed override PeInventory Inventory(UnitSpec unit) => Inventory(Cast(unit));
 
+    /// <summary>A unit with every key at its default (<see cref="UnitKind.Default"/>).</summary>
     protected abstract TSpec Create(string name, int rows, int cols);
 
+    /// <summary>The fast engine's model (<see cref="UnitKind.Model"/>).</summary>
     protected abstract IUnitModel Model(TSpec unit);
 
+    /// <summary>Why the reference engine cannot run the unit, or null (<see cref="UnitKind.ReferenceUnsupported"/>).</summary>
     protected virtual string? ReferenceUnsupported(TSpec unit) => null;
 
+    /// <summary>The reference engine's model (<see cref="UnitKind.Reference"/>).</summary>
     protected abstract IReferenceUnit Reference(TSpec unit);
 
+    /// <summary>The summary line (<see cref="UnitKind.Summary"/>).</summary>
     protected abstract string Summary(TSpec unit);
 
+    /// <summary>The parts of one PE (<see cref="UnitKind.Inventory"/>).</summary>
     protected abstract PeInventory Inventory(TSpec unit);
 
     /// <summary>A key of this kind: parsed from text (grid values), read from the spec (files), set on a copy (grid points).</summary>

@@ -5,6 +5,7 @@ namespace HwSim.Simulator.Units;
 /// <summary>The registered unit kinds: adding a kind is its folder and one line here.</summary>
 public static class UnitKinds
 {
+    /// <summary>Every unit kind HwSim knows, in the order files, listings and messages name them.</summary>
     public static IReadOnlyList<UnitKind> All { get; } =
     [
         Systolic.SystolicKind.Instance,

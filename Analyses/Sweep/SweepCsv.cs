@@ -106,7 +106,7 @@ public static class SweepCsv
     private static (string Hash, long Points) ParseIdentity(string line, string path)
     {
         if (!line.StartsWith("# hwsim-sweep ", StringComparison.Ordinal))
-            throw new InputException($"is not a sweep CSV written by 'hwsim sweep' (its first line is not '{Magic} sweep=... points=...')", file: path, location: "line 1");
+            throw new InputException($"is not a sweep CSV written by a HwSim sweep (its first line is not '{Magic} sweep=... points=...')", file: path, location: "line 1");
         if (!line.StartsWith(Magic + " ", StringComparison.Ordinal))
             throw new InputException($"was written by a sweep format this HwSim does not read ('{line}'; this HwSim reads v1)", file: path, location: "line 1");
         string? hash = null;

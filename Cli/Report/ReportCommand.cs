@@ -101,7 +101,7 @@ public static class ReportCommand
         written.Add(sharePng);
         if (report.Width is not null)
             written.AddRange(WidthSection.Write(report.Width, folder));
-        Write("report.md", w => w.Write(report.Markdown(DateTime.UtcNow)));
+        Write("report.md", w => w.Write(report.Markdown(DateTime.UtcNow, "`hwsim report`")));
 
         switch (parse.GetValue(Format))
         {

@@ -16,6 +16,7 @@ namespace HwSim.Simulator;
 /// </summary>
 public static class Simulation
 {
+    /// <summary>Every layer of <paramref name="workload"/> on the unit it runs on (<see cref="Choose"/>), with the fast engine; layers no unit can run are results with a reason.</summary>
     /// <param name="layerDone">Called after each layer, in order (a progress display counts them).</param>
     public static NetworkResult Evaluate(Workload workload, ArchitectureSpec arch, Action<LayerResult>? layerDone = null)
     {
@@ -28,6 +29,7 @@ public static class Simulation
         })]);
     }
 
+    /// <summary>One layer on the unit of <paramref name="arch"/> it runs on.</summary>
     public static LayerResult Evaluate(LayerWorkload layer, ArchitectureSpec arch) =>
         Evaluate(layer, arch, [.. arch.Units.Select(UnitModels.For)]);
 

@@ -10,6 +10,7 @@ namespace HwSim.Workloads;
 /// </remarks>
 public sealed class InputException : Exception
 {
+    /// <summary>An error for <paramref name="rule"/> broken by the value of <paramref name="field"/>, read from <paramref name="file"/> at <paramref name="location"/>.</summary>
     public InputException(string rule, string? field = null, string? file = null, string? location = null, Exception? inner = null)
         : base(Compose(rule, field, file, location), inner)
     {

@@ -8,17 +8,24 @@ namespace HwSim.Analyses.Compare;
 /// <summary>The figures <c>hwsim compare</c> sets side by side, in the order it shows them.</summary>
 public enum ComparedMetric
 {
+/// <summary>Cycles of one batch.</summary>
     Cycles,
+/// <summary>Latency of one batch at the clock.</summary>
     Latency,
+/// <summary>Energy per inference.</summary>
     Energy,
+/// <summary>Efficiency (higher is better).</summary>
     TopsPerWatt,
+/// <summary>Area of the units and SRAM.</summary>
     Area,
+/// <summary>Energy-delay product of one batch.</summary>
     Edp,
 }
 
 /// <summary>Names, units and direction of each <see cref="ComparedMetric"/>, shared by the table, CSV, JSON and plot.</summary>
 public static class ComparedMetrics
 {
+    /// <summary>Every metric, in display order.</summary>
     public static ImmutableArray<ComparedMetric> All { get; } = [.. Enum.GetValues<ComparedMetric>()];
 
     /// <summary>Row label with its unit, for the table.</summary>
@@ -78,8 +85,10 @@ public sealed record NotRunLayer(string Layer, string Reason);
 public sealed record ConfigurationFigures(string Label, string? File, long Cycles, double LatencyMs, double EnergyUj, double TopsPerWatt,
     double AreaMm2, double EdpJs, int LayerCount, ImmutableArray<NotRunLayer> NotRun)
 {
+    /// <summary>True when some layers did not run, so every figure leaves them out.</summary>
     public bool Partial => NotRun.Length > 0;
 
+    /// <summary>The figure for metric <paramref name="m"/>.</summary>
     public double this[ComparedMetric m] => m switch
     {
         ComparedMetric.Cycles => Cycles,
@@ -112,10 +121,13 @@ public sealed record ComparedArchitecture(string Argument, string? File, Archite
 /// <param name="Batch">Inferences per run of the workload; cycles, latency and EDP are per batch.</param>
 public sealed record Comparison(string Workload, int Batch, ImmutableArray<ConfigurationFigures> Configurations)
 {
+    /// <summary>A comparison needs at least this many architectures.</summary>
     public const int MinimumArchitectures = 2;
 
+    /// <summary>The first architecture, which every ratio divides by.</summary>
     public ConfigurationFigures Baseline => Configurations[0];
 
+    /// <summary>True when some configuration has layers that did not run.</summary>
     public bool AnyPartial => Configurations.Any(c => c.Partial);
 
     /// <summary>

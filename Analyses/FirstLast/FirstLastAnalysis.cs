@@ -24,6 +24,7 @@ public sealed record OperationCounts(long Macs, long BitOperations, long Bops, l
     /// </summary>
     public double Ops => Bops / 64.0 + Flops;
 
+    /// <summary>The counts summed over <paramref name="layers"/>.</summary>
     public static OperationCounts Of(IEnumerable<LayerWorkload> layers)
     {
         long macs = 0, bitOps = 0, bops = 0, flops = 0;
@@ -77,18 +78,25 @@ public sealed record FirstLastRow(
     ImmutableArray<string> KeptUnits,
     string? NotRun)
 {
+    /// <summary>The kept layers' share of the MACs.</summary>
     public double MacsShare => Share(Kept.Macs, Total.Macs);
 
+    /// <summary>The kept layers' share of the bit-operations.</summary>
     public double BitOperationsShare => Share(Kept.BitOperations, Total.BitOperations);
 
+    /// <summary>The kept layers' share of Bi-Real Net's OPs.</summary>
     public double OpsShare => Share(Kept.Ops, Total.Ops);
 
+    /// <summary>The kept layers' share of the cycles; null when some layer did not run.</summary>
     public double? CyclesShare => Cost(c => c.Cycles);
 
+    /// <summary>The kept layers' share of the compute energy; null when some layer did not run.</summary>
     public double? ComputeEnergyShare => Cost(c => c.ComputeEnergy.Value);
 
+    /// <summary>The kept layers' share of the total energy; null when some layer did not run.</summary>
     public double? EnergyShare => Cost(c => c.Energy.Value);
 
+    /// <summary>The area of the units the kept layers run on, as a share of the chip; null when some layer did not run.</summary>
     public double? KeptUnitAreaShare => Cost(c => c.Area.Value);
 
     private double? Cost(Func<CostAmounts, double> amount) =>
@@ -107,16 +115,20 @@ public static class FirstLastAnalysis
 {
     /// <summary>What the README's report uses: ResNet-18, inner W4A2.</summary>
     public const string DefaultNetwork = "resnet18";
+    /// <summary>Inner weight bits of the report's study (W4A2).</summary>
     public const int DefaultWeightBits = 4;
+    /// <summary>Inner activation bits of the report's study (W4A2).</summary>
     public const int DefaultInputBits = 2;
 
     /// <summary>fp32 (PACT, DoReFa, XNOR-Net), fp16, int8 and the inner precision itself for comparison.</summary>
     public static ImmutableArray<FirstLastFormat> DefaultKeep { get; } =
         [FirstLastFormat.Parse("fp32"), FirstLastFormat.Parse("fp16"), FirstLastFormat.Parse("int8"), FirstLastFormat.Same];
 
+    /// <summary>How OPs are counted, for tables and JSON.</summary>
     public const string OpsDefinition =
         "OPs = BOPs/64 + FLOPs (Bi-Real Net): BOPs are the MACs of binary layers (1-bit weights and activations), FLOPs the MACs of every other layer";
 
+    /// <summary>When OPs mean little, for tables and JSON.</summary>
     public const string OpsCaveat =
         "OPs are meant for 1-bit inner layers: with wider inner layers BOPs are 0 and the OPs share equals the MACs share";
 
@@ -153,6 +165,7 @@ public static class FirstLastAnalysis
         return [.. rows];
     }
 
+    /// <summary>One row: <paramref name="network"/> at <paramref name="policy"/> simulated and priced, the kept layers' amounts beside the network's.</summary>
     public static FirstLastRow Row(Workload network, PrecisionPolicy policy, ArchitectureSpec arch, CostSetting cost)
     {
         var workload = policy.Apply(network);

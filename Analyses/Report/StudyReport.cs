@@ -73,14 +73,15 @@ public sealed record StudyReport(Evaluated Main, PrecisionPolicy Policy, Immutab
 
     /// <summary>report.md: every section with its table and plot, and the files beside it.</summary>
     /// <param name="date">The day the report was produced, as its header says.</param>
-    public string Markdown(DateTime date)
+    /// <param name="producer">What produced it, as its header says (the CLI: "`hwsim report`").</param>
+    public string Markdown(DateTime date, string producer = "HwSim")
     {
         var e = Main;
         var r = e.Energy;
         var md = new StringBuilder();
         md.AppendLine($"# HwSim report: {e.Workload.Name} on {e.Architecture.Name}");
         md.AppendLine();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Inner layers {Policy.InnerWeight} x {Policy.InnerInput}, first/last {Policy.FirstLast}; technology {r.Technology}; produced by `hwsim report` on {date:yyyy-MM-dd} (UTC)."));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Inner layers {Policy.InnerWeight} x {Policy.InnerInput}, first/last {Policy.FirstLast}; technology {r.Technology}; produced by {producer} on {date:yyyy-MM-dd} (UTC)."));
         md.AppendLine();
         md.AppendLine("| | |");
         md.AppendLine("|---|---:|");

@@ -87,15 +87,15 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
     public ImmutableArray<BoundDimension> Bind(ArchitectureSpec arch)
     {
         var bound = ImmutableArray.CreateBuilder<BoundDimension>(Dimensions.Length);
-        var seen = new Dictionary<(GridField, int), GridDimension>();
+        var seen = new Dictionary<(GridField, string?, int), GridDimension>();
         foreach (var d in Dimensions)
         {
             var (unit, error) = d.Parameter.ResolveUnit(arch);
             if (error is not null)
                 throw new InputException(error, $"vary.{d.Path}", File, Line(d.Line));
-            if (seen.TryGetValue((d.Parameter.Field, unit), out var first))
+            if (seen.TryGetValue((d.Parameter.Field, d.Parameter.UnitKey, unit), out var first))
                 throw new InputException($"varies the same parameter as '{first.Path}' ({Line(first.Line)}); give all its values in one list", $"vary.{d.Path}", File, Line(d.Line));
-            seen.Add((d.Parameter.Field, unit), d);
+            seen.Add((d.Parameter.Field, d.Parameter.UnitKey, unit), d);
             var b = new BoundDimension(d, unit);
             for (var i = 0; i < d.Values.Length; i++)
             {

@@ -79,7 +79,7 @@ internal static class GridFileReader
             var parameter = GridParameter.TryParse(path)
                 ?? throw new InputException($"'{path}' is not a parameter a grid can vary (known: {GridParameter.Known})", field, file, Line(keyNode));
             if (valueNode is not YamlSequenceNode list)
-                throw new InputException($"must be a list of values, e.g. [{Example(parameter.Field)}]", field, file, Line(valueNode));
+                throw new InputException($"must be a list of values, e.g. [{Example(parameter)}]", field, file, Line(valueNode));
             if (list.Children.Count == 0)
                 throw new InputException("the list is empty; give at least one value", field, file, Line(valueNode));
             var values = ImmutableArray.CreateBuilder<GridValue>(list.Children.Count);
@@ -103,14 +103,12 @@ internal static class GridFileReader
         return dimensions.MoveToImmutable();
     }
 
-    private static string Example(GridField field) => field switch
+    private static string Example(GridParameter parameter) => parameter.Field switch
     {
         GridField.DramBandwidth => "8, 16, unlimited",
         GridField.IfmapKb or GridField.WeightKb or GridField.OfmapKb => "64, 256",
-        GridField.Serial => "activations, both",
-        GridField.Dataflow => "os, ws",
-        GridField.Format => "int8, fp16",
         GridField.ClockMhz => "250, 500",
+        GridField.UnitKey => GridParameter.KindParameter(parameter.UnitKey!)!.Example,
         _ => "8, 16, 32",
     };
 

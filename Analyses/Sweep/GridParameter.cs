@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Units;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
 
@@ -17,17 +18,14 @@ public enum GridField
     WordBits,
     Rows,
     Cols,
-    Lanes,
-    MaxBits,
-    Serial,
-    Dataflow,
-    Format,
+    /// <summary>A key of some unit kinds (lanes, dataflow, ...): <see cref="GridParameter.UnitKey"/> says which.</summary>
+    UnitKey,
 }
 
 /// <summary>
 /// One value of a varied parameter, parsed: <see cref="Text"/> is its canonical spelling (the CSV
 /// cell and the sweep hash), <see cref="Value"/> what is set (int, long bytes, double, int? for
-/// DRAM bandwidth, enum or <see cref="NumberFormat"/>).
+/// DRAM bandwidth, or what the unit kind's key parses to).
 /// </summary>
 public sealed record GridValue(string Text, object? Value, int Line);
 
@@ -37,11 +35,18 @@ public sealed record GridValue(string Text, object? Value, int Line);
 /// </summary>
 /// <param name="Path">The path as the grid writes it, spaces removed: it is also the CSV column name.</param>
 /// <param name="Unit">For unit fields, the unit's index ("0") or name ("lowbit"); null otherwise.</param>
-public sealed partial record GridParameter(string Path, GridField Field, string? Unit)
+/// <param name="UnitKey">For <see cref="GridField.UnitKey"/>, the key as the unit kinds name it ("lanes").</param>
+public sealed partial record GridParameter(string Path, GridField Field, string? Unit, string? UnitKey = null)
 {
-    /// <summary>The paths a grid may vary, for messages and the documentation.</summary>
-    public const string Known = "clock_mhz, dram.bandwidth_bytes_per_cycle, buffers.ifmap_kb|weight_kb|ofmap_kb|word_bits, " +
-        "units[I].rows|cols (any unit), units[I].lanes|max_bits (bitserial, xnor), units[I].serial (bitserial), units[I].dataflow|format (systolic); I is the unit's index or name";
+    /// <summary>The paths a grid may vary, for messages and the documentation; unit keys come from the registered kinds.</summary>
+    public static string Known { get; } = "clock_mhz, dram.bandwidth_bytes_per_cycle, buffers.ifmap_kb|weight_kb|ofmap_kb|word_bits, " +
+        "units[I].rows|cols (any unit), " + string.Join(", ", KindKeys().GroupBy(k => string.Join(", ", k.Kinds), k => k.Key)
+            .Select(g => $"units[I].{string.Join("|", g)} ({g.Key})")) + "; I is the unit's index or name";
+
+    /// <summary>Each key some registered kind has, with the kinds that have it, in registration order.</summary>
+    private static IEnumerable<(string Key, IReadOnlyList<string> Kinds)> KindKeys() =>
+        UnitKinds.All.SelectMany(k => k.Parameters).Select(p => p.Key).Distinct()
+            .Select(key => (key, (IReadOnlyList<string>)[.. UnitKinds.All.Where(k => k.Parameters.Any(p => p.Key == key)).Select(k => k.Name)]));
 
     private static readonly Dictionary<string, GridField> TopFields = new(StringComparer.Ordinal)
     {
@@ -57,24 +62,6 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
     {
         ["rows"] = GridField.Rows,
         ["cols"] = GridField.Cols,
-        ["lanes"] = GridField.Lanes,
-        ["max_bits"] = GridField.MaxBits,
-        ["serial"] = GridField.Serial,
-        ["dataflow"] = GridField.Dataflow,
-        ["format"] = GridField.Format,
-    };
-
-    private static readonly Dictionary<string, Dataflow> Dataflows = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["os"] = Dataflow.OutputStationary,
-        ["ws"] = Dataflow.WeightStationary,
-        ["is"] = Dataflow.InputStationary,
-    };
-
-    private static readonly Dictionary<string, SerialMode> SerialModes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["activations"] = SerialMode.Activations,
-        ["both"] = SerialMode.Both,
     };
 
     [GeneratedRegex(@"^units\[([^\[\]]+)\]\.([a-z_]+)$")]
@@ -87,7 +74,12 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
         if (TopFields.TryGetValue(p, out var top))
             return new GridParameter(p, top, null);
         var m = UnitPath().Match(p);
-        return m.Success && UnitFields.TryGetValue(m.Groups[2].Value, out var field) ? new GridParameter(p, field, m.Groups[1].Value) : null;
+        if (!m.Success)
+            return null;
+        var key = m.Groups[2].Value;
+        if (UnitFields.TryGetValue(key, out var field))
+            return new GridParameter(p, field, m.Groups[1].Value);
+        return KindParameter(key) is null ? null : new GridParameter(p, GridField.UnitKey, m.Groups[1].Value, key);
     }
 
     /// <summary>
@@ -108,24 +100,19 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
             case GridField.IfmapKb or GridField.WeightKb or GridField.OfmapKb:
                 if (Real(t) is not { } kb)
                     return (null, $"'{t}' is not a number of KiB");
-                // The architecture file's rule: fractions are fine as long as they make whole bytes; 1 TiB at most.
-                if (kb > 1024.0 * 1024 * 1024)
-                    return (null, $"must be at most 1073741824 KiB (1 TiB), got {Inv(kb)}");
-                var bytes = kb * 1024;
-                return bytes == Math.Floor(bytes) ? (new GridValue(Inv(kb), (long)bytes, line), null)
-                    : (null, $"{Inv(kb)} KiB is not a whole number of bytes ({Inv(bytes)})");
-            case GridField.WordBits or GridField.Rows or GridField.Cols or GridField.Lanes or GridField.MaxBits:
+                var (bytes, error) = BufferSpec.BytesOfKib(kb);
+                return error is null ? (new GridValue(Inv(kb), bytes, line), null) : (null, error);
+            case GridField.WordBits or GridField.Rows or GridField.Cols:
                 return Whole(t) is { } n ? (new GridValue(Inv(n), n, line), null) : (null, $"'{t}' is not a whole number");
-            case GridField.Serial:
-                return SerialModes.TryGetValue(t, out var serial) ? (new GridValue(t.ToLowerInvariant(), serial, line), null)
-                    : (null, $"unknown serial mode '{t}' (expected activations or both)");
-            case GridField.Dataflow:
-                return Dataflows.TryGetValue(t, out var dataflow) ? (new GridValue(t.ToLowerInvariant(), dataflow, line), null)
-                    : (null, $"unknown dataflow '{t}' (expected os, ws or is)");
             default:
-                return NumberFormat.TryParse(t, out var format, out var error) ? (new GridValue(format.Name, format, line), null) : (null, error);
+                // Kinds sharing a key parse it alike (lanes is a whole number for each): the first kind's parser serves.
+                var (value, canonical, rule) = KindParameter(UnitKey!)!.Parse(t);
+                return rule is null ? (new GridValue(canonical, value, line), null) : (null, rule);
         }
     }
+
+    /// <summary>The first registered kind's parameter named <paramref name="key"/>, or null.</summary>
+    internal static UnitParameter? KindParameter(string key) => UnitKinds.All.SelectMany(k => k.Parameters).FirstOrDefault(p => p.Key == key);
 
     /// <summary>The index of the unit this parameter names in <paramref name="arch"/>, or why there is none.</summary>
     public (int Index, string? Error) ResolveUnit(ArchitectureSpec arch)
@@ -156,20 +143,17 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
         _ => arch with { Units = arch.Units.SetItem(unitIndex, ApplyToUnit(arch.Units[unitIndex], value.Value)) },
     };
 
-    private UnitSpec ApplyToUnit(UnitSpec unit, object? value) => (Field, unit) switch
+    private UnitSpec ApplyToUnit(UnitSpec unit, object? value)
     {
-        (GridField.Rows, _) => unit with { Rows = (int)value! },
-        (GridField.Cols, _) => unit with { Cols = (int)value! },
-        (GridField.Lanes, BitSerialUnitSpec b) => b with { Lanes = (int)value! },
-        (GridField.Lanes, XnorUnitSpec x) => x with { Lanes = (int)value! },
-        (GridField.MaxBits, BitSerialUnitSpec b) => b with { MaxBits = (int)value! },
-        (GridField.MaxBits, XnorUnitSpec x) => x with { MaxBits = (int)value! },
-        (GridField.Serial, BitSerialUnitSpec b) => b with { Serial = (SerialMode)value! },
-        (GridField.Dataflow, SystolicUnitSpec s) => s with { Dataflow = (Dataflow)value! },
-        (GridField.Format, SystolicUnitSpec s) => s with { Format = (NumberFormat)value! },
-        _ => throw new InputException($"unit '{unit.Name}' is a {unit.Kind} unit, which has no {Path[(Path.LastIndexOf('.') + 1)..]} " +
-            "(lanes and max_bits: bitserial and xnor units; serial: bitserial; dataflow and format: systolic)"),
-    };
+        if (Field == GridField.Rows)
+            return unit with { Rows = (int)value! };
+        if (Field == GridField.Cols)
+            return unit with { Cols = (int)value! };
+        var parameter = UnitKinds.Of(unit).Parameters.FirstOrDefault(p => p.Key == UnitKey);
+        return parameter is not null ? parameter.With(unit, value!)
+            : throw new InputException($"unit '{unit.Name}' is a {unit.Kind} unit, which has no {UnitKey} (" +
+                string.Join("; ", KindKeys().GroupBy(k => string.Join(" and ", k.Kinds), k => k.Key).Select(g => $"{string.Join(" and ", g)}: {g.Key}")) + ")");
+    }
 
     private static int? Whole(string t) =>
         int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;

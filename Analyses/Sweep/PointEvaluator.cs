@@ -12,6 +12,7 @@ namespace HwSim.Analyses.Sweep;
 /// </summary>
 public interface IPointEvaluator
 {
+/// <summary>The results of <paramref name="sameSimulation"/>, points of one simulated configuration that differ only in node.</summary>
     IEnumerable<(SweepPoint Point, PointResult Result)> Evaluate(SweepDefinition sweep, IReadOnlyList<SweepPoint> sameSimulation);
 }
 
@@ -24,8 +25,10 @@ public interface IPointEvaluator
 /// </summary>
 public sealed class ModelEvaluator : IPointEvaluator
 {
+    /// <summary>The one instance (it holds no state).</summary>
     public static ModelEvaluator Instance { get; } = new();
 
+/// <inheritdoc/>
     public IEnumerable<(SweepPoint Point, PointResult Result)> Evaluate(SweepDefinition sweep, IReadOnlyList<SweepPoint> sameSimulation)
     {
         var first = sameSimulation[0];

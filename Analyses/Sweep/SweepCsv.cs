@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using HwSim.Workloads;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Analyses.Sweep;
 
@@ -105,7 +106,7 @@ public static class SweepCsv
     private static (string Hash, long Points) ParseIdentity(string line, string path)
     {
         if (!line.StartsWith("# hwsim-sweep ", StringComparison.Ordinal))
-            throw new InputException($"is not a sweep CSV written by 'hwsim sweep' (its first line is not '{Magic} sweep=... points=...')", file: path, location: "line 1");
+            throw new InputException($"is not a sweep CSV written by a HwSim sweep (its first line is not '{Magic} sweep=... points=...')", file: path, location: "line 1");
         if (!line.StartsWith(Magic + " ", StringComparison.Ordinal))
             throw new InputException($"was written by a sweep format this HwSim does not read ('{line}'; this HwSim reads v1)", file: path, location: "line 1");
         string? hash = null;
@@ -157,8 +158,7 @@ public static class SweepCsv
     }
 
     /// <summary>A cell quoted when it holds a comma, quote or line break (a network named after a file may).</summary>
-    public static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    public static string Quote(string s) => CsvText.Field(s);
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -21,16 +21,20 @@ namespace HwSim.Analyses.Width;
 /// <param name="Area">Area of the architecture, the same for every network run on it.</param>
 public sealed record WidthCosts(long Macs, long BitOps, long Cycles, double LatencySeconds, EnergyPj Energy, AreaUm2 Area)
 {
+    /// <summary>The figures of an evaluated network.</summary>
     public static WidthCosts Of(Evaluated e) => new(e.Workload.Macs, e.Workload.BitOperations, e.Energy.Cycles, e.Energy.LatencySeconds, e.Energy.Total, e.Area.Total);
 }
 
 /// <summary>The widened low-bit network at one width k, and its ratios to the baseline (derived, not stored).</summary>
 public sealed record WidthPoint(double K, WidthCosts Costs, WidthCosts Baseline)
 {
+    /// <summary>MACs of the widened network over the baseline's.</summary>
     public double MacsRatio => (double)Costs.Macs / Baseline.Macs;
 
+    /// <summary>Bit-operations of the widened network over the baseline's.</summary>
     public double BitOpsRatio => (double)Costs.BitOps / Baseline.BitOps;
 
+    /// <summary>Energy of the widened network over the baseline's.</summary>
     public double EnergyRatio => Costs.Energy / Baseline.Energy;
 
     /// <summary>Latency ratio; the same architecture and clock run both, so it is the cycle ratio.</summary>

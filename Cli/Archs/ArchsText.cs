@@ -1,13 +1,16 @@
 using System.Globalization;
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Units;
 using Spectre.Console;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.Archs;
 
 /// <summary>Tables and CSV for architectures: one line per preset, or one row per unit.</summary>
 internal static class ArchsText
 {
-    private static readonly string[] UnitColumns = ["name", "kind", "rows", "cols", "lanes", "serial", "max_bits", "dataflow", "format", "scalesim_compat"];
+    // Every key any registered kind has, once, in registration order; a unit's cell is empty where its kind has no such key.
+    private static readonly string[] UnitColumns = ["name", "kind", "rows", "cols", .. UnitKinds.All.SelectMany(k => k.Parameters).Select(p => p.Key).Distinct()];
 
     public static Table ListTable(IReadOnlyList<(ArchitectureSpec Arch, string Description)> rows)
     {
@@ -58,20 +61,7 @@ internal static class ArchsText
             .Select(unit => UnitColumns.Select(c => unit.TryGetValue(c, out var v) ? Text(v) : "").ToArray());
 
     /// <summary>"lowbit: bitserial 16x16, 16 lanes, serial activations, up to 8 bits".</summary>
-    public static string Summary(UnitSpec unit) => unit switch
-    {
-        SystolicUnitSpec s => $"{s.Name}: systolic {s.Rows}x{s.Cols} {DataflowName(s.Dataflow)} {s.Format}{(s.ScaleSimCompat ? ", SCALE-Sim timing" : "")}",
-        BitSerialUnitSpec b => $"{b.Name}: bitserial {b.Rows}x{b.Cols}, {b.Lanes} lanes, serial {(b.Serial == SerialMode.Both ? "both" : "activations")}, up to {b.MaxBits} bits",
-        XnorUnitSpec x => $"{x.Name}: xnor {x.Rows}x{x.Cols}, {x.Lanes} lanes, up to {x.MaxBits} bit{(x.MaxBits == 1 ? "" : "s")}",
-        _ => $"{unit.Name}: {unit.Kind} {unit.Rows}x{unit.Cols}",
-    };
-
-    private static string DataflowName(Dataflow dataflow) => dataflow switch
-    {
-        Dataflow.OutputStationary => "os",
-        Dataflow.WeightStationary => "ws",
-        _ => "is",
-    };
+    public static string Summary(UnitSpec unit) => UnitKinds.Of(unit).Summary(unit);
 
     private static string Dram(DramSpec dram) => dram.BandwidthBytesPerCycle is { } bw ? bw.ToString(CultureInfo.InvariantCulture) : "unlimited";
 
@@ -86,5 +76,5 @@ internal static class ArchsText
         _ => value.ToString() ?? "",
     };
 
-    private static string Csv(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : $"\"{text.Replace("\"", "\"\"")}\"";
+    private static string Csv(string text) => CsvText.Field(text);
 }

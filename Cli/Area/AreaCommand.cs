@@ -4,6 +4,7 @@ using System.Text.Json;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using Spectre.Console;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.Area;
 
@@ -96,5 +97,5 @@ public static class AreaCommand
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvText.Field(s);
 }

@@ -50,7 +50,7 @@ public sealed class WorkloadOptions
 
     public Option<string?> InputSize { get; } = new("--input-size")
     {
-        Description = "ONNX only: input height x width (e.g. 224x224); overrides the model's, required when the model leaves them symbolic.",
+        Description = "ONNX only: input height x width (e.g. 224x224, or 224 for a square); overrides the model's, required when the model leaves them symbolic.",
         HelpName = "HxW",
     };
 
@@ -60,13 +60,32 @@ public sealed class WorkloadOptions
         HelpName = "N",
     };
 
-    public void AddTo(Command command)
+    /// <summary>
+    /// The options of a verb that studies a network at fixed inner bits (first-last, report): the
+    /// workload may be left out (<paramref name="network"/>), and --wbits/--abits have defaults.
+    /// </summary>
+    public static WorkloadOptions Study(string network, int weightBits, int inputBits)
+    {
+        var options = new WorkloadOptions();
+        options.Source.Arity = ArgumentArity.ZeroOrOne;
+        options.Source.DefaultValueFactory = _ => network;
+        options.Source.Description += $" Default: {network}.";
+        options.WeightBits.DefaultValueFactory = _ => weightBits;
+        options.WeightBits.Description = $"Weight bits of the inner layers, 1..32 (1 = binary +/-1; otherwise signed integers). Default: {weightBits}.";
+        options.InputBits.DefaultValueFactory = _ => inputBits;
+        options.InputBits.Description = $"Activation bits of the inner layers, 1..32 (1 = binary +/-1; otherwise unsigned, as after ReLU/PACT). Default: {inputBits}.";
+        return options;
+    }
+
+    /// <param name="firstLast">Whether the verb applies one first/last format (a verb comparing several has its own option).</param>
+    public void AddTo(Command command, bool firstLast = true)
     {
         command.Add(Source);
         command.Add(WeightBits);
         command.Add(InputBits);
         command.Add(WeightKind);
-        command.Add(FirstLast);
+        if (firstLast)
+            command.Add(FirstLast);
         command.Add(RealDownsample);
         command.Add(InputSize);
         command.Add(Batch);
@@ -76,9 +95,12 @@ public sealed class WorkloadOptions
     public (Workload Workload, PrecisionPolicy? Policy) Load(ParseResult parse)
     {
         var policy = Policy(parse);
-        var workload = LoadBatched(parse.GetValue(Source)!, parse.GetValue(InputSize), parse.GetValue(Batch));
+        var workload = LoadSource(parse);
         return (policy?.Apply(workload) ?? workload, policy);
     }
+
+    /// <summary>The workload as given (its own formats) with --input-size and --batch applied, for verbs that apply several policies to it.</summary>
+    public Workload LoadSource(ParseResult parse) => LoadBatched(parse.GetValue(Source)!, parse.GetValue(InputSize), parse.GetValue(Batch));
 
     /// <summary>
     /// A workload with --input-size and --batch applied: an ONNX model's reader takes both; any
@@ -126,21 +148,26 @@ public sealed class WorkloadOptions
         return PrecisionPolicy.FromBits(wbits.Value, abits!.Value, firstLast, kind == "ternary", realDownsample);
     }
 
-    /// <summary>The ONNX overrides as every verb reads them: "HxW" and a batch of at least 1.</summary>
+    /// <summary>The ONNX overrides as every verb reads them: an input size (<see cref="ParseInputSize"/>) and a batch of at least 1.</summary>
     internal static OnnxReadOptions ParseOnnx(string? inputSize, int? batch)
     {
-        int? height = null, width = null;
-        if (inputSize is { } size)
-        {
-            var parts = size.ToLowerInvariant().Split('x', ',');
-            if (parts.Length != 2
-                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) || h < 1 || w < 1)
-                throw new InputException($"must be HEIGHTxWIDTH with positive whole numbers (e.g. 224x224), got '{size}'", "--input-size");
-            (height, width) = (h, w);
-        }
+        var size = inputSize is null ? ((int, int)?)null : ParseInputSize(inputSize);
         if (batch is < 1)
             throw new InputException($"must be at least 1, got {batch}", "--batch");
-        return new OnnxReadOptions(batch, height, width);
+        return new OnnxReadOptions(batch, size?.Item1, size?.Item2);
+    }
+
+    /// <summary>
+    /// --input-size, one meaning for every verb: the input's height and width, "HxW" (224x224) or
+    /// "S" for a square S x S (224).
+    /// </summary>
+    internal static (int Height, int Width) ParseInputSize(string size)
+    {
+        var parts = size.ToLowerInvariant().Split('x', ',');
+        if (parts.Length is 1 or 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
+            && int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) && h >= 1 && w >= 1)
+            return (h, w);
+        throw new InputException($"must be HEIGHTxWIDTH with positive whole numbers (e.g. 224x224), or one number for a square input, got '{size}'", "--input-size");
     }
 }

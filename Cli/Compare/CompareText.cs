@@ -2,6 +2,7 @@ using System.Globalization;
 using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
 using Spectre.Console;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.Compare;
 
@@ -93,5 +94,5 @@ internal static class CompareText
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvText.Field(s);
 }

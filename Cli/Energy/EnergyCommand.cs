@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Energy;
+using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
 using HwSim.Simulator;
 using Spectre.Console;
@@ -40,8 +41,7 @@ public static class EnergyCommand
         var arch = Architecture.Resolve(parse);
         var energyContext = new EnergyContext(arch.Buffers, Table.DramKind(parse), Technology.Resolve(parse));
         var table = Table.Table(parse);
-        var result = SimulationProgress.Evaluate(context, workload, arch);
-        var report = Pricer.Price(result, arch, table, energyContext, workload.Batch);
+        var report = Evaluator.PriceEnergy(workload, arch, SimulationProgress.Evaluate(context, workload, arch), table, energyContext);
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))

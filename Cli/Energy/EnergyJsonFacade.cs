@@ -1,5 +1,6 @@
 using System.Globalization;
 using HwSim.CostModel.Pricing;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.Energy;
 
@@ -23,5 +24,5 @@ internal static class EnergyJsonFacade
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvText.Field(s);
 }

@@ -24,45 +24,16 @@ namespace HwSim.Cli.FirstLast;
 /// </summary>
 public static class FirstLastCommand
 {
-    // Not WorkloadOptions: this verb has its own defaults (W4A2 as 'hwsim report') and compares
-    // several first/last formats (--keep) instead of applying one (--first-last).
-    private static readonly Argument<string> Source = new("workload")
-    {
-        Description = "A built-in network (see 'hwsim networks'), a CSV file or an ONNX model.",
-        Arity = ArgumentArity.ZeroOrOne,
-        DefaultValueFactory = _ => FirstLastAnalysis.DefaultNetwork,
-    };
-
-    private static readonly Option<int> WeightBits = new("--wbits")
-    {
-        Description = "Weight bits of the inner layers, 1..32 (1 = binary +/-1; otherwise signed integers).",
-        DefaultValueFactory = _ => FirstLastAnalysis.DefaultWeightBits,
-        HelpName = "BITS",
-    };
-
-    private static readonly Option<int> InputBits = new("--abits")
-    {
-        Description = "Activation bits of the inner layers, 1..32 (1 = binary +/-1; otherwise unsigned, as after ReLU/PACT).",
-        DefaultValueFactory = _ => FirstLastAnalysis.DefaultInputBits,
-        HelpName = "BITS",
-    };
-
-    private static readonly Option<string> WeightKind = new("--wformat")
-    {
-        Description = "Weight number kind of the inner layers: int (two's complement) or ternary (TWN, needs --wbits 2).",
-        DefaultValueFactory = _ => "int",
-    };
+    // The workload options with this verb's defaults (W4A2 as 'hwsim report'); it compares several
+    // first/last formats (--keep) instead of applying one (--first-last).
+    private static readonly WorkloadOptions Workload =
+        WorkloadOptions.Study(FirstLastAnalysis.DefaultNetwork, FirstLastAnalysis.DefaultWeightBits, FirstLastAnalysis.DefaultInputBits);
 
     private static readonly Option<string> Keep = new("--keep")
     {
         Description = $"Formats of the first and last layers to compare, comma-separated: {string.Join(", ", FirstLastFormat.Names)} (same = the inner precision, i.e. nothing kept higher).",
         DefaultValueFactory = _ => string.Join(",", FirstLastAnalysis.DefaultKeep),
         HelpName = "FORMATS",
-    };
-
-    private static readonly Option<bool> RealDownsample = new("--real-downsample")
-    {
-        Description = "Keep the 1x1 shortcut (downsample) convolutions at the kept format too, as Bi-Real Net counts them; they count as kept layers.",
     };
 
     private static readonly Option<bool> All = new("--all")
@@ -76,19 +47,6 @@ public static class FirstLastCommand
         HelpName = "BASE",
     };
 
-    private static readonly Option<string?> InputSize = new("--input-size")
-    {
-        Description = "ONNX only: input height x width (e.g. 224x224); overrides the model's, required when the model leaves them symbolic.",
-        HelpName = "HxW",
-    };
-
-    private static readonly Option<int?> Batch = new("--batch")
-    {
-        Description = "Batch size: every convolution and fully connected layer takes N inputs (an ONNX model's batch is overridden; a symbolic one is 1 unless given).",
-        HelpName = "N",
-    };
-
-
     private static readonly ArchitectureOption Architecture = new();
     private static readonly CostOptions Cost = new();
     private static readonly OutputOptions Output = new();
@@ -96,14 +54,12 @@ public static class FirstLastCommand
     public static Command Create()
     {
         var command = new Command("first-last",
-            "Share of the first and last layers (kept at fp32, fp16, int8 or the inner precision) in a network's MACs, bit-operations, OPs, cycles, energy and unit area.")
-        {
-            Source, WeightBits, InputBits, WeightKind, Keep, RealDownsample, All,
-        };
+            "Share of the first and last layers (kept at fp32, fp16, int8 or the inner precision) in a network's MACs, bit-operations, OPs, cycles, energy and unit area.");
+        Workload.AddTo(command, firstLast: false);
+        command.Add(Keep);
+        command.Add(All);
         Architecture.AddTo(command);
         Cost.AddTo(command);
-        command.Add(InputSize);
-        command.Add(Batch);
         Output.AddTo(command);
         command.Add(Plot);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
@@ -112,19 +68,17 @@ public static class FirstLastCommand
 
     private static int Run(ParseResult parse, CliContext context)
     {
-        var kind = (parse.GetValue(WeightKind) ?? "int").Trim().ToLowerInvariant();
-        if (kind is not ("int" or "ternary"))
-            throw new InputException($"must be int or ternary, got '{kind}'", "--wformat");
         var keep = ParseKeep(parse.GetValue(Keep) ?? "");
         var all = parse.GetValue(All);
-        var givenWorkload = parse.GetResult(Source) is { Tokens.Count: > 0 };
+        var givenWorkload = parse.GetResult(Workload.Source) is { Tokens.Count: > 0 };
         if (all && givenWorkload)
             throw new InputException("--all runs every network of the zoo; give no workload with it", "--all");
         // The zoo table answers "which network suffers most"; four formats per network would
         // bury that, so without an explicit --keep only the first (fp32) is compared.
         if (all && parse.GetResult(Keep) is not { Implicit: false })
             keep = [keep[0]];
-        var inner = PrecisionPolicy.FromBits(parse.GetValue(WeightBits), parse.GetValue(InputBits), keep[0], kind == "ternary", parse.GetValue(RealDownsample));
+        // --wbits and --abits have defaults here, so there is always a policy; its first/last format is each of --keep in turn.
+        var inner = (Workload.Policy(parse) ?? throw new InvalidOperationException("--wbits and --abits have defaults")) with { FirstLast = keep[0] };
         var arch = Architecture.Resolve(parse);
         var cost = Cost.Resolve(parse);
         var plotBase = parse.GetValue(Plot);
@@ -135,9 +89,9 @@ public static class FirstLastCommand
         string workloadName;
         if (all)
         {
-            if (parse.GetValue(InputSize) is not null)
+            if (parse.GetValue(Workload.InputSize) is not null)
                 throw new InputException("applies to ONNX models only, not to the zoo (--all)", "--input-size");
-            var batch = parse.GetValue(Batch);
+            var batch = parse.GetValue(Workload.Batch);
             if (batch is < 1)
                 throw new InputException($"must be at least 1, got {batch}", "--batch");
             var networks = NetworkZoo.Names.Select(NetworkZoo.Get).Select(n => batch is { } b ? Batching.Apply(n, b) : n).ToArray();
@@ -155,7 +109,7 @@ public static class FirstLastCommand
         }
         else
         {
-            var network = WorkloadOptions.LoadBatched(parse.GetValue(Source) ?? FirstLastAnalysis.DefaultNetwork, parse.GetValue(InputSize), parse.GetValue(Batch));
+            var network = Workload.LoadSource(parse);
             rows = FirstLastAnalysis.Analyse(network, inner, keep, arch, cost);
             workloadName = network.Name;
         }

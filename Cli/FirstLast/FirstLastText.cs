@@ -3,6 +3,7 @@ using HwSim.Analyses.FirstLast;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using Spectre.Console;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.FirstLast;
 
@@ -130,5 +131,5 @@ internal static class FirstLastText
 
     private static string D(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
 
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvText.Field(s);
 }

@@ -94,11 +94,12 @@ public static class QuantizeCommand
         HelpName = "FILE",
     };
 
-    private static readonly Option<int> InputSize = new("--input-size")
+    // The same meaning as every other verb's --input-size (height x width); TorchVision models here take square inputs.
+    private static readonly Option<string> InputSize = new("--input-size")
     {
-        Description = "For a TorchVision architecture: input height and width (ONNX files use their declared input).",
-        DefaultValueFactory = _ => 224,
-        HelpName = "PIXELS",
+        Description = "For a TorchVision architecture: input height x width, square (e.g. 224x224, or 224); ONNX files use their declared input.",
+        DefaultValueFactory = _ => "224",
+        HelpName = "HxW",
     };
 
     private static readonly Option<string?> DumpTensors = new("--dump-tensors")
@@ -157,7 +158,7 @@ public static class QuantizeCommand
         NetworkQuantizer.Validate(options);
         var modelName = parse.GetValue(Model)!;
         context.Progress($"quantize: loading {modelName} (libtorch)");
-        using var network = ModelLoader.Load(modelName, parse.GetValue(Seed), parse.GetValue(Weights), parse.GetValue(InputSize));
+        using var network = ModelLoader.Load(modelName, parse.GetValue(Seed), parse.GetValue(Weights), SquareInputSize(parse.GetValue(InputSize)!));
         using var inputs = ModelLoader.Calibration(network, calibFolder, parse.GetValue(CalibMax), synthetic ?? 8, parse.GetValue(Seed), batchSize);
         if (inputs.IsSynthetic)
             context.Warn($"activation statistics come from {inputs.Description}, not real data; give --calib DIR for real images");
@@ -214,4 +215,11 @@ public static class QuantizeCommand
     private static QuantMethod ParseMethod(string text) =>
         QuantMethodNames.TryParse(text, out var m) ? m
             : throw new InputException($"must be one of {string.Join(", ", QuantMethodNames.All)}, got '{text}'", "--method");
+
+    private static int SquareInputSize(string text)
+    {
+        var (height, width) = WorkloadOptions.ParseInputSize(text);
+        return height == width ? height
+            : throw new InputException($"TorchVision architectures here take square inputs, got {height}x{width}", "--input-size");
+    }
 }

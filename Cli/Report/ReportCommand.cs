@@ -27,16 +27,8 @@ namespace HwSim.Cli.Report;
 /// </summary>
 public static class ReportCommand
 {
-    private static readonly Argument<string> Source = new("workload")
-    {
-        Description = "A built-in network, a CSV or an ONNX model (default: resnet18).",
-        Arity = ArgumentArity.ZeroOrOne,
-        DefaultValueFactory = _ => FirstLastAnalysis.DefaultNetwork,
-    };
-
-    private static readonly Option<int> WeightBits = new("--wbits") { Description = "Weight bits of the inner layers (1 = binary).", DefaultValueFactory = _ => FirstLastAnalysis.DefaultWeightBits, HelpName = "BITS" };
-    private static readonly Option<int> InputBits = new("--abits") { Description = "Activation bits of the inner layers (1 = binary).", DefaultValueFactory = _ => FirstLastAnalysis.DefaultInputBits, HelpName = "BITS" };
-    private static readonly Option<string> FirstLastOption = new("--first-last") { Description = "Format of the first and last layers: fp32, fp16, bf16, int8, int16 or same.", DefaultValueFactory = _ => "fp32", HelpName = "FORMAT" };
+    private static readonly WorkloadOptions Workload =
+        WorkloadOptions.Study(FirstLastAnalysis.DefaultNetwork, FirstLastAnalysis.DefaultWeightBits, FirstLastAnalysis.DefaultInputBits);
     private static readonly Option<string> Keep = new("--keep") { Description = "Formats compared in the first/last share table.", DefaultValueFactory = _ => "fp32,fp16,int8,same", HelpName = "LIST" };
     private static readonly Option<string> Directory = new("--output", "-o") { Description = "Folder for report.md, the CSV/JSON tables and the plots: new, empty, or one an earlier report wrote (a folder with other files is refused); created if missing, its report files replaced together.", DefaultValueFactory = _ => "hwsim-report", HelpName = "DIR" };
     private static readonly Option<bool> NoWidth = new("--no-width") { Description = "Skip the width break-even section." };
@@ -54,10 +46,7 @@ public static class ReportCommand
     {
         var command = new Command("report",
             "Energy per inference, latency, throughput, area, the first/last-layer share and the width break-even, on built-in defaults (ResNet-18 W4A2, fp32 first/last, lowbit-default, 45 nm); writes a folder with report.md, tables and plots.");
-        command.Add(Source);
-        command.Add(WeightBits);
-        command.Add(InputBits);
-        command.Add(FirstLastOption);
+        Workload.AddTo(command);
         command.Add(Keep);
         Architecture.AddTo(command);
         Cost.AddTo(command);
@@ -72,9 +61,8 @@ public static class ReportCommand
     private static int Run(ParseResult parse, CliContext context)
     {
         var folder = parse.GetValue(Directory)!;
-        var network = WorkloadSource.Load(parse.GetValue(Source) ?? FirstLastAnalysis.DefaultNetwork);
-        var firstLast = FirstLastFormat.Parse(parse.GetValue(FirstLastOption) ?? "fp32");
-        var policy = PrecisionPolicy.FromBits(parse.GetValue(WeightBits), parse.GetValue(InputBits), firstLast);
+        var policy = Workload.Policy(parse) ?? throw new InvalidOperationException("--wbits and --abits have defaults");
+        var network = Workload.LoadSource(parse);
         var arch = Architecture.Resolve(parse);
         var cost = Cost.Resolve(parse);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
@@ -86,7 +74,7 @@ public static class ReportCommand
         var main = report.Main;
         var shares = report.Shares;
         var sharesJson = new FirstLastJson(network.Name, arch.Name, cost.Scaling.Target.Name, new InnerJson(policy.InnerWeight!.Name, policy.InnerInput!.Name),
-            false, FirstLastAnalysis.OpsDefinition + "; " + FirstLastAnalysis.OpsCaveat, [.. shares.Select(FirstLastRowJson.From)]);
+            policy.RealDownsample, FirstLastAnalysis.OpsDefinition + "; " + FirstLastAnalysis.OpsCaveat, [.. shares.Select(FirstLastRowJson.From)]);
 
         // Files first, then the tables: a report folder is complete when the command says so. Every file is
         // rendered before the first is written, and all replace the old ones together (or none does).
@@ -102,7 +90,7 @@ public static class ReportCommand
             .. Plots.Files(ReportPlots.EnergyPerLayer(main.Energy), In("energy-per-layer")),
             .. Plots.Files(FirstLastPlot.Shares(shares, sharesJson), In("first-last")),
             .. report.Width is null ? [] : WidthSection.Files(report.Width, folder),
-            AtomicFile.Entry.Text(In("report.md"), w => w.Write(report.Markdown(DateTime.UtcNow))),
+            AtomicFile.Entry.Text(In("report.md"), w => w.Write(report.Markdown(DateTime.UtcNow, "`hwsim report`"))),
         ];
         AtomicFile.WriteAll(files);
         ReportFolder.RemoveOthers(folder, files.Select(f => f.Path));

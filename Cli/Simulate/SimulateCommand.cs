@@ -12,6 +12,7 @@ using HwSim.Simulator.Units;
 using HwSim.Workloads;
 using HwSim.Workloads.Tensors;
 using Spectre.Console;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.Simulate;
 
@@ -143,5 +144,5 @@ public static class SimulateCommand
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvText.Field(s);
 }

@@ -9,6 +9,7 @@ using HwSim.Workloads;
 using Spectre.Console;
 using AreaFit = HwSim.CostModel.Area.FitReport;
 using EnergyFit = HwSim.CostModel.Energy.FitReport;
+using HwSim.Workloads.Import.Csv;
 
 namespace HwSim.Cli.TableVerb;
 
@@ -181,5 +182,5 @@ public static class TableCommand
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvText.Field(s);
 }

@@ -89,6 +89,9 @@ public sealed class AreaLaws
     /// <summary>A float multiplier for a float format (bf16 priced as fp16, an upper bound).</summary>
     public SourcedArea FpMult(NumberFormat format) => Row(C.FpMult, FloatBits(format), FloatBits(format));
 
+    /// <summary>The area table's row for <paramref name="component"/> at widths (a, b), as given (e.g. Bit Fusion's pe_fusible and fusion_unit rows).</summary>
+    public SourcedArea TableRow(string component, long a, long b) => Row(component, a, b);
+
     private SourcedArea Row(string component, long a, long b) =>
         _rows.TryGetValue((component, a, b), out var row)
             ? new(row.Area, row.Source)

@@ -12,6 +12,7 @@ namespace HwSim.CostModel.Area;
 /// </summary>
 public static class AreaModel
 {
+    /// <summary>The area of <paramref name="arch"/>'s units and SRAM buffers at <paramref name="scaling"/>'s node, priced with <paramref name="table"/>.</summary>
     public static AreaReport Area(ArchitectureSpec arch, AreaTable table, TechnologyScaling scaling)
     {
         var factor = CheckedFactor(scaling);

@@ -33,8 +33,12 @@ public static class Evaluator
     /// <param name="counts">The result of simulating <paramref name="workload"/> on <paramref name="arch"/>.</param>
     public static Evaluated Price(Workload workload, ArchitectureSpec arch, NetworkResult counts, CostSetting cost)
     {
-        var energy = Pricer.Price(counts, arch, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling), workload.Batch);
+        var energy = PriceEnergy(workload, arch, counts, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling));
         var area = AreaModel.Area(arch, cost.Area, cost.Scaling);
         return new Evaluated(workload, arch, counts, energy, area);
     }
+
+    /// <summary>The energy part of <see cref="Price"/> alone, per inference of the workload's batch.</summary>
+    public static EnergyReport PriceEnergy(Workload workload, ArchitectureSpec arch, NetworkResult counts, EnergyTable table, EnergyContext context) =>
+        Pricer.Price(counts, arch, table, context, workload.Batch);
 }

@@ -21,6 +21,7 @@ public static class Pricer
     /// </summary>
     public const double MaxActionPj = 1e9;
 
+    /// <summary>Energy of every layer of <paramref name="result"/> at <paramref name="context"/>'s node and buffers; per inference divides by <paramref name="batch"/>.</summary>
     public static EnergyReport Price(NetworkResult result, ArchitectureSpec arch, EnergyTable table, EnergyContext context, int batch = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
@@ -28,6 +29,7 @@ public static class Pricer
         return new EnergyReport(result.Workload, result.Architecture, context.Scaling.Target.Name, arch.ClockMhz, batch, layers);
     }
 
+    /// <summary>Energy of one layer's counts, by component; nothing for a layer that did not run.</summary>
     public static LayerEnergy Price(LayerResult layer, EnergyTable table, EnergyContext context)
     {
         var parts = new EnergyPj[Enum.GetValues<EnergyComponent>().Length];

@@ -150,9 +150,5 @@ internal sealed class ArchitectureYamlMap
         return node;
     }
 
-    public static string OneOf(IEnumerable<string> names)
-    {
-        var list = names.ToList();
-        return list.Count == 1 ? list[0] : $"{string.Join(", ", list.Take(list.Count - 1))} or {list[^1]}";
-    }
+    public static string OneOf(IEnumerable<string> names) => Units.UnitValues.OneOf(names);
 }

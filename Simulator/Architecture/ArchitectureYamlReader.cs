@@ -1,6 +1,7 @@
 using System.Globalization;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
+using HwSim.Simulator.Units;
 using HwSim.Workloads.Import;
 using YamlDotNet.RepresentationModel;
 using Schema = HwSim.Simulator.Architecture.ArchitectureYamlSchema;
@@ -70,17 +71,11 @@ internal sealed class ArchitectureYamlReader(string file)
         return Construct(buffers, () => new BufferSpec(ifmap, weight, ofmap, wordBits));
     }
 
-    /// <summary>KiB to bytes; fractions are fine as long as they make whole bytes (0.5 KiB, not 0.3).</summary>
+    /// <summary>KiB to bytes by <see cref="BufferSpec.BytesOfKib"/>, the error at the key.</summary>
     private static long Bytes(ArchitectureYamlMap buffers, string key, double defaultKb)
     {
-        var kb = buffers.Number(key) ?? defaultKb;
-        if (kb > Schema.MaxBufferKb)
-            throw buffers.Error($"must be at most {Schema.MaxBufferKb.ToString(CultureInfo.InvariantCulture)} KiB (1 TiB), got {kb.ToString(CultureInfo.InvariantCulture)}", key);
-        var bytes = kb * 1024;
-        if (bytes != Math.Floor(bytes))
-            throw buffers.Error($"{kb.ToString(CultureInfo.InvariantCulture)} KiB is not a whole number of bytes ({bytes.ToString(CultureInfo.InvariantCulture)})", key);
-        // Negative sizes are left to BufferSpec, whose rule names the minimum (clamped so that -1e308 does not overflow the cast).
-        return (long)Math.Max(bytes, -1024);
+        var (bytes, error) = BufferSpec.BytesOfKib(buffers.Number(key) ?? defaultKb);
+        return error is null ? bytes : throw buffers.Error(error, key);
     }
 
     private List<UnitSpec> Units(ArchitectureYamlMap root)
@@ -102,49 +97,23 @@ internal sealed class ArchitectureYamlReader(string file)
 
     private static UnitSpec Unit(ArchitectureYamlMap map)
     {
-        var kind = map.RequiredText("kind").ToLowerInvariant();
-        var keys = kind switch
-        {
-            "systolic" => Schema.SystolicKeys,
-            "bitserial" => Schema.BitSerialKeys,
-            "xnor" => Schema.XnorKeys,
-            _ => throw map.Error($"unknown unit kind '{map.Text("kind")}' (expected {ArchitectureYamlMap.OneOf(Schema.Kinds)})", "kind"),
-        };
-        map.AllowOnly(keys, $"for a {kind} unit");
+        var kindText = map.RequiredText("kind");
+        var kind = UnitKinds.Named(kindText)
+            ?? throw map.Error($"unknown unit kind '{kindText}' (expected {ArchitectureYamlMap.OneOf(Schema.Kinds)})", "kind");
+        map.AllowOnly(Schema.UnitKeys(kind), $"for a {kind.Name} unit");
         var name = map.RequiredText("name");
         var rows = map.RequiredInt("rows");
         var cols = map.RequiredInt("cols");
-        return kind switch
+        // Every given key parses before the unit is built: a bad word names its key, then the record checks ranges.
+        var given = new List<(UnitParameter Parameter, object? Value)>();
+        foreach (var p in kind.Parameters)
         {
-            "systolic" => Systolic(map, name, rows, cols),
-            "bitserial" => BitSerial(map, name, rows, cols),
-            _ => Xnor(map, name, rows, cols),
-        };
-    }
-
-    private static SystolicUnitSpec Systolic(ArchitectureYamlMap map, string name, int rows, int cols)
-    {
-        var dataflow = map.Choice("dataflow", Schema.Dataflows, "dataflow") ?? Schema.SystolicDataflow;
-        var formatText = map.Text("format") ?? Schema.SystolicFormat;
-        if (!NumberFormat.TryParse(formatText, out var format, out var error))
-            throw map.Error(error, "format");
-        var compat = map.Bool("scalesim_compat") ?? false;
-        return Construct(map, () => new SystolicUnitSpec(name, rows, cols, dataflow, format, compat));
-    }
-
-    private static BitSerialUnitSpec BitSerial(ArchitectureYamlMap map, string name, int rows, int cols)
-    {
-        var lanes = map.Int("lanes") ?? Schema.BitSerialLanes;
-        var serial = map.Choice("serial", Schema.SerialModes, "serial mode") ?? Schema.BitSerialSerial;
-        var maxBits = map.Int("max_bits") ?? Schema.BitSerialMaxBits;
-        return Construct(map, () => new BitSerialUnitSpec(name, rows, cols, lanes, serial, maxBits));
-    }
-
-    private static XnorUnitSpec Xnor(ArchitectureYamlMap map, string name, int rows, int cols)
-    {
-        var lanes = map.Int("lanes") ?? Schema.XnorLanes;
-        var maxBits = map.Int("max_bits") ?? Schema.XnorMaxBits;
-        return Construct(map, () => new XnorUnitSpec(name, rows, cols, lanes, maxBits));
+            if (map.Text(p.Key) is not { } text)
+                continue;
+            var (value, _, error) = p.Parse(text);
+            given.Add(error is null ? (p, value) : throw map.Error(error, p.Key));
+        }
+        return Construct(map, () => given.Aggregate(kind.Default(name, rows, cols), (unit, g) => g.Parameter.With(unit, g.Value!)));
     }
 
     /// <summary>Step 3: builds a spec record; its own validation errors come back at the YAML node they concern.</summary>

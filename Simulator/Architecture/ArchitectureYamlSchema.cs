@@ -1,3 +1,5 @@
+using HwSim.Simulator.Units;
+
 namespace HwSim.Simulator.Architecture;
 
 /// <summary>
@@ -12,9 +14,9 @@ internal static class ArchitectureYamlSchema
     public static readonly string[] DramKeys = ["bandwidth_bytes_per_cycle"];
     public static readonly string[] BufferKeys = ["ifmap_kb", "weight_kb", "ofmap_kb", "word_bits"];
     public static readonly string[] CommonUnitKeys = ["name", "kind", "rows", "cols"];
-    public static readonly string[] SystolicKeys = [.. CommonUnitKeys, "dataflow", "format", "scalesim_compat"];
-    public static readonly string[] BitSerialKeys = [.. CommonUnitKeys, "lanes", "serial", "max_bits"];
-    public static readonly string[] XnorKeys = [.. CommonUnitKeys, "lanes", "max_bits"];
+
+    /// <summary>The keys a unit of <paramref name="kind"/> may have: the common ones, then the kind's own (<see cref="UnitKind.Parameters"/>).</summary>
+    public static string[] UnitKeys(UnitKind kind) => [.. CommonUnitKeys, .. kind.Parameters.Select(p => p.Key)];
 
     /// <summary>Written instead of a number for a DRAM channel that takes no time.</summary>
     public const string Unlimited = "unlimited";
@@ -28,38 +30,9 @@ internal static class ArchitectureYamlSchema
     public const double OfmapKb = 128;
     public const int WordBits = 64;
 
-    public const Dataflow SystolicDataflow = Dataflow.OutputStationary;
-    public const string SystolicFormat = "int8";
+    // Each unit kind's own defaults are its descriptor's (UnitKind.Default).
 
-    // A bit-serial PE of Stripes: 16 AND lanes into one adder tree, weights bit-parallel.
-    public const int BitSerialLanes = 16;
-    public const SerialMode BitSerialSerial = SerialMode.Activations;
-    public const int BitSerialMaxBits = 8;
 
-    // An XNOR PE takes one 64-bit word of +/-1 values per cycle (a machine word of packed bits);
-    // max_bits 1: binary operands only, as in FINN and XNOR-Net.
-    public const int XnorLanes = 64;
-    public const int XnorMaxBits = 1;
-
-    /// <summary>Largest buffer HwSim accepts, so that bytes fit a long with room to spare: 1 TiB.</summary>
-    public const double MaxBufferKb = 1024.0 * 1024 * 1024;
-
-    public static readonly IReadOnlyDictionary<string, Dataflow> Dataflows = new Dictionary<string, Dataflow>
-    {
-        ["os"] = Dataflow.OutputStationary,
-        ["ws"] = Dataflow.WeightStationary,
-        ["is"] = Dataflow.InputStationary,
-    };
-
-    public static readonly IReadOnlyDictionary<string, SerialMode> SerialModes = new Dictionary<string, SerialMode>
-    {
-        ["activations"] = SerialMode.Activations,
-        ["both"] = SerialMode.Both,
-    };
-
-    public static readonly string[] Kinds = ["systolic", "bitserial", "xnor"];
-
-    public static string Name(Dataflow dataflow) => Dataflows.First(d => d.Value == dataflow).Key;
-
-    public static string Name(SerialMode serial) => SerialModes.First(s => s.Value == serial).Key;
+    /// <summary>The registered unit kinds' names, in registration order.</summary>
+    public static IEnumerable<string> Kinds => UnitKinds.Names;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using HwSim.Simulator.Units;
 using Schema = HwSim.Simulator.Architecture.ArchitectureYamlSchema;
 
 namespace HwSim.Simulator.Architecture;
@@ -41,25 +42,8 @@ internal static partial class ArchitectureYamlWriter
             ["rows"] = unit.Rows,
             ["cols"] = unit.Cols,
         };
-        switch (unit)
-        {
-            case SystolicUnitSpec s:
-                tree["dataflow"] = Schema.Name(s.Dataflow);
-                tree["format"] = s.Format.Name;
-                tree["scalesim_compat"] = s.ScaleSimCompat;
-                break;
-            case BitSerialUnitSpec b:
-                tree["lanes"] = b.Lanes;
-                tree["serial"] = Schema.Name(b.Serial);
-                tree["max_bits"] = b.MaxBits;
-                break;
-            case XnorUnitSpec x:
-                tree["lanes"] = x.Lanes;
-                tree["max_bits"] = x.MaxBits;
-                break;
-            default:
-                throw new InvalidOperationException($"no YAML form for unit kind {unit.GetType().Name}");
-        }
+        foreach (var p in UnitKinds.Of(unit).Parameters)
+            tree[p.Key] = p.Value(unit);
         return tree;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HwSim.Workloads;
 
 namespace HwSim.Simulator.Architecture;
@@ -34,6 +35,24 @@ public sealed record BufferSpec
         BufferKind.Ofmap => OfmapBytes / 2,
         _ => throw new ArgumentOutOfRangeException(nameof(buffer)),
     };
+
+    /// <summary>Largest buffer HwSim accepts, so that bytes fit a long with room to spare: 1 TiB.</summary>
+    public const double MaxKib = 1024.0 * 1024 * 1024;
+
+    /// <summary>
+    /// A buffer size in KiB as bytes, the rule of architecture files and grids alike: fractions are
+    /// fine as long as they make whole bytes (0.5 KiB, not 0.3), at most <see cref="MaxKib"/>.
+    /// Negative sizes pass here and are refused by the record, whose rule names the minimum.
+    /// </summary>
+    public static (long Bytes, string? Error) BytesOfKib(double kib)
+    {
+        if (kib > MaxKib)
+            return (0, $"must be at most {MaxKib.ToString(CultureInfo.InvariantCulture)} KiB (1 TiB), got {kib.ToString(CultureInfo.InvariantCulture)}");
+        var bytes = kib * 1024;
+        // Negative sizes are left to the constructor, whose rule names the minimum (clamped so that -1e308 does not overflow the cast).
+        return bytes == Math.Floor(bytes) ? ((long)Math.Max(bytes, -1024), null)
+            : (0, $"{kib.ToString(CultureInfo.InvariantCulture)} KiB is not a whole number of bytes ({bytes.ToString(CultureInfo.InvariantCulture)})");
+    }
 
     public static BufferSpec FromKilobytes(double ifmapKb, double weightKb, double ofmapKb, int wordBits = 64) =>
         new((long)Math.Round(ifmapKb * 1024), (long)Math.Round(weightKb * 1024), (long)Math.Round(ofmapKb * 1024), wordBits);

@@ -30,6 +30,7 @@ public static class Presets
     /// <summary>Preset names in listing order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Entries.Select(e => e.Name)];
 
+    /// <summary>Whether <paramref name="name"/> is a preset (case-insensitive).</summary>
     public static bool Contains(string name) => Entries.Any(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The preset's architecture; an <see cref="InputException"/> listing the presets if there is none of that name.</summary>

@@ -27,8 +27,8 @@ public abstract record UnitSpec
 
     public long PeCount => (long)Rows * Cols;
 
-    /// <summary>The kind's name as written in YAML.</summary>
-    public abstract string Kind { get; }
+    /// <summary>The kind's name as written in YAML, from its registered descriptor (<see cref="Units.UnitKinds"/>).</summary>
+    public string Kind => Units.UnitKinds.Of(this).Name;
 
     /// <summary>Null when a layer with these formats can run here, else why not.</summary>
     public abstract string? Unsupported(OperandPrecision precision);
@@ -57,8 +57,6 @@ public sealed record SystolicUnitSpec : UnitSpec
     }
 
     public bool ScaleSimCompat { get; init; }
-
-    public override string Kind => "systolic";
 
     public override string? Unsupported(OperandPrecision precision)
     {
@@ -94,8 +92,6 @@ public sealed record BitSerialUnitSpec : UnitSpec
     /// <summary>Widest operand in bits.</summary>
     public int MaxBits { get; init => field = value is >= 2 and <= 32 ? value : throw new InputException($"must be 2 to 32, got {value}", "units[].max_bits"); }
 
-    public override string Kind => "bitserial";
-
     public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
 }
 
@@ -118,8 +114,6 @@ public sealed record XnorUnitSpec : UnitSpec
 
     /// <summary>Widest operand in bits (1-bit binary operands always fit).</summary>
     public int MaxBits { get; init => field = value is >= 1 and <= 32 ? value : throw new InputException($"must be 1 to 32, got {value}", "units[].max_bits"); }
-
-    public override string Kind => "xnor";
 
     // Binary x binary takes the XNOR path at one bit whatever MaxBits is; anything else is
     // decomposed into two's-complement bit-planes, where binary counts as two bits.

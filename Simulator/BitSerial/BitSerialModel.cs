@@ -62,20 +62,26 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
         return spec.Serial == SerialMode.Activations ? a : BitPlanes.Of(problem.WeightFormat).Bits * a;
     }
 
-    public FoldCost Cost(GemmProblem problem, Fold fold)
+    public FoldCost Cost(GemmProblem problem, Fold fold) =>
+        Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
+
+    /// <summary>
+    /// One fold on PEs of <paramref name="lanes"/> AND lanes into a popcount tree and a
+    /// shift-accumulator, operands of <paramref name="w"/> and <paramref name="a"/> planes. Also the
+    /// XNOR PE's bit-plane path, which is this PE with both operands serial (Simulator/README.md).
+    /// </summary>
+    internal static FoldCost Cost(GemmProblem problem, Fold fold, int lanes, SerialMode serial, int w, int a)
     {
-        var w = BitPlanes.Of(problem.WeightFormat).Bits;
-        var a = BitPlanes.Of(problem.InputFormat).Bits;
         var acc = problem.AccumulatorFormat.Bits;
-        var cps = CyclesPerStep(spec, problem);
+        var cps = serial == SerialMode.Activations ? a : checked(w * a);
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
-        var steps = (terms + spec.Lanes - 1) / spec.Lanes;
+        var steps = (terms + lanes - 1) / lanes;
         checked
         {
             var pes = sr * sc;
             var busy = pes * steps * cps;
             var bitOps = pes * terms * w * a;
-            var laneReads = spec.Serial == SerialMode.Activations ? pes * terms * a * (1 + w) : pes * terms * w * a * 2;
+            var laneReads = serial == SerialMode.Activations ? pes * terms * a * (1 + w) : pes * terms * w * a * 2;
             var drainMoves = sc * sr * (sr - 1) / 2;
             var drainReads = sc * sr * (sr + 1) / 2;
             // Shift-in, the drain's mirror: sr entries and sr(sr-1)/2 moves written per column, the moves read.

@@ -17,7 +17,7 @@ internal static class RealOperands
     {
         var p = layer.Precision;
         if (!string.Equals(entry.WeightFormat, p.Weight.Name, StringComparison.OrdinalIgnoreCase) || !string.Equals(entry.InputFormat, p.Input.Name, StringComparison.OrdinalIgnoreCase))
-            throw new InputException($"layer '{layer.Name}' has codes of {entry.WeightFormat} x {entry.InputFormat} there, but the workload says {p.Weight.Name} x {p.Input.Name} (use the workload CSV written with the dump)", "--tensors").At(Path.Combine(folder, TensorDump.ManifestName));
+            throw new InputException($"layer '{layer.Name}' has codes of {entry.WeightFormat} x {entry.InputFormat} there, but the workload says {p.Weight.Name} x {p.Input.Name} (use the workload CSV written with the dump)", "tensors").At(Path.Combine(folder, TensorDump.ManifestName));
         var s = layer.Shape;
         var weights = Codes(Path.Combine(folder, entry.WeightFile), s.WeightElements, p.Weight, "weights");
         var input = Codes(Path.Combine(folder, entry.InputFile), s.InputElements, p.Input, "inputs");

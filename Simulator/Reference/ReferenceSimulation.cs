@@ -17,7 +17,7 @@ public static class ReferenceSimulation
     public const long DefaultMaxMacs = 20_000_000;
 
     /// <param name="seed">Seed of the random operands; layer i (1-based) draws with seed * 7919 + i.</param>
-    /// <exception cref="InputException">A layer would run on a <c>scalesim_compat</c> unit (checked before any layer runs), or has more than <paramref name="maxMacs"/> MACs.</exception>
+    /// <exception cref="InputException">A layer would run on a unit the reference engine does not model (<c>scalesim_compat</c>) (checked before any layer runs), or has more than <paramref name="maxMacs"/> MACs.</exception>
     /// <param name="maxMacs">Layers with more MACs are refused with an <see cref="InputException"/> on field "reference MAC limit".</param>
     /// <param name="tensors">A quantizer's tensor dump to take operands (and expected outputs) from; layers it lacks get random operands.</param>
     /// <param name="progress">Receives one line per layer, for people.</param>
@@ -27,10 +27,8 @@ public static class ReferenceSimulation
         // Checked before any layer steps, so a long run does not fail half-way.
         foreach (var layer in workload.Layers)
         {
-            if (Simulation.Choose(layer, models).Model?.Spec is SystolicUnitSpec { ScaleSimCompat: true } compat)
-                throw new InputException($"unit '{compat.Name}' (which layer '{layer.Name}' runs on) has scalesim_compat: true, which only the fast engine models: " +
-                    "it reproduces SCALE-Sim's reported numbers, while the reference engine steps HwSim's own timing (use the fast engine, or scalesim_compat: false)",
-                    CompatField);
+            if (Simulation.Choose(layer, models).Model?.Spec is { } unit && ReferenceUnits.Unsupported(unit) is { } why)
+                throw new InputException($"unit '{unit.Name}' (which layer '{layer.Name}' runs on) is not modelled by the reference engine: {why} (use the fast engine)", UnsupportedField);
         }
         var results = new List<LayerResult>();
         var index = 0;
@@ -65,8 +63,8 @@ public static class ReferenceSimulation
         return new NetworkResult(workload.Name, arch.Name, [.. results]);
     }
 
-    /// <summary>The field of the error for a unit in SCALE-Sim compatibility mode, which the reference engine does not model.</summary>
-    public const string CompatField = "scalesim_compat";
+    /// <summary>The field of the error for a unit the reference engine does not model (a unit in SCALE-Sim compatibility mode).</summary>
+    public const string UnsupportedField = "unit";
 
     /// <summary>The field of the error for a layer above the MAC limit.</summary>
     public const string MacLimitField = "reference MAC limit";

@@ -1,15 +1,13 @@
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Units;
 
 namespace HwSim.Simulator.Reference;
 
-/// <summary>The one place that maps a unit spec to its cycle-stepped reference model.</summary>
+/// <summary>The cycle-stepped model of a unit, from its registered kind.</summary>
 public static class ReferenceUnits
 {
-    public static IReferenceUnit For(UnitSpec spec) => spec switch
-    {
-        SystolicUnitSpec s => new Systolic.SystolicReference(s),
-        BitSerialUnitSpec s => new BitSerial.BitSerialReference(s),
-        XnorUnitSpec s => new Xnor.XnorReference(s),
-        _ => throw new InvalidOperationException($"no reference model for unit kind '{spec.Kind}' ({spec.GetType().Name})"),
-    };
+    /// <summary>Why the reference engine cannot run <paramref name="spec"/> (e.g. SCALE-Sim compatibility), or null.</summary>
+    public static string? Unsupported(UnitSpec spec) => UnitKinds.Of(spec).ReferenceUnsupported(spec);
+
+    public static IReferenceUnit For(UnitSpec spec) => UnitKinds.Of(spec).Reference(spec);
 }

@@ -57,30 +57,21 @@ public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
     public FoldCost Cost(GemmProblem problem, Fold fold)
     {
         var path = new XnorDatapath(problem.Layer.Precision);
+        // Anything but binary x binary runs bit-plane pairs through AND lanes: a bit-serial PE with both operands serial.
+        if (!path.Binary)
+            return BitSerial.BitSerialModel.Cost(problem, fold, Spec.Lanes, SerialMode.Both, path.WeightPlanes, path.InputPlanes);
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
-        long cps = path.CyclesPerStep;
         var steps = (terms + Spec.Lanes - 1) / Spec.Lanes;
         var pes = sr * sc;
         var acc = problem.AccumulatorFormat.Bits;
         var starts = fold.StartsReduction;
         var ends = fold.EndsReduction(problem.K);
         var counts = new ActivityCountsBuilder();
+        counts.Add(ActionKey.Simple(PrimitiveAction.XnorBitOp), pes * terms);
+        counts.Add(ActionKey.Simple(PrimitiveAction.PopcountInputBit), pes * terms);
+        counts.Add(ActionKey.Add(problem.AccumulatorFormat), pes * steps);
         long reads, writes;
-        if (path.Binary)
-        {
-            counts.Add(ActionKey.Simple(PrimitiveAction.XnorBitOp), pes * terms);
-            counts.Add(ActionKey.Simple(PrimitiveAction.PopcountInputBit), pes * terms);
-            counts.Add(ActionKey.Add(problem.AccumulatorFormat), pes * steps);
-            reads = writes = pes * (3 * terms + steps * acc);
-        }
-        else
-        {
-            counts.Add(ActionKey.Simple(PrimitiveAction.AndBitOp), pes * cps * terms);
-            counts.Add(ActionKey.Simple(PrimitiveAction.PopcountInputBit), pes * cps * terms);
-            counts.Add(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), pes * steps * cps);
-            reads = pes * (2 * cps * terms + steps * cps * acc);
-            writes = pes * ((path.WeightPlanes + path.InputPlanes) * terms + steps * cps * acc);
-        }
+        reads = writes = pes * (3 * terms + steps * acc);
         // The chain: the drain's sr(sr+1)/2 reads and sr(sr-1)/2 writes per column; the shift-in mirrors it.
         long chainLong = sr * (sr + 1) / 2, chainShort = sr * (sr - 1) / 2;
         reads = reads + sc * chainLong * acc + (starts ? 0 : sc * chainShort * acc);
@@ -88,8 +79,8 @@ public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterReadBit), reads);
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), writes);
         return new FoldCost(
-            ComputeCycles: (starts ? 0 : sr) + steps * cps + sr,
-            BusyPeCycles: pes * steps * cps,
+            ComputeCycles: (starts ? 0 : sr) + steps + sr,
+            BusyPeCycles: pes * steps,
             Compute: counts.ToCounts(),
             IfmapReadBits: sr * terms * problem.InputFormat.Bits,
             WeightReadBits: sc * terms * problem.WeightFormat.Bits,

@@ -11,6 +11,11 @@ namespace HwSim.Workloads.Import;
 /// </summary>
 public static class WorkloadSource
 {
+    /// <summary>
+    /// The workload <paramref name="source"/> names: a .onnx model (with <paramref name="onnx"/>'s
+    /// overrides), a .csv file, or a built-in network; errors are <see cref="InputException"/>s
+    /// naming the file and line.
+    /// </summary>
     public static Workload Load(string source, OnnxReadOptions? onnx = null)
     {
         if (string.IsNullOrWhiteSpace(source))

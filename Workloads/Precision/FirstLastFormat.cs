@@ -13,15 +13,19 @@ public sealed record FirstLastFormat
     /// <summary>The kept format, or null for "same as the inner layers".</summary>
     public NumberFormat? Format { get; }
 
+    /// <summary>True when the first and last layers take the inner layers' formats.</summary>
     public bool IsSame => Format is null;
 
+    /// <summary>First and last layers like the inner ones: nothing kept at a higher precision.</summary>
     public static FirstLastFormat Same { get; } = new((NumberFormat?)null);
 
+    /// <summary>First and last layers kept at <paramref name="format"/> (weights and activations).</summary>
     public static FirstLastFormat Keep(NumberFormat format) => new(format);
 
     /// <summary>The choices the CLI offers.</summary>
     public static IReadOnlyList<string> Names { get; } = ["fp32", "fp16", "bf16", "int8", "int16", "same"];
 
+    /// <summary>One of <see cref="Names"/>; anything else is an <see cref="InputException"/> on <paramref name="field"/>.</summary>
     public static FirstLastFormat Parse(string text, string field = "first/last format")
     {
         var t = text.Trim().ToLowerInvariant();
@@ -33,5 +37,6 @@ public sealed record FirstLastFormat
         };
     }
 
+    /// <summary>The format's name ("fp32"), or "same".</summary>
     public override string ToString() => Format?.Name ?? "same";
 }

@@ -36,6 +36,7 @@ public sealed record PrecisionPolicy(NumberFormat? InnerWeight, NumberFormat? In
     /// <summary>The workload with every layer's formats set by this policy (statistics and shapes unchanged).</summary>
     public Workload Apply(Workload workload) => workload.Map(Apply);
 
+    /// <summary>The layer at this policy's formats: the first/last format when it is kept, else the inner formats (or its own where the policy leaves them).</summary>
     public LayerWorkload Apply(LayerWorkload layer)
     {
         var keep = FirstLast.Format is not null && (layer.Role != LayerRole.Inner || (RealDownsample && layer.IsDownsample));
@@ -49,6 +50,7 @@ public sealed record PrecisionPolicy(NumberFormat? InnerWeight, NumberFormat? In
         return layer with { Statistics = null, Precision = precision };
     }
 
+    /// <summary>"inner W:int4 A:uint2, first/last fp32".</summary>
     public override string ToString() =>
         $"inner W:{InnerWeight?.Name ?? "as given"} A:{InnerInput?.Name ?? "as given"}, first/last {FirstLast}" + (RealDownsample ? ", real downsample" : "");
 }

@@ -27,6 +27,7 @@ public static class NetworkZoo
     /// <summary>One line describing the network and its source.</summary>
     public static string Describe(string name) => Find(name).Description;
 
+    /// <summary>Whether <paramref name="name"/> is a built-in network (case-insensitive).</summary>
     public static bool Contains(string name) => Entries.Any(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The network's workload; throws <see cref="InputException"/> naming the known networks otherwise.</summary>

@@ -75,6 +75,14 @@ public sealed class QuantizeCommandTests
         Assert.That(layers[20].GetProperty("name").GetString(), Is.EqualTo("fc"));
     }
 
+    [Test]
+    public void Input_size_is_height_by_width_as_elsewhere_and_square_here()
+    {
+        var run = CliRunner.Run("quantize", "resnet18", "--input-size", "32x64");
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.Error, Does.Contain("field '--input-size'").And.Contain("square inputs, got 32x64"));
+    }
+
     [TestCase(new[] { "--wbits", "0" }, "--wbits", "1 to 16")]
     [TestCase(new[] { "--method", "lsq" }, "--method", "pact, dorefa, sawb")]
     [TestCase(new[] { "--method", "sawb", "--wbits", "6" }, "--wbits", "SAWB")]

@@ -95,9 +95,9 @@ public sealed class ArchsCommandTests
 
         Assert.That(table.Output, Does.Contain("500 MHz, DRAM 16 B/cycle").And.Contain("activations").And.Contain("fp32"));
         Assert.That(csv.Output.ReplaceLineEndings("\n"), Is.EqualTo(
-            "name,kind,rows,cols,lanes,serial,max_bits,dataflow,format,scalesim_compat\n" +
-            "lowbit,bitserial,16,16,16,activations,8,,,\n" +
-            "fp,systolic,8,8,,,,os,fp32,false\n"));
+            "name,kind,rows,cols,dataflow,format,scalesim_compat,lanes,serial,max_bits\n" +
+            "lowbit,bitserial,16,16,,,,16,activations,8\n" +
+            "fp,systolic,8,8,os,fp32,false,,,\n"));
     }
 
     [Test]

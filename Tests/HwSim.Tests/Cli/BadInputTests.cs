@@ -1,4 +1,5 @@
 using HwSim.Tests.Support;
+using HwSim.Tests.Workloads.Import.Onnx;
 using NUnit.Framework;
 
 namespace HwSim.Tests.Cli;
@@ -124,5 +125,21 @@ public class BadInputTests
     {
         AssertOneLineError(CliRunner.Run(args), field, rule);
         Assert.That(Directory.Exists("never-created"), Is.False, "a bad option fails before the report folder is made");
+    }
+
+    /// <summary>--input-size means height x width wherever it appears (an ONNX model's input); one number is a square.</summary>
+    [Test]
+    public void InputSizeIsHeightByWidthOrOneSide()
+    {
+        using var dir = new TempDir();
+        var path = new OnnxTestModel().Input("x", "batch", 3, "height", "width").Weight("w", 4, 3, 3, 3)
+            .Node("Conv", ["x", "w"], ["y"], "conv").Save(dir.Path, "symbolic.onnx");
+        var square = CliRunner.Run("workload", path, "--input-size", "32", "--format", "csv", "-q");
+        Assert.That(square.ExitCode, Is.Zero, square.Error);
+        Assert.That(square.Output, Does.Contain(",3,32,32,4,3,3,"));
+        var oblong = CliRunner.Run("workload", path, "--input-size", "32x20", "--format", "csv", "-q");
+        Assert.That(oblong.ExitCode, Is.Zero, oblong.Error);
+        Assert.That(oblong.Output, Does.Contain(",3,32,20,4,3,3,"));
+        AssertOneLineError(CliRunner.Run("workload", path, "--input-size", "2x3x4"), "field '--input-size'", "must be HEIGHTxWIDTH", "got '2x3x4'");
     }
 }

@@ -44,8 +44,8 @@ public class ReferenceSimulationTests
         var net = new Workload("one", [new LayerWorkload("a", LayerShape.Conv(3, 6, 6, 4, 3), int8)]);
         var lines = new List<string>();
         var e = Assert.Throws<InputException>(() => ReferenceSimulation.Run(net, arch, seed: 1, progress: lines.Add));
-        Assert.That(e!.Field, Is.EqualTo(ReferenceSimulation.CompatField));
-        Assert.That(e.Rule, Does.Contain("unit 'array'").And.Contain("layer 'a'"));
+        Assert.That(e!.Field, Is.EqualTo(ReferenceSimulation.UnsupportedField));
+        Assert.That(e.Rule, Does.Contain("unit 'array'").And.Contain("layer 'a'").And.Contain("scalesim_compat: true"));
         Assert.That(lines, Is.Empty, "refused before the first layer steps");
     }
 

@@ -1,0 +1,73 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Reference;
+using HwSim.Simulator.Units;
+
+namespace HwSim.Simulator.BitSerial;
+
+/// <summary>The bit-serial array (<see cref="BitSerialUnitSpec"/>) as a registered unit kind.</summary>
+public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
+{
+    public static BitSerialKind Instance { get; } = new();
+
+    /// <summary>Serial mode names in files, summaries and grids.</summary>
+    public static IReadOnlyDictionary<string, SerialMode> SerialModes { get; } = new Dictionary<string, SerialMode>
+    {
+        ["activations"] = SerialMode.Activations,
+        ["both"] = SerialMode.Both,
+    };
+
+    // A bit-serial PE of Stripes: 16 AND lanes into one adder tree, weights bit-parallel, up to 8 bits.
+    private const int DefaultLanes = 16;
+    private const SerialMode DefaultSerial = SerialMode.Activations;
+    private const int DefaultMaxBits = 8;
+
+    private BitSerialKind()
+    {
+        Parameters =
+        [
+            Key("lanes", "8, 16, 32", UnitValues.Whole, u => u.Lanes, (u, v) => u with { Lanes = v }),
+            Key("serial", "activations, both", t => UnitValues.Choice(t, SerialModes, "serial mode"), u => SerialName(u.Serial), (u, v) => u with { Serial = v }),
+            Key("max_bits", "8, 16", UnitValues.Whole, u => u.MaxBits, (u, v) => u with { MaxBits = v }),
+        ];
+    }
+
+    public override string Name => "bitserial";
+
+    public override IReadOnlyList<UnitParameter> Parameters { get; }
+
+    public static string SerialName(SerialMode serial) => SerialModes.First(s => s.Value == serial).Key;
+
+    protected override BitSerialUnitSpec Create(string name, int rows, int cols) => new(name, rows, cols, DefaultLanes, DefaultSerial, DefaultMaxBits);
+
+    protected override IUnitModel Model(BitSerialUnitSpec unit) => new BitSerialModel(unit);
+
+    protected override IReferenceUnit Reference(BitSerialUnitSpec unit) => new BitSerialReference(unit);
+
+    protected override string Summary(BitSerialUnitSpec b) =>
+        $"{b.Name}: bitserial {b.Rows}x{b.Cols}, {b.Lanes} lanes, serial {SerialName(b.Serial)}, up to {b.MaxBits} bits";
+
+    /// <summary>
+    /// Stripes-style (serial activations): each lane ANDs one activation bit with a b_w-bit weight
+    /// (b_w AND gates), an adder tree of L-1 b_w-bit adders sums the lanes (the one-bit growth per
+    /// tree level is neglected), and a 32-bit adder shift-accumulates (MSB first, so the shift by
+    /// one is wiring). Loom/BISMO-style (serial both): one AND per lane and an L-input popcount,
+    /// L-1 full adders (the "n-1 full adders"). Registers: each lane's weight (b_w or 1
+    /// bits) and activation bit, and the accumulator. Not counted: the variable shifter that serial
+    /// both needs for shifts by i+j (no published area for it).
+    /// </summary>
+    protected override PeInventory Inventory(BitSerialUnitSpec u)
+    {
+        long lanes = u.Lanes;
+        const int acc = PeInventory.AccumulatorBits;
+        var serialActivations = u.Serial == SerialMode.Activations;
+        long weightBits = serialActivations ? u.MaxBits : 1;
+        return PeInventory.Of(
+            serialActivations ? $"{u.Lanes} lanes x {u.MaxBits}-bit weights, serial activations" : $"{u.Lanes} lanes, weights and activations serial (up to {u.MaxBits} bits)",
+            new PePart("AND gates", lanes * weightBits, PeComponent.AndGate),
+            serialActivations
+                ? new PePart($"adder tree ({u.MaxBits}-bit adders)", lanes - 1, PeComponent.IntAdder, u.MaxBits)
+                : new PePart("popcount tree (full adders)", lanes - 1, PeComponent.FullAdder),
+            new PePart($"accumulator adder ({acc}-bit)", 1, PeComponent.IntAdder, acc),
+            new PePart($"registers (bits: {lanes} x {weightBits} weight + {lanes} activation + {acc} accumulator)", lanes * weightBits + lanes + acc, PeComponent.RegisterBit));
+    }
+}

@@ -66,26 +66,7 @@ internal sealed class SweepOptions
         HelpName = "NAME|FILE",
     };
 
-    public Option<string> Tech { get; } = new("--tech")
-    {
-        Description = "Technology nodes to price at, e.g. 45nm,7nm (65, 45, 32, 20, 16, 14, 10, 7 nm; a node re-prices one simulation).",
-        HelpName = "NODES",
-        DefaultValueFactory = _ => "45nm",
-    };
-
-    public Option<string> Flavor { get; } = new("--flavor")
-    {
-        Description = "Stillmaker & Baas device row for every node: hp or lp.",
-        DefaultValueFactory = _ => "hp",
-        HelpName = "hp|lp",
-    };
-
-    public Option<double> Vdd { get; } = new("--vdd")
-    {
-        Description = "Supply voltage at the target nodes, volts (the 45 nm tables were measured at 0.9 V).",
-        DefaultValueFactory = _ => TechnologyScaling.DefaultVdd,
-        HelpName = "VOLTS",
-    };
+    public TechnologyOptions Technology { get; } = new(nodes: true);
 
     public EnergyTableOptions EnergyTables { get; } = new();
 
@@ -106,9 +87,7 @@ internal sealed class SweepOptions
         command.Add(RealDownsample);
         command.Add(Grid);
         command.Add(Arch);
-        command.Add(Tech);
-        command.Add(Flavor);
-        command.Add(Vdd);
+        Technology.AddTo(command);
         EnergyTables.AddTo(command);
         command.Add(AreaTables);
     }
@@ -157,31 +136,7 @@ internal sealed class SweepOptions
         })];
     }
 
-    private List<TechChoice> Techs(ParseResult parse)
-    {
-        var flavor = (parse.GetValue(Flavor) ?? "hp").Trim().ToLowerInvariant() switch
-        {
-            "hp" => DeviceFlavor.HighPerformance,
-            "lp" => DeviceFlavor.LowPower,
-            var f => throw new InputException($"must be hp or lp, got '{f}'", "--flavor"),
-        };
-        var vdd = parse.GetValue(Vdd);
-        if (!(vdd > 0) || !double.IsFinite(vdd))
-            throw new InputException($"must be a positive number of volts, got {vdd.ToString(CultureInfo.InvariantCulture)}", "--vdd");
-        var techs = new List<TechChoice>();
-        foreach (var text in (parse.GetValue(Tech) ?? "45nm").Split(',', StringSplitOptions.TrimEntries))
-        {
-            var nm = TechNodes.ParseNanometres(text);
-            var name = nm.ToString(CultureInfo.InvariantCulture) + "nm";
-            if (techs.Any(t => t.Name == name))
-                throw new InputException($"{name} appears twice", "--tech");
-            var scaling = TechnologyScaling.From45nm(nm, flavor, vdd);
-            if (double.IsNaN(scaling.AreaFactor))
-                throw new InputException($"no area factor for {nm} nm; HwSim prices at {string.Join(", ", TechNodes.PricedNanometres.Select(n => n.ToString(CultureInfo.InvariantCulture) + "nm"))}", "--tech");
-            techs.Add(new TechChoice(name, scaling));
-        }
-        return techs;
-    }
+    private List<TechChoice> Techs(ParseResult parse) => [.. Technology.ResolveAll(parse).Select(t => new TechChoice(t.Name, t.Scaling))];
 
     private CostTables Tables(ParseResult parse)
     {

@@ -66,16 +66,8 @@ internal sealed class SweepOptions
         HelpName = "NAME|FILE",
     };
 
-    public TechnologyOptions Technology { get; } = new(nodes: true);
-
-    public EnergyTableOptions EnergyTables { get; } = new();
-
-    public Option<string[]> AreaTables { get; } = new("--area-table")
-    {
-        Description = "CSV file(s) whose rows replace the built-in area table's (component,bits_a,bits_b,area_um2,source).",
-        HelpName = "FILE",
-        AllowMultipleArgumentsPerToken = false,
-    };
+    /// <summary>Nodes, device row, voltage, energy and area tables: what every pricing verb offers, with several nodes.</summary>
+    public CostOptions Cost { get; } = new(nodes: true);
 
     public void AddTo(Command command)
     {
@@ -87,9 +79,7 @@ internal sealed class SweepOptions
         command.Add(RealDownsample);
         command.Add(Grid);
         command.Add(Arch);
-        Technology.AddTo(command);
-        EnergyTables.AddTo(command);
-        command.Add(AreaTables);
+        Cost.AddTo(command);
     }
 
     /// <summary>Reads and checks every option; bad input is an <see cref="InputException"/> before any point runs.</summary>
@@ -136,18 +126,18 @@ internal sealed class SweepOptions
         })];
     }
 
-    private List<TechChoice> Techs(ParseResult parse) => [.. Technology.ResolveAll(parse).Select(t => new TechChoice(t.Name, t.Scaling))];
+    private List<TechChoice> Techs(ParseResult parse) => [.. Cost.Technology.ResolveAll(parse).Select(t => new TechChoice(t.Name, t.Scaling))];
 
     private CostTables Tables(ParseResult parse)
     {
-        var energyFiles = parse.GetValue(EnergyTables.Files) ?? [];
-        var areaFiles = parse.GetValue(AreaTables) ?? [];
-        var energy = EnergyTables.Table(parse);
-        var area = areaFiles.Length == 0 ? AreaTable.Default : AreaTable.Load(areaFiles);
+        var energyFiles = parse.GetValue(Cost.Energy.Files) ?? [];
+        var areaFiles = parse.GetValue(Cost.AreaTables) ?? [];
+        var energy = Cost.Energy.Table(parse);
+        var area = Cost.AreaTable(parse);
         // Override files are identified by their bytes: the same tables hash alike from any path.
         var fingerprint = energyFiles.Length + areaFiles.Length == 0 ? "built-in"
             : "energy " + string.Join(",", energyFiles.Select(FileHash)) + "; area " + string.Join(",", areaFiles.Select(FileHash));
-        return new CostTables(energy, area, EnergyTables.DramKind(parse), fingerprint);
+        return new CostTables(energy, area, Cost.Energy.DramKind(parse), fingerprint);
     }
 
     private static string FileHash(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));

@@ -10,7 +10,10 @@ namespace HwSim.Cli.Common;
 /// </summary>
 public sealed class CostOptions
 {
-    public TechnologyOptions Technology { get; } = new();
+    /// <param name="nodes">Whether --tech takes several nodes (sweep) rather than one.</param>
+    public CostOptions(bool nodes = false) => Technology = new(nodes);
+
+    public TechnologyOptions Technology { get; }
 
     public EnergyTableOptions Energy { get; } = new();
 

@@ -66,35 +66,8 @@ internal sealed class SweepOptions
         HelpName = "NAME|FILE",
     };
 
-    public Option<string> Tech { get; } = new("--tech")
-    {
-        Description = "Technology nodes to price at, e.g. 45nm,7nm (65, 45, 32, 20, 16, 14, 10, 7 nm; a node re-prices one simulation).",
-        HelpName = "NODES",
-        DefaultValueFactory = _ => "45nm",
-    };
-
-    public Option<string> Flavor { get; } = new("--flavor")
-    {
-        Description = "Stillmaker & Baas device row for every node: hp or lp.",
-        DefaultValueFactory = _ => "hp",
-        HelpName = "hp|lp",
-    };
-
-    public Option<double> Vdd { get; } = new("--vdd")
-    {
-        Description = "Supply voltage at the target nodes, volts (the 45 nm tables were measured at 0.9 V).",
-        DefaultValueFactory = _ => TechnologyScaling.DefaultVdd,
-        HelpName = "VOLTS",
-    };
-
-    public EnergyTableOptions EnergyTables { get; } = new();
-
-    public Option<string[]> AreaTables { get; } = new("--area-table")
-    {
-        Description = "CSV file(s) whose rows replace the built-in area table's (component,bits_a,bits_b,area_um2,source).",
-        HelpName = "FILE",
-        AllowMultipleArgumentsPerToken = false,
-    };
+    /// <summary>Nodes, device row, voltage, energy and area tables: what every pricing verb offers, with several nodes.</summary>
+    public CostOptions Cost { get; } = new(nodes: true);
 
     public void AddTo(Command command)
     {
@@ -106,11 +79,7 @@ internal sealed class SweepOptions
         command.Add(RealDownsample);
         command.Add(Grid);
         command.Add(Arch);
-        command.Add(Tech);
-        command.Add(Flavor);
-        command.Add(Vdd);
-        EnergyTables.AddTo(command);
-        command.Add(AreaTables);
+        Cost.AddTo(command);
     }
 
     /// <summary>Reads and checks every option; bad input is an <see cref="InputException"/> before any point runs.</summary>
@@ -157,42 +126,18 @@ internal sealed class SweepOptions
         })];
     }
 
-    private List<TechChoice> Techs(ParseResult parse)
-    {
-        var flavor = (parse.GetValue(Flavor) ?? "hp").Trim().ToLowerInvariant() switch
-        {
-            "hp" => DeviceFlavor.HighPerformance,
-            "lp" => DeviceFlavor.LowPower,
-            var f => throw new InputException($"must be hp or lp, got '{f}'", "--flavor"),
-        };
-        var vdd = parse.GetValue(Vdd);
-        if (!(vdd > 0) || !double.IsFinite(vdd))
-            throw new InputException($"must be a positive number of volts, got {vdd.ToString(CultureInfo.InvariantCulture)}", "--vdd");
-        var techs = new List<TechChoice>();
-        foreach (var text in (parse.GetValue(Tech) ?? "45nm").Split(',', StringSplitOptions.TrimEntries))
-        {
-            var nm = TechNodes.ParseNanometres(text);
-            var name = nm.ToString(CultureInfo.InvariantCulture) + "nm";
-            if (techs.Any(t => t.Name == name))
-                throw new InputException($"{name} appears twice", "--tech");
-            var scaling = TechnologyScaling.From45nm(nm, flavor, vdd);
-            if (double.IsNaN(scaling.AreaFactor))
-                throw new InputException($"no area factor for {nm} nm; HwSim prices at {string.Join(", ", TechNodes.PricedNanometres.Select(n => n.ToString(CultureInfo.InvariantCulture) + "nm"))}", "--tech");
-            techs.Add(new TechChoice(name, scaling));
-        }
-        return techs;
-    }
+    private List<TechChoice> Techs(ParseResult parse) => [.. Cost.Technology.ResolveAll(parse).Select(t => new TechChoice(t.Name, t.Scaling))];
 
     private CostTables Tables(ParseResult parse)
     {
-        var energyFiles = parse.GetValue(EnergyTables.Files) ?? [];
-        var areaFiles = parse.GetValue(AreaTables) ?? [];
-        var energy = EnergyTables.Table(parse);
-        var area = areaFiles.Length == 0 ? AreaTable.Default : AreaTable.Load(areaFiles);
+        var energyFiles = parse.GetValue(Cost.Energy.Files) ?? [];
+        var areaFiles = parse.GetValue(Cost.AreaTables) ?? [];
+        var energy = Cost.Energy.Table(parse);
+        var area = Cost.AreaTable(parse);
         // Override files are identified by their bytes: the same tables hash alike from any path.
         var fingerprint = energyFiles.Length + areaFiles.Length == 0 ? "built-in"
             : "energy " + string.Join(",", energyFiles.Select(FileHash)) + "; area " + string.Join(",", areaFiles.Select(FileHash));
-        return new CostTables(energy, area, EnergyTables.DramKind(parse), fingerprint);
+        return new CostTables(energy, area, Cost.Energy.DramKind(parse), fingerprint);
     }
 
     private static string FileHash(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));

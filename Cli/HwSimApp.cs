@@ -42,6 +42,8 @@ public static class HwSimApp
             Width.WidthCommand.Create(),
             Report.ReportCommand.Create(),
             Quantize.QuantizeCommand.Create(),
+            Train.TrainCommand.Create(),
+            DatasetSubset.DatasetSubsetCommand.Create(),
         };
         root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.

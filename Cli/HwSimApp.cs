@@ -44,6 +44,7 @@ public static class HwSimApp
             Quantize.QuantizeCommand.Create(),
             Train.TrainCommand.Create(),
             DatasetSubset.DatasetSubsetCommand.Create(),
+            Tradeoff.TradeoffCommand.Create(),
         };
         root.Add(Quiet);
         // 'hwsim' alone shows what it can do rather than an error.

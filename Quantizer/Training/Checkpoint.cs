@@ -29,7 +29,7 @@ public sealed record Checkpoint(string Key, int Phase, int EpochsDone, long Opti
             {
                 using var cpu = value.detach().contiguous();
                 writer.Write(name);
-                writer.Write(cpu.dim());
+                writer.Write(checked((int)cpu.dim()));
                 foreach (var d in cpu.shape)
                     writer.Write(d);
                 switch (cpu.dtype)

@@ -51,6 +51,7 @@ public static class Trainer
     public const double AlphaDecay = 5e-4;
 
     private const int EvaluationBatch = 500;
+    private static readonly object SeedLock = new();
     private const int CalibrationImages = 256;
 
     /// <summary>Runs (or resumes) <paramref name="spec"/> in <paramref name="folder"/> (created). Returns null when stopped early by <see cref="TrainRunOptions.StopAfterEpochs"/>.</summary>
@@ -78,8 +79,13 @@ public static class Trainer
             metrics.AddRange(ReadMetrics(metricsPath, resume.EpochsDone));
         }
 
-        torch.manual_seed(spec.Seed);
-        using var fp32 = TrainableNetworks.Create(spec.Network, spec.Width, null, train.Rows, train.Classes);
+        TrainableNetwork created;
+        lock (SeedLock) // the generator is global: runs in parallel threads must not interleave seeding and drawing
+        {
+            torch.manual_seed(spec.Seed);
+            created = TrainableNetworks.Create(spec.Network, spec.Width, null, train.Rows, train.Classes);
+        }
+        using var fp32 = created;
         var phase0Done = resume is { Phase: > 0 } || resume is { Phase: 0 } r0 && r0.EpochsDone >= spec.Fp32Epochs;
         if (!phase0Done && options.SharedFp32 is { } shared && File.Exists(shared) && resume is null)
         {
@@ -124,7 +130,8 @@ public static class Trainer
         {
             if (spec.Options is { } quantize)
             {
-                qat = TrainableNetworks.Create(spec.Network, spec.Width, quantize, train.Rows, train.Classes);
+                lock (SeedLock)
+                    qat = TrainableNetworks.Create(spec.Network, spec.Width, quantize, train.Rows, train.Classes);
                 using var adam = new Adam(Parameters(qat));
                 var start = 0;
                 if (resume is { Phase: 1 })
@@ -240,8 +247,16 @@ public static class Trainer
         using var scope = NewDisposeScope();
         var hook = new CaptureHook(model.TrainableLayers.Count);
         model.Forward(trainX.slice(0, 0, Math.Min(CalibrationImages, trainX.shape[0]), 1), hook);
-        for (var i = 0; i < model.TrainableLayers.Count; i++)
-            model.TrainableLayers[i].Input.Calibrate(hook.Inputs[i]!);
+        try
+        {
+            for (var i = 0; i < model.TrainableLayers.Count; i++)
+                model.TrainableLayers[i].Input.Calibrate(hook.Inputs[i]!);
+        }
+        finally
+        {
+            foreach (var t in hook.Inputs)
+                t?.Dispose();
+        }
     }
 
     private sealed class CaptureHook(int count) : ILayerHook
@@ -250,7 +265,8 @@ public static class Trainer
 
         public (Tensor Input, Tensor Weight) Before(int index, ComputeLayer layer, Tensor input, Tensor weight)
         {
-            Inputs[index] = input.detach().clone();
+            // Out of the forward pass's dispose scope, which ends before calibration.
+            Inputs[index] = input.detach().clone().DetachFromDisposeScope();
             return (input, weight);
         }
 

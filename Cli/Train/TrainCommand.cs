@@ -113,7 +113,10 @@ public static class TrainCommand
         var data = ImageDataset.Load(dataFolder);
         context.Progress($"train: {spec.Key}, data {dataFolder}");
         var last = DateTime.MinValue;
-        var result = Trainer.Run(spec, data, folder, new TrainRunOptions(Progress: p =>
+        var dump = parse.GetValue(DumpTensors);
+        if (dump is not null && File.Exists(dump))
+            throw new InputException("is a file; --dump-tensors needs a folder", "--dump-tensors").At(dump);
+        var result = Trainer.Run(spec, data, folder, new TrainRunOptions(DumpFolder: dump, Progress: p =>
         {
             if (DateTime.UtcNow - last < TimeSpan.FromSeconds(2) && p.Batch != p.Batches)
                 return;
@@ -122,8 +125,8 @@ public static class TrainCommand
                 $"train: {p.Phase} epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches} loss {p.Loss:0.0000} acc {p.Accuracy:P1} ETA {ProgressDisplay.Duration(p.Eta.TotalSeconds)}"));
         }))!;
         TrainOutputs.Write(folder, result);
-        if (parse.GetValue(DumpTensors) is { } dump)
-            context.Warn("--dump-tensors: use 'hwsim quantize' on the checkpoint's network; not written by this run");
+        if (dump is not null)
+            context.Progress($"train: tensors of the first test image in {dump}");
         foreach (var m in result.Metrics)
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{m.Phase,-5} epoch {m.Epoch,3}  loss {m.Loss:0.0000}  train {m.TrainAccuracy:P2}  test {m.TestAccuracy:P2}  {m.Seconds:0.0} s"));

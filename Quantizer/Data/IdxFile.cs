@@ -56,11 +56,13 @@ public static class IdxFile
             throw new InputException($"cannot read: {e.Message}", null, path, inner: e);
         }
         var header = 4 + 4 * rank;
-        if (bytes.Length < header)
-            throw new InputException($"is {bytes.Length} bytes, shorter than an IDX header of rank {rank} ({header} bytes)", "header", path);
+        if (bytes.Length < 4)
+            throw new InputException($"is {bytes.Length} bytes, shorter than an IDX magic number", "header", path);
         var found = BinaryPrimitives.ReadInt32BigEndian(bytes);
         if (found != magic)
             throw new InputException($"magic number 0x{found:X8}, expected 0x{magic:X8} ({(magic == ImagesMagic ? "unsigned-byte images, 3 dimensions" : "unsigned-byte labels, 1 dimension")})", "magic", path);
+        if (bytes.Length < header)
+            throw new InputException($"is {bytes.Length} bytes, shorter than an IDX header of rank {rank} ({header} bytes)", "header", path);
         var dims = new int[rank];
         long elements = 1;
         for (var d = 0; d < rank; d++)

@@ -34,7 +34,8 @@ public sealed record TrainingResult(TrainingSpec Spec, IReadOnlyList<EpochMetric
 /// <param name="StopAfterEpochs">Stop (as if killed) once this many epochs are done in total, for tests of resuming.</param>
 /// <param name="SharedFp32">A checkpoint file for the fp32 phase shared between configurations (same <see cref="TrainingSpec.Fp32Key"/>): read when present, written when this run trains it.</param>
 /// <param name="MeasureImages">Test images run through <see cref="NetworkQuantizer"/> for the workload statistics.</param>
-public sealed record TrainRunOptions(int? StopAfterEpochs = null, string? SharedFp32 = null, int MeasureImages = 512, Action<TrainProgress>? Progress = null);
+/// <param name="DumpFolder">Also write the trained network's integer tensors for the first test image there (as <c>hwsim quantize --dump-tensors</c>).</param>
+public sealed record TrainRunOptions(int? StopAfterEpochs = null, string? SharedFp32 = null, int MeasureImages = 512, Action<TrainProgress>? Progress = null, string? DumpFolder = null);
 
 /// <summary>
 /// Trains one <see cref="TrainingSpec"/>: fp32 from the seed, then quantisation-aware fine-tuning from those weights
@@ -155,7 +156,7 @@ public static class Trainer
                 }
                 final = qat;
             }
-            var measured = Measure(final, spec, testX);
+            var measured = Measure(final, spec, testX, options.MeasureImages, options.DumpFolder);
             return new TrainingResult(spec, metrics, measured, metrics.Sum(m => m.Seconds), train.Count, test.Count);
         }
         finally
@@ -278,14 +279,14 @@ public static class Trainer
     /// <see cref="NetworkQuantizer"/> with the run's policy (fp32 everywhere for the baseline), so the workload carries
     /// <c>hwsim quantize</c>'s statistics of the tensors this network computes with.
     /// </summary>
-    private static QuantizationResult Measure(TrainableNetwork model, TrainingSpec spec, Tensor testX)
+    private static QuantizationResult Measure(TrainableNetwork model, TrainingSpec spec, Tensor testX, int measureImages, string? dumpFolder)
     {
         var options = spec.Options ?? new QuantizeOptions(Methods.QuantMethod.Uniform, 8, 8, FirstLastFormat.Keep(NumberFormat.Fp32), LayerOverrides.KeepAll(NumberFormat.Fp32));
-        var images = Math.Min(128 * 4, testX.shape[0]);
+        var images = Math.Min(Math.Max(1, measureImages), testX.shape[0]);
         var batches = new List<Tensor>();
         for (long start = 0; start < images; start += 128)
             batches.Add(testX.slice(0, start, Math.Min(start + 128, images), 1));
-        return NetworkQuantizer.Run(model, options, batches, string.Create(CultureInfo.InvariantCulture, $"{images} test images"), synthetic: false);
+        return NetworkQuantizer.Run(model, options, batches, string.Create(CultureInfo.InvariantCulture, $"{images} test images"), synthetic: false, dumpFolder);
     }
 
     private static void WriteMetrics(string path, IReadOnlyList<EpochMetrics> metrics)

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using HwSim.Cli.Common;
 using HwSim.Cli.FirstLast;
+using HwSim.Cli.Tradeoff;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
@@ -38,6 +39,7 @@ public static class ReportCommand
     private static readonly Option<string> Keep = new("--keep") { Description = "Formats compared in the first/last share table.", DefaultValueFactory = _ => "fp32,fp16,int8,same", HelpName = "LIST" };
     private static readonly Option<string> Directory = new("--output", "-o") { Description = "Folder for report.md, the CSV/JSON tables and the plots (created if missing; files replaced atomically).", DefaultValueFactory = _ => "hwsim-report", HelpName = "DIR" };
     private static readonly Option<bool> NoWidth = new("--no-width") { Description = "Skip the width break-even section." };
+    private static readonly Option<string?> Accuracy = new("--accuracy") { Description = "A results CSV of 'hwsim tradeoff' (e.g. docs/accuracy-study/results.csv): adds the accuracy columns (mean and spread over seeds) beside energy and latency.", HelpName = "FILE" };
 
     private static readonly Option<OutputFormat> Format = new("--format", "-f")
     {
@@ -61,6 +63,7 @@ public static class ReportCommand
         Cost.AddTo(command);
         WidthSection.AddTo(command);
         command.Add(NoWidth);
+        command.Add(Accuracy);
         command.Add(Directory);
         command.Add(Format);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
@@ -76,6 +79,7 @@ public static class ReportCommand
         var arch = Architecture.Resolve(parse);
         var cost = Cost.Resolve(parse);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
+        var accuracy = parse.GetValue(Accuracy) is { } accuracyFile ? AccuracySection.Read(accuracyFile) : null;
         try
         {
             System.IO.Directory.CreateDirectory(folder);
@@ -118,7 +122,9 @@ public static class ReportCommand
         written.Add(sharePng);
         if (width is not null)
             written.AddRange(WidthSection.Write(width, folder));
-        Write("report.md", w => w.Write(Markdown(main, shares, width, policy)));
+        if (accuracy is not null)
+            Write("accuracy.csv", w => TradeoffOutput.WriteSummaryCsv(w, accuracy.Summaries));
+        Write("report.md", w => w.Write(Markdown(main, shares, width, policy) + (accuracy is null ? "" : AccuracySection.Markdown(accuracy))));
 
         switch (parse.GetValue(Format))
         {
@@ -132,6 +138,7 @@ public static class ReportCommand
                     area_mm2 = main.Area.TotalSquareMillimetres,
                     first_last = sharesJson,
                     width = width is null ? null : WidthSection.Json(width),
+                    accuracy = accuracy is null ? null : new { file = accuracy.File, summaries = accuracy.Summaries, widths = accuracy.Widths.Select(TradeoffOutput.Sentence) },
                 }, OutputOptions.Json));
                 break;
             case OutputFormat.Csv:
@@ -143,6 +150,8 @@ public static class ReportCommand
                 FirstLastText.WriteTables(console, sharesJson, shares);
                 if (width is not null)
                     WidthSection.WriteTable(console, width);
+                if (accuracy is not null)
+                    AccuracySection.WriteTable(console, accuracy);
                 console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");
                 break;
         }

@@ -31,9 +31,9 @@ public static class TradeoffRunner
         var fp32Folder = Path.Combine(outFolder, "fp32");
         Directory.CreateDirectory(pointsFolder);
         Directory.CreateDirectory(fp32Folder);
-        var todo = grid.Points.Where(p => p.Id % shard.Count == shard.Index && Read(p, Path.Combine(pointsFolder, p.Folder)) is null)
-            // fp32 points first: the fine-tuning points of the same width and seed then find their fp32 phase done.
-            .OrderBy(p => p.Spec.Method is null ? 0 : 1).ThenBy(p => p.Id).ToList();
+        // In id order, so the grid file says what runs first; the first point of a width and seed trains the shared
+        // fp32 phase, the later ones read it (a parallel one waits for it).
+        var todo = grid.Points.Where(p => p.Id % shard.Count == shard.Index && Read(p, Path.Combine(pointsFolder, p.Folder)) is null).ToList();
         if (todo.Count > 0 && data is null)
             throw new InvalidOperationException("points remain to be trained but no data set was given");
         var queue = new Queue<TradeoffPoint>(todo);

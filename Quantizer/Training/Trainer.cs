@@ -116,14 +116,15 @@ public static class Trainer
                 Checkpoint.Write(checkpointPath, spec.Key, 0, epoch + 1, adam.Steps, Checkpoint.ModelState(fp32).Concat(adam.State()));
                 WriteMetrics(metricsPath, metrics);
             }
-            if (options.SharedFp32 is { } sharedOut && !File.Exists(sharedOut))
-            {
-                WriteMetrics(sharedOut + ".metrics.json", metrics);
-                Checkpoint.Write(sharedOut, spec.Fp32Key, 0, spec.Fp32Epochs, 0, Checkpoint.ModelState(fp32));
-            }
         }
         else if (resume is { Phase: 0 })
             Checkpoint.LoadModel(fp32, resume.Tensors, requireAll: true);
+        // A finished fp32 phase (trained now, or by an earlier process of this run) is offered to the configurations sharing it.
+        if (options.SharedFp32 is { } sharedOut && !File.Exists(sharedOut) && resume is not { Phase: > 0 })
+        {
+            WriteMetrics(sharedOut + ".metrics.json", metrics.Take(spec.Fp32Epochs).ToList());
+            Checkpoint.Write(sharedOut, spec.Fp32Key, 0, spec.Fp32Epochs, 0, Checkpoint.ModelState(fp32));
+        }
 
         TrainableNetwork final = fp32;
         TrainableNetwork? qat = null;

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace HwSim.Cli.Report;
 
 /// <summary>The report's accuracy section (<c>hwsim report --accuracy FILE</c>): a tradeoff results CSV summarised over seeds, beside its energy and latency.</summary>
-internal static class AccuracySection
+public static class AccuracySection
 {
     public sealed record Result(string File, IReadOnlyList<TradeoffSummary> Summaries, IReadOnlyList<WidthAnswer> Widths);
 
@@ -19,7 +19,7 @@ internal static class AccuracySection
     public static void WriteTable(IAnsiConsole console, Result r)
     {
         var t = new Table().Border(TableBorder.Rounded).Title($"accuracy beside the cost ({Markup.Escape(Path.GetFileName(r.File))})");
-        foreach (var c in new[] { "method", "wbits", "abits", "first/last", "width", "seeds", "test accuracy", "energy uJ", "latency ms", "first/last energy" })
+        foreach (var c in new[] { "method", "wbits", "abits", "first/last", "width", "seeds", "test accuracy", "range", "energy uJ", "latency ms", "first/last energy" })
             t.AddColumn(c);
         foreach (var s in r.Summaries)
             t.AddRow(Cells(s).Select(Markup.Escape).ToArray());
@@ -35,8 +35,8 @@ internal static class AccuracySection
         md.AppendLine();
         md.AppendLine($"From `{r.File}` (test accuracy: mean ± sample standard deviation over seeds; energy and latency per inference as priced by `hwsim tradeoff`).");
         md.AppendLine();
-        md.AppendLine("| method | wbits | abits | first/last | width | seeds | test accuracy | energy uJ | latency ms | first/last energy |");
-        md.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| method | wbits | abits | first/last | width | seeds | test accuracy | range | energy uJ | latency ms | first/last energy |");
+        md.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in r.Summaries)
             md.AppendLine("| " + string.Join(" | ", Cells(s)) + " |");
         md.AppendLine();
@@ -51,6 +51,7 @@ internal static class AccuracySection
         s.Method, s.WeightBits.ToString(CultureInfo.InvariantCulture), s.InputBits.ToString(CultureInfo.InvariantCulture), s.FirstLast,
         s.Width.ToString("0.###", CultureInfo.InvariantCulture), s.Seeds.ToString(CultureInfo.InvariantCulture),
         string.Create(CultureInfo.InvariantCulture, $"{s.AccuracyMean * 100:0.00} ± {s.AccuracyStd * 100:0.00} %"),
+        string.Create(CultureInfo.InvariantCulture, $"{s.AccuracyMin * 100:0.00} – {s.AccuracyMax * 100:0.00} %"),
         s.EnergyUj.ToString("0.###", CultureInfo.InvariantCulture), s.LatencyMs.ToString("0.#####", CultureInfo.InvariantCulture),
         Common.Numbers.Percent(s.FirstLastEnergyShare),
     ];

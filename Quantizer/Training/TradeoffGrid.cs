@@ -11,8 +11,11 @@ namespace HwSim.Quantizer.Training;
 /// <summary>One training run of a tradeoff grid: a configuration at one seed. Id is its position in the expanded grid.</summary>
 public sealed record TradeoffPoint(int Id, TrainingSpec Spec)
 {
-    /// <summary>Folder name of the point: id and configuration, e.g. <c>007-xnor-w1a1-fp32-k2-s1</c>.</summary>
-    public string Folder => string.Create(CultureInfo.InvariantCulture, $"{Id:000}-{Spec.MethodLabel}-k{Spec.Width:0.###}-s{Spec.Seed}");
+    /// <summary>
+    /// Folder name of the point, by configuration and seed (not by id), e.g. <c>xnor-w1a1-fp32-k2-s1</c>: a grid
+    /// extended with more configurations or seeds keeps the finished points of the grid it extends.
+    /// </summary>
+    public string Folder => string.Create(CultureInfo.InvariantCulture, $"{Spec.MethodLabel}-k{Spec.Width:0.###}-s{Spec.Seed}");
 
     /// <summary>The configuration without the seed: points that differ only in seed are one configuration.</summary>
     public string Configuration => string.Create(CultureInfo.InvariantCulture, $"{Spec.MethodLabel} k={Spec.Width:0.###}");

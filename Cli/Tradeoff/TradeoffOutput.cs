@@ -51,6 +51,19 @@ public static class TradeoffOutput
             console.WriteLine(Sentence(w));
     }
 
+    private static ScottPlot.TickGenerators.NumericManual LogTicks(double min, double max)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (var decade = Math.Floor(Math.Log10(min)); decade <= Math.Ceiling(Math.Log10(max)); decade++)
+            foreach (var step in new[] { 1, 2, 5 })
+            {
+                var value = step * Math.Pow(10, decade);
+                if (value >= min / 2 && value <= max * 2)
+                    ticks.AddMajor(Math.Log10(value), value.ToString("G6", CultureInfo.InvariantCulture));
+            }
+        return ticks;
+    }
+
     /// <summary>The width answer in one sentence.</summary>
     public static string Sentence(WidthAnswer w) => w.Smallest is { } s
         ? FormattableString.Invariant($"W1A1 (first/last {w.FirstLast}) is within {Points(w.Margin)} of {w.Baseline} ({Pct(w.BaselineAccuracy)}) from k = {s.Width:0.###}: {Pct(s.AccuracyMean)} ± {Pct(s.AccuracyStd)}, {s.EnergyUj:0.###} µJ, {s.LatencyMs:0.#####} ms per inference")
@@ -71,7 +84,7 @@ public static class TradeoffOutput
         foreach (var s in result.Summaries)
         {
             var colour = palette.GetColor(methods.IndexOf($"{s.Method} W{s.WeightBits}A{s.InputBits}"));
-            var x = s.EnergyUj;
+            var x = Math.Log10(s.EnergyUj);
             var y = s.AccuracyMean * 100;
             var bar = plot.Add.ErrorBar([x], [y], [s.AccuracyStd * 100]);
             bar.Color = colour;
@@ -86,7 +99,7 @@ public static class TradeoffOutput
         foreach (var s in result.Summaries.OrderBy(s => s.EnergyUj).ThenByDescending(s => s.AccuracyMean))
             if (front.Count == 0 || s.AccuracyMean > front[^1].AccuracyMean)
                 front.Add(s);
-        var line = plot.Add.ScatterLine(front.Select(s => s.EnergyUj).ToArray(), front.Select(s => s.AccuracyMean * 100).ToArray(), Colors.Crimson);
+        var line = plot.Add.ScatterLine(front.Select(s => Math.Log10(s.EnergyUj)).ToArray(), front.Select(s => s.AccuracyMean * 100).ToArray(), Colors.Crimson);
         line.LineWidth = 1.5f;
         line.LinePattern = LinePattern.Dashed;
         line.LegendText = "Pareto front";
@@ -98,7 +111,9 @@ public static class TradeoffOutput
         plot.Legend.DisplayPlottableLegendItems = false;
         plot.Legend.Orientation = Orientation.Horizontal;
         plot.ShowLegend(Edge.Bottom);
-        plot.XLabel("energy per inference (µJ)");
+        // Energies span decades (a binary network to a widened fp32 one): a log axis, labelled 1, 2, 5, 10, ... in µJ.
+        plot.Axes.Bottom.TickGenerator = LogTicks(result.Summaries.Min(s => s.EnergyUj), result.Summaries.Max(s => s.EnergyUj));
+        plot.XLabel("energy per inference (µJ, log scale)");
         plot.YLabel("test accuracy (%), mean ± std over seeds");
         return Plots.Save(plot, basePath);
     }

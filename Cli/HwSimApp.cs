@@ -45,6 +45,9 @@ public static partial class HwSimApp
         ("width", Width.WidthCommand.Create),
         ("report", Report.ReportCommand.Create),
         ("quantize", Quantize.QuantizeCommand.Create),
+        ("train", Train.TrainCommand.Create),
+        ("dataset-subset", DatasetSubset.DatasetSubsetCommand.Create),
+        ("tradeoff", Tradeoff.TradeoffCommand.Create),
     ];
 
     /// <summary>The root command with every verb, or with only <paramref name="verb"/> when it names one.</summary>

@@ -7,6 +7,7 @@ using HwSim.Analyses.FirstLast;
 using HwSim.Analyses.Report;
 using HwSim.Cli.FirstLast;
 using HwSim.Cli.Common;
+using HwSim.Cli.Tradeoff;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
@@ -32,6 +33,7 @@ public static class ReportCommand
     private static readonly Option<string> Keep = new("--keep") { Description = "Formats compared in the first/last share table.", DefaultValueFactory = _ => "fp32,fp16,int8,same", HelpName = "LIST" };
     private static readonly Option<string> Directory = new("--output", "-o") { Description = "Folder for report.md, the CSV/JSON tables and the plots: new, empty, or one an earlier report wrote (a folder with other files is refused); created if missing, its report files replaced together.", DefaultValueFactory = _ => "hwsim-report", HelpName = "DIR" };
     private static readonly Option<bool> NoWidth = new("--no-width") { Description = "Skip the width break-even section." };
+    private static readonly Option<string?> Accuracy = new("--accuracy") { Description = "A results CSV of 'hwsim tradeoff' (e.g. docs/accuracy-study/results.csv): adds the accuracy columns (mean and spread over seeds) beside energy and latency.", HelpName = "FILE" };
 
     private static readonly Option<OutputFormat> Format = new("--format", "-f")
     {
@@ -52,6 +54,7 @@ public static class ReportCommand
         Cost.AddTo(command);
         WidthSection.AddTo(command);
         command.Add(NoWidth);
+        command.Add(Accuracy);
         command.Add(Directory);
         command.Add(Format);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
@@ -66,6 +69,7 @@ public static class ReportCommand
         var arch = Architecture.Resolve(parse);
         var cost = Cost.Resolve(parse);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
+        var accuracy = parse.GetValue(Accuracy) is { } accuracyFile ? AccuracySection.Read(accuracyFile) : null;
         var width = parse.GetValue(NoWidth) ? null : WidthSection.Setting(parse);
         // Before minutes of work: a folder the report cannot use is refused now.
         ReportFolder.Check(folder);
@@ -90,7 +94,8 @@ public static class ReportCommand
             .. Plots.Files(ReportPlots.EnergyPerLayer(main.Energy), In("energy-per-layer")),
             .. Plots.Files(FirstLastPlot.Shares(shares, sharesJson), In("first-last")),
             .. report.Width is null ? [] : WidthSection.Files(report.Width, folder),
-            AtomicFile.Entry.Text(In("report.md"), w => w.Write(report.Markdown(DateTime.UtcNow, "`hwsim report`"))),
+            .. accuracy is null ? [] : new[] { AtomicFile.Entry.Text(In("accuracy.csv"), w => TradeoffOutput.WriteSummaryCsv(w, accuracy.Summaries)) },
+            AtomicFile.Entry.Text(In("report.md"), w => w.Write(report.Markdown(DateTime.UtcNow, "`hwsim report`") + (accuracy is null ? "" : AccuracySection.Markdown(accuracy)))),
         ];
         AtomicFile.WriteAll(files);
         ReportFolder.RemoveOthers(folder, files.Select(f => f.Path));

@@ -17,7 +17,7 @@ internal static class ReportFolder
 
     public static readonly IReadOnlySet<string> OwnFiles = new HashSet<string>(StringComparer.Ordinal)
     {
-        "report.md", "energy.json", "energy-per-layer.csv", "first-last.json", "first-last.csv", "area.csv", "width.json", "width.csv",
+        "report.md", "energy.json", "energy-per-layer.csv", "first-last.json", "first-last.csv", "area.csv", "width.json", "width.csv", "accuracy.csv",
         "energy-per-layer.png", "energy-per-layer.svg", "first-last.png", "first-last.svg", "width.png", "width.svg",
     };
 

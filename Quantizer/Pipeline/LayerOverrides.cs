@@ -30,6 +30,9 @@ public sealed class LayerOverrides
 
     public static LayerOverrides None { get; } = new(null, []);
 
+    /// <summary>Every layer kept at <paramref name="format"/> (an fp32 network measured like a quantised one).</summary>
+    public static LayerOverrides KeepAll(NumberFormat format) => new(null, [new Entry("*", new Regex("^.*$", RegexOptions.CultureInvariant), "", format, null, null, null)]);
+
     public string? File { get; }
 
     public int Count => _entries.Count;

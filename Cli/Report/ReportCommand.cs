@@ -112,6 +112,7 @@ public static class ReportCommand
                     area_mm2 = main.Area.TotalSquareMillimetres,
                     first_last = sharesJson,
                     width = report.Width is null ? null : WidthSection.Json(report.Width),
+                    accuracy = accuracy is null ? null : new { file = accuracy.File, summaries = accuracy.Summaries, widths = accuracy.Widths.Select(TradeoffOutput.Sentence) },
                 }, OutputOptions.Json));
                 break;
             case OutputFormat.Csv:
@@ -123,6 +124,8 @@ public static class ReportCommand
                 FirstLastText.WriteTables(console, sharesJson, shares);
                 if (report.Width is not null)
                     WidthSection.WriteTable(console, report.Width);
+                if (accuracy is not null)
+                    AccuracySection.WriteTable(console, accuracy);
                 console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");
                 break;
         }

@@ -1,3 +1,4 @@
+using HwSim.Analyses.Tradeoff;
 using System.Globalization;
 using System.Text;
 using HwSim.Cli.Tradeoff;

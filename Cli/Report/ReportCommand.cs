@@ -1,3 +1,4 @@
+using HwSim.Analyses.Tradeoff;
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
@@ -94,7 +95,7 @@ public static class ReportCommand
             .. Plots.Files(ReportPlots.EnergyPerLayer(main.Energy), In("energy-per-layer")),
             .. Plots.Files(FirstLastPlot.Shares(shares, sharesJson), In("first-last")),
             .. report.Width is null ? [] : WidthSection.Files(report.Width, folder),
-            .. accuracy is null ? [] : new[] { AtomicFile.Entry.Text(In("accuracy.csv"), w => TradeoffOutput.WriteSummaryCsv(w, accuracy.Summaries)) },
+            .. accuracy is null ? [] : new[] { AtomicFile.Entry.Text(In("accuracy.csv"), w => TradeoffCsv.WriteSummaryCsv(w, accuracy.Summaries)) },
             AtomicFile.Entry.Text(In("report.md"), w => w.Write(report.Markdown(DateTime.UtcNow, "`hwsim report`") + (accuracy is null ? "" : AccuracySection.Markdown(accuracy)))),
         ];
         AtomicFile.WriteAll(files);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HwSim.Cli.Common;
 using HwSim.Analyses.Sweep;
+using HwSim.Analyses.Tradeoff;
 using HwSim.Cli.Train;
 using HwSim.Quantizer.Data;
 using HwSim.Quantizer.Training;
@@ -104,9 +105,9 @@ public static class TradeoffCommand
             context.Output.WriteLine($"{outcomes.Count} of {grid.Points.Count} points finished in {outFolder}; run without --shard (or --merge the other shards' folders) to join them");
             return HwSimApp.ExitOk;
         }
-        var result = TradeoffStudy.Join(outcomes, arch, archName, cost, margin);
-        AtomicFile.Write(Path.Combine(outFolder, "results.csv"), w => TradeoffOutput.WriteCsv(w, result.Rows));
-        AtomicFile.Write(Path.Combine(outFolder, "summary.csv"), w => TradeoffOutput.WriteSummaryCsv(w, result.Summaries));
+        var result = TradeoffStudy.Join([.. outcomes.Select(Trained)], arch, archName, cost, margin);
+        AtomicFile.Write(Path.Combine(outFolder, "results.csv"), w => TradeoffCsv.WriteCsv(w, result.Rows));
+        AtomicFile.Write(Path.Combine(outFolder, "summary.csv"), w => TradeoffCsv.WriteSummaryCsv(w, result.Summaries));
         AtomicFile.Write(Path.Combine(outFolder, "tradeoff.json"), w => w.WriteLine(JsonSerializer.Serialize(new
         {
             grid = grid.File,
@@ -122,7 +123,7 @@ public static class TradeoffCommand
         switch (parse.GetValue(Output.Format))
         {
             case OutputFormat.Csv:
-                TradeoffOutput.WriteCsv(context.Output, result.Rows);
+                TradeoffCsv.WriteCsv(context.Output, result.Rows);
                 break;
             case OutputFormat.Json:
                 context.Output.WriteLine(File.ReadAllText(Path.Combine(outFolder, "tradeoff.json")));
@@ -152,5 +153,16 @@ public static class TradeoffCommand
             copied++;
         }
         context.Progress($"tradeoff: {copied} finished point(s) merged from {other}");
+    }
+
+    /// <summary>A finished point as the join reads it: the trainer's spec and result.json, the trained network's workload CSV.</summary>
+    private static TrainedPoint Trained(PointOutcome o)
+    {
+        var s = o.Point.Spec;
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(o.Folder, TradeoffRunner.ResultFile)));
+        int Images(string property) => result.RootElement.GetProperty(property).GetInt32();
+        return new TrainedPoint(o.Point.Id, s.Network, s.Method?.ToString().ToLowerInvariant() ?? "fp32", s.Method is null ? 32 : s.WeightBits,
+            s.Method is null ? 32 : s.InputBits, s.Method is null ? "fp32" : s.FirstLast.ToString(), s.Width, s.Seed, s.TotalEpochs,
+            Images("train_images"), Images("test_images"), o.TestAccuracy, o.TrainSeconds, Path.Combine(o.Folder, "workload.csv"));
     }
 }

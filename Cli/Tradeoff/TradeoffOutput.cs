@@ -1,3 +1,4 @@
+using HwSim.Analyses.Tradeoff;
 using System.Globalization;
 using HwSim.Cli.Common;
 using ScottPlot;
@@ -5,27 +6,9 @@ using Spectre.Console;
 
 namespace HwSim.Cli.Tradeoff;
 
-/// <summary>The tradeoff's CSV (one row per configuration and seed), its tables and its Pareto plot.</summary>
+/// <summary>The tradeoff's tables and its Pareto plot (its CSV files are <see cref="TradeoffCsv"/>'s).</summary>
 public static class TradeoffOutput
 {
-    public const string CsvHeader = "id,network,method,wbits,abits,first_last,width,seed,epochs,train_images,test_images,test_accuracy,energy_uj,latency_ms,first_last_energy_share,layers_not_run,train_seconds";
-
-    public static void WriteCsv(TextWriter w, IEnumerable<TradeoffRow> rows)
-    {
-        w.WriteLine(CsvHeader);
-        foreach (var r in rows.OrderBy(r => r.Id))
-            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Id},{r.Network},{r.Method},{r.WeightBits},{r.InputBits},{r.FirstLast},{r.Width:0.###},{r.Seed},{r.Epochs},{r.TrainImages},{r.TestImages},{r.TestAccuracy:0.####},{r.EnergyUj:0.####},{r.LatencyMs:0.######},{r.FirstLastEnergyShare:0.####},{r.LayersNotRun},{r.TrainSeconds:0.#}"));
-    }
-
-    public static void WriteSummaryCsv(TextWriter w, IEnumerable<TradeoffSummary> summaries)
-    {
-        w.WriteLine("method,wbits,abits,first_last,width,seeds,accuracy_mean,accuracy_std,accuracy_min,accuracy_max,energy_uj,latency_ms,first_last_energy_share");
-        foreach (var s in summaries)
-            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Method},{s.WeightBits},{s.InputBits},{s.FirstLast},{s.Width:0.###},{s.Seeds},{s.AccuracyMean:0.####},{s.AccuracyStd:0.####},{s.AccuracyMin:0.####},{s.AccuracyMax:0.####},{s.EnergyUj:0.####},{s.LatencyMs:0.######},{s.FirstLastEnergyShare:0.####}"));
-    }
-
     public static void WriteTables(IAnsiConsole console, TradeoffResult result)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"accuracy (mean ± sample std over seeds) vs cost on {Markup.Escape(result.Architecture)}");

@@ -1,3 +1,4 @@
+using HwSim.Analyses.Tradeoff;
 using HwSim.Cli.Tradeoff;
 using HwSim.Tests.Support;
 using NUnit.Framework;
@@ -48,7 +49,7 @@ public sealed class TradeoffStudyTests
         using var dir = new TempDir();
         var csv = dir.File("results.csv");
         using (var w = new StreamWriter(csv))
-            TradeoffOutput.WriteCsv(w, Rows);
+            TradeoffCsv.WriteCsv(w, Rows);
         var r = CliRunner.Run("report", "resnet18", "--no-width", "--accuracy", csv, "-o", Path.Combine(dir.Path, "report"));
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
         Assert.That(r.Output, Does.Contain("test accuracy").And.Contain("87.00 ± 1.41 %").And.Contain("from k = 3"));

@@ -1,3 +1,4 @@
+using HwSim.Analyses.Tradeoff;
 using HwSim.Cli.Report;
 using HwSim.Cli.Tradeoff;
 using HwSim.Tests.Support;

@@ -1,12 +1,11 @@
 using System.Globalization;
 using HwSim.CostModel.Evaluation;
-using HwSim.Quantizer.Training;
 using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
 using HwSim.Workloads.Import.Csv;
 using HwSim.Workloads.Layers;
 
-namespace HwSim.Cli.Tradeoff;
+namespace HwSim.Analyses.Tradeoff;
 
 /// <summary>One trained point priced: accuracy from training, energy and latency from the simulator and cost model on its own workload.</summary>
 public sealed record TradeoffRow(
@@ -28,6 +27,15 @@ public sealed record TradeoffSummary(
 /// <summary>The smallest width whose 1-bit network is within the margin of a baseline, or null when none in the grid is.</summary>
 public sealed record WidthAnswer(string Baseline, double BaselineAccuracy, string FirstLast, double Margin, TradeoffSummary? Smallest, IReadOnlyList<TradeoffSummary> Candidates);
 
+/// <summary>
+/// One finished training point as the trainer left it: its configuration, the measured accuracy and the workload
+/// CSV of the trained network (with its measured statistics). The trainer lives in the quantizer (libtorch); this
+/// library only reads what it wrote.
+/// </summary>
+public sealed record TrainedPoint(
+    int Id, string Network, string Method, int WeightBits, int InputBits, string FirstLast, double Width, long Seed, int Epochs,
+    int TrainImages, int TestImages, double TestAccuracy, double TrainSeconds, string WorkloadPath);
+
 /// <summary>The whole join: rows, per-configuration summaries, and the two answers.</summary>
 public sealed record TradeoffResult(string Architecture, IReadOnlyList<TradeoffRow> Rows, IReadOnlyList<TradeoffSummary> Summaries,
     IReadOnlyList<WidthAnswer> Widths, IReadOnlyList<TradeoffSummary> FirstLast, double Margin);
@@ -39,22 +47,19 @@ public sealed record TradeoffResult(string Architecture, IReadOnlyList<TradeoffR
 /// </summary>
 public static class TradeoffStudy
 {
-    public static TradeoffResult Join(IReadOnlyList<PointOutcome> outcomes, ArchitectureSpec arch, string archName, CostSetting cost, double margin)
+    /// <summary>Prices every trained point on <paramref name="arch"/> and summarises the seeds of each configuration.</summary>
+    public static TradeoffResult Join(IReadOnlyList<TrainedPoint> points, ArchitectureSpec arch, string archName, CostSetting cost, double margin)
     {
-        var rows = new List<TradeoffRow>(outcomes.Count);
-        foreach (var o in outcomes)
+        var rows = new List<TradeoffRow>(points.Count);
+        foreach (var p in points)
         {
-            var workloadPath = Path.Combine(o.Folder, "workload.csv");
-            var workload = WorkloadCsv.Read(workloadPath);
-            var evaluated = Evaluator.Evaluate(workload, arch, cost);
-            var energy = evaluated.Energy;
+            var workload = WorkloadCsv.Read(p.WorkloadPath);
+            var energy = Evaluator.Evaluate(workload, arch, cost).Energy;
             var total = energy.Total.Value;
             var firstLast = energy.Layers.Where((l, i) => workload.Layers[i].Role is LayerRole.First or LayerRole.Last).Sum(l => l.Total.Value);
-            var s = o.Point.Spec;
-            rows.Add(new TradeoffRow(o.Point.Id, s.Network, s.Method?.ToString().ToLowerInvariant() ?? "fp32", s.Method is null ? 32 : s.WeightBits,
-                s.Method is null ? 32 : s.InputBits, s.Method is null ? "fp32" : s.FirstLast.ToString(), s.Width, s.Seed, s.TotalEpochs,
-                ReadInt(o.Folder, "train_images"), ReadInt(o.Folder, "test_images"), o.TestAccuracy, energy.EnergyPerInferenceMicrojoules,
-                energy.LatencySeconds * 1e3, total > 0 ? firstLast / total : 0, energy.Layers.Count(l => !l.Ran), o.TrainSeconds));
+            rows.Add(new TradeoffRow(p.Id, p.Network, p.Method, p.WeightBits, p.InputBits, p.FirstLast, p.Width, p.Seed, p.Epochs,
+                p.TrainImages, p.TestImages, p.TestAccuracy, energy.EnergyPerInferenceMicrojoules,
+                energy.LatencySeconds * 1e3, total > 0 ? firstLast / total : 0, energy.Layers.Count(l => !l.Ran), p.TrainSeconds));
         }
         var summaries = Summarise(rows);
         return new TradeoffResult(archName, rows, summaries, Widths(summaries, margin), FirstLastRows(summaries), margin);
@@ -105,10 +110,4 @@ public static class TradeoffStudy
     private static int Rank(string method) => method switch { "fp32" => 0, "uniform" => 1, "pact" => 2, "xnor" => 9, _ => 5 };
 
     private static int FirstLastRank(string f) => f switch { "fp32" => 0, "int8" => 1, "same" => 2, _ => 3 };
-
-    private static int ReadInt(string folder, string property)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, TradeoffRunner.ResultFile)));
-        return document.RootElement.GetProperty(property).GetInt32();
-    }
 }

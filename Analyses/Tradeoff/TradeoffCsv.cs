@@ -1,12 +1,33 @@
 using System.Globalization;
 using HwSim.Workloads;
 
-namespace HwSim.Cli.Tradeoff;
+namespace HwSim.Analyses.Tradeoff;
 
-/// <summary>Reads a tradeoff results CSV back (by column name, so a hand-merged or reordered file reads too).</summary>
+/// <summary>The tradeoff's results CSV (one row per configuration and seed) and summary CSV; reads a results CSV back (by column name, so a hand-merged or reordered file reads too).</summary>
 public static class TradeoffCsv
 {
-    /// <summary>The columns a results file must have; the others of <see cref="TradeoffOutput.CsvHeader"/> default to 0 / empty.</summary>
+    /// <summary>The results CSV's columns, in order.</summary>
+    public const string CsvHeader = "id,network,method,wbits,abits,first_last,width,seed,epochs,train_images,test_images,test_accuracy,energy_uj,latency_ms,first_last_energy_share,layers_not_run,train_seconds";
+
+    /// <summary>One row per trained point, by id.</summary>
+    public static void WriteCsv(TextWriter w, IEnumerable<TradeoffRow> rows)
+    {
+        w.WriteLine(CsvHeader);
+        foreach (var r in rows.OrderBy(r => r.Id))
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Id},{r.Network},{r.Method},{r.WeightBits},{r.InputBits},{r.FirstLast},{r.Width:0.###},{r.Seed},{r.Epochs},{r.TrainImages},{r.TestImages},{r.TestAccuracy:0.####},{r.EnergyUj:0.####},{r.LatencyMs:0.######},{r.FirstLastEnergyShare:0.####},{r.LayersNotRun},{r.TrainSeconds:0.#}"));
+    }
+
+    /// <summary>One row per configuration: accuracy over seeds beside its cost.</summary>
+    public static void WriteSummaryCsv(TextWriter w, IEnumerable<TradeoffSummary> summaries)
+    {
+        w.WriteLine("method,wbits,abits,first_last,width,seeds,accuracy_mean,accuracy_std,accuracy_min,accuracy_max,energy_uj,latency_ms,first_last_energy_share");
+        foreach (var s in summaries)
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{s.Method},{s.WeightBits},{s.InputBits},{s.FirstLast},{s.Width:0.###},{s.Seeds},{s.AccuracyMean:0.####},{s.AccuracyStd:0.####},{s.AccuracyMin:0.####},{s.AccuracyMax:0.####},{s.EnergyUj:0.####},{s.LatencyMs:0.######},{s.FirstLastEnergyShare:0.####}"));
+    }
+
+    /// <summary>The columns a results file must have; the others of <see cref="CsvHeader"/> default to 0 / empty.</summary>
     public static IReadOnlyList<string> Required { get; } = ["method", "wbits", "abits", "first_last", "width", "seed", "epochs", "test_accuracy", "energy_uj", "latency_ms"];
 
     public static IReadOnlyList<TradeoffRow> Read(string path)

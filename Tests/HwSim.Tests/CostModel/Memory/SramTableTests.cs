@@ -138,6 +138,19 @@ public class SramTableTests
         Assert.That(t.Skipped.Where(s => s.Banks == 1 && s.CapacityBytes >= 65536), Is.Empty);
     }
 
+    [Test]
+    public void CactiFormsExactlyTheArraysWithAtLeast64BytesAnd32WordsPerBank()
+    {
+        // The boundary the README states: below it HwSim needs a cited register-file figure.
+        var t = SramTable.Default;
+        static bool Formable(long c, int w, int b) => c / b >= 64 && c * 8 / w / b >= 32;
+        Assert.Multiple(() =>
+        {
+            Assert.That(t.Points.Where(p => !Formable(p.CapacityBytes, p.WordBits, p.Banks)), Is.Empty);
+            Assert.That(t.Skipped.Where(s => Formable(s.CapacityBytes, s.WordBits, s.Banks)), Is.Empty);
+        });
+    }
+
     [TestCase("# CACTI: no commit here\n" + Header + "\n", "CACTI commit")]
     [TestCase("# CACTI: commit " + Commit + "\ncapacity,bits\n", "header")]
     [TestCase("# CACTI: commit " + Commit + "\n" + Header + "\n64,8,1,maybe,,,,,,,\n", "field 'status'")]

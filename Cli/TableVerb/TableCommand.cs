@@ -32,8 +32,8 @@ public static class TableCommand
 
     private static readonly Option<string> What = new("--what")
     {
-        Description = "Which table: energy, area, fits or scaling (table format shows all four unless given).",
-        HelpName = "energy|area|fits|scaling",
+        Description = "Which table: energy, area, fits, scaling (table format shows these four unless given), or sram: one buffer's CACTI figures (--capacity-kb, --word-bits, --banks; 45 nm only).",
+        HelpName = "energy|area|fits|scaling|sram",
     };
 
     private static readonly OutputOptions Output = new();
@@ -46,6 +46,7 @@ public static class TableCommand
         Energy.AddTo(command);
         command.Add(AreaTables);
         command.Add(What);
+        SramQueryOutput.AddTo(command);
         Output.AddTo(command);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
@@ -53,14 +54,21 @@ public static class TableCommand
 
     private static int Run(ParseResult parse, CliContext context)
     {
+        var what = parse.GetValue(What)?.Trim().ToLowerInvariant();
+        if (what == "sram")
+        {
+            var query = SramQueryOutput.Query(parse, Technology);
+            Output.Emit(parse, context, writer => SramQueryOutput.Write(writer, context, parse.GetValue(Output.Format), query));
+            return HwSimApp.ExitOk;
+        }
+        SramQueryOutput.RejectUnlessSram(parse);
         var arch = Architecture.Resolve(parse);
         var scaling = Technology.Resolve(parse);
         var energyContext = new EnergyContext(arch.Buffers, Energy.DramKind(parse), scaling);
         var energy = Energy.Table(parse);
         var area = parse.GetValue(AreaTables) is { Length: > 0 } files ? AreaTable.Load(files) : AreaTable.Default;
-        var what = parse.GetValue(What)?.Trim().ToLowerInvariant();
         if (what is not (null or "energy" or "area" or "fits" or "scaling"))
-            throw new InputException($"must be energy, area, fits or scaling, got '{what}'", "--what");
+            throw new InputException($"must be energy, area, fits, scaling or sram, got '{what}'", "--what");
         var format = parse.GetValue(Output.Format);
         if (format != OutputFormat.Table)
             what ??= "energy";

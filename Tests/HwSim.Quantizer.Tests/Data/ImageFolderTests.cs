@@ -217,6 +217,22 @@ public sealed class ImageFolderTests
     }
 
     [Test]
+    public void A_size_the_network_cannot_take_is_refused_naming_the_data()
+    {
+        using var dir = new TempDir();
+        Png(dir.File("train/a/1.png"), 30, 30);
+        Png(dir.File("test/a/1.png"), 30, 30);
+        var r = CliRunner.Run("train", "--data", dir.Path, "--run", dir.File("run"), "--epochs", "1");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        // After the progress line naming the run, the error is one line.
+        var errors = r.Error.Trim().Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.That(errors, Has.Count.EqualTo(1), r.Error);
+        Assert.That(errors[0], Does.Contain(dir.File("train")).And.Contain("multiple of 4, got 30"));
+        // The trainer makes the run folder before the network; nothing is written into it.
+        Assert.That(!Directory.Exists(dir.File("run")) || !Directory.EnumerateFileSystemEntries(dir.File("run")).Any(), "nothing written");
+    }
+
+    [Test]
     public void A_folder_of_neither_kind_names_both_layouts()
     {
         using var dir = new TempDir();

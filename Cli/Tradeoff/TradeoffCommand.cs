@@ -77,9 +77,7 @@ public static class TradeoffCommand
         if (pending > 0)
         {
             var dataFolder = parse.GetValue(TrainCommand.Data)!;
-            if (!ImageDataset.Exists(dataFolder))
-                throw new InputException($"no Fashion-MNIST IDX files here; {ImageDataset.InstallHint}", "--data", dataFolder);
-            data = ImageDataset.Load(dataFolder);
+            data = ImageDataset.Open(dataFolder);
         }
         context.Progress($"tradeoff: {grid.Points.Count} points in {grid.File}, {pending} to train in shard {shard} with {jobs} job(s)");
         var started = DateTime.UtcNow;

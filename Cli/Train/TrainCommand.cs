@@ -20,7 +20,10 @@ public static class TrainCommand
 {
     public static readonly Option<string> Data = new("--data")
     {
-        Description = $"Folder with MNIST-format IDX files (train-/t10k-images-idx3-ubyte, -labels-idx1-ubyte, optionally .gz). Default: {ImageDataset.DefaultFolder} (Debian's dataset-fashion-mnist).",
+        Description = "Training data, one of two kinds: the four MNIST-format IDX files present (train-/t10k-images-idx3-ubyte, -labels-idx1-ubyte, optionally .gz) -> IDX; "
+            + "otherwise train/ and test/ subfolders -> labelled image folders: DIR/train/<class>/*.png|jpg|jpeg|bmp|webp and DIR/test/<class>/..., "
+            + "labels = train's class folder names sorted ordinally (0, 1, ...), pixels grey = PIL's convert(\"L\") (BT.601 luma), no resizing: "
+            + $"images square and all the size of the first training image (28x28 for Fashion-MNIST). Default: {ImageDataset.DefaultFolder} (Debian's dataset-fashion-mnist).",
         DefaultValueFactory = _ => ImageDataset.DefaultFolder,
         HelpName = "DIR",
     };
@@ -108,9 +111,7 @@ public static class TrainCommand
         var spec = Spec(parse);
         var folder = parse.GetValue(Run)!;
         var dataFolder = parse.GetValue(Data)!;
-        if (!ImageDataset.Exists(dataFolder))
-            throw new InputException($"no Fashion-MNIST IDX files here; {ImageDataset.InstallHint}", "--data", dataFolder);
-        var data = ImageDataset.Load(dataFolder);
+        var data = ImageDataset.Open(dataFolder);
         context.Progress($"train: {spec.Key}, data {dataFolder}");
         var last = DateTime.MinValue;
         var dump = parse.GetValue(DumpTensors);

@@ -42,16 +42,15 @@ public static class ImagePreprocessor
     public static float[] Load(string path, int size)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        byte[] bytes;
-        try
+        // A very thin image resized to a shorter side of 256 can be larger than the original.
+        using var decoded = Decode(path, "calibration", (width, height) =>
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the image: {e.Message}", "calibration", path);
-        }
-        using var decoded = Decode(bytes, path, size);
+            var shorter = (long)ResizeFor(size);
+            var longer = shorter * Math.Max(width, height) / Math.Min(width, height);
+            return longer > int.MaxValue || shorter * longer > MaxPixels
+                ? $"the image is {width}x{height} pixels: resized to a shorter side of {shorter} it would have {shorter * longer:N0} pixels, more than {MaxPixels:N0}"
+                : null;
+        });
         return Preprocess(decoded, size);
     }
 
@@ -101,28 +100,39 @@ public static class ImagePreprocessor
     /// </summary>
     public const long MaxPixels = 64L * 1024 * 1024;
 
-    private static SKBitmap Decode(byte[] bytes, string path, int size)
+    /// <summary>
+    /// Reads and decodes one image file as RGBA8888, unpremultiplied, with no colour-space conversion (the stored
+    /// values as PIL reads them). The header is checked before decoding: at most <see cref="MaxPixels"/> pixels, and
+    /// <paramref name="rule"/> (null, or why the width x height is refused) for the caller's own limits.
+    /// </summary>
+    /// <exception cref="InputException">The file cannot be read or decoded, or is too large (names the file and <paramref name="field"/>).</exception>
+    public static SKBitmap Decode(string path, string field, Func<int, int, string?>? rule = null)
     {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot read the image: {e.Message}", field, path);
+        }
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data)
-            ?? throw new InputException("is not an image Skia can decode (jpg, png, bmp, webp)", "calibration", path);
-        // No colour space on the target: the stored values as they are, as PIL reads them.
+            ?? throw new InputException("is not an image Skia can decode (jpg, png, bmp, webp)", field, path);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         if (info.Width < 1 || info.Height < 1)
-            throw new InputException($"the image is {info.Width}x{info.Height} pixels", "calibration", path);
+            throw new InputException($"the image is {info.Width}x{info.Height} pixels", field, path);
         if ((long)info.Width * info.Height > MaxPixels)
-            throw new InputException($"the image is {info.Width}x{info.Height} pixels, more than the {MaxPixels:N0} (64 Mpx) a calibration image may have", "calibration", path);
-        // A very thin image resized to a shorter side of 256 can be larger than the original.
-        var shorter = (long)ResizeFor(size);
-        var longer = shorter * Math.Max(info.Width, info.Height) / Math.Min(info.Width, info.Height);
-        if (longer > int.MaxValue || shorter * longer > MaxPixels)
-            throw new InputException($"the image is {info.Width}x{info.Height} pixels: resized to a shorter side of {shorter} it would have {shorter * longer:N0} pixels, more than {MaxPixels:N0}", "calibration", path);
+            throw new InputException($"the image is {info.Width}x{info.Height} pixels, more than the {MaxPixels:N0} (64 Mpx) an image may have", field, path);
+        if (rule?.Invoke(info.Width, info.Height) is { } broken)
+            throw new InputException(broken, field, path);
         var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
         {
             bitmap.Dispose();
-            throw new InputException($"cannot decode the image: {result}", "calibration", path);
+            throw new InputException($"cannot decode the image: {result}", field, path);
         }
         return bitmap;
     }

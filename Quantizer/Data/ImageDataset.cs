@@ -13,11 +13,27 @@ public sealed record ImageDataset(LabelledImages Train, LabelledImages Test, str
     public const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>How to get the data, for the one-line error when it is missing.</summary>
-    public const string InstallHint = "install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist) or give --data DIR with MNIST-format IDX files";
+    public const string InstallHint = "install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist) or give --data DIR with MNIST-format IDX files or train/ and test/ image class folders";
 
     /// <summary>True when <paramref name="folder"/> has all four IDX files.</summary>
     public static bool Exists(string folder) => new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" }
         .All(n => Find(folder, n) is not null);
+
+    /// <summary>
+    /// Reads <paramref name="folder"/> as whichever kind it is: the four IDX files present -> IDX (<see cref="Load"/>);
+    /// otherwise a train/ or test/ subfolder -> labelled image folders (<see cref="ImageFolder"/>); otherwise one
+    /// <see cref="InputException"/> naming both layouts and how to get Fashion-MNIST.
+    /// </summary>
+    public static ImageDataset Open(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new InputException($"no such folder; {InstallHint}", "--data", folder);
+        if (Exists(folder))
+            return Load(folder);
+        if (ImageFolder.Looks(folder))
+            return ImageFolder.Load(folder);
+        throw new InputException($"neither MNIST-format IDX files nor train/ and test/ image folders ({ImageFolder.Layout}); {InstallHint}", "--data", folder);
+    }
 
     /// <summary>Reads the folder's four IDX files; a missing folder or file is one <see cref="InputException"/> saying how to get the data.</summary>
     public static ImageDataset Load(string folder)

@@ -84,7 +84,15 @@ public static class Trainer
         lock (SeedLock) // the generator is global: runs in parallel threads must not interleave seeding and drawing
         {
             torch.manual_seed(spec.Seed);
-            created = TrainableNetworks.Create(spec.Network, spec.Width, null, train.Rows, train.Classes);
+            try
+            {
+                created = TrainableNetworks.Create(spec.Network, spec.Width, null, train.Rows, train.Classes);
+            }
+            catch (InputException e) when (e.Field == "input_size")
+            {
+                // The size is the data's (image folders are not resized): name where it came from.
+                throw e.At(train.Source);
+            }
         }
         using var fp32 = created;
         var phase0Done = resume is { Phase: > 0 } || resume is { Phase: 0 } r0 && r0.EpochsDone >= spec.Fp32Epochs;

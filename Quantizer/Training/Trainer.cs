@@ -198,10 +198,10 @@ public static class Trainer
         }
     }
 
-    /// <summary>The batch order of an epoch: a Fisher-Yates shuffle seeded by the run's seed and the epoch, independent of any earlier draw (so a resumed run draws the same).</summary>
+    /// <summary>The batch order of an epoch: a Fisher-Yates shuffle seeded by the run's seed, the phase and the epoch, independent of any earlier draw (so a resumed run draws the same). The seed is plain arithmetic, not HashCode, whose seed changes with every process.</summary>
     public static int[] Order(long seed, int phase, int epoch, int count)
     {
-        var random = new Random(HashCode.Combine(seed, phase, epoch) ^ unchecked((int)(seed * 1_000_003 + phase * 7919 + epoch)));
+        var random = new Random(unchecked((int)(seed * 1_000_003 + phase * 7919 + epoch)));
         var order = Enumerable.Range(0, count).ToArray();
         random.Shuffle(order);
         return order;

@@ -106,7 +106,7 @@ public static class TradeoffCommand
         var result = TradeoffStudy.Join([.. outcomes.Select(Trained)], arch, archName, cost, margin);
         AtomicFile.Write(Path.Combine(outFolder, "results.csv"), w => TradeoffCsv.WriteCsv(w, result.Rows));
         AtomicFile.Write(Path.Combine(outFolder, "summary.csv"), w => TradeoffCsv.WriteSummaryCsv(w, result.Summaries));
-        AtomicFile.Write(Path.Combine(outFolder, "tradeoff.json"), w => w.WriteLine(JsonSerializer.Serialize(new
+        var json = JsonSerializer.Serialize(new
         {
             grid = grid.File,
             architecture = result.Architecture,
@@ -115,7 +115,8 @@ public static class TradeoffCommand
             summaries = result.Summaries,
             widths = result.Widths.Select(a => new { a.Baseline, a.BaselineAccuracy, a.FirstLast, a.Margin, smallest = a.Smallest, sentence = TradeoffOutput.Sentence(a) }),
             first_last = result.FirstLast,
-        }, OutputOptions.Json)));
+        }, OutputOptions.Json);
+        AtomicFile.Write(Path.Combine(outFolder, "tradeoff.json"), w => w.WriteLine(json));
         var (png, _) = TradeoffOutput.Plot(result, Path.Combine(outFolder, "tradeoff"));
         context.Progress($"tradeoff: results.csv, summary.csv, tradeoff.json and {Path.GetFileName(png)} (+ .svg) in {outFolder}");
         switch (parse.GetValue(Output.Format))
@@ -124,7 +125,7 @@ public static class TradeoffCommand
                 TradeoffCsv.WriteCsv(context.Output, result.Rows);
                 break;
             case OutputFormat.Json:
-                context.Output.WriteLine(File.ReadAllText(Path.Combine(outFolder, "tradeoff.json")));
+                context.Output.WriteLine(json);
                 break;
             default:
                 TradeoffOutput.WriteTables(context.ConsoleOn(context.Output), result);

@@ -50,7 +50,7 @@ public static class TradeoffOutput
     /// <summary>The width answer in one sentence.</summary>
     public static string Sentence(WidthAnswer w) => w.Smallest is { } s
         ? FormattableString.Invariant($"W1A1 (first/last {w.FirstLast}) is within {Points(w.Margin)} of {w.Baseline} ({Pct(w.BaselineAccuracy)}) from k = {s.Width:0.###}: {Pct(s.AccuracyMean)} ± {Pct(s.AccuracyStd)}, {s.EnergyUj:0.###} µJ, {s.LatencyMs:0.#####} ms per inference")
-        : FormattableString.Invariant($"W1A1 (first/last {w.FirstLast}) is not within {Points(w.Margin)} of {w.Baseline} ({Pct(w.BaselineAccuracy)}) at any width in the grid (widest k = {w.Candidates.Max(c => c.Width):0.###}: {Pct(w.Candidates.OrderBy(c => c.Width).Last().AccuracyMean)})");
+        : FormattableString.Invariant($"W1A1 (first/last {w.FirstLast}) is not within {Points(w.Margin)} of {w.Baseline} ({Pct(w.BaselineAccuracy)}) at any width in the grid (widest k = {w.Candidates[^1].Width:0.###}: {Pct(w.Candidates[^1].AccuracyMean)})");
 
     private static string Points(double margin) => FormattableString.Invariant($"{margin * 100:0.#} percentage point{(margin == 0.01 ? "" : "s")}");
 

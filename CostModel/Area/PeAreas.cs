@@ -12,8 +12,6 @@ namespace HwSim.CostModel.Area;
 /// </summary>
 internal static class PeAreas
 {
-    /// <summary>Accumulator width of bit-serial and XNOR PEs (<see cref="PeInventory.AccumulatorBits"/>).</summary>
-    public const int AccumulatorBits = PeInventory.AccumulatorBits;
 
     public static PeArea For(UnitSpec unit, AreaLaws laws, double factor) => Priced(UnitKinds.Of(unit).Inventory(unit), laws, factor);
 

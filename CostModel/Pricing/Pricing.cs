@@ -19,7 +19,7 @@ public static class Pricer
     /// 1,000 times a table row's cap (<see cref="EnergyCsv.MaxEnergyPj"/>). With at most 2^63
     /// actions per count, totals then stay far inside double's range.
     /// </summary>
-    public const double MaxActionPj = 1e9;
+    public const double MaxActionPj = 1000 * EnergyCsv.MaxEnergyPj;
 
     /// <summary>Energy of every layer of <paramref name="result"/> at <paramref name="context"/>'s node and buffers; per inference divides by <paramref name="batch"/>.</summary>
     public static EnergyReport Price(NetworkResult result, ArchitectureSpec arch, EnergyTable table, EnergyContext context, int batch = 1)

@@ -65,20 +65,7 @@ public sealed class CalibrationSet
         if (!Directory.Exists(folder))
             throw new InputException("folder not found", "calibration", folder);
 
-        IEnumerable<string> files;
-        try
-        {
-            files = Directory.EnumerateFiles(folder)
-                .Where(f => !Path.GetFileName(f).StartsWith('.'))
-                .Where(f => ImagePreprocessor.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                // Ordinal by name: the same order on every machine and culture.
-                .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
-                .ToList();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot list the folder: {e.Message}", "calibration", folder);
-        }
+        var files = ImagePreprocessor.ListImages(folder, "calibration");
         var chosen = (maxImages is { } max ? files.Take(max) : files).ToList();
         if (chosen.Count == 0)
             throw new InputException(

@@ -32,6 +32,27 @@ public static class ImagePreprocessor
     /// <summary>File name extensions tried as images (case-insensitive); Skia decodes all four formats.</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
 
+    /// <summary>
+    /// The image files directly in <paramref name="folder"/> (hidden files and other extensions skipped), ordinal by
+    /// name so the order is the same on every machine and culture; a folder that cannot be listed is an input error on
+    /// <paramref name="field"/>.
+    /// </summary>
+    public static List<string> ListImages(string folder, string field)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(folder)
+                .Where(f => !Path.GetFileName(f).StartsWith('.'))
+                .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot list the folder: {e.Message}", field, folder);
+        }
+    }
+
     /// <summary>The shorter side before cropping to <paramref name="size"/>: 256 for 224, in proportion otherwise.</summary>
     public static int ResizeFor(int size) => (int)Math.Round(size * 256.0 / 224.0, MidpointRounding.AwayFromZero);
 

@@ -27,25 +27,25 @@ public sealed record ImageDataset(LabelledImages Train, LabelledImages Test, str
     public static ImageDataset Open(string folder)
     {
         if (!Directory.Exists(folder))
-            throw new InputException($"no such folder; {InstallHint}", "--data", folder);
+            throw new InputException($"no such folder; {InstallHint}", "data folder", folder);
         if (Exists(folder))
             return Load(folder);
         if (ImageFolder.Looks(folder))
             return ImageFolder.Load(folder);
-        throw new InputException($"neither MNIST-format IDX files nor train/ and test/ image folders ({ImageFolder.Layout}); {InstallHint}", "--data", folder);
+        throw new InputException($"neither MNIST-format IDX files nor train/ and test/ image folders ({ImageFolder.Layout}); {InstallHint}", "data folder", folder);
     }
 
     /// <summary>Reads the folder's four IDX files; a missing folder or file is one <see cref="InputException"/> saying how to get the data.</summary>
     public static ImageDataset Load(string folder)
     {
         if (!Directory.Exists(folder))
-            throw new InputException($"no such folder; {InstallHint}", "--data", folder);
+            throw new InputException($"no such folder; {InstallHint}", "data folder", folder);
         string Need(string name) => Find(folder, name)
-            ?? throw new InputException($"has no {name} or {name}.gz; {InstallHint}", "--data", folder);
+            ?? throw new InputException($"has no {name} or {name}.gz; {InstallHint}", "data folder", folder);
         var train = LabelledImages.Read(Need("train-images-idx3-ubyte"), Need("train-labels-idx1-ubyte"));
         var test = LabelledImages.Read(Need("t10k-images-idx3-ubyte"), Need("t10k-labels-idx1-ubyte"));
         if (train.Rows != test.Rows || train.Columns != test.Columns)
-            throw new InputException($"training images are {train.Rows}x{train.Columns} but test images {test.Rows}x{test.Columns}", "--data", folder);
+            throw new InputException($"training images are {train.Rows}x{train.Columns} but test images {test.Rows}x{test.Columns}", "data folder", folder);
         return new ImageDataset(train, test, folder);
     }
 

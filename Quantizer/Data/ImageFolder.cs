@@ -38,19 +38,19 @@ public static class ImageFolder
         var testFolder = Path.Combine(folder, "test");
         foreach (var split in new[] { trainFolder, testFolder })
             if (!Directory.Exists(split))
-                throw new InputException($"an image data folder needs both train/ and test/ subfolders ({Layout})", "--data", split);
+                throw new InputException($"an image data folder needs both train/ and test/ subfolders ({Layout})", "data folder", split);
         var classes = ClassFolders(trainFolder);
         if (classes.Count == 0)
-            throw new InputException($"has no class folders ({Layout})", "--data", trainFolder);
+            throw new InputException($"has no class folders ({Layout})", "data folder", trainFolder);
         if (classes.Count > 256)
-            throw new InputException($"has {classes.Count} class folders, more than the 256 labels a byte holds", "--data", trainFolder);
+            throw new InputException($"has {classes.Count} class folders, more than the 256 labels a byte holds", "data folder", trainFolder);
         var labelOf = classes.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => (byte)c.i, StringComparer.Ordinal);
         var testClasses = ClassFolders(testFolder);
         if (testClasses.Count == 0)
-            throw new InputException($"has no class folders ({Layout})", "--data", testFolder);
+            throw new InputException($"has no class folders ({Layout})", "data folder", testFolder);
         foreach (var name in testClasses)
             if (!labelOf.ContainsKey(name))
-                throw new InputException($"class folder '{name}' is not among train/'s classes ({string.Join(", ", classes)}); labels come from train/", "--data", Path.Combine(testFolder, name));
+                throw new InputException($"class folder '{name}' is not among train/'s classes ({string.Join(", ", classes)}); labels come from train/", "data folder", Path.Combine(testFolder, name));
 
         int? side = null;
         var train = Read(trainFolder, classes, labelOf, ref side);
@@ -70,7 +70,7 @@ public static class ImageFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"cannot list the folder: {e.Message}", "--data", split);
+            throw new InputException($"cannot list the folder: {e.Message}", "data folder", split);
         }
     }
 
@@ -81,21 +81,9 @@ public static class ImageFolder
         foreach (var name in classes)
         {
             var classFolder = Path.Combine(split, name);
-            List<string> files;
-            try
-            {
-                files = Directory.EnumerateFiles(classFolder)
-                    .Where(f => !Path.GetFileName(f).StartsWith('.'))
-                    .Where(f => ImagePreprocessor.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
-                    .ToList();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new InputException($"cannot list the folder: {e.Message}", "--data", classFolder);
-            }
+            var files = ImagePreprocessor.ListImages(classFolder, "data folder");
             if (files.Count == 0)
-                throw new InputException($"class folder has no images (looked for {string.Join(", ", ImagePreprocessor.Extensions)}); every class needs at least one", "--data", classFolder);
+                throw new InputException($"class folder has no images (looked for {string.Join(", ", ImagePreprocessor.Extensions)}); every class needs at least one", "data folder", classFolder);
             foreach (var file in files)
             {
                 pixels.AddRange(Grey(file, ref side));
@@ -110,7 +98,7 @@ public static class ImageFolder
     private static byte[] Grey(string file, ref int? side)
     {
         var expected = side;
-        using var bitmap = ImagePreprocessor.Decode(file, "--data", (width, height) =>
+        using var bitmap = ImagePreprocessor.Decode(file, "data folder", (width, height) =>
             width != height
                 ? $"the image is {width}x{height}; the networks take square images, all one size, and images are not resized"
                 : expected is { } s && width != s

@@ -77,7 +77,7 @@ public static class TrainableNetworks
     public static IReadOnlyList<string> Names { get; } = ["compact-vgg", "resnet20"];
 
     /// <summary>Canonical name, or an <see cref="InputException"/> on <paramref name="field"/>.</summary>
-    public static string Canonical(string name, string field = "--network") =>
+    public static string Canonical(string name, string field = "trainable network") =>
         Names.FirstOrDefault(n => n.Equals(name?.Trim(), StringComparison.OrdinalIgnoreCase))
             ?? throw new InputException($"unknown network '{name}' (known: {string.Join(", ", Names)})", field);
 
@@ -89,7 +89,7 @@ public static class TrainableNetworks
     public static TrainableNetwork Create(string name, double width, QuantizeOptions? options, int size = 28, int classes = 10)
     {
         if (!double.IsFinite(width) || width <= 0 || width > 64)
-            throw new InputException($"must be a positive width multiplier up to 64, got {width}", "--width");
+            throw new InputException($"must be a positive width multiplier up to 64, got {width}", "width multiplier");
         return Canonical(name) switch
         {
             "compact-vgg" => new CompactVgg(width, options, size, classes),

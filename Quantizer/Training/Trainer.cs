@@ -94,6 +94,21 @@ public static class Trainer
                 throw e.At(train.Source);
             }
         }
+        // One phase's epochs (0 = fp32, 1 = fine-tuning), each followed by a checkpoint and the metrics so far;
+        // false when the run is asked to stop after a number of epochs (a test's stand-in for a kill).
+        bool RunEpochs(TrainableNetwork model, Adam adam, int phase, int start, int epochs, double learningRate)
+        {
+            for (var epoch = start; epoch < epochs; epoch++)
+            {
+                if (options.StopAfterEpochs is { } stop && metrics.Count >= stop)
+                    return false;
+                metrics.Add(Epoch(model, adam, phase == 0 ? "fp32" : "qat", epoch, epochs, learningRate, spec, trainX, trainY, testX, testY, metrics.Count, options.Progress));
+                Checkpoint.Write(checkpointPath, spec.Key, phase, epoch + 1, adam.Steps, Checkpoint.ModelState(model).Concat(adam.State()));
+                WriteMetrics(metricsPath, metrics);
+            }
+            return true;
+        }
+
         using var fp32 = created;
         var phase0Done = resume is { Phase: > 0 } || resume is { Phase: 0 } r0 && r0.EpochsDone >= spec.Fp32Epochs;
         if (!phase0Done && options.SharedFp32 is { } shared && File.Exists(shared) && resume is null)
@@ -110,20 +125,14 @@ public static class Trainer
         if (!phase0Done)
         {
             var start = resume?.EpochsDone ?? 0;
-            using var adam = new Adam(Parameters(fp32));
+            using var adam = Optimizer(fp32);
             if (resume is not null)
             {
                 Checkpoint.LoadModel(fp32, resume.Tensors, requireAll: true);
                 adam.Restore(resume.OptimizerSteps, resume.Tensors);
             }
-            for (var epoch = start; epoch < spec.Fp32Epochs; epoch++)
-            {
-                if (options.StopAfterEpochs is { } stop && metrics.Count >= stop)
-                    return null;
-                metrics.Add(Epoch(fp32, adam, "fp32", epoch, spec.Fp32Epochs, spec.LearningRate, spec, trainX, trainY, testX, testY, metrics.Count, options.Progress));
-                Checkpoint.Write(checkpointPath, spec.Key, 0, epoch + 1, adam.Steps, Checkpoint.ModelState(fp32).Concat(adam.State()));
-                WriteMetrics(metricsPath, metrics);
-            }
+            if (!RunEpochs(fp32, adam, 0, start, spec.Fp32Epochs, spec.LearningRate))
+                return null;
         }
         else if (resume is { Phase: 0 })
             Checkpoint.LoadModel(fp32, resume.Tensors, requireAll: true);
@@ -142,7 +151,7 @@ public static class Trainer
             {
                 lock (SeedLock)
                     qat = TrainableNetworks.Create(spec.Network, spec.Width, quantize, train.Rows, train.Classes);
-                using var adam = new Adam(Parameters(qat));
+                using var adam = Optimizer(qat);
                 var start = 0;
                 if (resume is { Phase: 1 })
                 {
@@ -155,14 +164,8 @@ public static class Trainer
                     Checkpoint.LoadModel(qat, Checkpoint.ModelState(fp32).ToDictionary(t => t.Name, t => t.Value), requireAll: false);
                     CalibrateInputs(qat, trainX);
                 }
-                for (var epoch = start; epoch < spec.QatEpochs; epoch++)
-                {
-                    if (options.StopAfterEpochs is { } stop && metrics.Count >= stop)
-                        return null;
-                    metrics.Add(Epoch(qat, adam, "qat", epoch, spec.QatEpochs, spec.QatLearningRate, spec, trainX, trainY, testX, testY, metrics.Count, options.Progress));
-                    Checkpoint.Write(checkpointPath, spec.Key, 1, epoch + 1, adam.Steps, Checkpoint.ModelState(qat).Concat(adam.State()));
-                    WriteMetrics(metricsPath, metrics);
-                }
+                if (!RunEpochs(qat, adam, 1, start, spec.QatEpochs, spec.QatLearningRate))
+                    return null;
                 final = qat;
             }
             var measured = Measure(final, spec, testX, options.MeasureImages, options.DumpFolder);

@@ -18,19 +18,19 @@ public sealed record TrainingSpec
     {
         Network = TrainableNetworks.Canonical(network);
         if (!double.IsFinite(width) || width <= 0 || width > 64)
-            throw new InputException($"must be a positive width multiplier up to 64, got {width}", "--width");
+            throw new InputException($"must be a positive width multiplier up to 64, got {width}", "width multiplier");
         if (fp32Epochs < 1)
-            throw new InputException($"must be at least 1, got {fp32Epochs}", "--epochs");
+            throw new InputException($"must be at least 1, got {fp32Epochs}", "fp32 epochs");
         if (method is not null && qatEpochs < 1)
-            throw new InputException($"must be at least 1 when a method is given, got {qatEpochs}", "--qat-epochs");
+            throw new InputException($"must be at least 1 when a method is given, got {qatEpochs}", "qat epochs");
         if (threads is < 1 or > 256)
-            throw new InputException($"must be 1 to 256, got {threads}", "--threads");
+            throw new InputException($"must be 1 to 256, got {threads}", "training threads");
         if (batchSize is < 1 or > 4096)
-            throw new InputException($"must be 1 to 4096, got {batchSize}", "--batch-size");
+            throw new InputException($"must be 1 to 4096, got {batchSize}", "batch size");
         if (!(learningRate > 0) || !(qatLearningRate > 0) || !double.IsFinite(learningRate) || !double.IsFinite(qatLearningRate))
-            throw new InputException("learning rates must be positive and finite", "--lr");
+            throw new InputException("learning rates must be positive and finite", "learning rate");
         if (trainCount is < 1 || testCount is < 1)
-            throw new InputException("subset sizes must be at least 1", "--train-count");
+            throw new InputException("subset sizes must be at least 1", "subset size");
         (Network, Width, Method, WeightBits, InputBits, FirstLast) = (Network, width, method, weightBits, inputBits, firstLast);
         (Fp32Epochs, QatEpochs, Seed, Threads, BatchSize, LearningRate, QatLearningRate, TrainCount, TestCount) =
             (fp32Epochs, method is null ? 0 : qatEpochs, seed, threads, batchSize, learningRate, qatLearningRate, trainCount, testCount);

@@ -92,23 +92,6 @@ internal sealed class ArchitectureYamlMap
         throw Error($"'{text}' is not a number", key);
     }
 
-    public bool? Bool(string key) => Text(key) switch
-    {
-        null => null,
-        var t when t.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
-        var t when t.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
-        var t => throw Error($"'{t}' is not true or false", key),
-    };
-
-    /// <summary>One of the names in <paramref name="choices"/> (case-insensitive); null when absent.</summary>
-    public T? Choice<T>(string key, IReadOnlyDictionary<string, T> choices, string what) where T : struct
-    {
-        if (Text(key) is not { } text)
-            return null;
-        return choices.TryGetValue(text.ToLowerInvariant(), out var value) ? value
-            : throw Error($"unknown {what} '{text}' (expected {OneOf(choices.Keys)})", key);
-    }
-
     /// <summary>The nested mapping at <paramref name="key"/>; null when absent.</summary>
     public ArchitectureYamlMap? Map(string key, string example) =>
         Value(key) is { } node ? Of(node, PathOf(key), _file, example) : null;

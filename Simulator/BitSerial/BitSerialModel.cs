@@ -58,9 +58,10 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     /// <summary>Cycles of one dot step: one per activation plane, or per plane pair when both operands are serial.</summary>
     public static int CyclesPerStep(BitSerialUnitSpec spec, GemmProblem problem)
     {
-        var a = BitPlanes.Of(problem.InputFormat).Bits;
-        return spec.Serial == SerialMode.Activations ? a : BitPlanes.Of(problem.WeightFormat).Bits * a;
+        return CyclesPerStep(spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
     }
+
+    private static int CyclesPerStep(SerialMode serial, int w, int a) => serial == SerialMode.Activations ? a : w * a;
 
     public FoldCost Cost(GemmProblem problem, Fold fold) =>
         Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
@@ -73,7 +74,7 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     internal static FoldCost Cost(GemmProblem problem, Fold fold, int lanes, SerialMode serial, int w, int a)
     {
         var acc = problem.AccumulatorFormat.Bits;
-        var cps = serial == SerialMode.Activations ? a : checked(w * a);
+        var cps = CyclesPerStep(serial, w, a);
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
         var steps = (terms + lanes - 1) / lanes;
         checked

@@ -40,12 +40,15 @@ internal sealed class MemoryCounter(BufferSpec buffers)
     /// <summary>Adds <paramref name="times"/> x the difference between two snapshots (a stretch of folds repeated).</summary>
     public void AddScaled(long[] before, long[] after, long times)
     {
+        // The layout of Snapshot: four per-buffer arrays of equal length, then the two DRAM counters.
         var arrays = new[] { _readBits, _writeBits, _readWords, _writeWords };
+        var n = _readBits.Length;
         for (var a = 0; a < arrays.Length; a++)
-            for (var b = 0; b < 3; b++)
-                arrays[a][b] = arrays[a][b] + times * (after[3 * a + b] - before[3 * a + b]);
-        _dramRead = _dramRead + times * (after[12] - before[12]);
-        _dramWrite = _dramWrite + times * (after[13] - before[13]);
+            for (var b = 0; b < n; b++)
+                arrays[a][b] = arrays[a][b] + times * (after[n * a + b] - before[n * a + b]);
+        var dram = arrays.Length * n;
+        _dramRead = _dramRead + times * (after[dram] - before[dram]);
+        _dramWrite = _dramWrite + times * (after[dram + 1] - before[dram + 1]);
     }
 
     public void AddTo(ActivityCountsBuilder counts)

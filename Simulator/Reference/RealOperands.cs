@@ -25,7 +25,7 @@ internal static class RealOperands
         if (entry.OutputFile is { } outputFile)
         {
             var output = NpyArray.Read(Path.Combine(folder, outputFile));
-            var count = s.Batch * (long)s.Filters * s.OutputHeight * s.OutputWidth;
+            var count = s.OutputElements;
             if (output.Values.Length != count)
                 throw new InputException($"has {output.Values.Length:N0} outputs, layer '{layer.Name}' makes {count:N0}", "shape").At(Path.Combine(folder, outputFile));
             expected = output.Values;

@@ -54,5 +54,5 @@ public sealed record PeInventory(string Description, ImmutableArray<PePart> Part
     public static PeInventory FloatMac(NumberFormat format) => Of($"{format} x {format} MAC, fp32 accumulation",
         new PePart($"{format} multiplier", 1, PeComponent.FpMultiplier, Format: format),
         new PePart("fp32 adder", 1, PeComponent.FpAdder, Format: NumberFormat.Fp32),
-        new PePart($"registers (bits: weight {format.Bits} + input {format.Bits} + accumulator 32)", 2 * format.Bits + 32, PeComponent.RegisterBit));
+        new PePart($"registers (bits: weight {format.Bits} + input {format.Bits} + accumulator {NumberFormat.Fp32.Bits})", 2 * format.Bits + NumberFormat.Fp32.Bits, PeComponent.RegisterBit));
 }

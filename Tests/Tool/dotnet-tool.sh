@@ -28,14 +28,15 @@ else
 fi
 cd "$work/src"
 log "packing a clean copy ($(git log -1 --format=%h 2>/dev/null || echo 'not a git checkout'))"
-# One MSBuild node: the tool's per-RID inner builds and the libraries' own pack build the same library projects,
-# and in parallel they raced on obj/Release (seen: a library package packed without its XML documentation).
-dotnet pack -c Release -m:1 -p:ToolPackageRuntimeIdentifiers=$rid -nologo -v q >"$work/pack.log" 2>&1 || { tail -n 30 "$work/pack.log"; fail "dotnet pack failed"; }
+dotnet pack -c Release -p:ToolPackageRuntimeIdentifiers=$rid -nologo -v q >"$work/pack.log" 2>&1 || { tail -n 30 "$work/pack.log"; fail "dotnet pack failed"; }
 ls nupkg/hwsim.*.nupkg >/dev/null 2>&1 || fail "no hwsim package in nupkg/"
 for lib in Workloads Simulator CostModel Quantizer; do
   pkg=$(ls nupkg/HwSim.$lib.*.nupkg 2>/dev/null | head -n 1)
   [ -n "$pkg" ] || fail "HwSim.$lib was not packed"
-  unzip -l "$pkg" | grep -q "lib/net10.0/HwSim.$lib.xml" || fail "$pkg has no XML documentation"
+  # The listing is read whole first: under pipefail, 'unzip -l | grep -q' fails whenever grep stops reading early
+  # and unzip dies of SIGPIPE, which is what this check used to report as a missing XML file.
+  listing=$(unzip -l "$pkg") || fail "cannot list $pkg"
+  grep -q "lib/net10.0/HwSim.$lib.xml" <<<"$listing" || fail "$pkg has no XML documentation"
 done
 log "packed: $(cd nupkg && ls | tr '\n' ' ')"
 

@@ -42,6 +42,9 @@ public sealed record LayerResult
 
     public ActivityCounts Counts { get; init; } = ActivityCounts.Empty;
 
+    /// <summary>The mapping the layer ran with (null when it did not run).</summary>
+    public Mapping.LayerMapping? Mapping { get; init; }
+
     public static LayerResult NotRun(string layer, long macs, string reason, string? unit = null) =>
         new() { Layer = layer, Macs = macs, NotRunReason = reason, Unit = unit };
 }

@@ -58,14 +58,21 @@ public sealed record SystolicUnitSpec : UnitSpec
 
     public bool ScaleSimCompat { get; init; }
 
-    public override string? Unsupported(OperandPrecision precision)
+    public override string? Unsupported(OperandPrecision precision) => ParallelUnits.Unsupported(this, Format, precision);
+}
+
+/// <summary>The rule of bit-parallel units built for one operand format (systolic, dot-product).</summary>
+internal static class ParallelUnits
+{
+    /// <summary>Integer layers up to the format's width run on an integer unit, float layers on a float unit at least as wide.</summary>
+    public static string? Unsupported(UnitSpec unit, NumberFormat format, OperandPrecision precision)
     {
         var (w, a) = (precision.Weight, precision.Input);
-        if (Format.IsFloat && (!w.IsFloat || !a.IsFloat))
-            return $"unit '{Name}' is a {Format} array; integer layers ({w} x {a}) need an integer or bit-serial unit";
-        if (!Format.IsFloat && (w.IsFloat || a.IsFloat))
-            return $"unit '{Name}' is an integer ({Format}) array; float layers ({w} x {a}) need a float unit";
-        return w.Bits <= Format.Bits && a.Bits <= Format.Bits ? null : $"unit '{Name}' ({Format}) is narrower than {w} x {a}";
+        if (format.IsFloat && (!w.IsFloat || !a.IsFloat))
+            return $"unit '{unit.Name}' is a {format} array; integer layers ({w} x {a}) need an integer or bit-serial unit";
+        if (!format.IsFloat && (w.IsFloat || a.IsFloat))
+            return $"unit '{unit.Name}' is an integer ({format}) array; float layers ({w} x {a}) need a float unit";
+        return w.Bits <= format.Bits && a.Bits <= format.Bits ? null : $"unit '{unit.Name}' ({format}) is narrower than {w} x {a}";
     }
 }
 

@@ -83,12 +83,14 @@ internal static class ParallelUnits
 /// </summary>
 public sealed record BitSerialUnitSpec : UnitSpec
 {
-    public BitSerialUnitSpec(string name, int rows, int cols, int lanes, SerialMode serial, int maxBits)
+    /// <param name="bitsPerCycle">Bits of each serial operand a PE takes per cycle (Loom's 2- and 4-bit variants, UNPU): 1, 2 or 4.</param>
+    public BitSerialUnitSpec(string name, int rows, int cols, int lanes, SerialMode serial, int maxBits, int bitsPerCycle = 1)
         : base(name, rows, cols)
     {
         Lanes = lanes;
         Serial = serial;
         MaxBits = maxBits;
+        BitsPerCycle = bitsPerCycle;
     }
 
     /// <summary>Reduction terms a PE takes per dot step (AND lanes into one adder tree).</summary>
@@ -98,6 +100,9 @@ public sealed record BitSerialUnitSpec : UnitSpec
 
     /// <summary>Widest operand in bits.</summary>
     public int MaxBits { get; init => field = value is >= 2 and <= 32 ? value : throw new InputException($"must be 2 to 32, got {value}", "units[].max_bits"); }
+
+    /// <summary>Bit-planes of each serial operand a PE consumes per cycle: a b-bit serial operand takes ceil(b / BitsPerCycle) cycles.</summary>
+    public int BitsPerCycle { get; init => field = value is 1 or 2 or 4 ? value : throw new InputException($"must be 1, 2 or 4, got {value}", "units[].bits_per_cycle"); }
 
     public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
 }

@@ -94,8 +94,9 @@ public sealed class DotProductAgreementTests
         }, iter: 2000, print: c => c.ToString());
 
         TestContext.Out.WriteLine(string.Join(", ", seen.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")));
-        // The generator must reach every regime, or agreement would be agreement on little.
-        foreach (var (what, least) in new[] { ("ran", 1000), ("not run", 50), ("stalls", 300), ("input strips", 100), ("weight tiles", 60), ("chunked", 250), ("psums spilled", 20), ("float", 300) })
+        // The generator must reach every regime, or agreement would be agreement on little
+        // (typical per 2,000: ran ~1,440, not run ~550, stalls ~1,350, chunked ~620, psums spilled ~130, float ~290).
+        foreach (var (what, least) in new[] { ("ran", 1000), ("not run", 50), ("stalls", 300), ("input strips", 100), ("weight tiles", 60), ("chunked", 250), ("psums spilled", 20), ("float", 150) })
             Assert.That(seen.GetValueOrDefault(what), Is.GreaterThanOrEqualTo(least), what);
     }
 

@@ -3,11 +3,13 @@ using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.BitSerial;
 using HwSim.Simulator.Counting;
+using HwSim.Simulator.Mapping;
 using HwSim.Simulator.Reference;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Layers;
 using HwSim.Workloads.Shapes;
+using HwSim.Workloads.Zoo;
 
 namespace HwSim.Tests.Simulator.BitSerial;
 
@@ -81,6 +83,49 @@ public sealed class BitsPerCycleTests
         var reference = ReferenceEngine.Simulate(layer, Large, new BitSerialReference(unit), data);
 
         Assert.That(reference.Output, Is.EqualTo(ReferenceConvolution.Compute(data)));
+    }
+
+    // Loom (Sharify et al., DAC 2018; docs/reference/energy-area.md): convolution time scales with
+    // both precisions; its multi-bit variants take g bits of each per cycle. On loom-like with
+    // bits_per_cycle g, AlexNet's convolutions at w x a bits take S x ceil(w/g) x ceil(a/g) + D
+    // cycles exactly (S dot steps and D drain cycles over all folds, neither depending on g), so
+    // the gain over g = 1 lies between (w·a·S + D)/(cps·S + D)'s lower bound w·a·S/(cps·S + D) and the ideal w·a/cps.
+    [TestCase(8, 8)]
+    [TestCase(16, 5)]
+    [TestCase(3, 7)]
+    public void LoomLike_AlexNetConvs_ScaleWithCeilOfBitsOverG(int weightBits, int activationBits)
+    {
+        var arch = Presets.Get("loom-like");
+        var loom = (BitSerialUnitSpec)arch.Units.Single();
+        var layers = NetworkZoo.Get("alexnet").Layers.Where(l => l.Kind == LayerKind.Convolution)
+            .Select(l => l with { Precision = OperandPrecision.For(NumberFormat.Int(weightBits), NumberFormat.UInt(activationBits), l.Shape.GemmK) }).ToList();
+        long steps = 0, drain = 0;
+        foreach (var layer in layers)
+        {
+            var problem = new GemmProblem(layer);
+            var (grid, _) = HwSim.Simulator.Memory.Chunking.Fit(problem, new BitSerialModel(loom).Grid(problem), arch.Buffers);
+            foreach (var fold in grid.Folds(problem))
+            {
+                steps += (fold.K.Length + loom.Lanes - 1) / loom.Lanes;
+                drain += fold.Rows + (fold.StartsReduction ? 0 : fold.Rows);
+            }
+        }
+        long Compute(int g) => layers.Sum(l => Simulation.Run(l, arch, new BitSerialModel(loom with { BitsPerCycle = g })).ComputeCycles);
+
+        var atOne = Compute(1);
+        Assert.That(atOne, Is.EqualTo(weightBits * activationBits * steps + drain));
+        foreach (var g in new[] { 2, 4 })
+        {
+            var cps = (long)((weightBits + g - 1) / g) * ((activationBits + g - 1) / g);
+            var cycles = Compute(g);
+            var gain = (double)atOne / cycles;
+            TestContext.Out.WriteLine($"W{weightBits}A{activationBits}, g = {g}: {cycles:N0} compute cycles, {gain:F3}x fewer than g = 1 (ideal {(double)weightBits * activationBits / cps:F3})");
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(cycles, Is.EqualTo(cps * steps + drain), $"g = {g}");
+                Assert.That(gain, Is.InRange((double)weightBits * activationBits * steps / (cps * steps + drain), (double)weightBits * activationBits / cps), $"g = {g}");
+            }
+        }
     }
 
     [TestCase(0)]

@@ -20,6 +20,7 @@ public static class Presets
     [
         new(Default, "HwSim's default: 16x16 bit-serial array (serial activations, up to 8 bits) + 8x8 fp32 array for first/last layers", LowbitDefault),
         new("stripes-like", "Stripes (Judd et al., MICRO 2016): 4096 SIPs, serial activations, 16-bit weights, DaDianNao's 36 MB on chip; first/last layers must be int (e.g. int16)", StripesLike),
+        new("dadn-like", "DaDianNao (Chen et al., MICRO 2014): one node of 16 NFUs x 16 filter lanes x 16 16-bit products per cycle at 606 MHz, 36 MB eDRAM; the baseline of Stripes and Loom; first/last layers must be int (e.g. int16)", DadnLike),
         new("loom-like", "Loom (Sharify et al., DAC 2018): weights and activations both bit-serial, 128 16bx16b MACs/cycle equivalent; first/last layers must be int", LoomLike),
         new("bismo-like", "BISMO (Umuroglu et al., FPL 2018): 8x256x8 bit-serial overlay at 200 MHz on PYNQ-Z1, 6.5 binary TOPS; first/last layers must be int up to 8 bits", BismoLike),
         new("finn-like", "FINN (Umuroglu et al., FPGA 2017): one binary MVAU, PE 16 x SIMD 32, at 200 MHz; every layer must be binary", FinnLike),
@@ -78,6 +79,27 @@ public static class Presets
     private static ArchitectureSpec StripesLike() => new("stripes-like", 980, DramSpec.Unlimited, Kib(2048, 32768, 2048, 256),
     [
         new BitSerialUnitSpec("sip", 16, 256, lanes: 16, SerialMode.Activations, maxBits: 16),
+    ]);
+
+    /// <summary>
+    /// DaDianNao (Chen, Luo, Liu, Zhang, He, Wang, Li, Chen, Xu, Sun, Temam, MICRO 2014), one node:
+    /// 16 tiles, each with an NFU that takes 16 input neurons (activations) and 16 x 16 synapses
+    /// (weights) per cycle and computes 16 output neurons (filters), each as 16 16-bit fixed-point
+    /// products summed by an adder tree into a partial sum; all tiles take the same input neurons
+    /// from the central eDRAM and work on different filters. HwSim's unit is dotproduct rows 1 (one
+    /// window) x cols 256 (16 tiles x 16 filters), lanes 16, int16: 4096 MACs per cycle, the peak
+    /// stripes-like matches at 16 bits. 606 MHz: the node's clock at 28 nm in the paper. Memory as
+    /// in the paper and as stripes-like (Stripes keeps DaDianNao's): 16 x 2 MB synapse eDRAM =
+    /// 32 MiB of weights, 4 MB central eDRAM split 2 MiB in / 2 MiB out; DRAM unlimited, as
+    /// DaDianNao holds the network on chip; 256-bit words: one brick of 16 x 16-bit neurons.
+    /// Approximated: the NFU's three pipeline stages (multiply, add, transfer function) are folded
+    /// into one cycle per step plus HwSim's drain (a fold's results shift out, one per row: here one
+    /// cycle); the transfer function (activation, pooling in the NFU) is not modelled; eDRAM
+    /// refresh and the inter-tile fat tree take no cycles. No float unit: first/last layers must be int.
+    /// </summary>
+    private static ArchitectureSpec DadnLike() => new("dadn-like", 606, DramSpec.Unlimited, Kib(2048, 32768, 2048, 256),
+    [
+        new DotProduct.DotProductUnitSpec("nfu", 1, 256, lanes: 16, NumberFormat.Int(16)),
     ]);
 
     /// <summary>

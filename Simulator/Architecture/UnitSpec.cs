@@ -58,14 +58,21 @@ public sealed record SystolicUnitSpec : UnitSpec
 
     public bool ScaleSimCompat { get; init; }
 
-    public override string? Unsupported(OperandPrecision precision)
+    public override string? Unsupported(OperandPrecision precision) => ParallelUnits.Unsupported(this, Format, precision);
+}
+
+/// <summary>The rule of bit-parallel units built for one operand format (systolic, dot-product).</summary>
+internal static class ParallelUnits
+{
+    /// <summary>Integer layers up to the format's width run on an integer unit, float layers on a float unit at least as wide.</summary>
+    public static string? Unsupported(UnitSpec unit, NumberFormat format, OperandPrecision precision)
     {
         var (w, a) = (precision.Weight, precision.Input);
-        if (Format.IsFloat && (!w.IsFloat || !a.IsFloat))
-            return $"unit '{Name}' is a {Format} array; integer layers ({w} x {a}) need an integer or bit-serial unit";
-        if (!Format.IsFloat && (w.IsFloat || a.IsFloat))
-            return $"unit '{Name}' is an integer ({Format}) array; float layers ({w} x {a}) need a float unit";
-        return w.Bits <= Format.Bits && a.Bits <= Format.Bits ? null : $"unit '{Name}' ({Format}) is narrower than {w} x {a}";
+        if (format.IsFloat && (!w.IsFloat || !a.IsFloat))
+            return $"unit '{unit.Name}' is a {format} array; integer layers ({w} x {a}) need an integer or bit-serial unit";
+        if (!format.IsFloat && (w.IsFloat || a.IsFloat))
+            return $"unit '{unit.Name}' is an integer ({format}) array; float layers ({w} x {a}) need a float unit";
+        return w.Bits <= format.Bits && a.Bits <= format.Bits ? null : $"unit '{unit.Name}' ({format}) is narrower than {w} x {a}";
     }
 }
 
@@ -76,12 +83,14 @@ public sealed record SystolicUnitSpec : UnitSpec
 /// </summary>
 public sealed record BitSerialUnitSpec : UnitSpec
 {
-    public BitSerialUnitSpec(string name, int rows, int cols, int lanes, SerialMode serial, int maxBits)
+    /// <param name="bitsPerCycle">Bits of each serial operand a PE takes per cycle (Loom's 2- and 4-bit variants, UNPU): 1, 2 or 4.</param>
+    public BitSerialUnitSpec(string name, int rows, int cols, int lanes, SerialMode serial, int maxBits, int bitsPerCycle = 1)
         : base(name, rows, cols)
     {
         Lanes = lanes;
         Serial = serial;
         MaxBits = maxBits;
+        BitsPerCycle = bitsPerCycle;
     }
 
     /// <summary>Reduction terms a PE takes per dot step (AND lanes into one adder tree).</summary>
@@ -91,6 +100,9 @@ public sealed record BitSerialUnitSpec : UnitSpec
 
     /// <summary>Widest operand in bits.</summary>
     public int MaxBits { get; init => field = value is >= 2 and <= 32 ? value : throw new InputException($"must be 2 to 32, got {value}", "units[].max_bits"); }
+
+    /// <summary>Bit-planes of each serial operand a PE consumes per cycle: a b-bit serial operand takes ceil(b / BitsPerCycle) cycles.</summary>
+    public int BitsPerCycle { get; init => field = value is 1 or 2 or 4 ? value : throw new InputException($"must be 1, 2 or 4, got {value}", "units[].bits_per_cycle"); }
 
     public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
 }

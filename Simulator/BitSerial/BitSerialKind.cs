@@ -28,6 +28,7 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
             Key("lanes", "8, 16, 32", UnitValues.Whole, u => u.Lanes, (u, v) => u with { Lanes = v }),
             Key("serial", "activations, both", t => UnitValues.Choice(t, SerialModes, "serial mode"), u => SerialName(u.Serial), (u, v) => u with { Serial = v }),
             Key("max_bits", "8, 16", UnitValues.Whole, u => u.MaxBits, (u, v) => u with { MaxBits = v }),
+            Key("bits_per_cycle", "1, 2, 4", UnitValues.Whole, u => u.BitsPerCycle, (u, v) => u with { BitsPerCycle = v }),
         ];
     }
 
@@ -44,7 +45,8 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
     protected override IReferenceUnit Reference(BitSerialUnitSpec unit) => new BitSerialReference(unit);
 
     protected override string Summary(BitSerialUnitSpec b) =>
-        $"{b.Name}: bitserial {b.Rows}x{b.Cols}, {b.Lanes} lanes, serial {SerialName(b.Serial)}, up to {b.MaxBits} bits";
+        $"{b.Name}: bitserial {b.Rows}x{b.Cols}, {b.Lanes} lanes, serial {SerialName(b.Serial)}, up to {b.MaxBits} bits" +
+        (b.BitsPerCycle == 1 ? "" : $", {b.BitsPerCycle} bits per cycle");
 
     /// <summary>
     /// Stripes-style (serial activations): each lane ANDs one activation bit with a b_w-bit weight
@@ -54,20 +56,25 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
     /// L-1 full adders (the "n-1 full adders"). Registers: each lane's weight (b_w or 1
     /// bits) and activation bit, and the accumulator. Not counted: the variable shifter that serial
     /// both needs for shifts by i+j (no published area for it).
+    /// With g = bits_per_cycle > 1 every per-bit part is there g times per serial operand: serial
+    /// activations has g AND rows and g trees per PE plus g-1 adders joining their shifted sums
+    /// (g·L-1 adders), serial both g² AND-popcounts of L inputs (the adders joining the g² shifted
+    /// counts are not counted, like the shifter); the lane registers hold g bits of each serial operand.
     /// </summary>
     protected override PeInventory Inventory(BitSerialUnitSpec u)
     {
-        long lanes = u.Lanes;
+        long lanes = u.Lanes, g = u.BitsPerCycle;
         const int acc = PeInventory.AccumulatorBits;
         var serialActivations = u.Serial == SerialMode.Activations;
-        long weightBits = serialActivations ? u.MaxBits : 1;
+        var weightBits = serialActivations ? u.MaxBits : g;
+        var perCycle = g == 1 ? "" : $", {g} bits per cycle";
         return PeInventory.Of(
-            serialActivations ? $"{u.Lanes} lanes x {u.MaxBits}-bit weights, serial activations" : $"{u.Lanes} lanes, weights and activations serial (up to {u.MaxBits} bits)",
-            new PePart("AND gates", lanes * weightBits, PeComponent.AndGate),
+            serialActivations ? $"{u.Lanes} lanes x {u.MaxBits}-bit weights, serial activations{perCycle}" : $"{u.Lanes} lanes, weights and activations serial (up to {u.MaxBits} bits){perCycle}",
+            new PePart("AND gates", lanes * weightBits * g, PeComponent.AndGate),
             serialActivations
-                ? new PePart($"adder tree ({u.MaxBits}-bit adders)", lanes - 1, PeComponent.IntAdder, u.MaxBits)
-                : new PePart("popcount tree (full adders)", lanes - 1, PeComponent.FullAdder),
+                ? new PePart($"adder tree ({u.MaxBits}-bit adders)", g * lanes - 1, PeComponent.IntAdder, u.MaxBits)
+                : new PePart("popcount tree (full adders)", g * g * (lanes - 1), PeComponent.FullAdder),
             new PePart($"accumulator adder ({acc}-bit)", 1, PeComponent.IntAdder, acc),
-            new PePart($"registers (bits: {lanes} x {weightBits} weight + {lanes} activation + {acc} accumulator)", lanes * weightBits + lanes + acc, PeComponent.RegisterBit));
+            new PePart($"registers (bits: {lanes} x {weightBits} weight + {lanes} x {g} activation + {acc} accumulator)", lanes * weightBits + lanes * g + acc, PeComponent.RegisterBit));
     }
 }

@@ -15,7 +15,9 @@ namespace HwSim.Simulator.BitSerial;
 /// <remarks>
 /// With P = sr x sc busy PEs, T = the fold's K terms (all of K, or one time chunk of it),
 /// S = ceil(T / lanes) steps, b_w and b_a the operands' serial bits (binary, ternary: 2),
-/// cps = b_a (serial activations) or b_w x b_a (both), acc the accumulator width, and
+/// cps = ceil(b_a/bpc) (serial activations) or ceil(b_w/bpc) x ceil(b_a/bpc) (both) at bpc =
+/// bits_per_cycle planes per serial operand per cycle (AND, popcount and register-read counts are
+/// per plane (pair) and do not depend on bpc), acc the accumulator width, and
 /// in = 0 when the fold starts the reduction, 1 when it continues earlier chunks' partial sums,
 /// one fold counts:
 /// <list type="bullet">
@@ -55,26 +57,30 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
 
     internal static FoldGrid GridOf(BitSerialUnitSpec spec) => new(GemmDim.M, GemmDim.N, spec.Rows, spec.Cols);
 
-    /// <summary>Cycles of one dot step: one per activation plane, or per plane pair when both operands are serial.</summary>
+    /// <summary>Cycles of one dot step: one per group of bits_per_cycle activation planes, or per pair of such groups when both operands are serial.</summary>
     public static int CyclesPerStep(BitSerialUnitSpec spec, GemmProblem problem)
     {
-        return CyclesPerStep(spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
+        return CyclesPerStep(spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits, spec.BitsPerCycle);
     }
 
-    private static int CyclesPerStep(SerialMode serial, int w, int a) => serial == SerialMode.Activations ? a : w * a;
+    private static int CyclesPerStep(SerialMode serial, int w, int a, int bitsPerCycle) =>
+        serial == SerialMode.Activations ? Digits(a, bitsPerCycle) : Digits(w, bitsPerCycle) * Digits(a, bitsPerCycle);
+
+    /// <summary>Cycles a b-plane serial operand takes at <paramref name="bitsPerCycle"/> planes per cycle (the last group may be short).</summary>
+    internal static int Digits(int planes, int bitsPerCycle) => (planes + bitsPerCycle - 1) / bitsPerCycle;
 
     public FoldCost Cost(GemmProblem problem, Fold fold) =>
-        Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
+        Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits, spec.BitsPerCycle);
 
     /// <summary>
     /// One fold on PEs of <paramref name="lanes"/> AND lanes into a popcount tree and a
     /// shift-accumulator, operands of <paramref name="w"/> and <paramref name="a"/> planes. Also the
     /// XNOR PE's bit-plane path, which is this PE with both operands serial (Simulator/README.md).
     /// </summary>
-    internal static FoldCost Cost(GemmProblem problem, Fold fold, int lanes, SerialMode serial, int w, int a)
+    internal static FoldCost Cost(GemmProblem problem, Fold fold, int lanes, SerialMode serial, int w, int a, int bitsPerCycle = 1)
     {
         var acc = problem.AccumulatorFormat.Bits;
-        var cps = CyclesPerStep(serial, w, a);
+        var cps = CyclesPerStep(serial, w, a, bitsPerCycle);
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
         var steps = (terms + lanes - 1) / lanes;
         checked

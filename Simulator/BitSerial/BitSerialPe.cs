@@ -40,6 +40,8 @@ internal sealed class BitSerialPes
     private readonly long[] _activationLanes;
     private readonly long[] _weightLanes;
     private readonly long[] _accumulator;
+    // The shifted sums of the planes a cycle processes (bits_per_cycle of each serial operand), added into the accumulator at its end.
+    private readonly long[] _cycleSum;
     private readonly bool[] _holdsResult;
     // Lanes 0..held-1 of every PE take a term this step; the others are gated off (not loaded, not evaluated).
     private int _held;
@@ -52,6 +54,7 @@ internal sealed class BitSerialPes
         _activationLanes = new long[pes * lanes];
         _weightLanes = new long[pes * lanes];
         _accumulator = new long[pes];
+        _cycleSum = new long[pes];
         _holdsResult = new bool[pes];
     }
 
@@ -90,9 +93,9 @@ internal sealed class BitSerialPes
     }
 
     /// <summary>
-    /// Serial activations, one cycle of every PE: activation plane j gates each lane's whole
-    /// weight; the tree adds the b_w-bit terms (each AND output sign-extended when the weight is
-    /// signed) and the sum is shift-accumulated.
+    /// Serial activations, one plane of a cycle in every PE: activation plane j gates each lane's
+    /// whole weight; the tree adds the b_w-bit terms (each AND output sign-extended when the
+    /// weight is signed) and the sum, shifted by j, joins the cycle's sum (<see cref="EndCycle"/>).
     /// </summary>
     public void ActivationPlane(int j)
     {
@@ -128,7 +131,6 @@ internal sealed class BitSerialPes
                 }
                 ShiftAccumulate(pe, sum, j, negate);
             }
-        CountShiftAccumulates();
         // Per PE and lane: one activation bit and one b_w-bit weight word read, b_w AND gates into the tree.
         var lanesUsed = (long)_accumulator.Length * held;
         _tally.RegisterReadBits += lanesUsed * (1 + wordBits);
@@ -136,7 +138,7 @@ internal sealed class BitSerialPes
         _tally.PopcountInputBits += lanesUsed * wordBits;
     }
 
-    /// <summary>Both serial, one cycle of every PE: weight plane i AND activation plane j per lane, popcounted.</summary>
+    /// <summary>Both serial, one plane pair of a cycle in every PE: weight plane i AND activation plane j per lane, popcounted (<see cref="EndCycle"/> accumulates).</summary>
     public void PlanePair(int i, int j)
     {
         var held = _held;
@@ -158,7 +160,6 @@ internal sealed class BitSerialPes
                     pop += (weights[l] >> i) & (activations[l] >> j) & 1;
                 ShiftAccumulate(pe, pop, i + j, negate);
             }
-        CountShiftAccumulates();
         // Per PE and lane: one bit of each register read, one AND gate into the popcount.
         var lanesUsed = (long)_accumulator.Length * held;
         _tally.RegisterReadBits += 2 * lanesUsed;
@@ -198,10 +199,21 @@ internal sealed class BitSerialPes
         _holdsResult[pe] = true;
     }
 
+    // One plane (pair) of the cycle's bits_per_cycle group, shifted to its weight: the group's
+    // shifted sums add up before the accumulator (EndCycle), as one wider partial product.
     private void ShiftAccumulate(int pe, long value, int shift, bool negate)
     {
         var term = value << shift;
-        _accumulator[pe] += negate ? -term : term;
+        _cycleSum[pe] += negate ? -term : term;
+    }
+
+    /// <summary>The cycle's planes are done: every PE adds their shifted sum into its accumulator, once.</summary>
+    public void EndCycle()
+    {
+        for (var pe = 0; pe < _accumulator.Length; pe++)
+            _accumulator[pe] += _cycleSum[pe];
+        Array.Clear(_cycleSum);
+        CountShiftAccumulates();
     }
 
     // Every PE shift-accumulated this cycle: a read and a write of its accumulator; it was busy.

@@ -27,7 +27,8 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     private readonly BitPlanes _weight;
     private readonly BitPlanes _activation;
     private readonly BitSerialPes _pes;
-    private readonly (int Weight, int Activation)[] _planes;
+    // Per cycle of a step, the plane pairs it processes (bits_per_cycle planes of each serial operand).
+    private readonly (int Weight, int Activation)[][] _planes;
     // The feeders' words for one step: a row's activation codes, a column's weight codes.
     private readonly long[] _codes, _values;
     private readonly bool[] _valid;
@@ -55,11 +56,13 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         _accumulatorBits = problem.AccumulatorFormat.Bits;
         _pes = new BitSerialPes(fold.Rows, fold.Cols, spec.Lanes, _weight, _activation, _accumulatorBits, _tally);
         (_codes, _values, _valid) = (new long[spec.Lanes], new long[spec.Lanes], new bool[spec.Lanes]);
-        // Serial activations walk the activation planes (weights bit-parallel, marked -1);
-        // both serial walk every pair, weight plane outer.
+        // Serial activations walk the activation planes bits_per_cycle at a time (weights
+        // bit-parallel, marked -1); both serial walk every pair of plane groups, weight group outer.
+        int[][] Groups(int planes) => [.. Enumerable.Range(0, BitSerialModel.Digits(planes, spec.BitsPerCycle))
+            .Select(d => Enumerable.Range(d * spec.BitsPerCycle, Math.Min(spec.BitsPerCycle, planes - d * spec.BitsPerCycle)).ToArray())];
         _planes = spec.Serial == SerialMode.Activations
-            ? [.. Enumerable.Range(0, _activation.Bits).Select(j => (-1, j))]
-            : [.. Enumerable.Range(0, _weight.Bits).SelectMany(i => Enumerable.Range(0, _activation.Bits).Select(j => (i, j)))];
+            ? [.. Groups(_activation.Bits).Select(js => js.Select(j => (-1, j)).ToArray())]
+            : [.. Groups(_weight.Bits).SelectMany(i => Groups(_activation.Bits).Select(j => i.SelectMany(wi => j.Select(aj => (wi, aj))).ToArray()))];
     }
 
     private bool Computing => _nextTerm < _fold.K.Length;
@@ -75,9 +78,12 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         if (Computing)
         {
             if (_plane == 0) LoadStep();
-            var (i, j) = _planes[_plane];
-            if (i < 0) _pes.ActivationPlane(j);
-            else _pes.PlanePair(i, j);
+            foreach (var (i, j) in _planes[_plane])
+            {
+                if (i < 0) _pes.ActivationPlane(j);
+                else _pes.PlanePair(i, j);
+            }
+            _pes.EndCycle();
             if (++_plane == _planes.Length)
             {
                 _plane = 0;

@@ -16,9 +16,9 @@ public sealed class PresetsTests
     private static readonly OperandPrecision Int4xUInt2 = OperandPrecision.For(NumberFormat.Int(4), NumberFormat.UInt(2), 576);
 
     [Test]
-    public void Names_AreTheSevenPresets_DefaultFirst()
+    public void Names_AreTheEightPresets_DefaultFirst()
     {
-        Assert.That(Presets.Names, Is.EqualTo(new[] { "lowbit-default", "stripes-like", "loom-like", "bismo-like", "finn-like", "eyeriss-like", "tpu-like" }));
+        Assert.That(Presets.Names, Is.EqualTo(new[] { "lowbit-default", "stripes-like", "dadn-like", "loom-like", "bismo-like", "finn-like", "eyeriss-like", "tpu-like" }));
         Assert.That(Presets.Names, Is.Unique);
         Assert.That(Presets.Names[0], Is.EqualTo(Presets.Default));
     }
@@ -78,6 +78,28 @@ public sealed class PresetsTests
         Assert.That(sip.PeCount * sip.Lanes / 16, Is.EqualTo(16 * 256));
         Assert.That(sip.Serial, Is.EqualTo(SerialMode.Activations));
         Assert.That(sip.Unsupported(OperandPrecision.For(NumberFormat.Int(16), NumberFormat.UInt(16), 9)), Is.Null);
+    }
+
+    [Test]
+    public void DadnLike_Is16Nfus_Of16FilterLanes_Of16Products_LikeStripesAt16Bits()
+    {
+        var arch = Presets.Get("dadn-like");
+        var nfu = (HwSim.Simulator.DotProduct.DotProductUnitSpec)arch.Units.Single();
+        var stripes = Presets.Get("stripes-like");
+
+        using (Assert.EnterMultipleScope())
+        {
+            // 16 tiles x 16 filter lanes x 16 products = 4096 16-bit MACs per cycle, all tiles on one window.
+            Assert.That((nfu.Rows, nfu.Cols, nfu.Lanes), Is.EqualTo((1, 16 * 16, 16)));
+            Assert.That(nfu.PeCount * nfu.Lanes, Is.EqualTo(4096));
+            Assert.That(nfu.Format, Is.EqualTo(NumberFormat.Int(16)));
+            Assert.That(arch.ClockMhz, Is.EqualTo(606));
+            // Stripes keeps DaDianNao's memories: 32 MiB of synapse eDRAM and 4 MiB of neurons.
+            Assert.That((arch.Buffers, arch.Dram), Is.EqualTo((stripes.Buffers, stripes.Dram)));
+            Assert.That(arch.Buffers.IfmapBytes + arch.Buffers.WeightBytes + arch.Buffers.OfmapBytes, Is.EqualTo(36L << 20));
+            Assert.That(nfu.Unsupported(OperandPrecision.For(NumberFormat.Int(16), NumberFormat.UInt(9), 9)), Is.Null);
+            Assert.That(nfu.Unsupported(OperandPrecision.Fp32), Does.Contain("float unit"));
+        }
     }
 
     [Test]

@@ -14,7 +14,7 @@ namespace HwSim.Tests.Simulator.BitSerial;
 
 /// <summary>
 /// The fast bit-serial model against the cycle-stepped reference on random small layers, formats,
-/// arrays, buffers and DRAM channels: same cycles, stalls, folds and every count, and the
+/// arrays (1, 2 or 4 bits per cycle), buffers and DRAM channels: same cycles, stalls, folds and every count, and the
 /// reference's output equal to the plain-loop convolution. Tiny buffers make many layers cut K
 /// into time chunks (partial reductions with partial sums shifted back in, kept on chip or spilled).
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class BitSerialAgreementTests
     public sealed record Case(LayerWorkload Layer, BitSerialUnitSpec Unit, ArchitectureSpec Arch, int Seed)
     {
         public override string ToString() =>
-            $"{Layer} | {Unit.Rows}x{Unit.Cols} lanes {Unit.Lanes} serial {Unit.Serial} | buffers {Arch.Buffers.IfmapBytes}/{Arch.Buffers.WeightBytes}/{Arch.Buffers.OfmapBytes} B, " +
+            $"{Layer} | {Unit.Rows}x{Unit.Cols} lanes {Unit.Lanes} serial {Unit.Serial} bpc {Unit.BitsPerCycle} | buffers {Arch.Buffers.IfmapBytes}/{Arch.Buffers.WeightBytes}/{Arch.Buffers.OfmapBytes} B, " +
             $"word {Arch.Buffers.WordBits} | DRAM {Arch.Dram.BandwidthBytesPerCycle?.ToString() ?? "unlimited"} | seed {Seed}";
     }
 
@@ -74,11 +74,12 @@ public sealed class BitSerialAgreementTests
         from cols in Gen.Int[1, 4]
         from lanes in Gen.Int[1, 9]
         from serial in Gen.Int[0, 1]
+        from bitsPerCycleChoice in Gen.Int[0, 3]
         from buffers in Gen.Int[-2, BufferBytes.Length - 1].Array[3]
         from word in Gen.Int[0, WordBits.Length - 1]
         from bandwidth in Gen.Int[0, 16]
         from seed in Gen.Int[0, 1_000_000]
-        let unit = new BitSerialUnitSpec("bs", rows, cols, lanes, (SerialMode)serial, maxBits: 8)
+        let unit = new BitSerialUnitSpec("bs", rows, cols, lanes, (SerialMode)serial, maxBits: 8, bitsPerCycle: bitsPerCycleChoice == 0 ? 1 : 1 << (bitsPerCycleChoice - 1))
         let arch = new ArchitectureSpec("random", 500, bandwidth == 0 ? DramSpec.Unlimited : new DramSpec(bandwidth),
             new BufferSpec(
                 Bytes(buffers[0], shape.InputElements / shape.Groups, activation),

@@ -46,7 +46,7 @@ public class UnitKindsTests
     public void KeysSharedByKindsParseAlike()
     {
         var shared = Kinds.SelectMany(k => k.Parameters).GroupBy(p => p.Key).Where(g => g.Count() > 1).ToList();
-        Assert.That(shared.Select(g => g.Key), Is.EquivalentTo(new[] { "lanes", "max_bits" }));
+        Assert.That(shared.Select(g => g.Key), Is.EquivalentTo(new[] { "lanes", "max_bits", "format" }));
         foreach (var g in shared)
             foreach (var text in new[] { "8", "16", "x", "99999999999" })
                 Assert.That(g.Select(p => p.Parse(text).Error ?? p.Parse(text).Text).Distinct().Count(), Is.EqualTo(1), $"{g.Key} = {text}");

@@ -20,6 +20,16 @@ public sealed record FoldGrid(GemmDim OnRows, GemmDim OnCols, int ArrayRows, int
     /// <summary>Longest stretch of the time dimension one fold covers (no limit by default).</summary>
     public long TimeChunk { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(TimeChunk), value, "at least 1"); } = long.MaxValue;
 
+    /// <summary>
+    /// Extent of the row dimension one physical row holds: 1 for every kind but Bit Fusion, whose
+    /// fusion units each take several reduction terms per cycle (<see cref="ArrayRows"/> is then
+    /// physical rows x this). Folds count rows in extent; <see cref="PhysicalRows"/> gives the units.
+    /// </summary>
+    public int TermsPerRow { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(TermsPerRow), value, "at least 1"); } = 1;
+
+    /// <summary>Physical PE rows fold <paramref name="f"/> occupies.</summary>
+    public int PhysicalRows(Fold f) => (f.Rows + TermsPerRow - 1) / TermsPerRow;
+
     public GemmDim InTime => (GemmDim)(3 - (int)OnRows - (int)OnCols);
 
     public static long Extent(GemmProblem p, GemmDim d) => d switch

@@ -11,6 +11,7 @@ public static class UnitKinds
         Systolic.SystolicKind.Instance,
         BitSerial.BitSerialKind.Instance,
         Xnor.XnorKind.Instance,
+        BitFusion.FusionKind.Instance,
     ];
 
     /// <summary>The kind of <paramref name="unit"/>.</summary>

@@ -1,0 +1,130 @@
+using NUnit.Framework;
+using CsCheck;
+using HwSim.Simulator;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.BitFusion;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Memory;
+using HwSim.Simulator.Reference;
+using HwSim.Workloads.Formats;
+using HwSim.Workloads.Layers;
+using HwSim.Workloads.Shapes;
+
+namespace HwSim.Tests.Simulator.BitFusion;
+
+/// <summary>
+/// The fast fusion model against the cycle-stepped reference on random small layers, operand
+/// formats of 1 to 16 bits (every spatial fusion, temporal passes, signed and unsigned, binary and
+/// ternary), arrays, buffers and DRAM channels: same cycles, stalls, folds and every count, and
+/// the reference's output (computed from 2-bit pieces through BitBricks) equal to the plain-loop
+/// convolution. Tiny buffers cut M into time chunks and K over row folds leaves partial sums.
+/// </summary>
+[TestFixture]
+public sealed class FusionAgreementTests
+{
+    public sealed record Case(LayerWorkload Layer, FusionUnitSpec Unit, ArchitectureSpec Arch, int Seed)
+    {
+        public override string ToString() =>
+            $"{Layer} | {Unit.Rows}x{Unit.Cols} | buffers {Arch.Buffers.IfmapBytes}/{Arch.Buffers.WeightBytes}/{Arch.Buffers.OfmapBytes} B, " +
+            $"word {Arch.Buffers.WordBits} | DRAM {Arch.Dram.BandwidthBytesPerCycle?.ToString() ?? "unlimited"} | seed {Seed}";
+    }
+
+    private static readonly Gen<LayerShape> Shapes =
+        from groups in Gen.Int[1, 2]
+        from channelsPerGroup in Gen.Int[1, 5]
+        from filtersPerGroup in Gen.Int[1, 3]
+        from batch in Gen.Int[1, 2]
+        from h in Gen.Int[1, 7]
+        from w in Gen.Int[1, 7]
+        from r in Gen.Int[1, 3]
+        from s in Gen.Int[1, 3]
+        from strideH in Gen.Int[1, 2]
+        from strideW in Gen.Int[1, 2]
+        from pads in Gen.Int[0, 2].Array[4]
+        from dilationH in Gen.Int[1, 2]
+        from dilationW in Gen.Int[1, 2]
+        where dilationH * (r - 1) + 1 <= h + pads[0] + pads[1] && dilationW * (s - 1) + 1 <= w + pads[2] + pads[3]
+        select new LayerShape(LayerKind.Convolution, batch, groups * channelsPerGroup, h, w, groups * filtersPerGroup, r, s,
+            strideH, strideW, new Padding(pads[0], pads[1], pads[2], pads[3]), dilationH, dilationW, groups);
+
+    // Widths weighted towards the fusion boundaries (2, 4, 8, 16) and the ones between them.
+    private static readonly Gen<int> Bits = Gen.OneOf(Gen.Int[2, 4], Gen.Int[2, 8], Gen.Int[2, 16]);
+
+    private static readonly Gen<NumberFormat> Operands =
+        from kind in Gen.Int[0, 3]
+        from bits in Bits
+        select kind switch { 0 => NumberFormat.Int(bits), 1 => NumberFormat.UInt(bits), 2 => NumberFormat.Binary, _ => bits <= 4 ? NumberFormat.Ternary : NumberFormat.Int(bits) };
+
+    private static readonly long[] BufferBytes = [2, 16, 32, 64, 160, 400, 1 << 20];
+
+    private static long Bytes(int choice, long elements, NumberFormat format) =>
+        choice >= 0 ? BufferBytes[choice] : Math.Max(2, 2 * (GemmProblem.PackedBytes(elements, format) - 1));
+
+    private static readonly int[] WordBits = [8, 16, 64, 256];
+
+    private static readonly Gen<Case> Cases =
+        from shape in Shapes
+        from weight in Operands
+        from activation in Operands
+        from rows in Gen.Int[1, 4]
+        from cols in Gen.Int[1, 4]
+        from buffers in Gen.Int[-2, BufferBytes.Length - 1].Array[3]
+        from word in Gen.Int[0, WordBits.Length - 1]
+        from bandwidth in Gen.Int[0, 16]
+        from seed in Gen.Int[0, 1_000_000]
+        let unit = new FusionUnitSpec("bf", rows, cols, maxBits: 16)
+        let arch = new ArchitectureSpec("random", 500, bandwidth == 0 ? DramSpec.Unlimited : new DramSpec(bandwidth),
+            new BufferSpec(
+                Bytes(buffers[0], shape.InputElements / shape.Groups, activation),
+                Bytes(buffers[1], shape.WeightElements / shape.Groups, weight),
+                Bytes(buffers[2], shape.OutputElements / shape.Groups, NumberFormat.Int(32)), WordBits[word]), [unit])
+        select new Case(new LayerWorkload("random", shape, OperandPrecision.For(weight, activation, shape.GemmK)), unit, arch, seed);
+
+    [Test]
+    public void Property_FastModelEqualsReference()
+    {
+        long ran = 0, notRun = 0, stalled = 0, chunked = 0, partial = 0, temporal = 0, spatial16 = 0, idleRows = 0;
+        Cases.Sample(c =>
+        {
+            var data = ReferenceData.Random(c.Layer, c.Seed);
+            var fast = Simulation.Run(c.Layer, c.Arch, new FusionModel(c.Unit));
+            var reference = ReferenceEngine.Simulate(c.Layer, c.Arch, new FusionReference(c.Unit), data);
+            var r = reference.Result;
+            Assert.That(r.Ran, Is.EqualTo(fast.Ran), () => $"{c}\nfast: {fast.NotRunReason}\nreference: {r.NotRunReason}");
+            if (!fast.Ran)
+            {
+                Interlocked.Increment(ref notRun);
+                return;
+            }
+            Assert.That((r.ComputeCycles, r.StallCycles, r.TotalCycles, r.Folds), Is.EqualTo((fast.ComputeCycles, fast.StallCycles, fast.TotalCycles, fast.Folds)),
+                () => $"{c}\n(compute, stall, total, folds)");
+            Assert.That(r.Counts, Is.EqualTo(fast.Counts), () => $"{c}\nfast:      {fast.Counts}\nreference: {r.Counts}");
+            Assert.That(reference.Output, Is.EqualTo(ReferenceConvolution.Compute(data)), () => $"{c}\noutput differs from the reference convolution");
+            Interlocked.Increment(ref ran);
+            if (fast.StallCycles > 0) Interlocked.Increment(ref stalled);
+            var problem = new GemmProblem(c.Layer);
+            var model = new FusionModel(c.Unit);
+            var (grid, _) = Chunking.Fit(problem, model.Grid(problem), c.Arch.Buffers);
+            if (grid.TimeChunk < problem.M) Interlocked.Increment(ref chunked);
+            if (grid.RowFolds(problem) > 1) Interlocked.Increment(ref partial);
+            if (grid.Folds(problem).Any(f => grid.PhysicalRows(f) < c.Unit.Rows)) Interlocked.Increment(ref idleRows);
+            var p = c.Layer.Precision;
+            if (Math.Max(p.Weight.Bits, p.Input.Bits) > 8) Interlocked.Increment(ref temporal);
+            if (grid.TermsPerRow == 16) Interlocked.Increment(ref spatial16);
+        }, iter: 1500, print: c => c.ToString());
+
+        TestContext.Out.WriteLine($"ran {ran} (M in time chunks {chunked}, K over row folds {partial}, idle rows {idleRows}, temporal passes {temporal}, 2x2 fusion {spatial16}, stalled {stalled}), not run {notRun}");
+        // The generator must reach every regime, or agreement would be agreement on little.
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ran, Is.GreaterThan(800));
+            Assert.That(notRun, Is.GreaterThan(30));
+            Assert.That(stalled, Is.GreaterThan(300));
+            Assert.That(chunked, Is.GreaterThan(100));
+            Assert.That(partial, Is.GreaterThan(200));
+            Assert.That(idleRows, Is.GreaterThan(200));
+            Assert.That(temporal, Is.GreaterThan(200));
+            Assert.That(spatial16, Is.GreaterThan(100));
+        }
+    }
+}

@@ -9,6 +9,8 @@ using HwSim.Simulator.Reference;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Layers;
 using HwSim.Workloads.Shapes;
+using HwSim.Tests.Simulator.Engine;
+using HwSim.Tests.Simulator.BitSerial;
 
 namespace HwSim.Tests.Simulator.BitFusion;
 
@@ -29,23 +31,8 @@ public sealed class FusionAgreementTests
             $"word {Arch.Buffers.WordBits} | DRAM {Arch.Dram.BandwidthBytesPerCycle?.ToString() ?? "unlimited"} | seed {Seed}";
     }
 
-    private static readonly Gen<LayerShape> Shapes =
-        from groups in Gen.Int[1, 2]
-        from channelsPerGroup in Gen.Int[1, 5]
-        from filtersPerGroup in Gen.Int[1, 3]
-        from batch in Gen.Int[1, 2]
-        from h in Gen.Int[1, 7]
-        from w in Gen.Int[1, 7]
-        from r in Gen.Int[1, 3]
-        from s in Gen.Int[1, 3]
-        from strideH in Gen.Int[1, 2]
-        from strideW in Gen.Int[1, 2]
-        from pads in Gen.Int[0, 2].Array[4]
-        from dilationH in Gen.Int[1, 2]
-        from dilationW in Gen.Int[1, 2]
-        where dilationH * (r - 1) + 1 <= h + pads[0] + pads[1] && dilationW * (s - 1) + 1 <= w + pads[2] + pads[3]
-        select new LayerShape(LayerKind.Convolution, batch, groups * channelsPerGroup, h, w, groups * filtersPerGroup, r, s,
-            strideH, strideW, new Padding(pads[0], pads[1], pads[2], pads[3]), dilationH, dilationW, groups);
+    // The bit-serial agreement test's layers, buffers and words: the same regimes for every kind.
+    private static readonly Gen<LayerShape> Shapes = BitSerialAgreementTests.Shapes;
 
     // Widths weighted towards the fusion boundaries (2, 4, 8, 16) and the ones between them.
     private static readonly Gen<int> Bits = Gen.OneOf(Gen.Int[2, 4], Gen.Int[2, 8], Gen.Int[2, 16]);
@@ -55,12 +42,11 @@ public sealed class FusionAgreementTests
         from bits in Bits
         select kind switch { 0 => NumberFormat.Int(bits), 1 => NumberFormat.UInt(bits), 2 => NumberFormat.Binary, _ => bits <= 4 ? NumberFormat.Ternary : NumberFormat.Int(bits) };
 
-    private static readonly long[] BufferBytes = [2, 16, 32, 64, 160, 400, 1 << 20];
+    private static long Bytes(int choice, long elements, NumberFormat format) => BitSerialAgreementTests.Bytes(choice, elements, format);
 
-    private static long Bytes(int choice, long elements, NumberFormat format) =>
-        choice >= 0 ? BufferBytes[choice] : Math.Max(2, 2 * (GemmProblem.PackedBytes(elements, format) - 1));
+    private static readonly long[] BufferBytes = BitSerialAgreementTests.BufferBytes;
 
-    private static readonly int[] WordBits = [8, 16, 64, 256];
+    private static readonly int[] WordBits = BitSerialAgreementTests.WordBits;
 
     private static readonly Gen<Case> Cases =
         from shape in Shapes
@@ -86,20 +72,12 @@ public sealed class FusionAgreementTests
         long ran = 0, notRun = 0, stalled = 0, chunked = 0, partial = 0, temporal = 0, spatial16 = 0, idleRows = 0;
         Cases.Sample(c =>
         {
-            var data = ReferenceData.Random(c.Layer, c.Seed);
-            var fast = Simulation.Run(c.Layer, c.Arch, new FusionModel(c.Unit));
-            var reference = ReferenceEngine.Simulate(c.Layer, c.Arch, new FusionReference(c.Unit), data);
-            var r = reference.Result;
-            Assert.That(r.Ran, Is.EqualTo(fast.Ran), () => $"{c}\nfast: {fast.NotRunReason}\nreference: {r.NotRunReason}");
+            var fast = EnginesAgree.Check(c, c.Layer, c.Arch, new FusionModel(c.Unit), new FusionReference(c.Unit), c.Seed);
             if (!fast.Ran)
             {
                 Interlocked.Increment(ref notRun);
                 return;
             }
-            Assert.That((r.ComputeCycles, r.StallCycles, r.TotalCycles, r.Folds), Is.EqualTo((fast.ComputeCycles, fast.StallCycles, fast.TotalCycles, fast.Folds)),
-                () => $"{c}\n(compute, stall, total, folds)");
-            Assert.That(r.Counts, Is.EqualTo(fast.Counts), () => $"{c}\nfast:      {fast.Counts}\nreference: {r.Counts}");
-            Assert.That(reference.Output, Is.EqualTo(ReferenceConvolution.Compute(data)), () => $"{c}\noutput differs from the reference convolution");
             Interlocked.Increment(ref ran);
             if (fast.StallCycles > 0) Interlocked.Increment(ref stalled);
             var problem = new GemmProblem(c.Layer);

@@ -3,29 +3,11 @@ using HwSim.Workloads;
 using HwSim.Workloads.Formats;
 using NUnit.Framework;
 
-namespace HwSim.Tests.Simulator.BitFusion;
+namespace HwSim.Tests.Simulator.Architecture;
 
 /// <summary>A fusion unit in architecture files: its key and default, the round trip, and each bad input as one error naming file, line, field and rule.</summary>
-[TestFixture]
-public sealed class FusionYamlTests
+public sealed partial class ArchitectureYamlTests
 {
-    private const string File = "bitfusion.yaml";
-    private const string Head = "version: 1\nname: bf\n";
-
-    private static InputException AssertError(string yaml, int line, string? field, params string[] ruleParts)
-    {
-        var e = Assert.Throws<InputException>(() => ArchitectureYaml.Parse(yaml, File))!;
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(e.File, Is.EqualTo(File), e.Message);
-            Assert.That(e.Location, Is.EqualTo($"line {line}"), e.Message);
-            Assert.That(e.Field, Is.EqualTo(field), e.Message);
-            foreach (var part in ruleParts)
-                Assert.That(e.Rule, Does.Contain(part), e.Message);
-        }
-        return e;
-    }
-
     [Test]
     public void FusionUnit_ParsesWithItsKey_AndMaxBitsDefaultsTo8()
     {

@@ -15,7 +15,7 @@ namespace HwSim.Simulator.BitFusion;
 /// factor)) cycles per layer at im2col).
 /// </summary>
 /// <remarks>
-/// With sr the fold's K terms, ru = ceil(sr/L) the fusion-unit rows they occupy, sc its columns,
+/// With sr the fold's K terms, ru = ceil(sr/L) the fusion-unit rows they occupy (the fold's Rows), sc its columns,
 /// T its pixels, AR the array's rows and acc the accumulator width, one fold counts:
 /// <list type="bullet">
 /// <item>cycles 1 + T x cps + sc + AR - 1: one cycle in which every unit loads its L weights
@@ -49,7 +49,8 @@ public sealed class FusionModel(FusionUnitSpec spec) : IUnitModel
     {
         var widths = FusedWidths.Of(problem.WeightFormat, problem.InputFormat);
         var acc = problem.AccumulatorFormat.Bits;
-        long sr = fold.Rows, sc = fold.Cols, t = fold.M.Length, ar = spec.Rows, cps = widths.Passes;
+        // The fold's K terms, whatever rows it reports (FoldGrid gives the units it occupies).
+        long sr = fold.K.Length, sc = fold.Cols, t = fold.M.Length, ar = spec.Rows, cps = widths.Passes;
         var ru = (sr + widths.Lanes - 1) / widths.Lanes;
         checked
         {

@@ -48,7 +48,7 @@ internal sealed class FusionReferenceFold : IReferenceFold
         _widths = FusedWidths.Of(problem.WeightFormat, problem.InputFormat);
         (_lanes, _passes) = (_widths.Lanes, _widths.Passes);
         (_ar, _sc, _t) = (spec.Rows, fold.Cols, fold.M.Length);
-        _ru = (fold.Rows + _lanes - 1) / _lanes;
+        _ru = (int)((fold.K.Length + _lanes - 1) / _lanes);
         _accumulatorBits = problem.AccumulatorFormat.Bits;
         _ends = fold.EndsReduction(problem.K);
         _weights = new long[_ru * _sc][];
@@ -65,7 +65,7 @@ internal sealed class FusionReferenceFold : IReferenceFold
     private int Unit(int r, int c) => r * _sc + c;
 
     // Terms unit row r holds: L, or what is left in the last row.
-    private int Held(int r) => Math.Min(_lanes, _fold.Rows - r * _lanes);
+    private int Held(int r) => (int)Math.Min(_lanes, _fold.K.Length - r * _lanes);
 
     public bool Step()
     {

@@ -85,7 +85,7 @@ public sealed class FusionAgreementTests
             var (grid, _) = Chunking.Fit(problem, model.Grid(problem), c.Arch.Buffers);
             if (grid.TimeChunk < problem.M) Interlocked.Increment(ref chunked);
             if (grid.RowFolds(problem) > 1) Interlocked.Increment(ref partial);
-            if (grid.Folds(problem).Any(f => grid.PhysicalRows(f) < c.Unit.Rows)) Interlocked.Increment(ref idleRows);
+            if (grid.Folds(problem).Any(f => f.Rows < c.Unit.Rows)) Interlocked.Increment(ref idleRows);
             var p = c.Layer.Precision;
             if (Math.Max(p.Weight.Bits, p.Input.Bits) > 8) Interlocked.Increment(ref temporal);
             if (grid.TermsPerRow == 16) Interlocked.Increment(ref spatial16);

@@ -111,7 +111,9 @@ public sealed class FusionPaperTests
             Assert.That(fast.StallCycles, Is.Zero);
             Assert.That(fast.TotalCycles, Is.EqualTo(cycles));
             Assert.That(fast.TotalCycles - folds * (1 + 32 + 16 - 1), Is.EqualTo(streamCycles), "the stream alone is the authors' arithmetic");
-            // K and N fill every fold exactly, so all 512 units are busy in every stream cycle.
+            // K and N fill every fold exactly: each fold occupies all 16 x 32 units (its rows are
+            // units, not terms), and all 512 are busy in every stream cycle.
+            Assert.That(fast.MappingEfficiency, Is.EqualTo(1.0));
             Assert.That(fast.Counts[ActionKey.Simple(PrimitiveAction.FusionUnitCycle)], Is.EqualTo(streamCycles * 512));
         }
     }

@@ -92,16 +92,17 @@ public sealed class FusionAgreementTests
         }, iter: 1500, print: c => c.ToString());
 
         TestContext.Out.WriteLine($"ran {ran} (M in time chunks {chunked}, K over row folds {partial}, idle rows {idleRows}, temporal passes {temporal}, 2x2 fusion {spatial16}, stalled {stalled}), not run {notRun}");
-        // The generator must reach every regime, or agreement would be agreement on little.
+        // The generator must reach every regime, or agreement would be agreement on little; the
+        // floors are about half of what runs reach (e.g. temporal passes 199 to 228 of 1,500), as samples vary.
         using (Assert.EnterMultipleScope())
         {
             Assert.That(ran, Is.GreaterThan(800));
             Assert.That(notRun, Is.GreaterThan(30));
             Assert.That(stalled, Is.GreaterThan(300));
             Assert.That(chunked, Is.GreaterThan(100));
-            Assert.That(partial, Is.GreaterThan(200));
+            Assert.That(partial, Is.GreaterThan(120));
             Assert.That(idleRows, Is.GreaterThan(200));
-            Assert.That(temporal, Is.GreaterThan(200));
+            Assert.That(temporal, Is.GreaterThan(100));
             Assert.That(spatial16, Is.GreaterThan(100));
         }
     }

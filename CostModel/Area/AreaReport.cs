@@ -25,7 +25,7 @@ public sealed record PeArea(string Description, ImmutableArray<AreaPart> Parts)
 
 /// <summary>A compute unit: PE count x PE area.</summary>
 /// <param name="Unit">The unit's name in the architecture.</param>
-/// <param name="Kind">systolic, bitserial or xnor.</param>
+/// <param name="Kind">the unit kind's name (systolic, bitserial, xnor, fusion, ...).</param>
 public sealed record UnitArea(string Unit, string Kind, long PeCount, PeArea Pe)
 {
     public AreaUm2 Area => Pe.Total * PeCount;

@@ -33,6 +33,8 @@ public enum EnergyAction
     DramWriteBit,
     /// <summary>One PE-cycle without useful work (leakage; zero unless a row gives it).</summary>
     IdlePeCycle,
+    /// <summary>One cycle of a busy Bit Fusion fusion unit (BitBricks, shift-add tree and registers together).</summary>
+    FusionUnitCycle,
 }
 
 /// <summary>The CSV names of <see cref="EnergyAction"/> (snake_case) and what each row must carry.</summary>
@@ -57,6 +59,7 @@ public static class EnergyActions
         EnergyAction.DramReadBit => "dram_read_bit",
         EnergyAction.DramWriteBit => "dram_write_bit",
         EnergyAction.IdlePeCycle => "idle_pe_cycle",
+        EnergyAction.FusionUnitCycle => "fusion_unit_cycle",
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 

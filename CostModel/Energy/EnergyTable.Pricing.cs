@@ -32,6 +32,7 @@ public sealed partial class EnergyTable
         PrimitiveAction.IdlePeCycle => TryPoint(new PointKey(EnergyAction.IdlePeCycle, Arithmetic.None, 0, 0, 0, null), out var idle)
             ? idle
             : Priced.Zero("0: leakage not included (no leakage figure in the reference sources; give an idle_pe_cycle row to price it)"),
+        PrimitiveAction.FusionUnitCycle => Point(new PointKey(EnergyAction.FusionUnitCycle, Arithmetic.None, 0, 0, 0, null)),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key.Action, "unknown action"),
     };
 

@@ -25,6 +25,7 @@ public static class Presets
         new("bismo-like", "BISMO (Umuroglu et al., FPL 2018): 8x256x8 bit-serial overlay at 200 MHz on PYNQ-Z1, 6.5 binary TOPS; first/last layers must be int up to 8 bits", BismoLike),
         new("finn-like", "FINN (Umuroglu et al., FPGA 2017): one binary MVAU, PE 16 x SIMD 32, at 200 MHz; every layer must be binary", FinnLike),
         new("eyeriss-like", "Eyeriss (Chen et al., ISSCC 2016): 12x14 PEs, 16-bit fixed point, 108 KB global buffer; row stationary approximated as ws", EyerissLike),
+        new("bitfusion-like", "Bit Fusion (Sharma et al., ISCA 2018): 16x32 = 512 fusion units of 16 BitBricks at 500 MHz, 32/64/16 KiB buffers; first/last layers must be int up to 16 bits", BitFusionLike),
         new("tpu-like", "TPU v1 (Jouppi et al., ISCA 2017): 256x256 int8 weight-stationary array at 700 MHz, 24 MiB unified buffer", TpuLike),
     ];
 
@@ -190,6 +191,27 @@ public static class Presets
     private static ArchitectureSpec TpuLike() => new("tpu-like", 700, new DramSpec(46), Kib(12 * 1024, 256, 12 * 1024, 2048),
     [
         new SystolicUnitSpec("mxu", 256, 256, Dataflow.WeightStationary, NumberFormat.Int(8)),
+    ]);
+
+    /// <summary>
+    /// Bit Fusion (Sharma, Park, Suda, Lai, Chau, Chandra, Esmaeilzadeh, ISCA 2018): 512 fusion
+    /// units of 16 BitBricks each in a systolic array at 500 MHz, 45 nm. Shape, clock and memory
+    /// are the authors' simulator configuration for the comparison with Eyeriss
+    /// (hsharma35/bitfusion bf_e_conf.ini: a = 16, c = 32, frequency 500 MHz, Act_SRAM 32768,
+    /// Wgt_SRAM 65536, Out_SRAM 16384 bytes, if_width 192; C). Its simulator lays input channels
+    /// (the reduction) over a = 16 rows and output channels over c = 32 columns, so HwSim's unit is
+    /// rows 16 x cols 32 (the 32 x 16 array of the paper, read with the reduction on the rows).
+    /// Buffers 32/64/16 KiB: the ifmap (IBUF), weight (WBUF, one bank per unit) and output (OBUF)
+    /// buffers, 112 KiB together. DRAM 24 B/cycle: the 192-bit memory interface (if_width) moves
+    /// 192 bits per cycle in the simulator's get_mem_read_cycles. max_bits 16: 16-bit operands by
+    /// temporal fusion. Approximately: 64-bit SRAM words (the banks' widths are not modelled), and
+    /// the simulator's compiler-chosen loop order and tiling are HwSim's mapping (Simulator/README.md
+    /// §3: weights held per fold, output pixels streamed). No float unit: first/last layers must
+    /// be int (the paper runs them at 8 bits).
+    /// </summary>
+    private static ArchitectureSpec BitFusionLike() => new("bitfusion-like", 500, new DramSpec(24), Kib(32, 64, 16, 64),
+    [
+        new FusionUnitSpec("fusion", 16, 32, maxBits: 16),
     ]);
 
     private sealed record Entry(string Name, string Description, Func<ArchitectureSpec> Build);

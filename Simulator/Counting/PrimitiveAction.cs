@@ -36,6 +36,8 @@ public enum PrimitiveAction
     DramWriteByte,
     /// <summary>PE-cycles in which a PE did no useful work (unused PEs, fill/drain, stalls).</summary>
     IdlePeCycle,
+    /// <summary>One cycle of a busy Bit Fusion fusion unit: its 16 BitBricks, shift-add tree and registers at once.</summary>
+    FusionUnitCycle,
 }
 
 /// <summary>The arithmetic of a Multiply or Add.</summary>

@@ -20,6 +20,13 @@ public sealed record FoldGrid(GemmDim OnRows, GemmDim OnCols, int ArrayRows, int
     /// <summary>Longest stretch of the time dimension one fold covers (no limit by default).</summary>
     public long TimeChunk { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(TimeChunk), value, "at least 1"); } = long.MaxValue;
 
+    /// <summary>
+    /// Extent of the row dimension one PE row holds: 1 for every kind but Bit Fusion, whose fusion
+    /// units each take several reduction terms per cycle. <see cref="ArrayRows"/> is an extent (PE
+    /// rows x this); a fold's <see cref="Fold.Rows"/> are the PE rows it occupies, ceil(extent / this).
+    /// </summary>
+    public int TermsPerRow { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(TermsPerRow), value, "at least 1"); } = 1;
+
     public GemmDim InTime => (GemmDim)(3 - (int)OnRows - (int)OnCols);
 
     public static long Extent(GemmProblem p, GemmDim d) => d switch
@@ -63,7 +70,7 @@ public sealed record FoldGrid(GemmDim OnRows, GemmDim OnCols, int ArrayRows, int
                         var time = new Span(t, Math.Min(st, t + chunk));
                         yield return new Fold(g, (int)i, (int)j,
                             Pick(GemmDim.M, rows, cols, time), Pick(GemmDim.K, rows, cols, time), Pick(GemmDim.N, rows, cols, time),
-                            (int)rows.Length, (int)cols.Length);
+                            (int)((rows.Length + TermsPerRow - 1) / TermsPerRow), (int)cols.Length);
                     }
     }
 

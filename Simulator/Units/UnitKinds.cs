@@ -12,6 +12,7 @@ public static class UnitKinds
         BitSerial.BitSerialKind.Instance,
         Xnor.XnorKind.Instance,
         DotProduct.DotProductKind.Instance,
+        BitFusion.FusionKind.Instance,
     ];
 
     /// <summary>The kind of <paramref name="unit"/>.</summary>

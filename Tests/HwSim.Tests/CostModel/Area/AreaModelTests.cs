@@ -63,6 +63,18 @@ public sealed class AreaModelTests
     }
 
     [Test]
+    public void BitFusionLike_Is512SynthesisedFusionUnits_PlusTheTemporalPassAccumulator()
+    {
+        var fusion = Area(Presets.Get("bitfusion-like")).Units.Single();
+        using (Assert.EnterMultipleScope())
+        {
+            // The 8/2 fusion unit (systolic_array_synth.csv, C) + a 32-bit adder (137, Horowitz, S) + 32 register bits (5.98 each, Aladdin, C).
+            Assert.That(fusion.Pe.Total.Value, Is.EqualTo(1734.6 + 137 + 32 * 5.98).Within(1e-9));
+            Assert.That(fusion.Area.Value, Is.EqualTo(512 * (1734.6 + 137 + 32 * 5.98)).Within(1e-6));
+        }
+    }
+
+    [Test]
     public void TpuLike_Is65536BitFusion8BitPes_Plus24MiBOfSram()
     {
         var report = Area(Presets.Get("tpu-like"));

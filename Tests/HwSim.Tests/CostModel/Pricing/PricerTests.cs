@@ -35,6 +35,21 @@ public class PricerTests
     }
 
     [Test]
+    public void FusionUnitCycles_ArePricedAsBitFusionsSynthesisedUnit_InCompute()
+    {
+        // 0.459 pJ per busy cycle: the 8/2 fusion unit, 3,673,500 nW / 16 / 500 MHz
+        // (hsharma35/bitfusion results/systolic_array_synth.csv, C).
+        var counts = ActivityCounts.From([new(ActionKey.Simple(PrimitiveAction.FusionUnitCycle), 1000)]);
+        var layer = new LayerResult { Layer = "l", Unit = "fusion", Macs = 16000, ComputeCycles = 1000, Counts = counts };
+        var priced = Pricer.Price(layer, EnergyTable.Default, EnergyContext.At45nm(Buffers));
+        Assert.Multiple(() =>
+        {
+            Assert.That(priced[EnergyComponent.Compute].Value, Is.EqualTo(459).Within(1e-9));
+            Assert.That(priced.Total.Value, Is.EqualTo(459).Within(1e-9));
+        });
+    }
+
+    [Test]
     public void LayersThatDidNotRunCostNothingAndKeepTheirReason()
     {
         var layer = LayerResult.NotRun("big", 1000, "no unit runs fp32 x fp32");

@@ -76,7 +76,7 @@ public sealed partial class ArchitectureYamlTests
 
     [Test]
     public void UnknownKind() =>
-        AssertError(Head + "units:\n  - { name: a, kind: tensor, rows: 4, cols: 4 }\n", 4, "units[0].kind", "unknown unit kind 'tensor' (expected systolic, bitserial, xnor or dotproduct)");
+        AssertError(Head + "units:\n  - { name: a, kind: tensor, rows: 4, cols: 4 }\n", 4, "units[0].kind", $"unknown unit kind 'tensor' (expected {HwSim.Simulator.Units.UnitValues.OneOf(HwSim.Simulator.Units.UnitKinds.Names)})");
 
     [Test]
     public void UnknownDataflow() =>

@@ -16,9 +16,9 @@ public sealed class PresetsTests
     private static readonly OperandPrecision Int4xUInt2 = OperandPrecision.For(NumberFormat.Int(4), NumberFormat.UInt(2), 576);
 
     [Test]
-    public void Names_AreTheEightPresets_DefaultFirst()
+    public void Names_AreThePresets_DefaultFirst()
     {
-        Assert.That(Presets.Names, Is.EqualTo(new[] { "lowbit-default", "stripes-like", "dadn-like", "loom-like", "bismo-like", "finn-like", "eyeriss-like", "tpu-like" }));
+        Assert.That(Presets.Names, Is.EqualTo(new[] { "lowbit-default", "stripes-like", "dadn-like", "loom-like", "bismo-like", "finn-like", "eyeriss-like", "bitfusion-like", "tpu-like" }));
         Assert.That(Presets.Names, Is.Unique);
         Assert.That(Presets.Names[0], Is.EqualTo(Presets.Default));
     }
@@ -137,6 +137,28 @@ public sealed class PresetsTests
         var binary = new OperandPrecision(NumberFormat.Binary, NumberFormat.Binary, NumberFormat.Int(16), NumberFormat.Binary);
         Assert.That(mvau.Unsupported(binary), Is.Null);
         Assert.That(mvau.Unsupported(binary with { Input = NumberFormat.UInt(2) }), Does.Contain("at most 1-bit"));
+    }
+
+    // hsharma35/bitfusion bf_e_conf.ini (C): a = 16, c = 32 (512 fusion units), 500 MHz,
+    // Act_SRAM 32768, Wgt_SRAM 65536, Out_SRAM 16384 bytes, if_width 192 bits per cycle.
+    // Peak at 2x2 bits: 512 units x 16 products x 2 ops x 500 MHz = 8.19 TOPS; at 8x8: 0.512 TOPS.
+    [Test]
+    public void BitFusionLike_Is512FusionUnits_At500MHz_WithTheAuthorsBuffers()
+    {
+        var arch = Presets.Get("bitfusion-like");
+        var fusion = (FusionUnitSpec)arch.Units.Single();
+        var w2a2 = new HwSim.Simulator.Mapping.GemmProblem(new HwSim.Workloads.Layers.LayerWorkload("l", HwSim.Workloads.Shapes.LayerShape.Gemm(1, 16, 1),
+            OperandPrecision.For(NumberFormat.Int(2), NumberFormat.UInt(2), 16)));
+        var peak = new HwSim.Simulator.BitFusion.FusionModel(fusion).PeakMacsPerCycle(w2a2);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((fusion.Rows, fusion.Cols, fusion.PeCount, fusion.MaxBits), Is.EqualTo((16, 32, 512L, 16)));
+            Assert.That(arch.ClockMhz, Is.EqualTo(500));
+            Assert.That((arch.Buffers.IfmapBytes, arch.Buffers.WeightBytes, arch.Buffers.OfmapBytes), Is.EqualTo((32768L, 65536L, 16384L)));
+            Assert.That(arch.Dram.BandwidthBytesPerCycle, Is.EqualTo(192 / 8));
+            Assert.That(2 * peak * arch.ClockMhz * 1e6 / 1e12, Is.EqualTo(8.192).Within(1e-9));
+        }
     }
 
     [Test]

@@ -9,6 +9,7 @@ using HwSim.Simulator.Reference;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Layers;
 using HwSim.Workloads.Shapes;
+using HwSim.Tests.Simulator.Engine;
 
 namespace HwSim.Tests.Simulator.BitSerial;
 
@@ -28,7 +29,7 @@ public sealed class BitSerialAgreementTests
             $"word {Arch.Buffers.WordBits} | DRAM {Arch.Dram.BandwidthBytesPerCycle?.ToString() ?? "unlimited"} | seed {Seed}";
     }
 
-    private static readonly Gen<LayerShape> Shapes =
+    internal static readonly Gen<LayerShape> Shapes =
         from groups in Gen.Int[1, 3]
         from channelsPerGroup in Gen.Int[1, 3]
         from filtersPerGroup in Gen.Int[1, 3]
@@ -57,14 +58,14 @@ public sealed class BitSerialAgreementTests
         from bits in Gen.Int[1, 8]
         select kind switch { 0 => NumberFormat.UInt(bits), 1 => NumberFormat.Int(Math.Max(2, bits)), 2 => NumberFormat.Binary, _ => NumberFormat.Ternary };
 
-    // From a single byte per half (nearly nothing fits: strips, re-fetches, 'does not fit') to everything resident;
+    // Shared with the other kinds' agreement tests. From a single byte per half (nearly nothing fits: strips, re-fetches, 'does not fit') to everything resident;
     // a negative choice (two in nine) sizes it one byte short of holding a group's whole operand, so folds fetch strips or tiles.
-    private static readonly long[] BufferBytes = [2, 16, 32, 64, 160, 400, 1 << 20];
+    internal static readonly long[] BufferBytes = [2, 16, 32, 64, 160, 400, 1 << 20];
 
-    private static long Bytes(int choice, long elements, NumberFormat format) =>
+    internal static long Bytes(int choice, long elements, NumberFormat format) =>
         choice >= 0 ? BufferBytes[choice] : Math.Max(2, 2 * (GemmProblem.PackedBytes(elements, format) - 1));
 
-    private static readonly int[] WordBits = [8, 16, 64, 256];
+    internal static readonly int[] WordBits = [8, 16, 64, 256];
 
     private static readonly Gen<Case> Cases =
         from shape in Shapes
@@ -93,20 +94,12 @@ public sealed class BitSerialAgreementTests
         long ran = 0, notRun = 0, stalled = 0, strips = 0, tiles = 0, chunked = 0, spilled = 0;
         Cases.Sample(c =>
         {
-            var data = ReferenceData.Random(c.Layer, c.Seed);
-            var fast = Simulation.Run(c.Layer, c.Arch, new BitSerialModel(c.Unit));
-            var reference = ReferenceEngine.Simulate(c.Layer, c.Arch, new BitSerialReference(c.Unit), data);
-            var r = reference.Result;
-            Assert.That(r.Ran, Is.EqualTo(fast.Ran), () => $"{c}\nfast: {fast.NotRunReason}\nreference: {r.NotRunReason}");
+            var fast = EnginesAgree.Check(c, c.Layer, c.Arch, new BitSerialModel(c.Unit), new BitSerialReference(c.Unit), c.Seed);
             if (!fast.Ran)
             {
                 Interlocked.Increment(ref notRun);
                 return;
             }
-            Assert.That((r.ComputeCycles, r.StallCycles, r.TotalCycles, r.Folds), Is.EqualTo((fast.ComputeCycles, fast.StallCycles, fast.TotalCycles, fast.Folds)),
-                () => $"{c}\n(compute, stall, total, folds)");
-            Assert.That(r.Counts, Is.EqualTo(fast.Counts), () => $"{c}\nfast:      {fast.Counts}\nreference: {r.Counts}");
-            Assert.That(reference.Output, Is.EqualTo(ReferenceConvolution.Compute(data)), () => $"{c}\noutput differs from the reference convolution");
             Interlocked.Increment(ref ran);
             if (fast.StallCycles > 0) Interlocked.Increment(ref stalled);
             var problem = new GemmProblem(c.Layer);

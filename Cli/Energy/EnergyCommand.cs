@@ -5,6 +5,7 @@ using HwSim.Cli.Common;
 using HwSim.CostModel.Energy;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
+using HwSim.Simulator.Architecture;
 using HwSim.Simulator;
 using Spectre.Console;
 
@@ -39,7 +40,7 @@ public static class EnergyCommand
     {
         var (workload, policy) = Workload.Load(parse);
         var arch = Architecture.Resolve(parse);
-        var energyContext = new EnergyContext(arch.Buffers, Table.DramKind(parse), Technology.Resolve(parse));
+        var energyContext = EnergyContext.Of(arch, Technology.Resolve(parse), Table.DramKind(parse));
         var table = Table.Table(parse);
         var report = Evaluator.PriceEnergy(workload, arch, SimulationProgress.Evaluate(context, workload, arch), table, energyContext);
         Output.Emit(parse, context, writer =>

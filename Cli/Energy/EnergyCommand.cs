@@ -103,10 +103,12 @@ public static class EnergyCommand
         summary.AddRow("efficiency", $"{r.TopsPerWatt.ToString("0.##", CultureInfo.InvariantCulture)} TOPS/W");
         summary.AddRow("EDP", $"{r.EnergyDelayProduct.ToString("0.###e+0", CultureInfo.InvariantCulture)} J*s");
         summary.AddRow("technology", Markup.Escape(ctx.Scaling.ToString()));
-        summary.AddRow("DRAM", ctx.Dram.CsvName());
+        summary.AddRow("DRAM", $"{ctx.Dram.CsvName()} (per bit, not scaled with the node)");
         if (!r.AllRan)
             summary.AddRow("[red]layers not run (not priced)[/]", $"[red]{r.Layers.Count(l => !l.Ran)}[/]");
         console.Write(summary);
+        foreach (var w in r.Warnings)
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
     }
 
     private static string Name(EnergyComponent c) => EnergyJsonFacade.Label(c);

@@ -66,9 +66,9 @@ public sealed partial class EnergyTable
         {
             var half = context.Buffers.Half(buffer);
             var word = context.Buffers.WordBits;
-            foreach (var (action, law) in new[] { (EnergyAction.SramReadWord, _sramRead), (EnergyAction.SramWriteWord, _sramWrite) })
+            foreach (var action in new[] { EnergyAction.SramReadWord, EnergyAction.SramWriteWord })
             {
-                var priced = law.Energy(half, word);
+                var priced = SramWord(action, half, word).Priced;
                 rows.Add(new EnergyTableRow(action, Arithmetic.None, word, 0, priced.Energy * factor,
                     $"{buffer.ToString().ToLowerInvariant()} buffer, one half ({half} B) of the double-buffered {Total(context.Buffers, buffer)} B: {priced.Source}", priced.Origin)
                 {

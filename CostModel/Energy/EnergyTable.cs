@@ -1,3 +1,4 @@
+using HwSim.CostModel.Memory;
 using HwSim.CostModel.Quantities;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
@@ -15,6 +16,12 @@ namespace HwSim.CostModel.Energy;
 public sealed partial class EnergyTable
 {
     private const string BuiltInName = "energy-45nm.csv";
+
+    /// <summary>SRAM banks every buffer is priced with: one, until buffers have banks (issue 13 item 1).</summary>
+    public const int SramBanks = 1;
+
+    // SRAM words are priced from CACTI (CostModel/Memory); the per-bit curve answers only outside its table.
+    private static SramTable Sram45nm => SramTable.Default;
 
     private readonly Dictionary<PointKey, EnergyPoint> _points;
     private readonly EnergyPoint[] _rowOrder;

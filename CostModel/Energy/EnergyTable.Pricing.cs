@@ -176,6 +176,10 @@ public sealed partial class EnergyTable
         return (curve with { Source = $"OUTSIDE THE CACTI TABLE ({outside}); per-bit curve instead: {curve.Source}" }, outside);
     }
 
+    /// <summary>The per-bit SRAM curve alone (<see cref="SramLaw"/>), which prices only what the CACTI table cannot answer.</summary>
+    internal Priced SramCurve(EnergyAction action, long capacityBytes, int wordBits) =>
+        (action == EnergyAction.SramReadWord ? _sramRead : _sramWrite).Energy(capacityBytes, wordBits);
+
     /// <summary>
     /// Why an SRAM action of <paramref name="key"/> is not priced from the CACTI table in
     /// <paramref name="context"/> (null when it is, or when a user row prices it): for the warning

@@ -52,13 +52,20 @@ public class EnergyCommandTests
     }
 
     [Test]
-    public void SevenNanometreScalesEveryComponentByTheSameFactor()
+    public void SevenNanometreScalesEveryOnChipComponentByTheSameFactor_AndLeavesDramAlone()
     {
-        var at45 = Energy().GetProperty("totals").GetProperty("energy_pj").GetDouble();
-        var at7 = Energy("--tech", "7nm").GetProperty("totals").GetProperty("energy_pj").GetDouble();
+        var at45 = Energy().GetProperty("totals").GetProperty("breakdown");
+        var at7 = Energy("--tech", "7nm").GetProperty("totals").GetProperty("breakdown");
         // Stillmaker & Baas HP7 vs HP45, both at 0.9 V.
         var factor = (0.1776 * 0.81 - 0.09097 * 0.9 + 0.02447) / (1.018 * 0.81 - 0.3107 * 0.9 + 0.1539);
-        Assert.That(at7 / at45, Is.EqualTo(factor).Within(1e-9));
+        double Pj(JsonElement b, string key) => b.GetProperty(key).GetDouble();
+        Assert.Multiple(() =>
+        {
+            foreach (var key in new[] { "compute_pj", "register_pj", "sram_ifmap_pj", "sram_weight_pj", "sram_ofmap_pj" })
+                Assert.That(Pj(at7, key) / Pj(at45, key), Is.EqualTo(factor).Within(1e-9), key);
+            Assert.That(Pj(at45, "dram_pj"), Is.GreaterThan(0));
+            Assert.That(Pj(at7, "dram_pj"), Is.EqualTo(Pj(at45, "dram_pj")).Within(1e-9).Percent, "DRAM is priced per device bit at any node (issue 13)");
+        });
     }
 
     [Test]

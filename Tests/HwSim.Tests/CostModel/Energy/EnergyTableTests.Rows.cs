@@ -56,8 +56,9 @@ public partial class EnergyTableTests
         Assert.Multiple(() =>
         {
             Assert.That(sram, Has.Count.EqualTo(6));
-            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ifmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(32.38).Within(Exact));
-            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ofmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(10).Within(Exact));
+            // CACTI 7 table rows 131072,64,1 and 8192,64,1 (Horowitz's 8 KB x 64-bit point was 10 pJ).
+            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ifmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(32.9568).Within(Exact));
+            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ofmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(5.28833).Within(Exact));
             Assert.That(sram.Single(r => r is { Buffer: BufferKind.Weight, Action: EnergyAction.SramWriteWord }).CapacityBytes, Is.EqualTo(32768));
             foreach (var r in sram)
                 Assert.That(r.Energy.Value, Is.EqualTo(Table.Pj(ActionKey.Sram(r.Action == EnergyAction.SramReadWord ? PrimitiveAction.SramReadWord : PrimitiveAction.SramWriteWord, r.Buffer!.Value, 64), context)).Within(Exact));

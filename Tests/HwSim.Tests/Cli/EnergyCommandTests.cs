@@ -94,4 +94,24 @@ public class EnergyCommandTests
         Assert.That(t.ExitCode, Is.EqualTo(2));
         Assert.That(t.Error, Does.Contain("--what"));
     }
+
+    // Issue 13 item 2: an SRAM access outside the CACTI table is flagged, never silently priced:
+    // bismo-like's 0.5 KiB ofmap buffer has 256 B halves of 256-bit words (8 words, no CACTI array).
+    [Test]
+    public void SramOutsideTheCactiTable_IsAWarningLine_AndAJsonField()
+    {
+        string[] args = ["energy", "alexnet", "--arch", "bismo-like", "--wbits", "2", "--abits", "2", "--first-last", "int8", "--quiet"];
+        var text = CliRunner.Run(args);
+        var json = CliRunner.Run([.. args, "--format", "json"]);
+        var lowbit = CliRunner.Run("energy", "alexnet", "--wbits", "2", "--abits", "2", "--quiet", "--format", "json");
+        Assert.That((text.ExitCode, json.ExitCode, lowbit.ExitCode), Is.EqualTo((0, 0, 0)), text + "\n" + json + "\n" + lowbit);
+        var warnings = JsonDocument.Parse(json.Output).RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(warnings, Has.Count.EqualTo(1));
+            Assert.That(warnings[0], Does.StartWith("SRAM ofmap buffer (one half of 512 B): 256 B x 256-bit words is outside the CACTI table"));
+            Assert.That(text.Output.ReplaceLineEndings(" "), Does.Contain("warning: SRAM ofmap buffer (one half of 512 B)"));
+            Assert.That(JsonDocument.Parse(lowbit.Output).RootElement.GetProperty("warnings").GetArrayLength(), Is.Zero, "lowbit-default's buffers are all inside the table");
+        }
+    }
 }

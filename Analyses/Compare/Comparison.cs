@@ -88,6 +88,9 @@ public sealed record ConfigurationFigures(string Label, string? File, long Cycle
     /// <summary>True when some layers did not run, so every figure leaves them out.</summary>
     public bool Partial => NotRun.Length > 0;
 
+    /// <summary>The pricing's warnings (<see cref="CostModel.Pricing.EnergyReport.Warnings"/>: SRAM accesses outside the CACTI table).</summary>
+    public ImmutableArray<string> Warnings { get; init; } = [];
+
     /// <summary>The figure for metric <paramref name="m"/>.</summary>
     public double this[ComparedMetric m] => m switch
     {
@@ -105,7 +108,10 @@ public sealed record ConfigurationFigures(string Label, string? File, long Cycle
         var r = e.Energy;
         return new ConfigurationFigures(label, file, r.Cycles, r.LatencySeconds * 1e3, r.EnergyPerInferenceMicrojoules, r.TopsPerWatt,
             e.Area.TotalSquareMillimetres, r.EnergyDelayProduct, r.Layers.Length,
-            [.. r.Layers.Where(l => !l.Ran).Select(l => new NotRunLayer(l.Layer, l.NotRunReason!))]);
+            [.. r.Layers.Where(l => !l.Ran).Select(l => new NotRunLayer(l.Layer, l.NotRunReason!))])
+        {
+            Warnings = r.Warnings,
+        };
     }
 }
 

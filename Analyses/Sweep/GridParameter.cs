@@ -135,7 +135,7 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
     public ArchitectureSpec Apply(ArchitectureSpec arch, int unitIndex, GridValue value) => Field switch
     {
         GridField.ClockMhz => arch with { ClockMhz = (double)value.Value! },
-        GridField.DramBandwidth => arch with { Dram = new DramSpec((int?)value.Value) },
+        GridField.DramBandwidth => arch with { Dram = new DramSpec((int?)value.Value, arch.Dram.Type) },
         GridField.IfmapKb => arch with { Buffers = arch.Buffers with { IfmapBytes = (long)value.Value! } },
         GridField.WeightKb => arch with { Buffers = arch.Buffers with { WeightBytes = (long)value.Value! } },
         GridField.OfmapKb => arch with { Buffers = arch.Buffers with { OfmapBytes = (long)value.Value! } },

@@ -23,9 +23,9 @@ public sealed record TechChoice(string Name, TechnologyScaling Scaling);
 /// The tables a sweep prices with. <see cref="Fingerprint"/> identifies them for the sweep hash
 /// (the built-in tables, or the SHA-256 of each override file's bytes).
 /// </summary>
-public sealed record CostTables(EnergyTable Energy, AreaTable Area, DramKind Dram, string Fingerprint)
+public sealed record CostTables(EnergyTable Energy, AreaTable Area, DramKind? Dram, string Fingerprint)
 {
-    public static CostTables Default { get; } = new(EnergyTable.Default, AreaTable.Default, DramKinds.Default, "built-in");
+    public static CostTables Default { get; } = new(EnergyTable.Default, AreaTable.Default, null, "built-in");
 }
 
 /// <summary>One point of a sweep: its id and the index of its value in every dimension.</summary>
@@ -159,7 +159,7 @@ public sealed class SweepDefinition
                 .Append(string.Join(",", d.Dimension.Values.Select(v => v.Text))).Append('\n');
         foreach (var t in Techs)
             text.Append("tech ").Append(t.Name).Append(' ').Append(t.Scaling.ToString()).Append('\n');
-        text.Append("dram ").Append(Tables.Dram.CsvName()).Append('\n');
+        text.Append("dram ").Append(Tables.Dram?.CsvName() ?? "architecture's").Append('\n');
         text.Append("tables ").Append(Tables.Fingerprint).Append('\n');
         return Sha256(text.ToString())[..16];
     }

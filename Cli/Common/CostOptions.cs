@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
+using HwSim.Simulator.Architecture;
 
 namespace HwSim.Cli.Common;
 

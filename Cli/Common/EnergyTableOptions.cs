@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HwSim.CostModel.Energy;
+using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
 
 namespace HwSim.Cli.Common;
@@ -15,8 +16,7 @@ public sealed class EnergyTableOptions
 
     public Option<string> Dram { get; } = new("--dram")
     {
-        Description = $"DRAM type for its energy per bit: {string.Join(", ", DramKinds.CsvNames)}.",
-        DefaultValueFactory = _ => DramKinds.Default.CsvName(),
+        Description = $"DRAM type for its energy per bit, instead of the architecture's dram.type (default {DramKinds.Default.CsvName()}): {string.Join(", ", DramKinds.CsvNames)}. Not scaled with --tech or --vdd.",
         HelpName = "TYPE",
     };
 
@@ -29,9 +29,11 @@ public sealed class EnergyTableOptions
     public EnergyTable Table(ParseResult parse) =>
         parse.GetValue(Files) is { Length: > 0 } files ? EnergyTable.Load(files) : EnergyTable.Default;
 
-    public DramKind DramKind(ParseResult parse)
+    /// <summary>The --dram type, or null when not given (the architecture's type is used).</summary>
+    public DramKind? DramKind(ParseResult parse)
     {
-        var text = parse.GetValue(Dram) ?? DramKinds.Default.CsvName();
+        if (parse.GetValue(Dram) is not { } text)
+            return null;
         return DramKinds.TryParse(text, out var kind)
             ? kind
             : throw new InputException($"unknown DRAM type '{text}' (known: {string.Join(", ", DramKinds.CsvNames)})", "--dram");

@@ -17,12 +17,12 @@ internal sealed record CompareJson(string Workload, string? Precision, string Te
             f.Label, f.File, f.Cycles, f.LatencyMs, f.EnergyUj, f.TopsPerWatt, f.AreaMm2, f.EdpJs, f.NotRun.Length, f.Partial,
             new RatioJson(c.Ratio(f, ComparedMetric.Cycles), c.Ratio(f, ComparedMetric.Latency), c.Ratio(f, ComparedMetric.Energy),
                 c.Ratio(f, ComparedMetric.TopsPerWatt), c.Ratio(f, ComparedMetric.Area), c.Ratio(f, ComparedMetric.Edp)),
-            [.. f.NotRun.Select(n => new NotRunJson(n.Layer, n.Reason))]))]);
+            [.. f.NotRun.Select(n => new NotRunJson(n.Layer, n.Reason))], f.Warnings))]);
 }
 
 /// <param name="Partial">True when layers did not run: every figure then covers only the layers that ran.</param>
 internal sealed record ConfigurationJson(string Architecture, string? File, long Cycles, double LatencyMs, double EnergyUj, double TopsPerW,
-    double AreaMm2, double EdpJs, int LayersNotRun, bool Partial, RatioJson RatioToFirst, IReadOnlyList<NotRunJson> NotRun);
+    double AreaMm2, double EdpJs, int LayersNotRun, bool Partial, RatioJson RatioToFirst, IReadOnlyList<NotRunJson> NotRun, IReadOnlyList<string> Warnings);
 
 // An undefined ratio is written as null, not dropped as the shared options drop nulls, so that
 // every configuration has the same keys.

@@ -33,6 +33,9 @@ internal static class CompareText
         console.Write(table);
         foreach (var note in Notes(c))
             console.WriteLine(note);
+        foreach (var f in c.Configurations)
+            foreach (var w in f.Warnings)
+                console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(f.Label)}: {Markup.Escape(w)}");
     }
 
     /// <summary>"value  (0.42x)"; the baseline shows only its value, its ratios being 1 by definition.</summary>

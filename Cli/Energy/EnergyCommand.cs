@@ -5,6 +5,7 @@ using HwSim.Cli.Common;
 using HwSim.CostModel.Energy;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
+using HwSim.Simulator.Architecture;
 using HwSim.Simulator;
 using Spectre.Console;
 
@@ -39,7 +40,7 @@ public static class EnergyCommand
     {
         var (workload, policy) = Workload.Load(parse);
         var arch = Architecture.Resolve(parse);
-        var energyContext = new EnergyContext(arch.Buffers, Table.DramKind(parse), Technology.Resolve(parse));
+        var energyContext = EnergyContext.Of(arch, Technology.Resolve(parse), Table.DramKind(parse));
         var table = Table.Table(parse);
         var report = Evaluator.PriceEnergy(workload, arch, SimulationProgress.Evaluate(context, workload, arch), table, energyContext);
         Output.Emit(parse, context, writer =>
@@ -102,10 +103,12 @@ public static class EnergyCommand
         summary.AddRow("efficiency", $"{r.TopsPerWatt.ToString("0.##", CultureInfo.InvariantCulture)} TOPS/W");
         summary.AddRow("EDP", $"{r.EnergyDelayProduct.ToString("0.###e+0", CultureInfo.InvariantCulture)} J*s");
         summary.AddRow("technology", Markup.Escape(ctx.Scaling.ToString()));
-        summary.AddRow("DRAM", ctx.Dram.CsvName());
+        summary.AddRow("DRAM", $"{ctx.Dram.CsvName()} (per bit, not scaled with the node)");
         if (!r.AllRan)
             summary.AddRow("[red]layers not run (not priced)[/]", $"[red]{r.Layers.Count(l => !l.Ran)}[/]");
         console.Write(summary);
+        foreach (var w in r.Warnings)
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
     }
 
     private static string Name(EnergyComponent c) => EnergyJsonFacade.Label(c);

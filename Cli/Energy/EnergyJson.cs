@@ -4,7 +4,7 @@ namespace HwSim.Cli.Energy;
 
 /// <summary>The JSON shape of <c>hwsim energy --format json</c> (snake_case keys, energies in pJ).</summary>
 internal sealed record EnergyJson(string Workload, string Architecture, string Technology, double ClockMhz, string? Precision,
-    IReadOnlyList<LayerEnergyJson> Layers, EnergyTotalsJson Totals)
+    IReadOnlyList<LayerEnergyJson> Layers, EnergyTotalsJson Totals, IReadOnlyList<string> Warnings)
 {
     public static EnergyJson From(EnergyReport r, string? precision) => new(
         r.Workload, r.Architecture, r.Technology, r.ClockMhz, precision,
@@ -12,7 +12,8 @@ internal sealed record EnergyJson(string Workload, string Architecture, string T
         new EnergyTotalsJson(r.Total.Value, r.EnergyPerInferenceMicrojoules, BreakdownJson.Of(c => r[c].Value),
             [.. r.ByUnit.Select(u => new UnitEnergyJson(u.Unit, u.Energy.Value))],
             r.Macs, r.Cycles, r.LatencySeconds * 1e3, r.InferencesPerSecond, r.AveragePowerWatts, r.Tops, r.TopsPerWatt, r.EnergyDelayProduct,
-            r.Layers.Count(l => !l.Ran)));
+            r.Layers.Count(l => !l.Ran)),
+        r.Warnings);
 }
 
 internal sealed record LayerEnergyJson(string Name, string? Unit, bool Ran, string? Reason, long Macs, long Cycles, double EnergyPj, BreakdownJson Breakdown);

@@ -127,6 +127,8 @@ public static class ReportCommand
                     WidthSection.WriteTable(console, report.Width);
                 if (accuracy is not null)
                     AccuracySection.WriteTable(console, accuracy);
+                foreach (var w in main.Energy.Warnings)
+                    console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
                 console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");
                 break;
         }

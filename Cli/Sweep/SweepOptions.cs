@@ -5,6 +5,7 @@ using HwSim.Analyses.Sweep;
 using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Technology;
+using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Import;

@@ -5,6 +5,7 @@ using HwSim.Cli.Common;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Energy;
 using HwSim.CostModel.Technology;
+using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
 using Spectre.Console;
 using AreaFit = HwSim.CostModel.Area.FitReport;
@@ -64,7 +65,7 @@ public static class TableCommand
         SramQueryOutput.RejectUnlessSram(parse);
         var arch = Architecture.Resolve(parse);
         var scaling = Technology.Resolve(parse);
-        var energyContext = new EnergyContext(arch.Buffers, Energy.DramKind(parse), scaling);
+        var energyContext = EnergyContext.Of(arch, scaling, Energy.DramKind(parse));
         var energy = Energy.Table(parse);
         var area = parse.GetValue(AreaTables) is { Length: > 0 } files ? AreaTable.Load(files) : AreaTable.Default;
         if (what is not (null or "energy" or "area" or "fits" or "scaling"))

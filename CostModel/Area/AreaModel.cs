@@ -1,3 +1,6 @@
+using HwSim.CostModel.Energy;
+using HwSim.CostModel.Memory;
+using HwSim.CostModel.Quantities;
 using HwSim.CostModel.Technology;
 using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
@@ -6,8 +9,8 @@ namespace HwSim.CostModel.Area;
 
 /// <summary>
 /// Prices an architecture's hardware inventory in area: each unit's PE count x PE area (from its
-/// kind and widths, <see cref="PeAreas"/>) and each SRAM buffer at its capacity, all at 45 nm from
-/// the <see cref="AreaTable"/> and scaled to the target node by the Stillmaker-Baas area factor.
+/// kind and widths, <see cref="PeAreas"/>) from the <see cref="AreaTable"/> and each SRAM buffer
+/// from the CACTI table (<see cref="BufferSram"/>), all at 45 nm and scaled to the target node by the Stillmaker-Baas area factor.
 /// The DRAM interface is excluded.
 /// </summary>
 public static class AreaModel
@@ -25,10 +28,33 @@ public static class AreaModel
                 BufferKind.Weight => arch.Buffers.WeightBytes,
                 _ => arch.Buffers.OfmapBytes,
             };
-            var sram = table.Laws.Sram.Area(bytes * 8);
+            var sram = BufferSram(table, bytes, arch.Buffers.WordBits);
             return new BufferArea(kind, bytes, sram.Area * factor, sram.Source);
         });
         return new AreaReport(arch.Name, scaling, [.. units], [.. buffers]);
+    }
+
+    /// <summary>
+    /// A double-buffered SRAM of <paramref name="bytes"/> in words of <paramref name="wordBits"/>,
+    /// at 45 nm: a user row for exactly this capacity and width; else two arrays of half the
+    /// capacity from the CACTI 7 table (each half is its own array, as the energy model prices
+    /// its accesses; one bank, HwSim's buffers have none yet); else (outside the table) the
+    /// area law through the sram rows, its source saying so.
+    /// </summary>
+    internal static SourcedArea BufferSram(AreaTable table, long bytes, int wordBits)
+    {
+        var bits = checked(bytes * 8);
+        var user = table.Entries.Where(r => r.Component == AreaComponents.Sram && r.BitsA == bits && r.BitsB == wordBits)
+            .FirstOrDefault(r => !AreaTable.Default.Entries.Contains(r));
+        if (user is not null)
+            return new(user.Area, user.Source);
+        var query = SramTable.Default.Query(bytes / 2, wordBits, EnergyTable.SramBanks);
+        if (query.Figures is { } f)
+            return new(new AreaUm2(2 * f.AreaUm2),
+                $"C: 2 x CACTI 7 (HewlettPackard/cacti {SramTable.Default.CactiCommit[..8]}) 45 nm itrs-hp table, {bytes / 2} B x {wordBits}-bit words, {EnergyTable.SramBanks} bank: {AreaLaws.F(f.AreaUm2)} um^2 per half"
+                + (query.GridPoints.Length == 1 ? "" : $" (interpolated between {query.GridPoints.Length} grid points)"));
+        var law = table.Laws.Sram.Area(bits);
+        return new(law.Area, $"OUTSIDE THE CACTI TABLE ({query.Reason}); {law.Source}");
     }
 
     /// <summary>The scaling's area factor; nodes without one (130 and 90 nm) are an input error.</summary>

@@ -1,3 +1,4 @@
+using HwSim.Simulator.Architecture;
 using HwSim.Workloads.Import;
 using System.Globalization;
 using HwSim.CostModel.Quantities;

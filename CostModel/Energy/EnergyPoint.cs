@@ -1,4 +1,5 @@
 using HwSim.CostModel.Quantities;
+using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
 
 namespace HwSim.CostModel.Energy;

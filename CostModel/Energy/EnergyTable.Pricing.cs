@@ -1,4 +1,6 @@
+using HwSim.CostModel.Memory;
 using HwSim.CostModel.Quantities;
+using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
 
 namespace HwSim.CostModel.Energy;
@@ -23,8 +25,8 @@ public sealed partial class EnergyTable
         PrimitiveAction.ShiftAccumulate => ShiftAccumulate(Width(key.BitsA, key)),
         PrimitiveAction.RegisterReadBit => Point(PerBit(EnergyAction.RegisterReadBit)),
         PrimitiveAction.RegisterWriteBit => Point(PerBit(EnergyAction.RegisterWriteBit)),
-        PrimitiveAction.SramReadWord => Sram(_sramRead, key, context),
-        PrimitiveAction.SramWriteWord => Sram(_sramWrite, key, context),
+        PrimitiveAction.SramReadWord => Sram(EnergyAction.SramReadWord, key, context),
+        PrimitiveAction.SramWriteWord => Sram(EnergyAction.SramWriteWord, key, context),
         PrimitiveAction.SramReadBit or PrimitiveAction.SramWriteBit =>
             Priced.Zero("0: SRAM is priced per word (sram_read_word / sram_write_word); payload bits are informational"),
         PrimitiveAction.DramReadByte => DramByte(EnergyAction.DramReadBit, context.Dram),
@@ -141,11 +143,59 @@ public sealed partial class EnergyTable
     /// priced as an access to an SRAM of half the buffer's capacity. The word is key.BitsA bits
     /// (the buffers' word width when the key has none).
     /// </summary>
-    private static Priced Sram(SramLaw law, ActionKey key, EnergyContext context)
+    private Priced Sram(EnergyAction action, ActionKey key, EnergyContext context)
     {
         var buffer = key.Buffer ?? throw new ArgumentException($"an SRAM action needs its buffer: {key}", nameof(key));
         var wordBits = key.BitsA > 0 ? key.BitsA : context.Buffers.WordBits;
-        return law.Energy(context.Buffers.Half(buffer), wordBits);
+        return SramWord(action, context.Buffers.Half(buffer), wordBits).Priced;
+    }
+
+    /// <summary>
+    /// One word of <paramref name="wordBits"/> bits read or written in an SRAM array of
+    /// <paramref name="capacityBytes"/> bytes, at 45 nm (the caller scales it to the node with the
+    /// logic factor, as every on-chip energy). In order: a user row for exactly this action, width
+    /// and capacity; else the CACTI 7 table (<see cref="SramTable"/>, one bank: HwSim's buffers have
+    /// no banks yet), on a grid point or interpolated; else (outside the table) the per-bit curve of
+    /// <see cref="SramLaw"/>, with <c>Outside</c> saying why, so that the output can flag it.
+    /// </summary>
+    internal (Priced Priced, string? Outside) SramWord(EnergyAction action, long capacityBytes, int wordBits)
+    {
+        if (TryPoint(new PointKey(action, Arithmetic.None, wordBits, 0, capacityBytes, null), out var row) && row.Origin == RowOrigin.User)
+            return (row, null);
+        var read = action == EnergyAction.SramReadWord;
+        var query = Sram45nm.Query(capacityBytes, wordBits, SramBanks);
+        if (query.Figures is { } f)
+        {
+            var onPoint = query.GridPoints.Length == 1;
+            var how = onPoint ? "grid point" : $"interpolated between {query.GridPoints.Length} grid points (log-log in capacity, linear in width)";
+            return (new Priced(new EnergyPj(read ? f.ReadPj : f.WritePj),
+                $"CACTI 7 (HewlettPackard/cacti {Sram45nm.CactiCommit[..8]}) 45 nm itrs-hp table, {capacityBytes} B x {wordBits}-bit words, {SramBanks} bank, {(read ? "read" : "write")}: {how} (C)",
+                onPoint ? RowOrigin.Published : RowOrigin.Law), null);
+        }
+        var curve = (read ? _sramRead : _sramWrite).Energy(capacityBytes, wordBits);
+        var outside = $"{capacityBytes} B x {wordBits}-bit words is outside the CACTI table: {query.Reason}";
+        return (curve with { Source = $"OUTSIDE THE CACTI TABLE ({outside}); per-bit curve instead: {curve.Source}" }, outside);
+    }
+
+    /// <summary>The per-bit SRAM curve alone (<see cref="SramLaw"/>), which prices only what the CACTI table cannot answer.</summary>
+    internal Priced SramCurve(EnergyAction action, long capacityBytes, int wordBits) =>
+        (action == EnergyAction.SramReadWord ? _sramRead : _sramWrite).Energy(capacityBytes, wordBits);
+
+    /// <summary>
+    /// Why an SRAM action of <paramref name="key"/> is not priced from the CACTI table in
+    /// <paramref name="context"/> (null when it is, or when a user row prices it): for the warning
+    /// lines of text output and the <c>warnings</c> field of JSON.
+    /// </summary>
+    public string? SramOutsideTable(ActionKey key, EnergyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (key.Action is not (PrimitiveAction.SramReadWord or PrimitiveAction.SramWriteWord) || key.Buffer is not { } buffer)
+            return null;
+        var wordBits = key.BitsA > 0 ? key.BitsA : context.Buffers.WordBits;
+        var action = key.Action == PrimitiveAction.SramReadWord ? EnergyAction.SramReadWord : EnergyAction.SramWriteWord;
+        return SramWord(action, context.Buffers.Half(buffer), wordBits).Outside is { } why
+            ? $"SRAM {buffer.ToString().ToLowerInvariant()} buffer (one half of {Total(context.Buffers, buffer)} B): {why}; priced by the per-bit curve instead"
+            : null;
     }
 
     /// <summary>One DRAM byte: 8 x the DRAM type's energy per bit.</summary>

@@ -11,7 +11,7 @@ public sealed partial class EnergyTable
     private const int MaxListedBits = 32;
 
     /// <summary>
-    /// The effective table at the context's node: the published and user rows (SRAM points as
+    /// The effective table at the context's node (DRAM rows unscaled: <see cref="NodeFactor(PrimitiveAction, EnergyContext)"/>): the published and user rows (SRAM points as
     /// published, with a note when the capacity law does not pass through them), the law's values
     /// for integer multiply (b x b for b = 1..32 and mixed pairs of 1/2/4/8/16/32 bits), integer
     /// add and shift-accumulate (1..32 bits), bf16, gates and popcount, and one SRAM read and write
@@ -34,7 +34,7 @@ public sealed partial class EnergyTable
             };
             if (law is not null && !law.IsAnchor(p))
                 source += $" [not an anchor of the capacity law: it would make energy per bit fall with capacity; the law gives {law.Energy(p.Key.CapacityBytes, p.Key.BitsA).Energy.Value:G4} pJ here]";
-            rows.Add(new EnergyTableRow(p.Key.Action, p.Key.Arithmetic, p.Key.BitsA, p.Key.BitsB, p.Energy * factor, source, p.Origin)
+            rows.Add(new EnergyTableRow(p.Key.Action, p.Key.Arithmetic, p.Key.BitsA, p.Key.BitsB, p.Energy * NodeFactor(p.Key.Action, context), source, p.Origin)
             {
                 CapacityBytes = p.Key.CapacityBytes > 0 ? p.Key.CapacityBytes : null,
                 Dram = p.Key.Dram,
@@ -66,9 +66,9 @@ public sealed partial class EnergyTable
         {
             var half = context.Buffers.Half(buffer);
             var word = context.Buffers.WordBits;
-            foreach (var (action, law) in new[] { (EnergyAction.SramReadWord, _sramRead), (EnergyAction.SramWriteWord, _sramWrite) })
+            foreach (var action in new[] { EnergyAction.SramReadWord, EnergyAction.SramWriteWord })
             {
-                var priced = law.Energy(half, word);
+                var priced = SramWord(action, half, word).Priced;
                 rows.Add(new EnergyTableRow(action, Arithmetic.None, word, 0, priced.Energy * factor,
                     $"{buffer.ToString().ToLowerInvariant()} buffer, one half ({half} B) of the double-buffered {Total(context.Buffers, buffer)} B: {priced.Source}", priced.Origin)
                 {

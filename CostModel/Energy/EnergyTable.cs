@@ -1,4 +1,6 @@
+using HwSim.CostModel.Memory;
 using HwSim.CostModel.Quantities;
+using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
 
 namespace HwSim.CostModel.Energy;
@@ -14,6 +16,12 @@ namespace HwSim.CostModel.Energy;
 public sealed partial class EnergyTable
 {
     private const string BuiltInName = "energy-45nm.csv";
+
+    /// <summary>SRAM banks every buffer is priced with: one, until buffers have banks (issue 13 item 1).</summary>
+    public const int SramBanks = 1;
+
+    // SRAM words are priced from CACTI (CostModel/Memory); the per-bit curve answers only outside its table.
+    private static SramTable Sram45nm => SramTable.Default;
 
     private readonly Dictionary<PointKey, EnergyPoint> _points;
     private readonly EnergyPoint[] _rowOrder;
@@ -74,13 +82,31 @@ public sealed partial class EnergyTable
 
     /// <summary>
     /// The energy of ONE occurrence of <paramref name="key"/>'s action (one multiply, one add, one
-    /// register bit, one SRAM word, one DRAM byte, ...) in <paramref name="context"/>, scaled to its node.
+    /// register bit, one SRAM word, one DRAM byte, ...) in <paramref name="context"/>, scaled to its
+    /// node, except DRAM (<see cref="NodeFactor(PrimitiveAction, EnergyContext)"/>).
     /// </summary>
     public EnergyPj Energy(ActionKey key, EnergyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Price(key, context).Energy * context.Scaling.EnergyFactor;
+        return Price(key, context).Energy * NodeFactor(key.Action, context);
     }
+
+    /// <summary>
+    /// What an action's 45 nm energy is multiplied by at the context's node: Stillmaker and Baas'
+    /// logic factor for everything on chip, 1 for DRAM. A DRAM bit's energy is the device's (its
+    /// array, I/O and interface, at the device's own process and supply), fixed by the device type,
+    /// not by the node or Vdd of the accelerator that reads it: Accelergy's DRAM figures are per
+    /// type with no technology parameter, and scaling LPDDR4's 8 pJ/bit to 7 nm gave 0.99 pJ/bit,
+    /// below any DRAM interface.
+    /// </summary>
+    public static double NodeFactor(PrimitiveAction action, EnergyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return action is PrimitiveAction.DramReadByte or PrimitiveAction.DramWriteByte ? 1.0 : context.Scaling.EnergyFactor;
+    }
+
+    private static double NodeFactor(EnergyAction action, EnergyContext context) =>
+        action.IsDram() ? 1.0 : context.Scaling.EnergyFactor;
 
     // A method, not a static field: Default is built during static initialisation.
     private static PointKey[] RequiredKeys() =>

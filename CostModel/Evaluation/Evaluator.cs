@@ -10,10 +10,11 @@ using HwSim.Workloads;
 namespace HwSim.CostModel.Evaluation;
 
 /// <summary>The tables and node a workload is priced with: one value, passed to every analysis.</summary>
-public sealed record CostSetting(EnergyTable Energy, AreaTable Area, TechnologyScaling Scaling, DramKind Dram)
+/// <param name="Dram">DRAM type to price with instead of the architecture's (<c>dram: { type: ... }</c>); null uses the architecture's.</param>
+public sealed record CostSetting(EnergyTable Energy, AreaTable Area, TechnologyScaling Scaling, DramKind? Dram = null)
 {
-    /// <summary>The built-in tables at 45 nm, 0.9 V, LPDDR4.</summary>
-    public static CostSetting Default { get; } = new(EnergyTable.Default, AreaTable.Default, TechnologyScaling.Identity45nm, DramKinds.Default);
+    /// <summary>The built-in tables at 45 nm, 0.9 V, each architecture's own DRAM type.</summary>
+    public static CostSetting Default { get; } = new(EnergyTable.Default, AreaTable.Default, TechnologyScaling.Identity45nm);
 }
 
 /// <summary>A workload simulated and priced on one architecture: the counts and what they cost.</summary>
@@ -33,7 +34,7 @@ public static class Evaluator
     /// <param name="counts">The result of simulating <paramref name="workload"/> on <paramref name="arch"/>.</param>
     public static Evaluated Price(Workload workload, ArchitectureSpec arch, NetworkResult counts, CostSetting cost)
     {
-        var energy = PriceEnergy(workload, arch, counts, cost.Energy, new EnergyContext(arch.Buffers, cost.Dram, cost.Scaling));
+        var energy = PriceEnergy(workload, arch, counts, cost.Energy, EnergyContext.Of(arch, cost.Scaling, cost.Dram));
         var area = AreaModel.Area(arch, cost.Area, cost.Scaling);
         return new Evaluated(workload, arch, counts, energy, area);
     }

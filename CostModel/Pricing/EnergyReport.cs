@@ -27,6 +27,13 @@ public sealed record EnergyReport(string Workload, string Architecture, string T
 
     public EnergyPj Sram => this[EnergyComponent.SramIfmap] + this[EnergyComponent.SramWeight] + this[EnergyComponent.SramOfmap];
 
+    /// <summary>
+    /// What the prices rest on that the reader must know, one line each: SRAM accesses outside the
+    /// CACTI table (priced by the per-bit curve instead). Text output prints them as warning lines,
+    /// JSON as its <c>warnings</c> field.
+    /// </summary>
+    public ImmutableArray<string> Warnings { get; init; } = [];
+
     /// <summary>Energy per unit (layers that ran), in order of first use.</summary>
     public ImmutableArray<(string Unit, EnergyPj Energy)> ByUnit =>
         [.. Layers.Where(l => l.Ran).GroupBy(l => l.Unit!).Select(g => (g.Key, g.Aggregate(EnergyPj.Zero, (s, l) => s + l.Total)))];

@@ -26,7 +26,20 @@ public static class Pricer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         var layers = result.Layers.Select(l => Price(l, table, context)).ToImmutableArray();
-        return new EnergyReport(result.Workload, result.Architecture, context.Scaling.Target.Name, arch.ClockMhz, batch, layers);
+        return new EnergyReport(result.Workload, result.Architecture, context.Scaling.Target.Name, arch.ClockMhz, batch, layers)
+        {
+            Warnings = Warnings(result, table, context),
+        };
+    }
+
+    /// <summary>One line per SRAM buffer and word width the counts access outside the CACTI table, in first-use order.</summary>
+    public static ImmutableArray<string> Warnings(NetworkResult result, EnergyTable table, EnergyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(table);
+        return [.. result.Layers.Where(l => l.Ran)
+            .SelectMany(l => l.Counts.Counts.Where(c => c.Value > 0).Select(c => table.SramOutsideTable(c.Key, context)))
+            .OfType<string>().Distinct()];
     }
 
     /// <summary>Energy of one layer's counts, by component; nothing for a layer that did not run.</summary>

@@ -46,17 +46,20 @@ internal sealed class ArchitectureYamlReader(string file)
 
     private static DramSpec Dram(ArchitectureYamlMap root)
     {
-        if (root.Map("dram", "{ bandwidth_bytes_per_cycle: 16 }") is not { } dram)
+        if (root.Map("dram", "{ type: lpddr4, bandwidth_bytes_per_cycle: 16 }") is not { } dram)
             return new DramSpec(Schema.DramBytesPerCycle);
         dram.AllowOnly(Schema.DramKeys, "in dram");
+        var type = DramKinds.Default;
+        if (dram.Text("type") is { } typeText && !DramKinds.TryParse(typeText, out type))
+            throw dram.Error($"unknown DRAM type '{typeText}' (allowed: {string.Join(", ", DramKinds.CsvNames)})", "type");
         const string key = "bandwidth_bytes_per_cycle";
         var text = dram.Text(key);
         if (text is not null && text.Equals(Schema.Unlimited, StringComparison.OrdinalIgnoreCase))
-            return DramSpec.Unlimited;
+            return DramSpec.Unlimited with { Type = type };
         if (text is not null && !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
             throw dram.Error($"'{text}' is not a whole number of bytes per cycle or '{Schema.Unlimited}'", key);
         var bandwidth = dram.Int(key) ?? Schema.DramBytesPerCycle;
-        return Construct(dram, () => new DramSpec(bandwidth));
+        return Construct(dram, () => new DramSpec(bandwidth, type));
     }
 
     private static BufferSpec Buffers(ArchitectureYamlMap root)

@@ -20,6 +20,7 @@ internal static partial class ArchitectureYamlWriter
         ["clock_mhz"] = arch.ClockMhz,
         ["dram"] = new OrderedDictionary<string, object>
         {
+            ["type"] = arch.Dram.Type.CsvName(),
             ["bandwidth_bytes_per_cycle"] = arch.Dram.BandwidthBytesPerCycle is { } bw ? bw : Schema.Unlimited,
         },
         ["buffers"] = new OrderedDictionary<string, object>

@@ -1,12 +1,24 @@
 namespace HwSim.Simulator.Architecture;
 
-/// <summary>Off-chip memory as the array sees it: one channel moving a fixed number of bytes per cycle.</summary>
+/// <summary>
+/// Off-chip memory as the array sees it: one channel moving a fixed number of bytes per cycle,
+/// of a device type that the cost model prices per bit (the simulator only times the channel).
+/// </summary>
 public sealed record DramSpec
 {
     /// <param name="bandwidthBytesPerCycle">Bytes per array clock cycle, at least 1; null means unlimited (transfers take no time).</param>
-    public DramSpec(int? bandwidthBytesPerCycle)
+    /// <param name="type">Device type, for the energy per bit (<see cref="DramKinds.Default"/>: LPDDR4).</param>
+    public DramSpec(int? bandwidthBytesPerCycle, DramKind type = DramKinds.Default)
     {
         BandwidthBytesPerCycle = bandwidthBytesPerCycle;
+        Type = type;
+    }
+
+    /// <summary>Device type: what one bit moved costs (CostModel), never the timing.</summary>
+    public DramKind Type
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value : throw new Workloads.InputException($"unknown DRAM type {(int)value} (known: {string.Join(", ", DramKinds.CsvNames)})", "dram.type");
     }
 
     public static DramSpec Unlimited { get; } = new((int?)null);

@@ -35,11 +35,12 @@ namespace HwSim.Simulator.BitSerial;
 /// step's codes once per step), accumulator writes P x S x cps x acc, drain moves
 /// sc x sr(sr-1)/2 x acc, shift-in in x sc x sr(sr+1)/2 x acc (sr entries at the top plus
 /// sr(sr-1)/2 moves per column);</item>
-/// <item>register reads: operand bits used, P x T x b_a x (1 + b_w) (serial activations: one
-/// activation bit and the whole weight per lane per cycle) or P x T x b_w x b_a x 2 (both: one
-/// bit of each), accumulator reads P x S x cps x acc, drain reads sc x sr(sr+1)/2 x acc (every
-/// value that moves down or leaves), shift-in reads in x sc x sr(sr-1)/2 x acc (every value
-/// that moves down; entries come from the buffer);</item>
+/// <item>register reads (README §5: only through a multiplexer or the array's port): operand
+/// planes selected, P x T x b_a (serial activations: one activation bit per lane per cycle; the
+/// held weight is wired to its AND gates) or P x T x b_w x b_a x 2 (both: one bit of each), drain
+/// reads sc x sr(sr+1)/2 x acc (every value that moves down the chain or leaves), shift-in reads
+/// in x sc x sr(sr-1)/2 x acc (every value that moves down; entries come from the buffer); the
+/// accumulator's feedback into its adder is a wire, not a read;</item>
 /// <item>SRAM: each row reads its pixel's T activations once per step (all planes at once, in
 /// the buffer's packed format, padding zeros included), sr x T x a_bits; each column its filter's
 /// T weights, sc x T x w_bits; a continuing fold reads its partial sums back, in x P x acc; the
@@ -88,7 +89,7 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
             var pes = sr * sc;
             var busy = pes * steps * cps;
             var bitOps = pes * terms * w * a;
-            var laneReads = serial == SerialMode.Activations ? pes * terms * a * (1 + w) : pes * terms * w * a * 2;
+            var laneReads = serial == SerialMode.Activations ? pes * terms * a : pes * terms * w * a * 2;
             var drainMoves = sc * sr * (sr - 1) / 2;
             var drainReads = sc * sr * (sr + 1) / 2;
             // Shift-in, the drain's mirror: sr entries and sr(sr-1)/2 moves written per column, the moves read.
@@ -101,7 +102,7 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
                 new(ActionKey.Simple(PrimitiveAction.PopcountInputBit), bitOps),
                 new(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), busy),
                 new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), pes * terms * (a + w) + (busy + drainMoves + shiftInWrites) * acc),
-                new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (busy + drainReads + shiftInReads) * acc),
+                new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (drainReads + shiftInReads) * acc),
             ]);
             return new FoldCost(shiftIn * sr + steps * cps + sr, busy, counts,
                 IfmapReadBits: sr * terms * problem.InputFormat.Bits,

@@ -131,9 +131,10 @@ internal sealed class BitSerialPes
                 }
                 ShiftAccumulate(pe, sum, j, negate);
             }
-        // Per PE and lane: one activation bit and one b_w-bit weight word read, b_w AND gates into the tree.
+        // Per PE and lane: one activation bit read through the plane multiplexer; the held weight
+        // is wired to its b_w AND gates and is not read again (README §5); b_w gates into the tree.
         var lanesUsed = (long)_accumulator.Length * held;
-        _tally.RegisterReadBits += lanesUsed * (1 + wordBits);
+        _tally.RegisterReadBits += lanesUsed;
         _tally.AndBitOps += lanesUsed * wordBits;
         _tally.PopcountInputBits += lanesUsed * wordBits;
     }
@@ -160,7 +161,7 @@ internal sealed class BitSerialPes
                     pop += (weights[l] >> i) & (activations[l] >> j) & 1;
                 ShiftAccumulate(pe, pop, i + j, negate);
             }
-        // Per PE and lane: one bit of each register read, one AND gate into the popcount.
+        // Per PE and lane: one bit of each register read through its plane multiplexer, one AND gate into the popcount.
         var lanesUsed = (long)_accumulator.Length * held;
         _tally.RegisterReadBits += 2 * lanesUsed;
         _tally.AndBitOps += lanesUsed;
@@ -188,7 +189,11 @@ internal sealed class BitSerialPes
         _holdsResult[pe] = true;
     }
 
-    /// <summary>Chain move (drain or shift-in) in column c: the value of the PE in row r-1 shifts into the one in row r.</summary>
+    /// <summary>
+    /// Chain move (drain or shift-in) in column c: the value of the PE in row r-1 shifts into the
+    /// one in row r, a read (it reaches the accumulator through the multiplexer that otherwise
+    /// passes the adder's output) and a load.
+    /// </summary>
     public void TakeFromAbove(int r, int c)
     {
         var (pe, above) = (r * _cols + c, (r - 1) * _cols + c);
@@ -216,11 +221,11 @@ internal sealed class BitSerialPes
         CountShiftAccumulates();
     }
 
-    // Every PE shift-accumulated this cycle: a read and a write of its accumulator; it was busy.
+    // Every PE shift-accumulated this cycle: a load of its accumulator (whose value feeds the adder
+    // by wire, no read: README §5); it was busy.
     private void CountShiftAccumulates()
     {
         var pes = _accumulator.Length;
-        _tally.RegisterReadBits += (long)pes * _accumulatorBits;
         _tally.RegisterWriteBits += (long)pes * _accumulatorBits;
         _tally.ShiftAccumulates += pes;
         _tally.BusyPeCycles += pes;

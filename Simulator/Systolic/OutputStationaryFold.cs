@@ -126,11 +126,11 @@ internal sealed class OutputStationaryFold : IReferenceFold
                     bottom[c * bottomLanes + lane] = null;
                     _onChains--;
                 }
+            // Chain registers and the step onto the chain are wires into the next register: loads, no reads (README §5).
             for (var i = _ar - 2; i >= 1; i--)
                 for (var lane = 0; lane < _chainLanes[i]; lane++)
                     if (Chain(i, c, lane) is { } v)
                     {
-                        _tally.RegisterRead(_bits.Accumulator);
                         Chain(i + 1, c, lane) = v;
                         _tally.RegisterWrite(_bits.Accumulator);
                         Chain(i, c, lane) = null;
@@ -139,9 +139,11 @@ internal sealed class OutputStationaryFold : IReferenceFold
             {
                 if (!_finished[Pe(r, c)]) continue;
                 var result = _acc[Pe(r, c)]!.Value;
-                _tally.RegisterRead(_bits.Accumulator);
                 if (r == _ar - 1)
+                {
+                    _tally.RegisterRead(_bits.Accumulator);
                     Leave(result);
+                }
                 else
                 {
                     Chain(r + 1, c, r) = result;
@@ -176,8 +178,7 @@ internal sealed class OutputStationaryFold : IReferenceFold
                 if (a is null && b is null) continue;
                 if (a is not { } x || b is not { } y || x.K != y.K || x.M != _mStart + r || y.N != _nStart + c)
                     throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: operands {a} and {b} do not belong together");
-                if (c > 0) _tally.RegisterRead(_bits.Input);
-                if (r > 0) _tally.RegisterRead(_bits.Weight);
+                // Forwarded operands and the accumulator's feedback are wired to the multiplier and adder: no reads (README §5).
 
                 var sum = x.Value * y.Value;
                 ref var accumulator = ref _acc[pe];
@@ -186,7 +187,6 @@ internal sealed class OutputStationaryFold : IReferenceFold
                     // A preloaded partial sum carries K.Start-1, so the first MAC is checked like any other.
                     if (acc.K != x.K - 1 || acc.M != x.M || acc.N != y.N)
                         throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: term {x.K} of ({x.M}, {y.N}) after {acc}");
-                    _tally.RegisterRead(_bits.Accumulator);
                     sum = sum + acc.Value;
                 }
                 else if (x.K != _kStart || !_startsReduction)

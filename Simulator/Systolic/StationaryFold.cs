@@ -71,7 +71,7 @@ internal sealed class StationaryFold : IReferenceFold
             for (var r = _sr - 1; r >= 1; r--)
                 if (_stationary[Pe(r - 1, c)] is { } v)
                 {
-                    _tally.RegisterRead(_stationaryBits);
+                    // The load chain is a wire into the next register: a load, no read (README §5).
                     _stationary[Pe(r, c)] = v;
                     _tally.RegisterWrite(_stationaryBits);
                 }
@@ -105,10 +105,7 @@ internal sealed class StationaryFold : IReferenceFold
                     // An unused row only passes the column's sum on.
                     _sum[Pe(r, c)] = above;
                     if (above is not null)
-                    {
-                        _tally.RegisterRead(_sumBits);
                         _tally.RegisterWrite(_sumBits);
-                    }
                     continue;
                 }
                 var x = c == 0 ? StreamingPort(r, step) : _streaming[Pe(r, c - 1)];
@@ -120,9 +117,8 @@ internal sealed class StationaryFold : IReferenceFold
                         throw new InvalidOperationException($"PE({r},{c}) at step {step}: a sum arrived without its operand");
                     continue;
                 }
-                if (c > 0) _tally.RegisterRead(_streamingBits);
+                // The forwarded operand and the held stationary one are wired to the multiplier: no reads (README §5).
                 var held = _stationary[Pe(r, c)] ?? throw new InvalidOperationException($"PE({r},{c}) holds no stationary operand");
-                _tally.RegisterRead(_stationaryBits);
                 var (m, n) = _weightsStay ? (streamed.M, held.N) : (held.M, streamed.N);
                 if (held.K != streamed.K || held.K != f.K.Start + r)
                     throw new InvalidOperationException($"PE({r},{c}) at step {step}: operands {held} and {streamed} do not belong together");
@@ -131,10 +127,7 @@ internal sealed class StationaryFold : IReferenceFold
                 if (r == 0)
                     inflow = _edge.PartialSum(m, n);
                 else if (above is { } s && s.M == m && s.N == n && s.K == streamed.K - 1)
-                {
-                    _tally.RegisterRead(_sumBits);
                     inflow = s.Value;
-                }
                 else
                     throw new InvalidOperationException($"PE({r},{c}) at step {step}: sum {above} from above does not belong to ({m}, {n})");
 

@@ -22,14 +22,15 @@ namespace HwSim.Simulator.Xnor;
 /// do no XNOR/AND step or accumulate, so they are idle);</item>
 /// <item>binary x binary (cps = 1): per PE, XnorBitOp = PopcountInputBit = T (one per lane holding
 /// a term, padding lanes included: their output is masked, not skipped), Add(acc) = steps (the
-/// dot += 2*pop - n_valid, n_valid counting the valid lanes of that step only); registers: each
-/// step loads the input word, the weight word and the input's valid mask (3 bits per lane written,
-/// 3 read by the gates) and reads and writes the accumulator: 3T + steps*acc bits each way;</item>
+/// dot += 2*pop - n_valid, n_valid counting the valid lanes of that step only); registers (README
+/// §5: loads, and reads only through a multiplexer or the port): each step loads the input word,
+/// the weight word and the input's valid mask (3 bits per lane) and the accumulator: 3T +
+/// steps*acc bits written, none read (the gates and the adder are wired to the registers);</item>
 /// <item>bit-plane path (cps = w_bits*a_bits): each step loads all planes of its lanes
 /// ((w_bits + a_bits)*T bits written per PE over the fold), each cycle reads one weight and one
 /// input plane (2 bits per lane) into the AND gates and shift-accumulates: per PE AndBitOp =
-/// PopcountInputBit = cps*T, ShiftAccumulate = steps*cps, register reads 2*cps*T + steps*cps*acc,
-/// writes (w_bits + a_bits)*T + steps*cps*acc;</item>
+/// PopcountInputBit = cps*T, ShiftAccumulate = steps*cps, register reads 2*cps*T (the planes
+/// selected through multiplexers), writes (w_bits + a_bits)*T + steps*cps*acc;</item>
 /// <item>shift-in (folds that do not start the reduction; the mirror of the drain): in shift-in
 /// cycle d every column's top accumulator loads the next partial sum from the output buffer (one
 /// write) after the d already in the chain moved down one (a read and a write each): per column
@@ -70,8 +71,8 @@ public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
         counts.Add(ActionKey.Simple(PrimitiveAction.XnorBitOp), pes * terms);
         counts.Add(ActionKey.Simple(PrimitiveAction.PopcountInputBit), pes * terms);
         counts.Add(ActionKey.Add(problem.AccumulatorFormat), pes * steps);
-        long reads, writes;
-        reads = writes = pes * (3 * terms + steps * acc);
+        // Loads only: the held words and mask feed the gates, the accumulator its adder, by wire (README §5).
+        long reads = 0, writes = pes * (3 * terms + steps * acc);
         // The chain: the drain's sr(sr+1)/2 reads and sr(sr-1)/2 writes per column; the shift-in mirrors it.
         long chainLong = sr * (sr + 1) / 2, chainShort = sr * (sr - 1) / 2;
         reads = reads + sc * chainLong * acc + (starts ? 0 : sc * chainShort * acc);

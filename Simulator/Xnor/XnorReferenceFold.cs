@@ -258,8 +258,7 @@ internal sealed class XnorReferenceFold : IReferenceFold
                 var pop = _pes.XnorPopcount(_pes.Index(r, c));
                 _xnor += held;
                 _popcount += held;
-                // Each lane reads its input, weight and valid bits.
-                _registerReads += 3 * held;
+                // The held input, weight and valid bits are wired to the XNOR gates and the mask: no reads (README §5).
                 Accumulate(_pes.Index(r, c), 2L * pop - valid);
                 _add++;
             }
@@ -284,9 +283,9 @@ internal sealed class XnorReferenceFold : IReferenceFold
         }
     }
 
+    // A load of the accumulator; its value feeds the adder by wire, not a read (README §5).
     private void Accumulate(int pe, long value)
     {
-        _registerReads += _accBits;
         _pes.Accumulator[pe] = _pes.Accumulator[pe] + value;
         _registerWrites += _accBits;
         _busy++;

@@ -52,13 +52,20 @@ public class EnergyCommandTests
     }
 
     [Test]
-    public void SevenNanometreScalesEveryComponentByTheSameFactor()
+    public void SevenNanometreScalesEveryOnChipComponentByTheSameFactor_AndLeavesDramAlone()
     {
-        var at45 = Energy().GetProperty("totals").GetProperty("energy_pj").GetDouble();
-        var at7 = Energy("--tech", "7nm").GetProperty("totals").GetProperty("energy_pj").GetDouble();
+        var at45 = Energy().GetProperty("totals").GetProperty("breakdown");
+        var at7 = Energy("--tech", "7nm").GetProperty("totals").GetProperty("breakdown");
         // Stillmaker & Baas HP7 vs HP45, both at 0.9 V.
         var factor = (0.1776 * 0.81 - 0.09097 * 0.9 + 0.02447) / (1.018 * 0.81 - 0.3107 * 0.9 + 0.1539);
-        Assert.That(at7 / at45, Is.EqualTo(factor).Within(1e-9));
+        double Pj(JsonElement b, string key) => b.GetProperty(key).GetDouble();
+        Assert.Multiple(() =>
+        {
+            foreach (var key in new[] { "compute_pj", "register_pj", "sram_ifmap_pj", "sram_weight_pj", "sram_ofmap_pj" })
+                Assert.That(Pj(at7, key) / Pj(at45, key), Is.EqualTo(factor).Within(1e-9), key);
+            Assert.That(Pj(at45, "dram_pj"), Is.GreaterThan(0));
+            Assert.That(Pj(at7, "dram_pj"), Is.EqualTo(Pj(at45, "dram_pj")).Within(1e-9).Percent, "DRAM is priced per device bit at any node (issue 13)");
+        });
     }
 
     [Test]
@@ -86,5 +93,25 @@ public class EnergyCommandTests
         var t = CliRunner.Run("table", "--what", "everything");
         Assert.That(t.ExitCode, Is.EqualTo(2));
         Assert.That(t.Error, Does.Contain("--what"));
+    }
+
+    // Issue 13 item 2: an SRAM access outside the CACTI table is flagged, never silently priced:
+    // bismo-like's 0.5 KiB ofmap buffer has 256 B halves of 256-bit words (8 words, no CACTI array).
+    [Test]
+    public void SramOutsideTheCactiTable_IsAWarningLine_AndAJsonField()
+    {
+        string[] args = ["energy", "alexnet", "--arch", "bismo-like", "--wbits", "2", "--abits", "2", "--first-last", "int8", "--quiet"];
+        var text = CliRunner.Run(args);
+        var json = CliRunner.Run([.. args, "--format", "json"]);
+        var lowbit = CliRunner.Run("energy", "alexnet", "--wbits", "2", "--abits", "2", "--quiet", "--format", "json");
+        Assert.That((text.ExitCode, json.ExitCode, lowbit.ExitCode), Is.EqualTo((0, 0, 0)), text + "\n" + json + "\n" + lowbit);
+        var warnings = JsonDocument.Parse(json.Output).RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(warnings, Has.Count.EqualTo(1));
+            Assert.That(warnings[0], Does.StartWith("SRAM ofmap buffer (one half of 512 B): 256 B x 256-bit words is outside the CACTI table"));
+            Assert.That(text.Output.ReplaceLineEndings(" "), Does.Contain("warning: SRAM ofmap buffer (one half of 512 B)"));
+            Assert.That(JsonDocument.Parse(lowbit.Output).RootElement.GetProperty("warnings").GetArrayLength(), Is.Zero, "lowbit-default's buffers are all inside the table");
+        }
     }
 }

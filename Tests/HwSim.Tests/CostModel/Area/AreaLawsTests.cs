@@ -73,13 +73,20 @@ public sealed class AreaLawsTests
     }
 
     [Test]
-    public void TimeloopsMac_PlusOperandRegisters_AgreesWithBitFusions8BitPe()
+    public void TimeloopsCorrectedMac_PlusOperandRegisters_AgainstBitFusions8BitPe()
     {
-        // Independent check (D): the Timeloop/Accelergy 45 nm MAC (8-bit multiplier, 16-bit adder,
-        // 417 um^2, C) plus 16 operand register bits (Aladdin 5.98 um^2/bit, C) = 512.68 um^2,
-        // against Bit Fusion's synthesised 8x8 PE, 510.7 um^2 (C): within 0.4%.
-        var mac = AreaTable.Default.Entries.Single(e => e.Component == AreaComponents.IntMac).Area.Value;
-        Assert.That(mac + 16 * Laws.RegisterBit.Area.Value, Is.EqualTo(Laws.PeInt(8, 8).Area.Value).Within(0.5).Percent);
+        // Cross-check (D): the Timeloop/Accelergy 45 nm MAC (8-bit multiplier, 16-bit adder) as
+        // corrected (536 um^2; the exercise's printed 417 um^2 is two adders: energy-area.md
+        // CORRECTION) plus 16 operand register bits (Aladdin 5.98 um^2/bit, C) = 631.68 um^2,
+        // against Bit Fusion's synthesised 8x8 PE, 510.7 um^2 (C): 1.237x. The two-adder row had
+        // agreed within 0.4 %, by coincidence.
+        var mac = AreaTable.Default.Entries.Single(e => e.Component == AreaComponents.IntMac);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(mac.Area.Value, Is.EqualTo(536));
+            Assert.That(mac.Source, Does.Contain("two adders").And.Contain("CORRECTION"));
+            Assert.That((mac.Area.Value + 16 * Laws.RegisterBit.Area.Value) / Laws.PeInt(8, 8).Area.Value, Is.EqualTo(631.68 / 510.7).Within(1e-9));
+        }
     }
 
     [Test]

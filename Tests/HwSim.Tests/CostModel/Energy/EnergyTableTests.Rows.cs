@@ -58,8 +58,9 @@ public partial class EnergyTableTests
         Assert.Multiple(() =>
         {
             Assert.That(sram, Has.Count.EqualTo(6));
-            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ifmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(32.38).Within(Exact));
-            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ofmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(10).Within(Exact));
+            // CACTI 7 table rows 131072,64,1 and 8192,64,1 (Horowitz's 8 KB x 64-bit point was 10 pJ).
+            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ifmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(32.9568).Within(Exact));
+            Assert.That(sram.Single(r => r is { Buffer: BufferKind.Ofmap, Action: EnergyAction.SramReadWord }).Energy.Value, Is.EqualTo(5.28833).Within(Exact));
             Assert.That(sram.Single(r => r is { Buffer: BufferKind.Weight, Action: EnergyAction.SramWriteWord }).CapacityBytes, Is.EqualTo(32768));
             foreach (var r in sram)
                 Assert.That(r.Energy.Value, Is.EqualTo(Table.Pj(ActionKey.Sram(r.Action == EnergyAction.SramReadWord ? PrimitiveAction.SramReadWord : PrimitiveAction.SramWriteWord, r.Buffer!.Value, 64), context)).Within(Exact));
@@ -67,13 +68,16 @@ public partial class EnergyTableTests
     }
 
     [Test]
-    public void RowsAreScaledToTheContextsNode()
+    public void RowsAreScaledToTheContextsNode_ExceptDram()
     {
         var at7 = At45nm with { Scaling = TechnologyScaling.From45nm(7) };
         var rows45 = Table.Rows(At45nm);
         var rows7 = Table.Rows(at7);
         Assert.That(rows7, Has.Count.EqualTo(rows45.Count));
         for (var i = 0; i < rows45.Count; i++)
-            Assert.That(rows7[i].Energy.Value, Is.EqualTo(rows45[i].Energy.Value * at7.Scaling.EnergyFactor).Within(Exact));
+        {
+            var factor = rows45[i].Action.IsDram() ? 1.0 : at7.Scaling.EnergyFactor;
+            Assert.That(rows7[i].Energy.Value, Is.EqualTo(rows45[i].Energy.Value * factor).Within(Exact), rows45[i].Source);
+        }
     }
 }

@@ -24,11 +24,19 @@ internal static class EnergyTestContexts
 
     public static double Add(this EnergyTable table, int bits) => table.Pj(ActionKey.Add(bits));
 
+    /// <summary>An SRAM word read as the pricing answers it (CACTI table; the curve outside it) for an array of <paramref name="capacityBytes"/>.</summary>
     public static double SramRead(this EnergyTable table, long capacityBytes, int wordBits) =>
         table.Pj(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ifmap, wordBits), WithIfmapHalf(capacityBytes));
 
     public static double SramWrite(this EnergyTable table, long capacityBytes, int wordBits) =>
         table.Pj(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ifmap, wordBits), WithIfmapHalf(capacityBytes));
+
+    /// <summary>The per-bit curve's read (the fallback outside the CACTI table), at 45 nm.</summary>
+    public static double CurveRead(this EnergyTable table, long capacityBytes, int wordBits) =>
+        table.SramCurve(EnergyAction.SramReadWord, capacityBytes, wordBits).Energy.Value;
+
+    public static double CurveWrite(this EnergyTable table, long capacityBytes, int wordBits) =>
+        table.SramCurve(EnergyAction.SramWriteWord, capacityBytes, wordBits).Energy.Value;
 
     /// <summary>One MAC of a layer with reduction length k: the multiply plus an add at the accumulator width HwSim picks.</summary>
     public static EnergyPj Mac(this EnergyTable table, NumberFormat weight, NumberFormat input, long k)

@@ -153,6 +153,18 @@ public sealed partial class ArchitectureYamlTests
     }
 
     [Test]
+    public void DramType_IsRead_AndAnUnknownOneNamesTheAllowedTypes()
+    {
+        var arch = ArchitectureYaml.Parse(Head + "dram: { type: HBM2, bandwidth_bytes_per_cycle: unlimited }\nunits: [{ name: a, kind: xnor, rows: 1, cols: 1 }]\n", File);
+        Assert.That((arch.Dram.Type, arch.Dram.IsUnlimited), Is.EqualTo((DramKind.Hbm2, true)));
+        Assert.That(ArchitectureYaml.Parse(Head + "dram: { bandwidth_bytes_per_cycle: 8 }\nunits: [{ name: a, kind: xnor, rows: 1, cols: 1 }]\n", File).Dram.Type,
+            Is.EqualTo(DramKind.Lpddr4), "the default type");
+
+        AssertError(Head + "dram: { type: ddr5 }\nunits: [{ name: a, kind: xnor, rows: 1, cols: 1 }]\n", 3, "dram.type",
+            "unknown DRAM type 'ddr5' (allowed: lpddr4, lpddr, ddr3, ddr4, gddr5, hbm2, hmc)");
+    }
+
+    [Test]
     public void ZeroBandwidth_ReportsTheSpecsRule() =>
         AssertError(Head + "dram:\n  bandwidth_bytes_per_cycle: 0\nunits: [{ name: a, kind: xnor, rows: 1, cols: 1 }]\n",
             4, "dram.bandwidth_bytes_per_cycle", "must be at least 1 byte per cycle or 'unlimited', got 0");

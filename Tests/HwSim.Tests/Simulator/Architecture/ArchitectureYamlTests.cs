@@ -120,7 +120,7 @@ public sealed partial class ArchitectureYamlTests
     [Test]
     public void ToYaml_ReadsBackEqual_WithAwkwardNamesAndOddSizes()
     {
-        var arch = new ArchitectureSpec("arch: \"one\" # not a comment", 123.456, DramSpec.Unlimited, new BufferSpec(2, 1025, 3 * 1024 * 1024 + 7, 8),
+        var arch = new ArchitectureSpec("arch: \"one\" # not a comment", 123.456, DramSpec.Unlimited with { Type = DramKind.Gddr5 }, new BufferSpec(2, 1025, 3 * 1024 * 1024 + 7, 8),
         [
             new SystolicUnitSpec("true", 3, 5, Dataflow.InputStationary, NumberFormat.Fp16, scaleSimCompat: true),
             new BitSerialUnitSpec("null", 1, 65536, 4096, SerialMode.Both, 32),
@@ -142,7 +142,7 @@ public sealed partial class ArchitectureYamlTests
             version: 1
             name: lowbit-default
             clock_mhz: 500
-            dram: { bandwidth_bytes_per_cycle: 16 }
+            dram: { type: lpddr4, bandwidth_bytes_per_cycle: 16 }
             buffers: { ifmap_kb: 256, weight_kb: 256, ofmap_kb: 128, word_bits: 64 }
             units:
               - { name: lowbit, kind: bitserial, rows: 16, cols: 16, lanes: 16, serial: activations, max_bits: 8, bits_per_cycle: 1 }

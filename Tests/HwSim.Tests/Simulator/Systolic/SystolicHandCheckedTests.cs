@@ -77,12 +77,13 @@ public class SystolicHandCheckedTests
         // 2 + 1 + 1 = 4 and its result leaves in cycle 5; PE(0,1)'s moves down in cycle 4 and
         // leaves with it.
         // Inputs forwarded sr(sc-1)T = 6 times and weights (sr-1)sc·T = 6 times, 8 bits each;
-        // accumulator written by 12 MACs and read by 8 of them plus 4 times as results leave
-        // (12 x 18 bits); row 0's two results cross one output-chain register (2 x 18 bits).
-        // Reads = writes = 48 + 48 + 216 + 36 = 348 bits.
+        // accumulator written by 12 MACs (12 x 18 bits); row 0's two results cross one
+        // output-chain register (2 x 18 bits): writes 48 + 48 + 216 + 36 = 348 bits. Reads (only
+        // through a multiplexer or the port, Simulator/README.md §5): the 4 results as they
+        // leave, 4 x 18 = 72 bits; forwarded operands and the accumulator's feedback are wires.
         // Buffers: 2 rows x 3 inputs, 2 columns x 3 weights, 4 int8 outputs.
         var cost = FoldCost(Gemm(2, 3, 2), Unit(Dataflow.OutputStationary, 2, 2));
-        AssertCost(cost, cycles: 6, macs: 12, registerReads: 348, registerWrites: 348, ifmap: 6 * 8, weight: 6 * 8, ofmapRead: 0, ofmapWrite: 4 * 8);
+        AssertCost(cost, cycles: 6, macs: 12, registerReads: 72, registerWrites: 348, ifmap: 6 * 8, weight: 6 * 8, ofmapRead: 0, ofmapWrite: 4 * 8);
     }
 
     [Test]
@@ -90,15 +91,14 @@ public class SystolicHandCheckedTests
     {
         // GEMM M=2, K=2, N=2 on a 3x2 ws array: one fold, sr = 2, sc = 2, T = 2, AR = 3;
         // accumulator int17. Cycles sr + T + sc + AR - 1 = 8.
-        // Weight load: row 1's weights are written twice and read once, row 0's written once:
-        // 6 writes, 2 reads x 8 bits; each of the 8 MACs reads its weight (64 bits). Inputs
-        // forwarded sr(sc-1)T = 4 times (32 bits each way). Sums: 8 MAC writes, the 4 column sums
-        // pass the unused row (4 writes), 4 reads by row 1's MACs, 4 by the pass row, 4 as they
-        // leave: 12 x 17 = 204 bits each way.
-        // Reads 16 + 64 + 32 + 204 = 316, writes 48 + 32 + 204 = 284.
+        // Weight load: row 1's weights are written twice, row 0's once: 6 writes x 8 bits. Inputs
+        // forwarded sr(sc-1)T = 4 times (32 bits). Sums: 8 MAC writes, the 4 column sums pass the
+        // unused row (4 writes): 12 x 17 = 204 bits. Writes 48 + 32 + 204 = 284. Reads
+        // (Simulator/README.md §5): only the 4 sums leaving, 4 x 17 = 68; the held weights, the
+        // load chain, the forwarded inputs and the sums from above are wired to what they feed.
         // Buffers: 2 rows x 2 inputs, 4 weights, 2 columns x 2 int8 outputs.
         var cost = FoldCost(Gemm(2, 2, 2), Unit(Dataflow.WeightStationary, 3, 2));
-        AssertCost(cost, cycles: 8, macs: 8, registerReads: 316, registerWrites: 284, ifmap: 4 * 8, weight: 4 * 8, ofmapRead: 0, ofmapWrite: 4 * 8);
+        AssertCost(cost, cycles: 8, macs: 8, registerReads: 68, registerWrites: 284, ifmap: 4 * 8, weight: 4 * 8, ofmapRead: 0, ofmapWrite: 4 * 8);
     }
 
     [Test]
@@ -107,14 +107,14 @@ public class SystolicHandCheckedTests
         // GEMM M=2, K=3, N=2 on a 2x2 is array: rows K -> sr 2, 1; the second fold (k = 2) adds
         // to the first fold's partial sums and ends the reduction. Accumulator int18. Its
         // cycles: sr + T + sc + AR - 1 = 1 + 2 + 2 + 2 - 1 = 6. Inputs stationary: 2 loads (16
-        // bits), 4 MAC reads (32); weights streamed along the row: 2 forwards (16 each way); sums:
-        // AR·sc·T = 8 reads and writes of 18 bits (4 MAC writes, 4 passes, 4 pass reads, 4 leaving).
-        // Reads 32 + 16 + 144 = 192, writes 16 + 16 + 144 = 176. It reads back the 4 partial sums
+        // bits); weights streamed along the row: 2 forwards (16); sums: AR·sc·T = 8 writes of 18
+        // bits (4 MAC writes, 4 passes). Writes 16 + 16 + 144 = 176; reads only the 4 sums leaving,
+        // 4 x 18 = 72 (Simulator/README.md §5). It reads back the 4 partial sums
         // (18 bits) and writes 4 int8 outputs.
         var layer = Gemm(2, 3, 2);
         var unit = Unit(Dataflow.InputStationary, 2, 2);
         var (first, second) = (FoldCost(layer, unit, 0), FoldCost(layer, unit, 1));
-        AssertCost(second, cycles: 6, macs: 4, registerReads: 192, registerWrites: 176, ifmap: 2 * 8, weight: 2 * 8, ofmapRead: 4 * 18, ofmapWrite: 4 * 8);
+        AssertCost(second, cycles: 6, macs: 4, registerReads: 72, registerWrites: 176, ifmap: 2 * 8, weight: 2 * 8, ofmapRead: 4 * 18, ofmapWrite: 4 * 8);
         Assert.That(first.OfmapWriteBits, Is.EqualTo(4 * 18), "the first fold's partial sums leave at accumulator width");
     }
 
@@ -125,12 +125,13 @@ public class SystolicHandCheckedTests
     // Fold 0 (starts, does not end the reduction): sr = sc = 2, T = 2, AR = 2.
     //   Cycles T + AR + sc - 1 = 5. MACs 8. Registers: inputs sr(sc-1)T = 4 x 8, weights
     //   (sr-1)sc·T = 4 x 8, accumulator sr·sc·T = 8 x 18, output chain sc(sr(AR-1) - sr(sr-1)/2) = 2 x 18:
-    //   32 + 32 + 144 + 36 = 244 bits each way. Buffers: 2 rows x 2 inputs (32 bits), 2 columns x 2
+    //   32 + 32 + 144 + 36 = 244 bits written; read: the 4 results leaving, 4 x 18 = 72 (Simulator/README.md §5). Buffers: 2 rows x 2 inputs (32 bits), 2 columns x 2
     //   weights (32), no partial sums read, 4 partial sums written at accumulator width (72).
     // Fold 1 (continues and ends it): preload sr = 2 cycles, then the same MAC stream 2 cycles late.
     //   Cycle 0: each column's acc[0] takes row 1's partial sum (1 write); cycle 1: acc[1] takes it from
-    //   acc[0] (1 read, 1 write), acc[0] takes row 0's (1 write). The first MAC of each PE reads its
-    //   preloaded sum (4 reads): 6 writes and 6 reads of 18 bits more than fold 0 = 352 bits each way.
+    //   acc[0] (1 read: through the accumulator's input multiplexer; 1 write), acc[0] takes row 0's
+    //   (1 write); the first MAC adds the preloaded sum by wire (no read): 6 writes and 2 reads of 18
+    //   bits more than fold 0 = 352 bits written, 108 read.
     //   PE(1,1) does MAC t = 1 at 2 + 1 + 1 + 1 = 5, its result leaves in cycle 6: 7 cycles
     //   (sr + T + AR + sc - 1). Buffers: inputs 32, weights 32, 4 partial sums read back (72), 4 int8
     //   outputs written (32). Adds stay one per MAC: the preloaded sum is added by the first MAC.
@@ -154,8 +155,8 @@ public class SystolicHandCheckedTests
 
         var first = FoldCost(layer, unit, 0, arch);
         var second = FoldCost(layer, unit, 1, arch);
-        AssertCost(first, cycles: 5, macs: 8, registerReads: 244, registerWrites: 244, ifmap: 32, weight: 32, ofmapRead: 0, ofmapWrite: 4 * 18);
-        AssertCost(second, cycles: 7, macs: 8, registerReads: 352, registerWrites: 352, ifmap: 32, weight: 32, ofmapRead: 4 * 18, ofmapWrite: 4 * 8);
+        AssertCost(first, cycles: 5, macs: 8, registerReads: 72, registerWrites: 244, ifmap: 32, weight: 32, ofmapRead: 0, ofmapWrite: 4 * 18);
+        AssertCost(second, cycles: 7, macs: 8, registerReads: 108, registerWrites: 352, ifmap: 32, weight: 32, ofmapRead: 4 * 18, ofmapWrite: 4 * 8);
     }
 
     // The whole layer on both engines, every count. Words are 64 bits, rounded up per fold and stream.
@@ -184,7 +185,7 @@ public class SystolicHandCheckedTests
         var expected = ActivityCounts.From([
             new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), 16),
             new(ActionKey.Add(problem.AccumulatorFormat), 16),
-            new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), 244 + 352),
+            new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), 72 + 108),
             new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), 244 + 352),
             new(ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ifmap), 64),
             new(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ifmap, 64), 2),

@@ -60,7 +60,8 @@ public sealed class XnorHandCheckedTests
         var (fast, reference) = RunBoth(layer, data);
 
         // Accumulator: 1 + 1 + ceil(log2 9) = 6 bits. Per fold (one pixel): 3 steps + 1 drain cycle;
-        // registers 3 x 9 lane bits + 3 x 6 accumulator bits each way, plus the drain's one 6-bit read.
+        // registers 3 x 9 lane bits + 3 x 6 accumulator bits written; read only the drain's one 6-bit
+        // result (the held lanes feed the gates, the accumulator its adder, by wire: Simulator/README.md §5).
         var add = ActionKey.Add(NumberFormat.Int(6));
         using (Assert.EnterMultipleScope())
         {
@@ -73,7 +74,7 @@ public sealed class XnorHandCheckedTests
             Assert.That(fast.Counts[Xnor], Is.EqualTo(81), "9 folds x 9 lanes holding a term, padding included");
             Assert.That(fast.Counts[Popcount], Is.EqualTo(81));
             Assert.That(fast.Counts[add], Is.EqualTo(27), "one 2*pop - n per step");
-            Assert.That(fast.Counts[Reads], Is.EqualTo(9 * (27 + 18 + 6)));
+            Assert.That(fast.Counts[Reads], Is.EqualTo(9 * 6));
             Assert.That(fast.Counts[Writes], Is.EqualTo(9 * (27 + 18)));
             Assert.That(fast.Counts[Idle], Is.EqualTo(36 - 27), "the drain cycles");
             Assert.That(fast.Counts[ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ifmap)], Is.EqualTo(81), "9 input bits per fold");
@@ -98,7 +99,8 @@ public sealed class XnorHandCheckedTests
         var (fast, reference) = RunBoth(layer, data);
 
         // One fold: 1 step of 4 plane-pair cycles + 1 drain cycle; accumulator 2 + 2 + 2 = 6 bits.
-        // Reads: 2 planes x 3 lanes x 4 cycles + 4 x 6 accumulator + 6 drain; writes: 4 planes x 3 lanes + 4 x 6.
+        // Reads: 2 planes x 3 lanes x 4 cycles (through the plane multiplexers) + 6 drain, not the
+        // accumulator feeding its adder (Simulator/README.md §5); writes: 4 planes x 3 lanes + 4 x 6.
         using (Assert.EnterMultipleScope())
         {
             Assert.That(reference.Output, Is.EqualTo(new long[] { -5 }));
@@ -107,7 +109,7 @@ public sealed class XnorHandCheckedTests
             Assert.That(fast.Counts[And], Is.EqualTo(12));
             Assert.That(fast.Counts[Popcount], Is.EqualTo(12));
             Assert.That(fast.Counts[ActionKey.Simple(PrimitiveAction.ShiftAccumulate, 6)], Is.EqualTo(4));
-            Assert.That(fast.Counts[Reads], Is.EqualTo(24 + 24 + 6));
+            Assert.That(fast.Counts[Reads], Is.EqualTo(24 + 6));
             Assert.That(fast.Counts[Writes], Is.EqualTo(12 + 24));
             Assert.That(fast.Counts[Idle], Is.EqualTo(1));
         }
@@ -162,13 +164,14 @@ public sealed class XnorHandCheckedTests
     /// w1's -1, bit 0) would XNOR to 1 and add +2 each. Output (k, q) = 0, 4, -4, 0.
     /// <para>
     /// Accumulator 1 + 1 + ceil(log2 6) = 5 bits, output binary (1 bit). Per fold and PE: 3 lanes
-    /// held (XNOR, popcount, 3 lane-register bits written and read each), 2 accumulates (5 bits
-    /// read and written each): 4 PEs x (9 + 10) = 76 register bits each way. Drain, per column:
+    /// held (XNOR, popcount, 3 lane-register bits written each), 2 accumulates (5 bits written
+    /// each): 4 PEs x (9 + 10) = 76 register bits written, none read (the lanes feed the gates and
+    /// the accumulator its adder by wire, Simulator/README.md §5). Drain, per column:
     /// cycle 0 the bottom leaves (read) and the top moves down (read, write), cycle 1 the bottom
     /// leaves (read): 3 reads, 1 write of 5 bits; 2 columns: 30 read, 10 written per fold.
     /// Shift-in (fold 1), per column: cycle 0 the top loads pixel 1's partial sum (write), cycle 1
     /// it moves down (read, write) and the top loads pixel 0's (write): 1 read, 3 writes; 2 columns:
-    /// 10 read, 30 written. Reads 2 x 76 + 2 x 30 + 10 = 222, writes 2 x 76 + 2 x 10 + 30 = 202.
+    /// 10 read, 30 written. Reads 2 x 30 + 10 = 70, writes 2 x 76 + 2 x 10 + 30 = 202.
     /// Cycles: fold 0 2 steps + 2 drain = 4, fold 1 2 shift-in + 2 + 2 = 6; busy 4 PEs x 2 x 2 = 16.
     /// SRAM: ifmap 2 rows x 3 terms per fold = 6 bits, weights 2 cols x 3 = 6; ofmap: fold 0 writes
     /// 4 partial sums x 5 = 20 bits, fold 1 reads them (20) and writes 4 outputs x 1 bit.
@@ -212,7 +215,7 @@ public sealed class XnorHandCheckedTests
                 var cost = model.Cost(problem, folds[i]);
                 Assert.That((cost.ComputeCycles, cost.BusyPeCycles, cost.IfmapReadBits, cost.WeightReadBits, cost.OfmapReadBits, cost.OfmapWriteBits),
                     Is.EqualTo(i == 0 ? (4L, 8L, 6L, 6L, 0L, 20L) : (6L, 8L, 6L, 6L, 20L, 4L)), $"fold {i}");
-                Assert.That(cost.Compute[Reads], Is.EqualTo(i == 0 ? 76 + 30 : 76 + 30 + 10), $"fold {i} register reads");
+                Assert.That(cost.Compute[Reads], Is.EqualTo(i == 0 ? 30 : 30 + 10), $"fold {i} register reads");
                 Assert.That(cost.Compute[Writes], Is.EqualTo(i == 0 ? 76 + 10 : 76 + 10 + 30), $"fold {i} register writes");
                 Assert.That(stepped[i], Is.EqualTo(cost).Using<FoldCost>(SameCost), $"fold {i}: reference fold against the model");
             }
@@ -225,7 +228,7 @@ public sealed class XnorHandCheckedTests
             Assert.That(fast.Counts[Xnor], Is.EqualTo(24), "2 folds x 4 PEs x 3 lanes holding a term");
             Assert.That(fast.Counts[Popcount], Is.EqualTo(24));
             Assert.That(fast.Counts[add], Is.EqualTo(16), "2 folds x 4 PEs x 2 steps");
-            Assert.That(fast.Counts[Reads], Is.EqualTo(222));
+            Assert.That(fast.Counts[Reads], Is.EqualTo(70));
             Assert.That(fast.Counts[Writes], Is.EqualTo(202));
             Assert.That(fast.Counts[Idle], Is.EqualTo(36), "stalls, shift-in and drain cycles");
             Assert.That(fast.Counts[ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ifmap)], Is.EqualTo(12));

@@ -1,7 +1,9 @@
-namespace HwSim.CostModel.Energy;
+namespace HwSim.Simulator.Architecture;
 
 /// <summary>
-/// Off-chip DRAM type, for its energy per bit (data/energy-45nm.csv). The default is
+/// Off-chip DRAM device type (the architecture's <c>dram: { type: ... }</c>), for its energy
+/// per bit, which the cost model takes per device and never scales with the logic node
+/// (CostModel/Energy/Data/energy-45nm.csv). The default is
 /// <see cref="Lpddr4"/>: HwSim models edge low-precision accelerators, whose off-chip memory is
 /// LPDDR4 (the default machine's 16 B/cycle at 500 MHz is one LPDDR4 x16 channel), and the
 /// Accelergy/Timeloop example architectures HwSim is compared against use LPDDR4 too.

@@ -79,6 +79,66 @@ internal sealed class InputStrips
         return rows * s.Width * channels;
     }
 
+    /// <summary>Input rows (summed over images) of the strip of GEMM rows <paramref name="m"/>: per image, first to last row read.</summary>
+    public long Rows(Span m)
+    {
+        if (!_anyColumnRead || m.Length <= 0)
+            return 0;
+        var s = _p.Shape;
+        var (n0, p0, _) = _p.Pixel(m.Start);
+        var (n1, p1, _) = _p.Pixel(m.End - 1);
+        if (n0 == n1)
+            return RowsRead(p0, p1);
+        // First image from p0, whole images between, last image up to p1.
+        return RowsRead(p0, s.OutputHeight - 1) + (n1 - n0 - 1) * RowsRead(0, s.OutputHeight - 1) + RowsRead(0, p1);
+    }
+
+    /// <summary>Channels (within the group) the reduction range <paramref name="k"/> covers.</summary>
+    public long Channels(Span k)
+    {
+        var rs = (long)_p.Shape.KernelHeight * _p.Shape.KernelWidth;
+        return (k.End - 1) / rs - k.Start / rs + 1;
+    }
+
+    /// <summary>Input elements of the strip of GEMM rows <paramref name="m"/> and reduction terms <paramref name="k"/>.</summary>
+    public long Elements(Span m, Span k) => Rows(m) * _p.Shape.Width * Channels(k);
+
+    /// <summary>
+    /// How often each strip height (<see cref="Rows"/>) occurs over the M-ranges [b·L, (b+1)·L)
+    /// cut at M: full ranges whose starts agree modulo P·Q read the same rows of different images,
+    /// so only one period of starts is measured.
+    /// </summary>
+    public Dictionary<long, long> RowFrequencies(long length) =>
+        Frequencies(_p.M, length, (long)_p.Shape.OutputHeight * _p.Shape.OutputWidth, Rows);
+
+    /// <summary>How often each channel count (<see cref="Channels"/>) occurs over the K-ranges [b·L, (b+1)·L) cut at K (periodic in R·S).</summary>
+    public Dictionary<long, long> ChannelFrequencies(long length) =>
+        Frequencies(_p.K, length, (long)_p.Shape.KernelHeight * _p.Shape.KernelWidth, Channels);
+
+    /// <summary>
+    /// Frequencies of <paramref name="measure"/> over the ranges [b·L, (b+1)·L) of [0, extent),
+    /// for a measure of full ranges that depends only on the start modulo <paramref name="cycle"/>.
+    /// </summary>
+    private static Dictionary<long, long> Frequencies(long extent, long length, long cycle, Func<Span, long> measure)
+    {
+        var result = new Dictionary<long, long>();
+        var full = extent / length;
+        var period = cycle / Gcd(length % cycle == 0 ? cycle : length % cycle, cycle);
+        for (var c = 0L; c < Math.Min(period, full); c++)
+        {
+            var value = measure(new Span(c * length, c * length + length));
+            result[value] = result.GetValueOrDefault(value) + (full - 1 - c) / period + 1;
+        }
+        if (extent % length != 0)
+        {
+            var value = measure(new Span(full * length, extent));
+            result[value] = result.GetValueOrDefault(value) + 1;
+        }
+        return result;
+    }
+
+    private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+
     /// <summary>Rows from the first to the last input row read by output rows pa..pb (0 if none).</summary>
     internal long RowsRead(int pa, int pb) => RowSpan(pa, pb) is { } span ? span.Bottom - span.Top + 1 : 0;
 

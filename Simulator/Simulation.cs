@@ -74,19 +74,56 @@ public static class Simulation
     /// </summary>
     public const long MaxFolds = 1L << 24;
 
-    /// <summary>Runs one layer on one unit with the fast model.</summary>
-    public static LayerResult Run(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model)
+    /// <summary>Runs one layer on one unit with the fast model and the fixed mapping.</summary>
+    public static LayerResult Run(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model) =>
+        Run(layer, arch, model, FixedMapping.Instance);
+
+    /// <summary>
+    /// Runs one layer on one unit with the fast model and <paramref name="mapping"/>. A unit whose
+    /// mapping ignores buffer sizes (<c>scalesim_compat</c>) always runs the fixed mapping; a loop
+    /// nest that breaks a capacity rule (<see cref="MappingRules.Unfit(GemmProblem, FoldGrid, BufferSpec, LoopNestMapping)"/>)
+    /// gives a result that did not run, with the reason.
+    /// </summary>
+    public static LayerResult Run(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, LayerMapping mapping)
     {
         var problem = new GemmProblem(layer);
         var unchunked = model.Grid(problem);
         if (WalkedFolds(unchunked, problem) is var folds && folds > MaxFolds)
             return LayerResult.NotRun(layer.Name, layer.Macs, TooManyFolds(folds, problem.Groups), model.Spec.Name);
+        if (MappingRules.Effective(model, mapping) is LoopNestMapping loopNest)
+            return RunLoopNest(layer, arch, model, problem, unchunked, loopNest);
         var (grid, unfit) = model.MappingFitsBuffers ? Chunking.Fit(problem, unchunked, arch.Buffers, MaxFolds) : (unchunked, null);
         if (unfit is not null)
             return LayerResult.NotRun(layer.Name, layer.Macs, unfit, model.Spec.Name);
+        var planner = new FixedSchedule(problem, grid, arch.Buffers, model.MappingFitsBuffers);
+        return Guarded(layer, model, () => Walk(layer, arch, model, problem, planner) with { Mapping = FixedMapping.Instance });
+    }
+
+    private static LayerResult RunLoopNest(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, GemmProblem problem, FoldGrid unitGrid, LoopNestMapping mapping)
+    {
+        var nest = new LoopNest(problem, unitGrid, mapping);
+        // Chunks of the time dimension (the mapping's) make more folds than the unchunked grid checked above.
+        if (WalkedFolds(nest.Grid, problem) is var folds && folds > MaxFolds)
+            return LayerResult.NotRun(layer.Name, layer.Macs, TooManyFolds(folds, problem.Groups), model.Spec.Name);
+        string? unfit;
         try
         {
-            return Walk(layer, arch, model, problem, grid);
+            unfit = BlockPlanner.Unfit(nest, arch.Buffers);
+        }
+        catch (OverflowException)
+        {
+            unfit = "its blocks' sizes do not fit in 64 bits";
+        }
+        if (unfit is not null)
+            return LayerResult.NotRun(layer.Name, layer.Macs, $"mapping ({mapping}) is illegal: {unfit}", model.Spec.Name);
+        return Guarded(layer, model, () => Walk(layer, arch, model, problem, new LoopNestSchedule(nest)) with { Mapping = mapping });
+    }
+
+    private static LayerResult Guarded(LayerWorkload layer, IUnitModel model, Func<LayerResult> walk)
+    {
+        try
+        {
+            return walk();
         }
         catch (OverflowException)
         {
@@ -125,45 +162,41 @@ public static class Simulation
     /// <summary>What the walk has counted at a group boundary: the timeline and every counter.</summary>
     private sealed record Boundary((long, long) Relative, long LastEnd, long Compute, long[] Memory, Dictionary<FoldKey, long> Times, long Busy, long UsedPes, long Folds);
 
-    private static LayerResult Walk(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, GemmProblem problem, FoldGrid grid)
+    private static LayerResult Walk(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, GemmProblem problem, ISchedule schedule)
     {
-        var planner = new TrafficPlanner(problem, arch.Buffers, spillPartialSums: model.MappingFitsBuffers);
         var timeline = new DramTimeline(arch.Dram);
         // Folds of the same shape cost the same: each shape is costed once and its counts added once, times its folds.
         var costs = new Dictionary<FoldKey, (FoldCost Cost, long Times)>();
         long busy = 0, usedPes = 0, foldCount = 0, walked = 0;
         var memory = new MemoryCounter(arch.Buffers);
         var groups = problem.Groups;
-        var folds = grid.Folds(problem).GetEnumerator();
+        var steps = schedule.Steps(0, groups).GetEnumerator();
         try
         {
-            var hasNext = folds.MoveNext();
-            var next = hasNext ? folds.Current : default;
-            var nextTraffic = hasNext ? planner.Next(next) : default;
+            var hasNext = steps.MoveNext();
+            var next = hasNext ? steps.Current : default;
             Boundary? previous = null;
             while (hasNext)
             {
-                var (f, traffic) = (next, nextTraffic);
-                hasNext = folds.MoveNext();
+                var step = next;
+                var f = step.Fold;
+                hasNext = steps.MoveNext();
                 if (hasNext)
-                {
-                    next = folds.Current;
-                    nextTraffic = planner.Next(next);
-                }
+                    next = steps.Current;
                 // The first fold is its own key: a model may report it differently (SCALE-Sim's "- 1").
                 var key = new FoldKey(f.Rows, f.Cols, f.M.Length, f.K.Length, f.N.Length, f.StartsReduction, f.EndsReduction(problem.K), foldCount == 0);
                 if (!costs.TryGetValue(key, out var entry))
                     entry = (model.Cost(problem, f), 0);
                 costs[key] = (entry.Cost, entry.Times + 1);
                 var cost = entry.Cost;
-                timeline.Add(cost.ComputeCycles, traffic, hasNext ? nextTraffic : null);
-                memory.Add(cost, traffic);
+                timeline.Add(cost.ComputeCycles, step.Traffic, step.StartsBlock, step.NextBlockPrefetch, step.NextReadBack);
+                memory.Add(cost, step.Traffic);
                 busy = busy + cost.BusyPeCycles;
                 usedPes = usedPes + (long)f.Rows * f.Cols;
                 foldCount++;
                 if (++walked > MaxFolds)
                     throw new NoRepeatException($"its {groups:N0} groups did not settle into a repeating pattern within the {MaxFolds:N0} folds the simulator walks per layer");
-                if (!hasNext || next.Group == f.Group)
+                if (!hasNext || next.Fold.Group == f.Group)
                     continue;
 
                 // Equal groups in closed form. Every group has the same folds and the same traffic
@@ -184,12 +217,11 @@ public static class Simulation
                     busy = busy + skip * (now.Busy - p.Busy);
                     usedPes = usedPes + skip * (now.UsedPes - p.UsedPes);
                     foldCount = foldCount + skip * (now.Folds - p.Folds);
-                    folds.Dispose();
-                    folds = grid.Folds(problem, groups - 1, groups).GetEnumerator();
-                    folds.MoveNext();
-                    next = folds.Current;
-                    // A new group: the same traffic as the group after g, which the timeline has already been given.
-                    nextTraffic = planner.Next(next);
+                    steps.Dispose();
+                    // The last group: its first block's loads are those of the group after g, which the timeline has already been given.
+                    steps = schedule.Steps(groups - 1, groups).GetEnumerator();
+                    steps.MoveNext();
+                    next = steps.Current;
                     previous = null;
                 }
                 else
@@ -198,7 +230,7 @@ public static class Simulation
         }
         finally
         {
-            folds.Dispose();
+            steps.Dispose();
         }
         var counts = new ActivityCountsBuilder();
         foreach (var (cost, times) in costs.Values)

@@ -22,13 +22,25 @@ public sealed class DramTimeline(DramSpec dram)
     private long _channelFree;
     private long _lastEnd;
     private long _pendingLoadDone;
+    private long _nextBlockLoadDone;
     private bool _started;
 
     /// <summary>Cycles of compute summed over the folds so far.</summary>
     public long ComputeCycles { get; private set; }
 
-    /// <summary>Adds the next fold; <paramref name="next"/> is the fold after it (null for the last).</summary>
-    public void Add(long computeCycles, FoldTraffic traffic, FoldTraffic? next)
+    /// <summary>Adds the next fold; <paramref name="next"/> is the fold after it (null for the last). Every fold is its own block (the fixed mapping).</summary>
+    public void Add(long computeCycles, FoldTraffic traffic, FoldTraffic? next) =>
+        Add(computeCycles, traffic, startsBlock: true, next?.PrefetchBytes, next?.PsumReadBytes);
+
+    /// <summary>
+    /// Adds the next fold of a blocked schedule (block-level double buffering): a fold that starts
+    /// a block waits for the block's loads and read-back, and when it starts the next block's loads
+    /// (<paramref name="nextBlockPrefetch"/>, null when there is no next block) are requested; any
+    /// fold's writes are requested when it ends, then <paramref name="nextReadBack"/>, the partial
+    /// sums read back by the next fold when that fold starts a block (null otherwise).
+    /// With every fold its own block these are the rules above.
+    /// </summary>
+    public void Add(long computeCycles, FoldTraffic traffic, bool startsBlock, long? nextBlockPrefetch, long? nextReadBack)
     {
         long start;
         if (!_started)
@@ -39,14 +51,15 @@ public sealed class DramTimeline(DramSpec dram)
         }
         else
         {
-            start = Math.Max(_lastEnd, _pendingLoadDone);
+            start = startsBlock ? Math.Max(_lastEnd, _pendingLoadDone) : _lastEnd;
         }
-        // The prefetch of the next fold is requested when this one starts.
-        var nextLoadDone = next is { } n ? Serve(start, n.PrefetchBytes) : start;
+        // The next block's loads are requested when this block's first fold starts.
+        if (startsBlock)
+            _nextBlockLoadDone = nextBlockPrefetch is { } prefetch ? Serve(start, prefetch) : start;
         var end = start + computeCycles;
         Serve(end, traffic.WriteBytes);
-        var readBackDone = next is { } m ? Serve(end, m.PsumReadBytes) : end;
-        _pendingLoadDone = Math.Max(nextLoadDone, readBackDone);
+        var readBackDone = nextReadBack is { } readBack ? Serve(end, readBack) : end;
+        _pendingLoadDone = Math.Max(_nextBlockLoadDone, readBackDone);
         _lastEnd = end;
         ComputeCycles = ComputeCycles + computeCycles;
     }

@@ -79,6 +79,57 @@ internal sealed class InputStrips
         return rows * s.Width * channels;
     }
 
+    /// <summary>Input rows (summed over images) of the strip of GEMM rows <paramref name="m"/>: per image, first to last row read.</summary>
+    public long Rows(Span m)
+    {
+        if (!_anyColumnRead || m.Length <= 0)
+            return 0;
+        var s = _p.Shape;
+        var (n0, p0, _) = _p.Pixel(m.Start);
+        var (n1, p1, _) = _p.Pixel(m.End - 1);
+        if (n0 == n1)
+            return RowsRead(p0, p1);
+        // First image from p0, whole images between, last image up to p1.
+        return RowsRead(p0, s.OutputHeight - 1) + (n1 - n0 - 1) * RowsRead(0, s.OutputHeight - 1) + RowsRead(0, p1);
+    }
+
+    /// <summary>Channels (within the group) the reduction range <paramref name="k"/> covers.</summary>
+    public long Channels(Span k)
+    {
+        var rs = (long)_p.Shape.KernelHeight * _p.Shape.KernelWidth;
+        return (k.End - 1) / rs - k.Start / rs + 1;
+    }
+
+    /// <summary>Input elements of the strip of GEMM rows <paramref name="m"/> and reduction terms <paramref name="k"/>.</summary>
+    public long Elements(Span m, Span k) => Rows(m) * _p.Shape.Width * Channels(k);
+
+    /// <summary>
+    /// How often each strip height (<see cref="Rows"/>) occurs over the M-ranges [b·L, (b+1)·L)
+    /// cut at M: full ranges whose starts agree modulo P·Q read the same rows of different images,
+    /// so only one period of starts is measured.
+    /// </summary>
+    public Dictionary<long, long> RowFrequencies(long length)
+    {
+        var result = new Dictionary<long, long>();
+        var m = _p.M;
+        var full = m / length;
+        var pq = (long)_p.Shape.OutputHeight * _p.Shape.OutputWidth;
+        var period = pq / Gcd(length % pq == 0 ? pq : length % pq, pq);
+        for (var c = 0L; c < Math.Min(period, full); c++)
+        {
+            var rows = Rows(new Span(c * length, c * length + length));
+            result[rows] = result.GetValueOrDefault(rows) + (full - 1 - c) / period + 1;
+        }
+        if (m % length != 0)
+        {
+            var rows = Rows(new Span(full * length, m));
+            result[rows] = result.GetValueOrDefault(rows) + 1;
+        }
+        return result;
+    }
+
+    private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+
     /// <summary>Rows from the first to the last input row read by output rows pa..pb (0 if none).</summary>
     internal long RowsRead(int pa, int pb) => RowSpan(pa, pb) is { } span ? span.Bottom - span.Top + 1 : 0;
 

@@ -19,17 +19,61 @@ public static class ReferenceEngine
 {
     public sealed record Run(LayerResult Result, long[] Output);
 
-    public static Run Simulate(LayerWorkload layer, ArchitectureSpec arch, IReferenceUnit unit, ReferenceData data)
+    /// <summary>Steps one layer with the fixed mapping.</summary>
+    public static Run Simulate(LayerWorkload layer, ArchitectureSpec arch, IReferenceUnit unit, ReferenceData data) =>
+        Simulate(layer, arch, unit, data, FixedMapping.Instance);
+
+    /// <summary>
+    /// Steps one layer with <paramref name="mapping"/>: the same folds in the same order as the fast
+    /// engine, this engine's own traffic account and fit check, the stepped channel with
+    /// block-level prefetch. Units whose mapping ignores buffer sizes run the fixed mapping.
+    /// </summary>
+    public static Run Simulate(LayerWorkload layer, ArchitectureSpec arch, IReferenceUnit unit, ReferenceData data, LayerMapping mapping)
     {
         var problem = new GemmProblem(layer);
-        // The time chunk is a mapping decision shared with the fast engine; fit is then checked with this engine's own traffic account.
-        var (grid, _) = Chunking.Fit(problem, unit.Grid(problem), arch.Buffers);
-        var folds = grid.Folds(problem).ToList();
-        var traffic = new ReferenceTraffic(problem, arch.Buffers);
-        foreach (var f in folds)
-            if (traffic.Unfit(f) is { } why)
-                return new Run(LayerResult.NotRun(layer.Name, layer.Macs, why, unit.Spec.Name), []);
-        var moves = folds.Select(traffic.Next).ToList();
+        var effective = MappingRules.Effective(UnitModels.For(unit.Spec), mapping);
+        List<Fold> folds;
+        List<FoldTraffic> moves;
+        List<bool> startsBlock;
+        if (effective is LoopNestMapping loopNest)
+        {
+            var nest = new LoopNest(problem, unit.Grid(problem), loopNest);
+            var blocks = nest.BlocksOf(0, problem.Groups).Select(b => (IReadOnlyList<Fold>)[.. nest.FoldsOf(b)]).ToList();
+            var traffic = new ReferenceBlockTraffic(problem, arch.Buffers);
+            foreach (var b in blocks)
+                if (traffic.Unfit(b) is { } why)
+                    return new Run(LayerResult.NotRun(layer.Name, layer.Macs, why, unit.Spec.Name), []);
+            folds = [.. blocks.SelectMany(b => b)];
+            moves = traffic.Moves(blocks);
+            startsBlock = [.. blocks.SelectMany(b => b.Select((_, i) => i == 0))];
+        }
+        else
+        {
+            // The time chunk is a mapping decision shared with the fast engine; fit is then checked with this engine's own traffic account.
+            var (grid, _) = Chunking.Fit(problem, unit.Grid(problem), arch.Buffers);
+            folds = [.. grid.Folds(problem)];
+            var traffic = new ReferenceTraffic(problem, arch.Buffers);
+            foreach (var f in folds)
+                if (traffic.Unfit(f) is { } why)
+                    return new Run(LayerResult.NotRun(layer.Name, layer.Macs, why, unit.Spec.Name), []);
+            moves = [.. folds.Select(traffic.Next)];
+            // Every fold its own block.
+            startsBlock = [.. folds.Select(_ => true)];
+        }
+        var run = Step(layer, arch, unit, problem, data, folds, moves, startsBlock);
+        return run with { Result = run.Result with { Mapping = effective } };
+    }
+
+    private static Run Step(LayerWorkload layer, ArchitectureSpec arch, IReferenceUnit unit, GemmProblem problem, ReferenceData data,
+        List<Fold> folds, List<FoldTraffic> moves, List<bool> startsBlock)
+    {
+        // Per block-starting fold, the index of the next block's first fold (folds.Count when none).
+        var nextBlock = new int[folds.Count];
+        for (int i = folds.Count - 1, following = folds.Count; i >= 0; i--)
+        {
+            nextBlock[i] = following;
+            if (startsBlock[i]) following = i;
+        }
         var operands = new GemmOperands(problem, data);
         var channel = new SteppedChannel(arch.Dram);
         var counts = new ActivityCountsBuilder();
@@ -53,8 +97,9 @@ public static class ReferenceEngine
                 running = unit.Start(operands, folds[next]);
                 runningSince = now;
                 previousEnded = false;
-                if (next + 1 < folds.Count)
-                    waits[next + 1].Add(channel.Request(now, moves[next + 1].PrefetchBytes));
+                // The next block's loads are requested when this block's first fold starts.
+                if (startsBlock[next] && nextBlock[next] < folds.Count)
+                    waits[nextBlock[next]].Add(channel.Request(now, moves[nextBlock[next]].PrefetchBytes));
                 channel.Advance(now);
             }
             if (running is null && next >= folds.Count && pendingWrites.All(t => t.Done))
@@ -68,9 +113,9 @@ public static class ReferenceEngine
                 usedPes += (long)folds[next].Rows * folds[next].Cols;
                 counts.Add(cost.Compute);
                 memory.Add(cost, moves[next]);
-                // The fold's outputs leave, then the partial sums the next fold needs come back.
+                // The fold's outputs leave, then the partial sums the next block needs come back.
                 pendingWrites.Add(channel.Request(now + 1, moves[next].WriteBytes));
-                if (next + 1 < folds.Count)
+                if (next + 1 < folds.Count && startsBlock[next + 1])
                     waits[next + 1].Add(channel.Request(now + 1, moves[next + 1].PsumReadBytes));
                 running = null;
                 previousEnded = true;

@@ -251,16 +251,10 @@ public sealed class MappingEstimator
         em = Math.Min(em, _p.M);
         if (_stripRows.TryGetValue(em, out var known))
             return known;
-        var counts = new SortedDictionary<long, long>();
-        long first = 0;
-        for (var start = 0L; start < _p.M; start += em)
-        {
-            var range = new Span(start, Math.Min(_p.M, start + em));
-            var rows = _strips.Elements(new Fold(0, 0, 0, range, new Span(0, 1), new Span(0, 1), 1, 1));
-            if (start == 0) first = rows;
-            counts[rows] = counts.GetValueOrDefault(rows) + 1;
-        }
-        return _stripRows[em] = new Histogram([.. counts.Select(kv => (kv.Key, kv.Value))], counts.Keys.Max(), first);
+        var width = (long)_p.Shape.Width;
+        var rows = _strips.RowFrequencies(em);
+        var values = rows.OrderBy(kv => kv.Key).Select(kv => (kv.Key * width, kv.Value)).ToList();
+        return _stripRows[em] = new Histogram(values, values.Count == 0 ? 0 : values[^1].Item1, _strips.Rows(new Span(0, em)) * width);
     }
 
     /// <summary>Input channels each K-range of <paramref name="ek"/> terms covers.</summary>
@@ -269,17 +263,13 @@ public sealed class MappingEstimator
         ek = Math.Min(ek, _p.K);
         if (_channels.TryGetValue(ek, out var known))
             return known;
-        var rs = (long)_p.Shape.KernelHeight * _p.Shape.KernelWidth;
         var counts = new SortedDictionary<long, long>();
-        long first = 0;
         for (var start = 0L; start < _p.K; start += ek)
         {
-            var end = Math.Min(_p.K, start + ek);
-            var ch = (end - 1) / rs - start / rs + 1;
-            if (start == 0) first = ch;
+            var ch = _strips.Channels(new Span(start, Math.Min(_p.K, start + ek)));
             counts[ch] = counts.GetValueOrDefault(ch) + 1;
         }
-        return _channels[ek] = new Histogram([.. counts.Select(kv => (kv.Key, kv.Value))], counts.Keys.Max(), first);
+        return _channels[ek] = new Histogram([.. counts.Select(kv => (kv.Key, kv.Value))], counts.Keys.Max(), _strips.Channels(new Span(0, ek)));
     }
 
     /// <summary>What depends on the fold tiles only: the folds' costs, the array's SRAM streams, the final outputs.</summary>

@@ -35,23 +35,23 @@ internal static class MappingText
                 continue;
             }
             w.WriteLine($"{r.Layer} on {r.Unit}: {Describe(v.Mapping)}; GEMM M {I(v.Extent[0])} x K {I(v.Extent[1])} x N {I(v.Extent[2])}{(v.Groups > 1 ? $", {I(v.Groups)} groups" : "")}");
-            var indent = 1;
+            var depth = 0;
             if (v.Groups > 1)
-                w.WriteLine($"{Pad(indent++)}for group in [0:{I(v.Groups)})");
+                w.WriteLine($"  | for group in [0:{I(v.Groups)})");
+            depth += v.Groups > 1 ? 1 : 0;
             LoopLevel? level = null;
             foreach (var loop in v.Loops)
             {
                 if (loop.Level != level)
                 {
                     level = loop.Level;
-                    w.WriteLine($"{Pad(indent)}{Heading(loop.Level, v)}");
+                    w.WriteLine($"  {Heading(loop.Level, v)}");
                 }
                 var dim = loop.Dim?.ToString() ?? "b";
                 var kind = loop.Level == LoopLevel.Spatial ? "parallel-for" : "for";
                 var step = loop.Step > 1 ? $" step {I(loop.Step)}" : "";
                 var note = loop.Note is null ? "" : $"  ({loop.Note})";
-                w.WriteLine($"{Pad(indent + 1)}{kind} {dim} in [0:{I(loop.Trips)}){step}{note}");
-                indent++;
+                w.WriteLine($"  | {Pad(depth++)}{kind} {dim} in [0:{I(loop.Trips)}){step}{note}");
             }
         }
     }
@@ -59,11 +59,11 @@ internal static class MappingText
     private static string Heading(LoopLevel level, MappingView v) => level switch
     {
         LoopLevel.Dram => v.Mapping is FixedMapping
-            ? $"DRAM -> buffers: every fold its own block, tile M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}"
-            : $"DRAM -> buffers: blocks of M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}",
-        LoopLevel.Buffer => $"buffers -> array: folds of M {I(v.FoldTile[0])} K {I(v.FoldTile[1])} N {I(v.FoldTile[2])}",
-        LoopLevel.Spatial => "array (spatial)",
-        _ => "in time",
+            ? $"DRAM -> buffers, every fold its own block: M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}"
+            : $"DRAM -> buffers, blocks of M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}",
+        LoopLevel.Buffer => $"buffers -> array, folds of M {I(v.FoldTile[0])} K {I(v.FoldTile[1])} N {I(v.FoldTile[2])}",
+        LoopLevel.Spatial => "array, spatial",
+        _ => "PE, in time",
     };
 
     public static string Describe(LayerMapping m) => m switch
@@ -72,7 +72,7 @@ internal static class MappingText
         _ => "fixed (column folds, row folds, time chunks)",
     };
 
-    private static string Pad(int indent) => new(' ', 2 * indent);
+    private static string Pad(int depth) => new(' ', 2 * depth);
 
     private static string I(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -30,9 +30,10 @@ public class MappingOptionsTests
         Assert.Multiple(() =>
         {
             Assert.That(text, Does.Contain("conv1 on fp: "));
-            Assert.That(text, Does.Contain("layer1.0.conv1 on lowbit: order "));
-            Assert.That(text, Does.Contain("DRAM -> buffers: blocks of M "));
-            Assert.That(text, Does.Contain("buffers -> array: folds of M "));
+            Assert.That(text, Does.Match(@"\n\S+ on lowbit: order [MKN] [MKN] [MKN], time chunk "));
+            Assert.That(text, Does.Contain("\n  DRAM -> buffers, blocks of M "));
+            Assert.That(text, Does.Contain("\n  buffers -> array, folds of M "));
+            Assert.That(text, Does.Contain("\n  array, spatial\n"));
             Assert.That(text, Does.Contain("parallel-for M in [0:16)  (rows (16))"));
             Assert.That(text, Does.Contain("parallel-for N in [0:16)  (columns (16))"));
             Assert.That(text, Does.Contain("(lanes (16))"));

@@ -29,6 +29,20 @@ public static class Simulation
         })]);
     }
 
+    /// <summary>Every layer of <paramref name="workload"/> with the mapping <paramref name="mappings"/> gives it on the unit it runs on.</summary>
+    /// <param name="layerDone">Called after each layer, in order.</param>
+    public static NetworkResult Evaluate(Workload workload, ArchitectureSpec arch, Func<LayerWorkload, IUnitModel, LayerMapping> mappings, Action<LayerResult>? layerDone = null)
+    {
+        var models = arch.Units.Select(UnitModels.For).ToList();
+        return new NetworkResult(workload.Name, arch.Name, [.. workload.Layers.Select(l =>
+        {
+            var (model, reason) = Choose(l, models);
+            var result = model is null ? LayerResult.NotRun(l.Name, l.Macs, reason!) : Run(l, arch, model, mappings(l, model));
+            layerDone?.Invoke(result);
+            return result;
+        })]);
+    }
+
     /// <summary>One layer on the unit of <paramref name="arch"/> it runs on.</summary>
     public static LayerResult Evaluate(LayerWorkload layer, ArchitectureSpec arch) =>
         Evaluate(layer, arch, [.. arch.Units.Select(UnitModels.For)]);

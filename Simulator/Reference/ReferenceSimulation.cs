@@ -1,7 +1,9 @@
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapping;
 using HwSim.Simulator.Results;
 using HwSim.Simulator.Units;
 using HwSim.Workloads;
+using HwSim.Workloads.Layers;
 using HwSim.Workloads.Tensors;
 
 namespace HwSim.Simulator.Reference;
@@ -21,7 +23,9 @@ public static class ReferenceSimulation
     /// <param name="maxMacs">Layers with more MACs are refused with an <see cref="InputException"/> on field "reference MAC limit".</param>
     /// <param name="tensors">A quantizer's tensor dump to take operands (and expected outputs) from; layers it lacks get random operands.</param>
     /// <param name="progress">Receives one line per layer, for people.</param>
-    public static NetworkResult Run(Workload workload, ArchitectureSpec arch, int seed, long maxMacs = DefaultMaxMacs, TensorDump? tensors = null, Action<string>? progress = null)
+    /// <param name="mappings">The mapping of each layer on the unit it runs on (null: the fixed mapping for every layer).</param>
+    public static NetworkResult Run(Workload workload, ArchitectureSpec arch, int seed, long maxMacs = DefaultMaxMacs, TensorDump? tensors = null, Action<string>? progress = null,
+        Func<LayerWorkload, IUnitModel, LayerMapping>? mappings = null)
     {
         var models = arch.Units.Select(UnitModels.For).ToList();
         // Checked before any layer steps, so a long run does not fail half-way.
@@ -48,7 +52,7 @@ public static class ReferenceSimulation
                 : RealOperands.Load(layer, entry, tensors!.Folder);
             progress?.Invoke($"reference {index}/{workload.Layers.Length}: {layer.Name} ({layer.Macs:N0} MACs, " +
                 (entry is not null ? "real operands" : tensors is not null ? "random operands: no tensors for this layer" : "random operands") + ")");
-            var run = ReferenceEngine.Simulate(layer, arch, ReferenceUnits.For(model.Spec), data);
+            var run = ReferenceEngine.Simulate(layer, arch, ReferenceUnits.For(model.Spec), data, mappings?.Invoke(layer, model) ?? FixedMapping.Instance);
             if (run.Result.Ran && !data.IsFloat && !run.Output.AsSpan().SequenceEqual(ReferenceConvolution.Compute(data)))
                 throw new InvalidOperationException($"reference engine output of layer '{layer.Name}' differs from the plain convolution: a simulator bug");
             if (run.Result.Ran && expected is not null)

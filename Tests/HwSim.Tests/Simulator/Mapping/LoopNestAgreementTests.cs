@@ -5,6 +5,7 @@ using HwSim.Simulator.Mapping;
 using HwSim.Simulator.Memory;
 using HwSim.Simulator.Reference;
 using HwSim.Simulator.Units;
+using HwSim.Tests.Support;
 using NUnit.Framework;
 
 namespace HwSim.Tests.Simulator.Mapping;
@@ -41,7 +42,7 @@ public class LoopNestAgreementTests
     {
         long ran = 0, cannotRun = 0, stalls = 0, multiFoldBlocks = 0, psumsSpilled = 0, psumsKept = 0, weightsReused = 0, inputsReused = 0, floats = 0;
         var kinds = new long[6];
-        LoopNestCases.Cases.Sample(c =>
+        SeededCases.Check(LoopNestCases.Cases, 1600, 12, c =>
         {
             var mapping = Legal(c);
             var model = UnitModels.For(c.Unit);
@@ -87,7 +88,7 @@ public class LoopNestAgreementTests
                 Interlocked.Increment(ref nest.Blocks(GemmDim.K) > 1 && !nest.InnermostChanging(GemmDim.K) ? ref psumsSpilled : ref psumsKept);
             if (nest.Blocks(GemmDim.M) > 1 && nest.InnermostChanging(GemmDim.M)) Interlocked.Increment(ref weightsReused);
             if (nest.Blocks(GemmDim.N) > 1 && nest.InnermostChanging(GemmDim.N)) Interlocked.Increment(ref inputsReused);
-        }, iter: 1600, seed: "0N0XIzNsQ0O2", print: c => c.ToString());
+        });
 
         TestContext.Out.WriteLine($"ran {ran} (systolic os/ws/is {kinds[0]}/{kinds[1]}/{kinds[2]}, bit-serial activations/both {kinds[3]}/{kinds[4]}, xnor {kinds[5]}; " +
             $"stalled {stalls}, blocks of several folds {multiFoldBlocks}, partial sums spilled {psumsSpilled} / kept {psumsKept}, " +

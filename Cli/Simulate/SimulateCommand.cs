@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
+using HwSim.Simulator.Mapping;
+using HwSim.Workloads.Layers;
 using HwSim.CostModel.Energy;
 using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
@@ -84,8 +86,16 @@ public static class SimulateCommand
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
         var mapping = Mapping.Resolve(parse, workload, arch);
         // The simulator is price-free; a search by energy here prices candidates with the built-in 45 nm table (the energy verb takes others).
-        var result = reference ? ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress)
-            : SimulationProgress.Evaluate(context, workload, arch, mapping, EnergyTable.Default, EnergyContext.At45nm(arch.Buffers));
+        var result = SimulationProgress.Evaluate(context, workload, arch, mapping, EnergyTable.Default, EnergyContext.At45nm(arch.Buffers));
+        if (reference)
+        {
+            // The reference engine steps the mappings the fast engine's mapper picked (or fixed ones), so both engines run the same schedules.
+            var picked = new Dictionary<LayerWorkload, LayerMapping>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < workload.Layers.Length; i++)
+                picked[workload.Layers[i]] = result.Layers[i].Mapping ?? FixedMapping.Instance;
+            result = ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress,
+                (layer, _) => picked.GetValueOrDefault(layer, FixedMapping.Instance));
+        }
         var engine = reference ? "reference" : "fast";
         var views = MappingText.Views(workload, arch, result);
         Output.Emit(parse, context, writer =>

@@ -8,6 +8,7 @@ using HwSim.Simulator.Results;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Precision;
 using HwSim.Workloads.Zoo;
+using HwSim.Tests.Support;
 using NUnit.Framework;
 using static HwSim.Tests.Simulator.Mapper.MapperTestCases;
 
@@ -24,7 +25,7 @@ public sealed class MappingSearchTests
     public void Property_ClosedFormCountsEqualTheFastEngines()
     {
         long legal = 0, illegal = 0, spilled = 0, reloaded = 0, multiBlock = 0;
-        Cases.SelectMany(c => Mappings(c).Select(m => (c, m))).Sample(x =>
+        SeededCases.Check(Cases.SelectMany(c => Mappings(c).Select(m => (c, m))), 1500, 12, x =>
         {
             var (c, m) = x;
             var e = new MappingEstimator(c.Layer, c.Arch, c.Model);
@@ -48,7 +49,7 @@ public sealed class MappingSearchTests
             if (estimate.PsumReadBytes > 0) Interlocked.Increment(ref spilled);
             if (estimate.WeightBytes > GemmProblem.PackedBytes(problem.K * problem.N, problem.WeightFormat) * problem.Groups) Interlocked.Increment(ref reloaded);
             if (e.FoldsAlong(GemmDim.M, m.TimeChunk) > m.BlockM && e.FoldsAlong(GemmDim.N, m.TimeChunk) > m.BlockN) Interlocked.Increment(ref multiBlock);
-        }, iter: 1500, print: x => $"{x.c}\n{x.m}");
+        });
         TestContext.Out.WriteLine($"legal {legal} (partial sums spilled {spilled}, weights reloaded {reloaded}, several M and N blocks {multiBlock}), illegal {illegal}");
         using (Assert.EnterMultipleScope())
         {
@@ -72,7 +73,7 @@ public sealed class MappingSearchTests
     {
         long better = 0, same = 0, bothNotRun = 0, onlyPickRan = 0;
         var gen = from c in Cases from objective in Gen.Int[0, 2] select (c, (MappingObjective)objective);
-        gen.Sample(x =>
+        SeededCases.Check(gen, 400, 1212, x =>
         {
             var (c, objective) = x;
             var search = new MappingSearch(Prices(c.Arch));
@@ -88,7 +89,7 @@ public sealed class MappingSearchTests
             var (p, f) = (Score(pick, objective, search), Score(fixedRun, objective, search));
             Assert.That(p, Is.LessThanOrEqualTo(f), () => $"{c} {objective}: pick {pick.Mapping} scores {p}, fixed {f}");
             Interlocked.Increment(ref p < f ? ref better : ref same);
-        }, iter: 400, print: x => $"{x.c} {x.Item2}");
+        });
         TestContext.Out.WriteLine($"pick better {better}, equal {same}; fixed not run: pick ran {onlyPickRan}, neither {bothNotRun}");
         Assert.That(better, Is.GreaterThan(40), "the search must find better mappings, not only keep fixed");
     }

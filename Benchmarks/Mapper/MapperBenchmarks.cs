@@ -58,6 +58,25 @@ public class MapperBenchmarks
         return Evaluator.PriceEnergy(_resnet50, _lowbit, result, EnergyTable.Default, _context).Total.Value;
     }
 
+    /// <summary>
+    /// The closed forms alone (no exact runs): every distinct layer of ResNet-50 estimated over
+    /// its whole pruned mapspace, each with a new estimator. Mappings estimated per second =
+    /// <see cref="Estimated"/> over this benchmark's mean.
+    /// </summary>
+    [Benchmark(Description = "mapper estimates only (no exact runs): resnet50 W4A2 distinct layers on lowbit-default")]
+    public long EstimatesResNet50()
+    {
+        var search = new MappingSearch(_prices);
+        var models = _lowbit.Units.Select(HwSim.Simulator.Units.UnitModels.For).ToList();
+        long count = 0;
+        foreach (var layer in _resnet50.Layers.DistinctBy(l => (l.Shape, l.Precision)))
+        {
+            var model = Simulation.Choose(layer, models).Model!;
+            count += search.Candidates(new MappingEstimator(layer, _lowbit, model), model, _lowbit, MappingObjective.Energy, MappingConstraint.None).Count;
+        }
+        return count;
+    }
+
     [Benchmark(Description = "fixed mapping + fast engine + pricing: resnet50 W4A2 (fp32 first/last) on lowbit-default")]
     public double FixedResNet50() =>
         Evaluator.PriceEnergy(_resnet50, _lowbit, Simulation.Evaluate(_resnet50, _lowbit), EnergyTable.Default, _context).Total.Value;

@@ -159,7 +159,7 @@ public sealed class MappingEstimator
     /// Traffic of blocks <paramref name="bM"/> x <paramref name="bK"/> x <paramref name="bN"/> fold
     /// tiles in <paramref name="order"/>: distinct blocks once, times the reload rule.
     /// </summary>
-    internal BlockTraffic Traffic(Chunk c, long bM, long bK, long bN, IReadOnlyList<GemmDim> order)
+    internal BlockTraffic Traffic(Chunk c, long bM, long bK, long bN, System.Collections.Immutable.ImmutableArray<GemmDim> order)
     {
         var em = bM * c.Tile[0];
         var ek = bK * c.Tile[1];
@@ -167,20 +167,17 @@ public sealed class MappingEstimator
         var nbM = Ceil(_p.M, em);
         var nbK = Ceil(_p.K, ek);
         var nbN = Ceil(_p.N, en);
-        var nb = new[] { nbM, nbK, nbN };
-        var pos = new int[3];
-        for (var i = 0; i < 3; i++)
-            pos[(int)order[i]] = i;
         // A loop irrelevant to an operand reloads it when it has more than one trip and a relevant loop with more than one trip runs inside it.
         bool Outside(GemmDim irrelevant)
         {
-            var d = (int)irrelevant;
-            if (nb[d] <= 1) return false;
-            for (var r = 0; r < 3; r++)
-                if (r != d && nb[r] > 1 && pos[r] > pos[d])
+            var at = order.IndexOf(irrelevant);
+            if (Trips(irrelevant) <= 1) return false;
+            for (var j = at + 1; j < 3; j++)
+                if (Trips(order[j]) > 1)
                     return true;
             return false;
         }
+        long Trips(GemmDim d) => d == GemmDim.M ? nbM : d == GemmDim.K ? nbK : nbN;
         var g = (long)_p.Groups;
         var weights = DistinctWeights(ek, en);
         var inputs = DistinctInputs(em, ek);
@@ -195,22 +192,29 @@ public sealed class MappingEstimator
         return new BlockTraffic(w, i0, psum, cycles, dramBytes);
     }
 
+    private readonly Dictionary<(long, long), Transfers> _weights = [];
+    private readonly Dictionary<(long, long), Transfers> _psums = [];
+
     private Transfers DistinctWeights(long ek, long en)
     {
+        if (_weights.TryGetValue((ek, en), out var known))
+            return known;
         var sum = default(Transfers);
         foreach (var (k, ck) in Ranges(_p.K, ek))
             foreach (var (n, cn) in Ranges(_p.N, en))
                 sum += ck * cn * One(GemmProblem.PackedBytes(k * n, _p.WeightFormat));
-        return sum;
+        return _weights[(ek, en)] = sum;
     }
 
     private Transfers DistinctPsums(long em, long en)
     {
+        if (_psums.TryGetValue((em, en), out var known))
+            return known;
         var sum = default(Transfers);
         foreach (var (m, cm) in Ranges(_p.M, em))
             foreach (var (n, cn) in Ranges(_p.N, en))
                 sum += cm * cn * One(GemmProblem.PackedBytes(m * n, _p.AccumulatorFormat));
-        return sum;
+        return _psums[(em, en)] = sum;
     }
 
     private readonly Dictionary<(long, long), Transfers> _inputs = [];

@@ -146,7 +146,7 @@ public sealed class MappingSearch
         MappingObjective objective, MappingConstraint constraint, int keep = ExactCandidates)
     {
         var top = new List<Ranked>(keep + 1);
-        string? firstUnfit = null;
+        string? smallestUnfit = null;
         long index = 0;
         var pes = model.Spec.PeCount;
         var prices = objective == MappingObjective.Latency ? null : new VariablePrices(this, arch.Buffers.WordBits);
@@ -177,25 +177,22 @@ public sealed class MappingSearch
                     // The largest M block that fits (binary search: what a block needs grows with it).
                     long bM = -1;
                     var (lo, hi) = (0, mOptions.Length - 1);
-                    string? why = null;
                     while (lo <= hi)
                     {
                         var mid = (lo + hi) / 2;
-                        var unfit = Unfit(e, c, mOptions[mid] * c.Tile[0], ek, en);
-                        if (unfit is null)
+                        if (Unfit(e, c, mOptions[mid] * c.Tile[0], ek, en) is null)
                         {
                             bM = mOptions[mid];
                             lo = mid + 1;
                         }
                         else
-                        {
-                            why ??= unfit;
                             hi = mid - 1;
-                        }
                     }
                     if (bM < 0)
                     {
-                        firstUnfit ??= why;
+                        // The smallest blocks of this chunk (chunks shrink, so the last one explains best).
+                        if (bK == kOptions[0] && bN == nOptions[0])
+                            smallestUnfit = Unfit(e, c, mOptions[0] * c.Tile[0], ek, en, explain: true);
                         break;
                     }
                     anyN = true;
@@ -217,28 +214,32 @@ public sealed class MappingSearch
                             MappingObjective.Energy => energy,
                             _ => energy * t.Cycles,
                         };
-                        var ranked = new Ranked(score, t.DramBytes, index++, new LoopNestMapping(chunk, order, bM, bK, bN));
-                        Insert(top, ranked, keep);
+                        var at = index++;
+                        // Most candidates lose to the current top few: compared before a mapping is built.
+                        if (top.Count >= keep && !Better(new Ranked(score, t.DramBytes, at, null!), top[^1]))
+                            continue;
+                        Insert(top, new Ranked(score, t.DramBytes, at, new LoopNestMapping(chunk, order, bM, bK, bN)), keep);
                     }
                 }
                 if (!anyN)
                     break;
             }
         }
-        return ([.. top.Select(r => r.Mapping)], firstUnfit, index);
+        return ([.. top.Select(r => r.Mapping)], smallestUnfit, index);
     }
 
-    private static string? Unfit(MappingEstimator e, MappingEstimator.Chunk c, long em, long ek, long en)
+    /// <summary>Why blocks of these extents do not fit ("" when <paramref name="explain"/> is false: most probes only need the answer), or null.</summary>
+    private static string? Unfit(MappingEstimator e, MappingEstimator.Chunk c, long em, long ek, long en, bool explain = false)
     {
         var half = e.Buffers;
         var weights = e.WeightBlockBytes(ek, en);
         if (weights > half.Half(BufferKind.Weight))
-            return $"a block needs {weights:N0} B of weights on chip even with the smallest blocks, but half the weight buffer is {half.Half(BufferKind.Weight):N0} B";
+            return !explain ? "" : $"a block needs {weights:N0} B of weights on chip even with the smallest blocks and time chunk allowed, but half the weight buffer is {half.Half(BufferKind.Weight):N0} B";
         var strip = e.StripBytes(em, ek);
         if (strip > half.Half(BufferKind.Ifmap))
-            return $"a block needs {strip:N0} B of input rows on chip even with the smallest blocks, but half the input buffer is {half.Half(BufferKind.Ifmap):N0} B";
+            return !explain ? "" : $"a block needs {strip:N0} B of input rows on chip even with the smallest blocks and time chunk allowed, but half the input buffer is {half.Half(BufferKind.Ifmap):N0} B";
         if (c.Folds[1] > 1 && e.PsumBlockBytes(em, en) is var psums && psums > half.Half(BufferKind.Ofmap))
-            return $"a block needs {psums:N0} B of partial sums on chip even with the smallest blocks, but half the output buffer is {half.Half(BufferKind.Ofmap):N0} B";
+            return !explain ? "" : $"a block needs {psums:N0} B of partial sums on chip even with the smallest blocks and time chunk allowed, but half the output buffer is {half.Half(BufferKind.Ofmap):N0} B";
         return null;
     }
 
@@ -340,20 +341,26 @@ public sealed class MappingSearch
     /// The orders that differ: those of the dimensions with more than one block; the others go
     /// innermost (M, then N, then K), where their single trip changes nothing.
     /// </summary>
-    internal static IEnumerable<ImmutableArray<GemmDim>> Orders(MappingEstimator.Chunk c, long bM, long bK, long bN, MappingConstraint constraint)
+    internal static IReadOnlyList<ImmutableArray<GemmDim>> Orders(MappingEstimator.Chunk c, long bM, long bK, long bN, MappingConstraint constraint)
     {
-        if (constraint.Order is { } order)
-        {
-            yield return order;
-            yield break;
-        }
-        var trips = new[] { MappingEstimator.Ceil(c.Folds[0], bM), MappingEstimator.Ceil(c.Folds[1], bK), MappingEstimator.Ceil(c.Folds[2], bN) };
+        if (constraint.Order is { } given)
+            return [given];
+        var pattern = (MappingEstimator.Ceil(c.Folds[0], bM) > 1 ? 1 : 0) | (MappingEstimator.Ceil(c.Folds[1], bK) > 1 ? 2 : 0) | (MappingEstimator.Ceil(c.Folds[2], bN) > 1 ? 4 : 0);
+        return CanonicalOrders[pattern];
+    }
+
+    /// <summary>The distinct canonical orders for each set of dimensions with more than one block (bit d set: dimension d).</summary>
+    private static readonly ImmutableArray<GemmDim>[][] CanonicalOrders = [.. Enumerable.Range(0, 8).Select(pattern =>
+    {
+        bool Several(GemmDim d) => (pattern & (1 << (int)d)) != 0;
         var seen = new HashSet<string>();
+        var orders = new List<ImmutableArray<GemmDim>>();
         foreach (var p in Permutations)
         {
-            var canonical = p.Where(d => trips[(int)d] > 1).Concat(new[] { GemmDim.M, GemmDim.N, GemmDim.K }.Where(d => trips[(int)d] <= 1)).ToImmutableArray();
+            var canonical = p.Where(Several).Concat(new[] { GemmDim.M, GemmDim.N, GemmDim.K }.Where(d => !Several(d))).ToImmutableArray();
             if (seen.Add(string.Concat(canonical)))
-                yield return canonical;
+                orders.Add(canonical);
         }
-    }
+        return orders.ToArray();
+    })];
 }

@@ -37,6 +37,9 @@ public sealed class MappingSearch
     /// <summary>Candidates the fast engine runs exactly after the estimate (besides the fixed mapping).</summary>
     public const int ExactCandidates = 3;
 
+    /// <summary>Picks remembered at most (a few tens of MB); beyond, the cache starts over.</summary>
+    internal const int MaxCached = 1 << 16;
+
     private readonly ActionPrice? _prices;
     private readonly ConcurrentDictionary<ActionKey, double> _priceOf = new();
     private readonly ConcurrentDictionary<CacheKey, LayerResult> _cache = new();
@@ -83,6 +86,9 @@ public sealed class MappingSearch
             return cached with { Layer = layer.Name };
         }
         var result = Search(layer, arch, model, objective, constraint);
+        // Bounded: a sweep over millions of architectures would otherwise keep every pick (gigabytes).
+        if (_cache.Count >= MaxCached)
+            _cache.Clear();
         _cache.TryAdd(key, result);
         return result;
     }

@@ -28,9 +28,11 @@ namespace HwSim.Simulator.Mapper;
 /// covers its extent has one trip, so its place does not matter: it goes innermost, K last).
 /// Pruned before estimating: blocks that break a capacity, and, for each time chunk and K and N
 /// block, every M block but the largest that fits (DRAM traffic does not grow with the block).
-/// Ties are broken by fewer DRAM bytes, then by the earlier candidate in enumeration order
+/// Ties are broken by fewer estimated cycles (for the latency objective: less energy), fewer DRAM
+/// bytes, then by the earlier candidate in enumeration order
 /// (longer time chunks first, then smaller K, N blocks, then the order's place among
-/// permutations); an exact tie between a candidate and the fixed mapping keeps the fixed one.
+/// permutations); run exactly, equal scores go to fewer cycles (latency: less energy), and a
+/// full tie between a candidate and the fixed mapping keeps the fixed one.
 /// </remarks>
 public sealed class MappingSearch
 {
@@ -105,14 +107,15 @@ public sealed class MappingSearch
         foreach (var candidate in best)
             tried.Add(Exact(layer, arch, model, candidate));
         LayerResult? pick = null;
-        var pickScore = double.PositiveInfinity;
+        (double, double) pickScore = default;
         foreach (var r in tried)
         {
             if (!r.Ran)
                 continue;
-            var score = Score(r, objective, model.Spec.PeCount);
-            // Strictly better only: the fixed mapping (tried first) wins ties, then the better estimate.
-            if (pick is null || score < pickScore)
+            // Equal under the objective, the faster (for latency: the cheaper) wins; strictly better
+            // only, so on a full tie the fixed mapping (tried first) stays, then the better estimate.
+            var score = (Score(r, objective), objective != MappingObjective.Latency ? r.TotalCycles : _prices is null ? 0 : Energy(r.Counts));
+            if (pick is null || score.CompareTo(pickScore) < 0)
                 (pick, pickScore) = (r, score);
         }
         if (pick is not null)
@@ -126,7 +129,7 @@ public sealed class MappingSearch
     private static LayerResult Exact(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, LayerMapping mapping) =>
         Simulation.Run(layer, arch, model, mapping);
 
-    private double Score(LayerResult r, MappingObjective objective, long pes) => objective switch
+    private double Score(LayerResult r, MappingObjective objective) => objective switch
     {
         MappingObjective.Latency => r.TotalCycles,
         MappingObjective.Energy => Energy(r.Counts),
@@ -145,7 +148,7 @@ public sealed class MappingSearch
     private double Price(ActionKey key) => _priceOf.GetOrAdd(key, k => _prices!(k));
 
     /// <summary>A candidate and its estimated score, ordered for the top list.</summary>
-    private readonly record struct Ranked(double Score, long DramBytes, long Index, LoopNestMapping Mapping);
+    private readonly record struct Ranked(double Score, double Then, long DramBytes, long Index, LoopNestMapping Mapping);
 
     /// <summary>The best few candidates by estimate, the reason when there is none, and how many were estimated.</summary>
     internal (IReadOnlyList<LoopNestMapping> Best, string? Reason, long Count) Candidates(MappingEstimator e, IUnitModel model, ArchitectureSpec arch,
@@ -222,9 +225,11 @@ public sealed class MappingSearch
                         };
                         var at = index++;
                         // Most candidates lose to the current top few: compared before a mapping is built.
-                        if (top.Count >= keep && !Better(new Ranked(score, t.DramBytes, at, null!), top[^1]))
+                        // Equal scores: the faster estimate (for latency: the cheaper) first.
+                        var then = objective == MappingObjective.Latency ? energy : t.Cycles;
+                        if (top.Count >= keep && !Better(new Ranked(score, then, t.DramBytes, at, null!), top[^1]))
                             continue;
-                        Insert(top, new Ranked(score, t.DramBytes, at, new LoopNestMapping(chunk, order, bM, bK, bN)), keep);
+                        Insert(top, new Ranked(score, then, t.DramBytes, at, new LoopNestMapping(chunk, order, bM, bK, bN)), keep);
                     }
                 }
                 if (!anyN)
@@ -262,7 +267,7 @@ public sealed class MappingSearch
     }
 
     private static bool Better(Ranked a, Ranked b) =>
-        a.Score < b.Score || (a.Score == b.Score && (a.DramBytes < b.DramBytes || (a.DramBytes == b.DramBytes && a.Index < b.Index)));
+        (a.Score, a.Then, a.DramBytes, a.Index).CompareTo((b.Score, b.Then, b.DramBytes, b.Index)) < 0;
 
     /// <summary>The prices of what changes between candidates of one time chunk: DRAM bytes, SRAM fills and drains.</summary>
     private sealed class VariablePrices

@@ -89,12 +89,7 @@ public sealed class BlockPlanner
 
         // Strip heights over M-blocks times channel counts over K-blocks.
         var rowCounts = strips.RowFrequencies(lm);
-        var channelCounts = new Dictionary<long, long>();
-        for (var b = 0L; b < bk; b++)
-        {
-            var c = strips.Channels(new Span(b * lk, Math.Min(p.K, (b + 1) * lk)));
-            channelCounts[c] = channelCounts.GetValueOrDefault(c) + 1;
-        }
+        var channelCounts = strips.ChannelFrequencies(lk);
         long inputs = 0;
         foreach (var (rows, rc) in rowCounts)
             foreach (var (channels, cc) in channelCounts)
@@ -133,9 +128,7 @@ public sealed class BlockPlanner
             return $"a block's weights ({lk:N0} x {ln:N0} at {p.WeightFormat.Bits} bits) need {weights:N0} B, but a block may use half the weight buffer, {buffers.Half(BufferKind.Weight):N0} B";
         var strips = new InputStrips(p);
         var rows = strips.RowFrequencies(nest.BlockLength(GemmDim.M)).Keys.DefaultIfEmpty(0).Max();
-        var channels = 0L;
-        for (var b = 0L; b < nest.Blocks(GemmDim.K); b++)
-            channels = Math.Max(channels, strips.Channels(new Span(b * lk, Math.Min(p.K, (b + 1) * lk))));
+        var channels = strips.ChannelFrequencies(nest.BlockLength(GemmDim.K)).Keys.Max();
         var strip = GemmProblem.PackedBytes(rows * p.Shape.Width * channels, p.InputFormat);
         if (strip > buffers.Half(BufferKind.Ifmap))
             return $"a block's input strip ({rows:N0} rows x {p.Shape.Width:N0} columns x {channels:N0} channels at {p.InputFormat.Bits} bits) needs {strip:N0} B, but a block may use half the input buffer, {buffers.Half(BufferKind.Ifmap):N0} B";

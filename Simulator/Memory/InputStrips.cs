@@ -108,22 +108,31 @@ internal sealed class InputStrips
     /// cut at M: full ranges whose starts agree modulo P·Q read the same rows of different images,
     /// so only one period of starts is measured.
     /// </summary>
-    public Dictionary<long, long> RowFrequencies(long length)
+    public Dictionary<long, long> RowFrequencies(long length) =>
+        Frequencies(_p.M, length, (long)_p.Shape.OutputHeight * _p.Shape.OutputWidth, Rows);
+
+    /// <summary>How often each channel count (<see cref="Channels"/>) occurs over the K-ranges [b·L, (b+1)·L) cut at K (periodic in R·S).</summary>
+    public Dictionary<long, long> ChannelFrequencies(long length) =>
+        Frequencies(_p.K, length, (long)_p.Shape.KernelHeight * _p.Shape.KernelWidth, Channels);
+
+    /// <summary>
+    /// Frequencies of <paramref name="measure"/> over the ranges [b·L, (b+1)·L) of [0, extent),
+    /// for a measure of full ranges that depends only on the start modulo <paramref name="cycle"/>.
+    /// </summary>
+    private static Dictionary<long, long> Frequencies(long extent, long length, long cycle, Func<Span, long> measure)
     {
         var result = new Dictionary<long, long>();
-        var m = _p.M;
-        var full = m / length;
-        var pq = (long)_p.Shape.OutputHeight * _p.Shape.OutputWidth;
-        var period = pq / Gcd(length % pq == 0 ? pq : length % pq, pq);
+        var full = extent / length;
+        var period = cycle / Gcd(length % cycle == 0 ? cycle : length % cycle, cycle);
         for (var c = 0L; c < Math.Min(period, full); c++)
         {
-            var rows = Rows(new Span(c * length, c * length + length));
-            result[rows] = result.GetValueOrDefault(rows) + (full - 1 - c) / period + 1;
+            var value = measure(new Span(c * length, c * length + length));
+            result[value] = result.GetValueOrDefault(value) + (full - 1 - c) / period + 1;
         }
-        if (m % length != 0)
+        if (extent % length != 0)
         {
-            var rows = Rows(new Span(full * length, m));
-            result[rows] = result.GetValueOrDefault(rows) + 1;
+            var value = measure(new Span(full * length, extent));
+            result[value] = result.GetValueOrDefault(value) + 1;
         }
         return result;
     }

@@ -168,6 +168,19 @@ public class LoopNestMappingTests
             Is.EqualTo(groups * one.Counts.Total(HwSim.Simulator.Counting.PrimitiveAction.DramReadByte)));
     }
 
+    [Test]
+    public void ALoopNestWithMoreFoldsThanTheCapIsAResult()
+    {
+        // 4,096 x 4,096 x 4,096 on the 8x8 fp unit: 512 x 512 tiles, and time chunks of one make
+        // 4,096 times as many folds (2^30), above the 2^24 the fast engine walks.
+        var layer = new LayerWorkload("gemm", LayerShape.Gemm(4096, 4096, 4096));
+        var arch = Presets.Get("lowbit-default");
+        var model = UnitModels.For(arch.Units[1]);
+        var result = Simulation.Run(layer, arch, model, new LoopNestMapping(1, [GemmDim.M, GemmDim.N, GemmDim.K], 1, 1, 1));
+        Assert.That(result.Ran, Is.False);
+        Assert.That(result.NotRunReason, Does.StartWith("it needs 1,073,741,824 folds on this unit, more than the 16,777,216"));
+    }
+
     private static LayerWorkload MoreGroups(LayerWorkload layer, int factor)
     {
         var s = layer.Shape;

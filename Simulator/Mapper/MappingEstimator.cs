@@ -267,13 +267,8 @@ public sealed class MappingEstimator
         ek = Math.Min(ek, _p.K);
         if (_channels.TryGetValue(ek, out var known))
             return known;
-        var counts = new SortedDictionary<long, long>();
-        for (var start = 0L; start < _p.K; start += ek)
-        {
-            var ch = _strips.Channels(new Span(start, Math.Min(_p.K, start + ek)));
-            counts[ch] = counts.GetValueOrDefault(ch) + 1;
-        }
-        return _channels[ek] = new Histogram([.. counts.Select(kv => (kv.Key, kv.Value))], counts.Keys.Max(), _strips.Channels(new Span(0, ek)));
+        var counts = _strips.ChannelFrequencies(ek).OrderBy(kv => kv.Key).ToList();
+        return _channels[ek] = new Histogram([.. counts.Select(kv => (kv.Key, kv.Value))], counts[^1].Key, _strips.Channels(new Span(0, ek)));
     }
 
     /// <summary>What depends on the fold tiles only: the folds' costs, the array's SRAM streams, the final outputs.</summary>

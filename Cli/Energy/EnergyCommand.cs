@@ -41,19 +41,26 @@ public static class EnergyCommand
         var arch = Architecture.Resolve(parse);
         var energyContext = new EnergyContext(arch.Buffers, Table.DramKind(parse), Technology.Resolve(parse));
         var table = Table.Table(parse);
-        var report = Evaluator.PriceEnergy(workload, arch, SimulationProgress.Evaluate(context, workload, arch), table, energyContext);
+        PipelineOutput.Check(workload, arch, parse.GetValue(Workload.Source)!);
+        var stages = SimulationProgress.Evaluate(context, workload, arch);
+        var pipeline = PipelineOutput.Compose(workload, arch, stages);
+        // Pipelined: each stage also idles while it waits for the slowest one; priced as idle PE-cycles.
+        var report = Evaluator.PriceEnergy(workload, arch, pipeline?.SteadyState() ?? stages, table, energyContext);
+        var joules = report.EnergyPerInferenceMicrojoules * 1e-6;
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(EnergyJson.From(report, policy?.ToString()), OutputOptions.Json));
+                    writer.WriteLine(JsonSerializer.Serialize(EnergyJson.From(report, policy?.ToString()) with { Pipeline = PipelineOutput.Json(pipeline, joules) }, OutputOptions.Json));
                     break;
                 case OutputFormat.Csv:
                     EnergyJsonFacade.WriteCsv(writer, report);
                     break;
                 default:
                     WriteTables(context.ConsoleOn(writer), report, energyContext);
+                    if (pipeline is not null)
+                        PipelineOutput.Write(context.ConsoleOn(writer), pipeline, joules);
                     break;
             }
         });

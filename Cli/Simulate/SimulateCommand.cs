@@ -73,20 +73,24 @@ public static class SimulateCommand
         var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;
         if (tensors is not null && !reference)
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
+        PipelineOutput.Check(workload, arch, parse.GetValue(Workload.Source)!);
         var result = reference ? ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress) : SimulationProgress.Evaluate(context, workload, arch);
         var engine = reference ? "reference" : "fast";
+        var pipeline = PipelineOutput.Compose(workload, arch, result);
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString()), OutputOptions.Json));
+                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString()) with { Pipeline = PipelineOutput.Json(pipeline) }, OutputOptions.Json));
                     break;
                 case OutputFormat.Csv:
                     WriteCsv(writer, result);
                     break;
                 default:
                     WriteTables(context.ConsoleOn(writer), result, arch, engine);
+                    if (pipeline is not null)
+                        PipelineOutput.Write(context.ConsoleOn(writer), pipeline);
                     break;
             }
         });

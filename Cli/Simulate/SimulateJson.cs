@@ -7,6 +7,9 @@ namespace HwSim.Cli.Simulate;
 internal sealed record SimulateJson(string Workload, string Architecture, double ClockMhz, string Engine, string? Precision,
     IReadOnlyList<LayerRunJson> Layers, TotalsRunJson Totals)
 {
+    /// <summary>Throughput, latency, bottleneck and FIFOs when the architecture is layer-pipelined (absent otherwise).</summary>
+    public Common.PipelineJson? Pipeline { get; init; }
+
     public static SimulateJson From(NetworkResult r, double clockMhz, string engine, string? precision) => new(
         r.Workload, r.Architecture, clockMhz, engine, precision,
         [.. r.Layers.Select(LayerRunJson.From)],

@@ -44,13 +44,13 @@ public sealed class AreaModelTests
     /// arrays only, so below the published chips, which add control, wiring and I/O): SRAM at
     /// 0.37 to 0.46 um^2/bit dominates all but the bit-serial defaults. stripes-like: 36 MiB of
     /// SRAM (about 111 mm^2) + 4096 SIPs; tpu-like: 24 MiB (75 mm^2) + 65,536 8-bit PEs (33.5 mm^2);
-    /// finn-like: 2.25 MiB; eyeriss-like: 168 16-bit PEs and 181.5 KiB.
+    /// finn-like: 96 KiB of buffers (about 0.33 mm^2) + nine small MVAUs (CNV-W1A1's folding); eyeriss-like: 168 16-bit PEs and 181.5 KiB.
     /// </summary>
     [TestCase("lowbit-default", 2, 6)]
     [TestCase("stripes-like", 100, 160)]
     [TestCase("loom-like", 2, 6)]
     [TestCase("bismo-like", 1, 3)]
-    [TestCase("finn-like", 5, 10)]
+    [TestCase("finn-like", 0.3, 0.6)]
     [TestCase("eyeriss-like", 0.5, 2)]
     [TestCase("tpu-like", 100, 130)]
     public void EveryPreset_IsPositiveAndPlausible(string preset, double minMm2, double maxMm2)

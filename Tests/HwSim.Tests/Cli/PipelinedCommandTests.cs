@@ -48,6 +48,16 @@ public sealed class PipelinedCommandTests
     }
 
     [Test]
+    public void Energy_Text_TakesThroughputAndPowerFromThePipelineOnly()
+    {
+        var r = CliRunner.Run("energy", Cnv, "--arch", "finn-like");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        // The per-inference table keeps energy and latency; throughput, power and TOPS are the pipeline's (stages overlap).
+        Assert.That(r.Output.Split("average power").Length - 1, Is.EqualTo(1), r.Output);
+        Assert.That(r.Output, Does.Contain("average power in steady state").And.Contain("2777.8 inferences/s"));
+    }
+
+    [Test]
     public void Sequential_Json_HasNoPipeline()
     {
         var r = CliRunner.Run("simulate", "alexnet", "--wbits", "4", "--abits", "4", "--format", "json");

@@ -65,6 +65,20 @@ public sealed class PipelinedCommandTests
         Assert.That(JsonDocument.Parse(r.Output).RootElement.TryGetProperty("pipeline", out _), Is.False);
     }
 
+    [Test]
+    public void AnUnknownExecution_IsOneErrorNamingFileLineAndField()
+    {
+        using var dir = new TempDir();
+        var yaml = dir.File("arch.yaml", "version: 1\nname: x\nexecution: dataflow\nunits: [{ name: a, kind: xnor, rows: 1, cols: 4 }]\n");
+        var r = CliRunner.Run("simulate", "alexnet", "--arch", yaml);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+            Assert.That(r.Error, Does.Contain($"{yaml}, line 3, field 'execution': unknown execution 'dataflow' (expected layer_sequential or layer_pipelined)"));
+            Assert.That(r.Output, Is.Empty);
+        }
+    }
+
     [TestCase("simulate")]
     [TestCase("energy")]
     public void ALayerWithoutItsUnit_IsOneErrorNamingFileLayerFieldAndRule(string verb)

@@ -44,26 +44,33 @@ public static class EnergyCommand
         var arch = Architecture.Resolve(parse);
         var energyContext = EnergyContext.Of(arch, Technology.Resolve(parse), Table.DramKind(parse));
         var table = Table.Table(parse);
-        var report = Evaluator.PriceEnergy(workload, arch, SimulationProgress.Evaluate(context, workload, arch, Mapping.Resolve(parse, workload, arch), table, energyContext), table, energyContext);
+        PipelineOutput.Check(workload, arch, parse.GetValue(Workload.Source)!);
+        var stages = SimulationProgress.Evaluate(context, workload, arch, Mapping.Resolve(parse, workload, arch), table, energyContext);
+        var pipeline = PipelineOutput.Compose(workload, arch, stages);
+        // Pipelined: each stage also idles while it waits for the slowest one; priced as idle PE-cycles.
+        var report = Evaluator.PriceEnergy(workload, arch, pipeline?.SteadyState() ?? stages, table, energyContext);
+        var joules = report.EnergyPerInferenceMicrojoules * 1e-6;
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(EnergyJson.From(report, policy?.ToString()), OutputOptions.Json));
+                    writer.WriteLine(JsonSerializer.Serialize(EnergyJson.From(report, policy?.ToString()) with { Pipeline = PipelineOutput.Json(pipeline, joules) }, OutputOptions.Json));
                     break;
                 case OutputFormat.Csv:
                     EnergyJsonFacade.WriteCsv(writer, report);
                     break;
                 default:
-                    WriteTables(context.ConsoleOn(writer), report, energyContext);
+                    WriteTables(context.ConsoleOn(writer), report, energyContext, pipelined: pipeline is not null);
+                    if (pipeline is not null)
+                        PipelineOutput.Write(context.ConsoleOn(writer), pipeline, joules);
                     break;
             }
         });
         return HwSimApp.ExitOk;
     }
 
-    private static void WriteTables(IAnsiConsole console, EnergyReport r, EnergyContext ctx)
+    private static void WriteTables(IAnsiConsole console, EnergyReport r, EnergyContext ctx, bool pipelined)
     {
         var total = r.Total.Value;
         var layers = new Table().Border(TableBorder.Simple).Title($"{Markup.Escape(r.Workload)} on {Markup.Escape(r.Architecture)} at {Markup.Escape(r.Technology)}: energy per layer");
@@ -99,9 +106,13 @@ public static class EnergyCommand
         summary.AddColumn("").AddColumn(new TableColumn("value").RightAligned());
         summary.AddRow("energy", $"{r.EnergyPerInferenceMicrojoules.ToString("0.###", CultureInfo.InvariantCulture)} uJ");
         summary.AddRow("latency", $"{(r.LatencySeconds * 1e3 / r.Batch).ToString("0.###", CultureInfo.InvariantCulture)} ms");
-        summary.AddRow("inferences/s", r.InferencesPerSecond.ToString("0.#", CultureInfo.InvariantCulture));
-        summary.AddRow("average power", $"{(r.AveragePowerWatts * 1e3).ToString("0.##", CultureInfo.InvariantCulture)} mW");
-        summary.AddRow("throughput (2 ops/MAC)", $"{r.Tops.ToString("0.###", CultureInfo.InvariantCulture)} TOPS");
+        // Pipelined: throughput, power and TOPS come from the pipeline table (stages overlap), not from the layers' sum.
+        if (!pipelined)
+        {
+            summary.AddRow("inferences/s", r.InferencesPerSecond.ToString("0.#", CultureInfo.InvariantCulture));
+            summary.AddRow("average power", $"{(r.AveragePowerWatts * 1e3).ToString("0.##", CultureInfo.InvariantCulture)} mW");
+            summary.AddRow("throughput (2 ops/MAC)", $"{r.Tops.ToString("0.###", CultureInfo.InvariantCulture)} TOPS");
+        }
         summary.AddRow("efficiency", $"{r.TopsPerWatt.ToString("0.##", CultureInfo.InvariantCulture)} TOPS/W");
         summary.AddRow("EDP", $"{r.EnergyDelayProduct.ToString("0.###e+0", CultureInfo.InvariantCulture)} J*s");
         summary.AddRow("technology", Markup.Escape(ctx.Scaling.ToString()));

@@ -6,6 +6,9 @@ namespace HwSim.Cli.Energy;
 internal sealed record EnergyJson(string Workload, string Architecture, string Technology, double ClockMhz, string? Precision,
     IReadOnlyList<LayerEnergyJson> Layers, EnergyTotalsJson Totals, IReadOnlyList<string> Warnings)
 {
+    /// <summary>Throughput, latency, bottleneck, FIFOs and steady-state power when the architecture is layer-pipelined (absent otherwise).</summary>
+    public Common.PipelineJson? Pipeline { get; init; }
+
     public static EnergyJson From(EnergyReport r, string? precision) => new(
         r.Workload, r.Architecture, r.Technology, r.ClockMhz, precision,
         [.. r.Layers.Select(l => new LayerEnergyJson(l.Layer, l.Unit, l.Ran, l.NotRunReason, l.Macs, l.Cycles, l.Total.Value, BreakdownJson.Of(c => l[c].Value)))],

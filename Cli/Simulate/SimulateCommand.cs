@@ -84,6 +84,7 @@ public static class SimulateCommand
         var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;
         if (tensors is not null && !reference)
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
+        PipelineOutput.Check(workload, arch, parse.GetValue(Workload.Source)!);
         var mapping = Mapping.Resolve(parse, workload, arch);
         // The simulator is price-free; a search by energy here prices candidates with the built-in 45 nm table (the energy verb takes others).
         var result = SimulationProgress.Evaluate(context, workload, arch, mapping, EnergyTable.Default, EnergyContext.At45nm(arch.Buffers));
@@ -98,12 +99,13 @@ public static class SimulateCommand
         }
         var engine = reference ? "reference" : "fast";
         var views = MappingText.Views(workload, arch, result);
+        var pipeline = PipelineOutput.Compose(workload, arch, result);
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString(), views), OutputOptions.Json));
+                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString(), views) with { Pipeline = PipelineOutput.Json(pipeline) }, OutputOptions.Json));
                     break;
                 case OutputFormat.Csv:
                     WriteCsv(writer, result);
@@ -112,6 +114,8 @@ public static class SimulateCommand
                     WriteTables(context.ConsoleOn(writer), result, arch, engine);
                     if (parse.GetValue(ShowMapping))
                         MappingText.Write(writer, result, views);
+                    if (pipeline is not null)
+                        PipelineOutput.Write(context.ConsoleOn(writer), pipeline);
                     break;
             }
         });

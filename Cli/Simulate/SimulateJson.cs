@@ -9,6 +9,9 @@ namespace HwSim.Cli.Simulate;
 internal sealed record SimulateJson(string Workload, string Architecture, double ClockMhz, string Engine, string? Precision,
     IReadOnlyList<LayerRunJson> Layers, TotalsRunJson Totals)
 {
+    /// <summary>Throughput, latency, bottleneck and FIFOs when the architecture is layer-pipelined (absent otherwise).</summary>
+    public Common.PipelineJson? Pipeline { get; init; }
+
     /// <param name="views">Each layer's loop nest (null for a layer that did not run).</param>
     public static SimulateJson From(NetworkResult r, double clockMhz, string engine, string? precision, IReadOnlyList<MappingView?> views) => new(
         r.Workload, r.Architecture, clockMhz, engine, precision,

@@ -29,6 +29,9 @@ public sealed record ArchitectureSpec
     /// </summary>
     public const double MinClockMhz = 0.001, MaxClockMhz = 100_000;
 
+    /// <summary>Layers one after another (the default) or FINN-style, one unit per layer all running at once.</summary>
+    public Execution Execution { get; init; } = Execution.LayerSequential;
+
     public DramSpec Dram { get; init => field = value ?? throw new InputException("must be given", "dram"); }
 
     public BufferSpec Buffers { get; init => field = value ?? throw new InputException("must be given", "buffers"); }
@@ -49,7 +52,7 @@ public sealed record ArchitectureSpec
     }
 
     public bool Equals(ArchitectureSpec? other) =>
-        other is not null && Name == other.Name && ClockMhz.Equals(other.ClockMhz) && Dram == other.Dram && Buffers == other.Buffers && Units.SequenceEqual(other.Units);
+        other is not null && Name == other.Name && ClockMhz.Equals(other.ClockMhz) && Execution == other.Execution && Dram == other.Dram && Buffers == other.Buffers && Units.SequenceEqual(other.Units);
 
     public override int GetHashCode() => HashCode.Combine(Name, ClockMhz, Dram, Buffers, Units.Length);
 }

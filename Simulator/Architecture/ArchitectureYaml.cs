@@ -12,6 +12,7 @@ namespace HwSim.Simulator.Architecture;
 /// version: 1                      # required; this HwSim reads 1
 /// name: bitserial-16x16           # required
 /// clock_mhz: 500                  # MHz, default 500
+/// execution: layer_sequential     # or layer_pipelined: one unit per layer, all at once (Simulator/README.md §7)
 /// dram: { type: lpddr4, bandwidth_bytes_per_cycle: 16 }   # type (energy per bit): lpddr4 (default), lpddr, ddr3, ddr4, gddr5, hbm2, hmc; whole bytes per cycle >= 1, or unlimited; default 16
 /// buffers: { ifmap_kb: 256, weight_kb: 256, ofmap_kb: 128, word_bits: 64 }  # KiB (fractions that make whole bytes); these are the defaults
 /// units:                          # required, at least one; names unique

@@ -23,10 +23,11 @@ internal sealed class ArchitectureYamlReader(string file)
         root.AllowOnly(Schema.TopKeys, "at the top level");
         var name = root.RequiredText("name");
         var clock = root.Number("clock_mhz") ?? Schema.ClockMhz;
+        var execution = root.Text("execution") is { } e ? Construct(root, () => ExecutionNames.Parse(e)) : Execution.LayerSequential;
         var dram = Dram(root);
         var buffers = Buffers(root);
         var units = Units(root);
-        return Construct(root, () => new ArchitectureSpec(name, clock, dram, buffers, units));
+        return Construct(root, () => new ArchitectureSpec(name, clock, dram, buffers, units) { Execution = execution });
     }
 
     /// <summary>Step 1: the YAML text as one document's root node; YamlDotNet's errors become "not valid YAML" with their line.</summary>

@@ -10,7 +10,7 @@ internal static class ArchitectureYamlSchema
 {
     public const int Version = 1;
 
-    public static readonly string[] TopKeys = ["version", "name", "clock_mhz", "dram", "buffers", "units"];
+    public static readonly string[] TopKeys = ["version", "name", "clock_mhz", "execution", "dram", "buffers", "units"];
     public static readonly string[] DramKeys = ["type", "bandwidth_bytes_per_cycle"];
     public static readonly string[] BufferKeys = ["ifmap_kb", "weight_kb", "ofmap_kb", "word_bits"];
     public static readonly string[] CommonUnitKeys = ["name", "kind", "rows", "cols"];

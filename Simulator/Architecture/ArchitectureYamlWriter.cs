@@ -18,6 +18,7 @@ internal static partial class ArchitectureYamlWriter
         ["version"] = Schema.Version,
         ["name"] = arch.Name,
         ["clock_mhz"] = arch.ClockMhz,
+        ["execution"] = arch.Execution.Name(),
         ["dram"] = new OrderedDictionary<string, object>
         {
             ["type"] = arch.Dram.Type.CsvName(),

@@ -23,7 +23,7 @@ public static class Presets
         new("dadn-like", "DaDianNao (Chen et al., MICRO 2014): one node of 16 NFUs x 16 filter lanes x 16 16-bit products per cycle at 606 MHz, 36 MB eDRAM; the baseline of Stripes and Loom; first/last layers must be int (e.g. int16)", DadnLike),
         new("loom-like", "Loom (Sharify et al., DAC 2018): weights and activations both bit-serial, 128 16bx16b MACs/cycle equivalent; first/last layers must be int", LoomLike),
         new("bismo-like", "BISMO (Umuroglu et al., FPL 2018): 8x256x8 bit-serial overlay at 200 MHz on PYNQ-Z1, 6.5 binary TOPS; first/last layers must be int up to 8 bits", BismoLike),
-        new("finn-like", "FINN (Umuroglu et al., FPGA 2017): one binary MVAU, PE 16 x SIMD 32, at 200 MHz; every layer must be binary", FinnLike),
+        new("finn-like", "FINN (Umuroglu et al., FPGA 2017) as BNN-PYNQ builds CNV-W1A1: nine MVAUs with the published PE x SIMD folding, layer-pipelined, 100 MHz (PYNQ-Z1); run examples/cnv-w1a1/cnv-w1a1.csv (layers name their units l0..l8)", FinnLike),
         new("eyeriss-like", "Eyeriss (Chen et al., ISSCC 2016): 12x14 PEs, 16-bit fixed point, 108 KB global buffer; row stationary approximated as ws", EyerissLike),
         new("bitfusion-like", "Bit Fusion (Sharma et al., ISCA 2018): 16x32 = 512 fusion units of 16 BitBricks at 500 MHz, 32/64/16 KiB buffers; first/last layers must be int up to 16 bits", BitFusionLike),
         new("tpu-like", "TPU v1 (Jouppi et al., ISCA 2017): 256x256 int8 weight-stationary array at 700 MHz, 24 MiB unified buffer", TpuLike),
@@ -142,22 +142,39 @@ public static class Presets
     ]);
 
     /// <summary>
-    /// FINN (Umuroglu, Fraser, Gambardella, Blott, Leong, Jahre, Vissers, FPGA 2017): one
-    /// matrix-vector-threshold unit (MVAU) with PE = 16 processing elements (output channels) each
-    /// XNOR-popcounting SIMD = 32 binary lanes per cycle, one output pixel at a time. HwSim: xnor
-    /// rows 1 (pixel), cols 16 (PE), lanes 32 (SIMD), max_bits 1, so FINN's cycle count
-    /// (MH/PE) x (MW/SIMD) per pixel (reference/energy-area.md) is HwSim's fold count x steps
-    /// (plus a one-cycle drain per fold). Every layer must be binary, first and last included
-    /// (FINN's first layer takes 8-bit pixels; HwSim has no such mixed unit). 200 MHz: FINN's
-    /// ZC706 clock. Buffers approximately: FINN keeps all weights on chip; the ZC706's XC7Z045 has
-    /// 545 BRAM36 (about 2.4 MB), taken as 2 MiB of weights and 128 KiB each for activations in and
-    /// out; 32-bit words (SIMD bits per PE read). DRAM approximately 8 B/cycle: one 64-bit AXI port
-    /// at the fabric clock.
+    /// FINN (Umuroglu, Fraser, Gambardella, Blott, Leong, Jahre, Vissers, FPGA 2017) as Xilinx's
+    /// BNN-PYNQ builds the CNV-W1A1 CIFAR-10 network: a layer pipeline (`execution:
+    /// layer_pipelined`) of nine matrix-vector-threshold units, one per layer, each with its own
+    /// folding: PE output channels (HwSim cols) x SIMD input lanes (HwSim lanes), one output pixel at
+    /// a time (rows 1). PE and SIMD per layer from BNN-PYNQ bnn/src/network/cnvW1A1/hw/config.h
+    /// (L0..L8: PE 16, 32, 16, 16, 4, 1, 1, 1, 4; SIMD 3, 32, 32, 32, 32, 32, 4, 8, 1), so FINN's
+    /// cycles per image, output pixels x (K^2 C / SIMD) x (filters / PE), is HwSim's fold count x
+    /// steps (plus a one-cycle drain per fold). Layers 1..8 are binary x binary (xnor units); layer
+    /// 0 takes the 8-bit pixels (ap_fixed&lt;8,1&gt; in top.cpp) against binary weights without
+    /// bit-plane splitting, one SIMD word per cycle: a dotproduct unit of int8 lanes, one step per
+    /// cycle whatever the operand widths. 100 MHz: the clock of the PYNQ-Z1/Z2 bitstream
+    /// (bnn/bitstreams/pynqZ1-Z2/cnvW1A1-pynqZ1-Z2.hwh, FREQ_HZ 100000000; make-vivado-proj.tcl
+    /// drives the accelerator from FCLK_CLK0 at 100 MHz); the Ultra96 build of the same folding runs
+    /// at 300 MHz. Memory: every weight is in on-chip memory next to its MVAU and activations stream
+    /// between stages, so DRAM is unlimited (nothing waits on it). Buffers approximately: each
+    /// stage is timed with these buffers as if it were alone; 64 KiB of weights holds the largest
+    /// layer's (fc7: 512 x 512 bits = 32 KiB) in half the buffer, the PYNQ-Z1's XC7Z020 has
+    /// 140 BRAM36 (630 KB) in all; 16 KiB in and out hold a layer's input and output maps
+    /// (conv0's 32 x 32 x 3 bytes = 3 KiB); 32-bit words (SIMD bits per PE read).
     /// </summary>
-    private static ArchitectureSpec FinnLike() => new("finn-like", 200, new DramSpec(8), Kib(128, 2048, 128, 32),
+    private static ArchitectureSpec FinnLike() => new("finn-like", 100, DramSpec.Unlimited, Kib(16, 64, 16, 32),
     [
-        new XnorUnitSpec("mvau", 1, 16, lanes: 32, maxBits: 1),
-    ]);
+        new DotProduct.DotProductUnitSpec("l0", 1, 16, lanes: 3, NumberFormat.Int(8)),
+        new XnorUnitSpec("l1", 1, 32, lanes: 32, maxBits: 1),
+        new XnorUnitSpec("l2", 1, 16, lanes: 32, maxBits: 1),
+        new XnorUnitSpec("l3", 1, 16, lanes: 32, maxBits: 1),
+        new XnorUnitSpec("l4", 1, 4, lanes: 32, maxBits: 1),
+        new XnorUnitSpec("l5", 1, 1, lanes: 32, maxBits: 1),
+        new XnorUnitSpec("l6", 1, 1, lanes: 4, maxBits: 1),
+        new XnorUnitSpec("l7", 1, 1, lanes: 8, maxBits: 1),
+        new XnorUnitSpec("l8", 1, 4, lanes: 1, maxBits: 1),
+    ])
+    { Execution = Execution.LayerPipelined };
 
     /// <summary>
     /// Eyeriss (Chen, Krishna, Emer, Sze, ISSCC 2016; JSSC 2017): 12 x 14 = 168 PEs, 16-bit fixed

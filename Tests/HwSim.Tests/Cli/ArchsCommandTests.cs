@@ -77,7 +77,7 @@ public sealed class ArchsCommandTests
         var root = doc.RootElement;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "version", "name", "clock_mhz", "dram", "buffers", "units" }));
+            Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "version", "name", "clock_mhz", "execution", "dram", "buffers", "units" }));
             Assert.That(root.GetProperty("dram").GetProperty("bandwidth_bytes_per_cycle").GetString(), Is.EqualTo("unlimited"));
             Assert.That(root.GetProperty("buffers").GetProperty("weight_kb").GetDouble(), Is.EqualTo(32768));
             Assert.That(root.GetProperty("buffers").GetProperty("word_bits").GetInt32(), Is.EqualTo(256));

@@ -142,6 +142,7 @@ public sealed partial class ArchitectureYamlTests
             version: 1
             name: lowbit-default
             clock_mhz: 500
+            execution: layer_sequential
             dram: { type: lpddr4, bandwidth_bytes_per_cycle: 16 }
             buffers: { ifmap_kb: 256, weight_kb: 256, ofmap_kb: 128, word_bits: 64 }
             units:

@@ -127,16 +127,33 @@ public sealed class PresetsTests
         }
     }
 
+    /// <summary>
+    /// BNN-PYNQ's CNV-W1A1 (bnn/src/network/cnvW1A1/hw/config.h): one MVAU per layer, PE x SIMD
+    /// 16x3, 32x32, 16x32, 16x32, 4x32, 1x32, 1x4, 1x8, 4x1, layer-pipelined at the PYNQ-Z1's 100 MHz;
+    /// the first takes int8 pixels against binary weights in one pass (a dotproduct unit), the rest are binary.
+    /// </summary>
     [Test]
-    public void FinnLike_IsOneMvauOfPe16BySimd32()
+    public void FinnLike_IsBnnPynqsCnvW1A1Folding()
     {
-        var mvau = (XnorUnitSpec)Presets.Get("finn-like").Units.Single();
-
-        Assert.That((mvau.Rows, mvau.Cols, mvau.Lanes, mvau.MaxBits), Is.EqualTo((1, 16, 32, 1)));
-        // Binary x binary runs on the XNOR path whatever max_bits says; a 2-bit operand does not fit a 1-bit MVAU.
+        var arch = Presets.Get("finn-like");
         var binary = new OperandPrecision(NumberFormat.Binary, NumberFormat.Binary, NumberFormat.Int(16), NumberFormat.Binary);
-        Assert.That(mvau.Unsupported(binary), Is.Null);
-        Assert.That(mvau.Unsupported(binary with { Input = NumberFormat.UInt(2) }), Does.Contain("at most 1-bit"));
+        var first = (HwSim.Simulator.DotProduct.DotProductUnitSpec)arch.Units[0];
+        var rest = arch.Units.Skip(1).Cast<XnorUnitSpec>().ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(arch.Execution, Is.EqualTo(Execution.LayerPipelined));
+            Assert.That(arch.ClockMhz, Is.EqualTo(100));
+            Assert.That((first.Name, first.Rows, first.Cols, first.Lanes, first.Format), Is.EqualTo(("l0", 1, 16, 3, NumberFormat.Int(8))));
+            Assert.That(first.Unsupported(binary with { Input = NumberFormat.Int(8) }), Is.Null, "8-bit pixels x binary weights");
+            Assert.That(rest.Select(u => (u.Name, u.Rows, u.Cols, u.Lanes, u.MaxBits)), Is.EqualTo(new[]
+            {
+                ("l1", 1, 32, 32, 1), ("l2", 1, 16, 32, 1), ("l3", 1, 16, 32, 1), ("l4", 1, 4, 32, 1),
+                ("l5", 1, 1, 32, 1), ("l6", 1, 1, 4, 1), ("l7", 1, 1, 8, 1), ("l8", 1, 4, 1, 1),
+            }));
+            // Binary x binary runs on the XNOR path whatever max_bits says; a 2-bit operand does not fit a 1-bit MVAU.
+            Assert.That(rest[0].Unsupported(binary), Is.Null);
+            Assert.That(rest[0].Unsupported(binary with { Input = NumberFormat.UInt(2) }), Does.Contain("at most 1-bit"));
+        }
     }
 
     // hsharma35/bitfusion bf_e_conf.ini (C): a = 16, c = 32 (512 fusion units), 500 MHz,

@@ -39,6 +39,7 @@ public static partial class HwSimApp
         ("energy", Energy.EnergyCommand.Create),
         ("table", TableVerb.TableCommand.Create),
         ("compare", Compare.CompareCommand.Create),
+        ("datapaths", Datapaths.DatapathsCommand.Create),
         ("sweep", Sweep.SweepCommand.Create),
         ("merge", Merge.MergeCommand.Create),
         ("first-last", FirstLast.FirstLastCommand.Create),

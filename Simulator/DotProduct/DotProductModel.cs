@@ -27,8 +27,9 @@ namespace HwSim.Simulator.DotProduct;
 /// on a systolic array (tree adds priced at accumulator width, an upper bound);</item>
 /// <item>register writes: operand loads P x T x (b_a + b_w), accumulator writes P x S x acc, drain
 /// moves sc x sr(sr-1)/2 x acc, shift-in in x sc x sr(sr+1)/2 x acc;</item>
-/// <item>register reads: operands into the multipliers P x T x (b_a + b_w), accumulator reads
-/// P x S x acc, drain reads sc x sr(sr+1)/2 x acc, shift-in reads in x sc x sr(sr-1)/2 x acc;</item>
+/// <item>register reads (Simulator/README.md §5: only through a multiplexer or a port; the operand
+/// registers are wired to their multipliers and the accumulator to its own adder, so a dot step
+/// reads none): drain reads sc x sr(sr+1)/2 x acc, shift-in reads in x sc x sr(sr-1)/2 x acc;</item>
 /// <item>SRAM: each row reads its pixel's T activations, sr x T x b_a; each column its filter's T
 /// weights, sc x T x b_w; a continuing fold reads its partial sums back, in x P x acc; the drain
 /// writes P outputs at output width when the fold ends the reduction, else P partial sums at
@@ -64,7 +65,7 @@ public sealed class DotProductModel(DotProductUnitSpec spec) : IUnitModel
                 new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), macs),
                 new(ActionKey.Add(problem.AccumulatorFormat), macs),
                 new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), operandBits + (busy + drainMoves + shiftIn * drainReads) * acc),
-                new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), operandBits + (busy + drainReads + shiftIn * drainMoves) * acc),
+                new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), (drainReads + shiftIn * drainMoves) * acc),
             ]);
             return new FoldCost(shiftIn * sr + steps + sr, busy, counts,
                 IfmapReadBits: sr * terms * a,

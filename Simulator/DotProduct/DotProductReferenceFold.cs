@@ -91,7 +91,8 @@ internal sealed class DotProductReferenceFold : IReferenceFold
             long sum = 0;
             for (var l = 0; l < held; l++)
                 sum += inputs[l] * weights[l];
-            _registerReads += (long)held * (_inputBits + _weightBits) + _accumulatorBits;
+            // No register read (Simulator/README.md §5): the operand registers are wired to their
+            // multipliers and the accumulator feeds its own adder; only the new sum is loaded.
             _accumulators[pe] += sum;
             _registerWrites += _accumulatorBits;
         }

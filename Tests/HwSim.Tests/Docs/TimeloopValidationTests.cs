@@ -143,4 +143,22 @@ public sealed class TimeloopValidationTests
             Assert.That(fixedRun.Energy.Total.Microjoules / reference.TotalUj, Is.EqualTo(1.012).Within(0.0005), "fixed mapping's total");
         }
     }
+
+    /// <summary>The README's summary table quotes the loop-nest totals and DRAM ratios computed here.</summary>
+    [Test]
+    public void Readme_QuotesTheseFigures()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var note = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "validation", "timeloop.md"));
+        foreach (var design in new[] { "simple_ws", "simple_os" })
+        {
+            var reference = Ref(design);
+            var nest = Run(design, TimeloopLike(design));
+            var total = nest.Energy.Total.Microjoules;
+            var cell = string.Create(CultureInfo.InvariantCulture, $"{total:F2} ({total / reference.TotalUj:F3}x)");
+            var dram = string.Create(CultureInfo.InvariantCulture, $"{DramBytes(nest) / 2:N0} ({DramBytes(nest) / (2.0 * reference.DramWords):F3}x)");
+            Assert.That(readme, Does.Contain(cell).And.Contain(dram), design);
+            Assert.That(note, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"**{total:F2}**")), design);
+        }
+    }
 }

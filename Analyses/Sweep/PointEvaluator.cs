@@ -1,7 +1,8 @@
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
-using HwSim.Simulator;
+using HwSim.Simulator.Mapper;
+using HwSim.Simulator.Results;
 
 namespace HwSim.Analyses.Sweep;
 
@@ -34,10 +35,15 @@ public sealed class ModelEvaluator : IPointEvaluator
         var first = sameSimulation[0];
         var arch = sweep.Architecture(first);
         var workload = sweep.Precisions[first.Precision].Workload;
-        var counts = Simulation.Evaluate(workload, arch);
+        // A search by energy picks mappings at each node's prices, so each node simulates; fixed
+        // mappings and latency searches do not depend on prices and simulate once for all nodes.
+        var byPrices = sweep.Mapping is { Search: true, Objective: not MappingObjective.Latency };
+        NetworkResult? shared = null;
         foreach (var point in sameSimulation)
         {
-            var priced = Evaluator.Price(workload, arch, counts, sweep.Cost(point));
+            var cost = sweep.Cost(point);
+            var counts = byPrices ? Evaluator.Simulate(workload, arch, cost) : shared ??= Evaluator.Simulate(workload, arch, cost);
+            var priced = Evaluator.Price(workload, arch, counts, cost);
             yield return (point, Result(priced.Energy, priced.Area));
         }
     }

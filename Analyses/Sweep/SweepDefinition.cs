@@ -7,6 +7,7 @@ using HwSim.CostModel.Energy;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Technology;
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapper;
 using HwSim.Workloads;
 using HwSim.Workloads.Import.Csv;
 using HwSim.Workloads.Precision;
@@ -48,8 +49,9 @@ public sealed class SweepDefinition
     private readonly ImmutableArray<long> _strides;
 
     public SweepDefinition(Workload workload, IEnumerable<PrecisionChoice> precisions, ArchitectureSpec baseArchitecture,
-        IEnumerable<BoundDimension> dimensions, IEnumerable<TechChoice> techs, CostTables tables)
+        IEnumerable<BoundDimension> dimensions, IEnumerable<TechChoice> techs, CostTables tables, MappingPolicy? mapping = null)
     {
+        Mapping = mapping ?? MappingPolicy.Default;
         Workload = workload;
         Precisions = [.. precisions];
         BaseArchitecture = baseArchitecture;
@@ -83,6 +85,9 @@ public sealed class SweepDefinition
     public ImmutableArray<BoundDimension> Dimensions { get; }
     public ImmutableArray<TechChoice> Techs { get; }
     public CostTables Tables { get; }
+
+    /// <summary>How every point's layers are mapped (by default a search minimising energy at the point's prices).</summary>
+    public MappingPolicy Mapping { get; }
 
     public long PointCount { get; }
 
@@ -119,7 +124,7 @@ public sealed class SweepDefinition
         return arch;
     }
 
-    public CostSetting Cost(SweepPoint point) => new(Tables.Energy, Tables.Area, Techs[point.Tech].Scaling, Tables.Dram);
+    public CostSetting Cost(SweepPoint point) => new(Tables.Energy, Tables.Area, Techs[point.Tech].Scaling, Tables.Dram) { Mapping = Mapping };
 
     /// <summary>The parameter cells of a point's row, in <see cref="Header"/> order (before the results).</summary>
     public IEnumerable<string> ParameterCells(SweepPoint point)
@@ -161,6 +166,7 @@ public sealed class SweepDefinition
             text.Append("tech ").Append(t.Name).Append(' ').Append(t.Scaling.ToString()).Append('\n');
         text.Append("dram ").Append(Tables.Dram?.CsvName() ?? "architecture's").Append('\n');
         text.Append("tables ").Append(Tables.Fingerprint).Append('\n');
+        text.Append("mapping ").Append(Mapping.Fingerprint).Append('\n');
         return Sha256(text.ToString())[..16];
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.Simulator.Architecture;
+using HwSim.Workloads;
 
 namespace HwSim.Cli.Common;
 
@@ -24,8 +25,12 @@ public sealed class CostOptions
         HelpName = "FILE",
     };
 
+    /// <summary>How layers are mapped before pricing (a search prices its candidates with these same tables).</summary>
+    public MappingOptions Mapping { get; } = new();
+
     public void AddTo(Command command)
     {
+        Mapping.AddTo(command);
         Technology.AddTo(command);
         Energy.AddTo(command);
         command.Add(AreaTables);
@@ -35,5 +40,9 @@ public sealed class CostOptions
         parse.GetValue(AreaTables) is { Length: > 0 } files ? CostModel.Area.AreaTable.Load(files) : CostModel.Area.AreaTable.Default;
 
     public CostSetting Resolve(ParseResult parse) =>
-        new(Energy.Table(parse), AreaTable(parse), Technology.Resolve(parse), Energy.DramKind(parse));
+        new(Energy.Table(parse), AreaTable(parse), Technology.Resolve(parse), Energy.DramKind(parse)) { Mapping = Mapping.Resolve(parse) };
+
+    /// <summary>The setting, with a mapping file checked against the workload and every architecture it will map.</summary>
+    public CostSetting Resolve(ParseResult parse, Workload workload, params IEnumerable<ArchitectureSpec> architectures) =>
+        Resolve(parse) with { Mapping = Mapping.Resolve(parse, workload, architectures) };
 }

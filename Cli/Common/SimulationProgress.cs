@@ -1,4 +1,6 @@
-using HwSim.Simulator;
+using HwSim.CostModel.Energy;
+using HwSim.CostModel.Evaluation;
+using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Results;
 using HwSim.Workloads;
@@ -15,10 +17,11 @@ internal static class SimulationProgress
     /// <summary>How long a run goes without progress output.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
 
-    public static NetworkResult Evaluate(CliContext context, Workload workload, ArchitectureSpec arch)
+    /// <summary>The fast engine's counts with the mappings <paramref name="policy"/> picks; a search prices candidates with <paramref name="table"/> at <paramref name="energy"/>.</summary>
+    public static NetworkResult Evaluate(CliContext context, Workload workload, ArchitectureSpec arch, MappingPolicy policy, EnergyTable table, EnergyContext energy)
     {
         var done = 0L;
-        var run = Task.Run(() => Simulation.Evaluate(workload, arch, _ => Interlocked.Increment(ref done)));
+        var run = Task.Run(() => Evaluator.Simulate(workload, arch, policy, table, energy, _ => Interlocked.Increment(ref done)));
         if (!Ended(run, Quiet))
             ProgressDisplay.Show(context, $"simulate {workload.Name}", workload.Layers.Length, () => Interlocked.Read(ref done), wait => Ended(run, wait), "layers");
         // The run's own exception (an InputException, say), not an AggregateException.

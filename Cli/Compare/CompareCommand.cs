@@ -63,7 +63,7 @@ public static class CompareCommand
             return new ComparedArchitecture(a, preset is null ? a : null, spec);
         }).ToList();
         var (workload, policy) = Workload.Load(parse);
-        var cost = Cost.Resolve(parse);
+        var cost = Cost.Resolve(parse, workload, architectures.Select(a => a.Spec));
         var scaling = cost.Scaling;
         var comparison = Comparison.Of(workload, architectures, cost);
 

@@ -23,6 +23,7 @@ public static class EnergyCommand
     private static readonly TechnologyOptions Technology = new();
     private static readonly EnergyTableOptions Table = new();
     private static readonly OutputOptions Output = new();
+    private static readonly MappingOptions Mapping = new();
 
     public static Command Create()
     {
@@ -31,6 +32,7 @@ public static class EnergyCommand
         Architecture.AddTo(command);
         Technology.AddTo(command);
         Table.AddTo(command);
+        Mapping.AddTo(command);
         Output.AddTo(command);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
@@ -42,7 +44,7 @@ public static class EnergyCommand
         var arch = Architecture.Resolve(parse);
         var energyContext = EnergyContext.Of(arch, Technology.Resolve(parse), Table.DramKind(parse));
         var table = Table.Table(parse);
-        var report = Evaluator.PriceEnergy(workload, arch, SimulationProgress.Evaluate(context, workload, arch), table, energyContext);
+        var report = Evaluator.PriceEnergy(workload, arch, SimulationProgress.Evaluate(context, workload, arch, Mapping.Resolve(parse, workload, arch), table, energyContext), table, energyContext);
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))

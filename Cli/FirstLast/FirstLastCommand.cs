@@ -110,7 +110,7 @@ public static class FirstLastCommand
         else
         {
             var network = Workload.LoadSource(parse);
-            rows = FirstLastAnalysis.Analyse(network, inner, keep, arch, cost);
+            rows = FirstLastAnalysis.Analyse(network, inner, keep, arch, Cost.Resolve(parse, network, arch));
             workloadName = network.Name;
         }
 

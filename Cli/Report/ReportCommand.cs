@@ -68,7 +68,7 @@ public static class ReportCommand
         var policy = Workload.Policy(parse) ?? throw new InvalidOperationException("--wbits and --abits have defaults");
         var network = Workload.LoadSource(parse);
         var arch = Architecture.Resolve(parse);
-        var cost = Cost.Resolve(parse);
+        var cost = Cost.Resolve(parse, network, arch);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
         var accuracy = parse.GetValue(Accuracy) is { } accuracyFile ? AccuracySection.Read(accuracyFile) : null;
         var width = parse.GetValue(NoWidth) ? null : WidthSection.Setting(parse);

@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
+using HwSim.Simulator.Mapping;
+using HwSim.Workloads.Layers;
+using HwSim.CostModel.Energy;
 using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
@@ -26,6 +29,12 @@ public static class SimulateCommand
     private static readonly WorkloadOptions Workload = new();
     private static readonly ArchitectureOption Architecture = new();
     private static readonly OutputOptions Output = new();
+    private static readonly MappingOptions Mapping = new();
+
+    private static readonly Option<bool> ShowMapping = new("--show-mapping")
+    {
+        Description = "Print each layer's loop nest, level by level from DRAM to the PE (Timeloop's mapping printout), after the tables.",
+    };
 
     private static readonly Option<bool> Reference = new("--reference")
     {
@@ -60,6 +69,8 @@ public static class SimulateCommand
         command.Add(Seed);
         command.Add(ReferenceBudget);
         command.Add(Tensors);
+        Mapping.AddTo(command);
+        command.Add(ShowMapping);
         Output.AddTo(command);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
@@ -73,20 +84,34 @@ public static class SimulateCommand
         var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;
         if (tensors is not null && !reference)
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
-        var result = reference ? ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress) : SimulationProgress.Evaluate(context, workload, arch);
+        var mapping = Mapping.Resolve(parse, workload, arch);
+        // The simulator is price-free; a search by energy here prices candidates with the built-in 45 nm table (the energy verb takes others).
+        var result = SimulationProgress.Evaluate(context, workload, arch, mapping, EnergyTable.Default, EnergyContext.At45nm(arch.Buffers));
+        if (reference)
+        {
+            // The reference engine steps the mappings the fast engine's mapper picked (or fixed ones), so both engines run the same schedules.
+            var picked = new Dictionary<LayerWorkload, LayerMapping>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < workload.Layers.Length; i++)
+                picked[workload.Layers[i]] = result.Layers[i].Mapping ?? FixedMapping.Instance;
+            result = ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress,
+                (layer, _) => picked.GetValueOrDefault(layer, FixedMapping.Instance));
+        }
         var engine = reference ? "reference" : "fast";
+        var views = MappingText.Views(workload, arch, result);
         Output.Emit(parse, context, writer =>
         {
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString()), OutputOptions.Json));
+                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString(), views), OutputOptions.Json));
                     break;
                 case OutputFormat.Csv:
                     WriteCsv(writer, result);
                     break;
                 default:
                     WriteTables(context.ConsoleOn(writer), result, arch, engine);
+                    if (parse.GetValue(ShowMapping))
+                        MappingText.Write(writer, result, views);
                     break;
             }
         });

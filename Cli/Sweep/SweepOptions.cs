@@ -93,7 +93,12 @@ internal sealed class SweepOptions
         var dimensions = grid.Bind(baseArch);
         var techs = Techs(parse);
         var tables = Tables(parse);
-        return new SweepDefinition(workload, precisions, baseArch, dimensions, techs, tables);
+        // A mapping file is checked against the base architecture with every precision (a point whose
+        // varied buffers break a constraint reports that layer as not run, with the reason).
+        var mapping = Cost.Mapping.Resolve(parse);
+        foreach (var p in precisions)
+            mapping = Cost.Mapping.Resolve(parse, p.Workload, baseArch);
+        return new SweepDefinition(workload, precisions, baseArch, dimensions, techs, tables, mapping);
     }
 
     private List<PrecisionChoice> Precisions(ParseResult parse, Workload workload)

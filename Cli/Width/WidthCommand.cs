@@ -79,7 +79,7 @@ public static class WidthCommand
         var (lowBit, given) = Workload.Load(parse);
         var policy = given ?? throw new InvalidOperationException("--wbits and --abits default to 1 here, so there is always a policy");
         var arch = Architecture.Resolve(parse);
-        var cost = Cost.Resolve(parse);
+        var cost = Cost.Resolve(parse, lowBit, arch);
         var baseline = new PrecisionPolicy(baselineFormat, baselineFormat, FirstLastFormat.Same).Apply(lowBit);
         var inner = $"{policy.InnerWeight?.Name ?? "as given"} x {policy.InnerInput?.Name ?? "as given"}";
 

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapper;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Common;
+
+/// <summary>
+/// How every simulating verb maps layers: <c>--mapping fixed|search|FILE</c> (default search)
+/// and <c>--objective energy|latency|edp</c> (default energy).
+/// </summary>
+public sealed class MappingOptions
+{
+    public Option<string> Mapping { get; } = new("--mapping")
+    {
+        Description = "How layers are mapped onto the array: 'search' (the mapper picks each layer's loop nest, never worse than fixed under --objective), 'fixed' (the one schedule of earlier HwSim versions, SCALE-Sim's order), or a YAML file fixing or constraining layers by name or glob (e.g. 'layers: { conv1: fixed, \"layer*\": { order: [N, M, K], block_k: 2 } }'); the mapper searches what a file leaves open.",
+        DefaultValueFactory = _ => "search",
+        HelpName = "fixed|search|FILE",
+    };
+
+    public Option<MappingObjective> Objective { get; } = new("--objective")
+    {
+        Description = "What the mapper minimises per layer: energy (at the verb's prices; the simulate verb uses the built-in 45 nm table), latency (cycles) or edp (energy x cycles).",
+        DefaultValueFactory = _ => MappingObjective.Energy,
+        HelpName = "energy|latency|edp",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Mapping);
+        command.Add(Objective);
+    }
+
+    /// <summary>The policy the options ask for; a mapping file is read and its syntax checked.</summary>
+    public MappingPolicy Resolve(ParseResult parse) => Read(parse) switch
+    {
+        (var policy, null) => policy,
+        (_, var file) => file.Policy(parse.GetValue(Objective)),
+    };
+
+    /// <summary>The policy, with a mapping file checked against the workload and each architecture it will map.</summary>
+    public MappingPolicy Resolve(ParseResult parse, Workload workload, params IEnumerable<ArchitectureSpec> architectures)
+    {
+        var (policy, file) = Read(parse);
+        if (file is null)
+            return policy;
+        foreach (var arch in architectures)
+            file.Check(workload, arch);
+        return file.Policy(parse.GetValue(Objective));
+    }
+
+    private (MappingPolicy Policy, MappingFile? File) Read(ParseResult parse)
+    {
+        var objective = parse.GetValue(Objective);
+        var text = parse.GetValue(Mapping) ?? "search";
+        return text.Trim().ToLowerInvariant() switch
+        {
+            "search" => (MappingPolicy.SearchFor(objective), null),
+            "fixed" => (MappingPolicy.Fixed, null),
+            _ when File.Exists(text) => (MappingPolicy.Default, MappingFile.Load(text)),
+            _ => throw new InputException($"must be 'search', 'fixed' or a mapping YAML file; '{text}' is neither (no such file)", "--mapping"),
+        };
+    }
+}

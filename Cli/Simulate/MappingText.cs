@@ -1,0 +1,78 @@
+using System.Globalization;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapper;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Results;
+using HwSim.Simulator.Units;
+using HwSim.Workloads;
+
+namespace HwSim.Cli.Simulate;
+
+/// <summary>
+/// <c>--show-mapping</c>: each layer's loop nest, one line per loop, level by level from DRAM to
+/// the PE, as Timeloop prints a mapping.
+/// </summary>
+internal static class MappingText
+{
+    /// <summary>The views of the layers that ran, in order (null for a layer that did not).</summary>
+    public static IReadOnlyList<MappingView?> Views(Workload workload, ArchitectureSpec arch, NetworkResult result)
+    {
+        var models = arch.Units.ToDictionary(u => u.Name, UnitModels.For);
+        return [.. result.Layers.Select((r, i) => r.Ran && r.Mapping is { } m && r.Unit is { } u && models.TryGetValue(u, out var model)
+            ? MappingView.Of(workload.Layers[i], model, arch.Buffers, m) : null)];
+    }
+
+    public static void Write(TextWriter w, NetworkResult result, IReadOnlyList<MappingView?> views)
+    {
+        w.WriteLine("Mappings, outermost loop first (M = output pixels N*P*Q, K = reduction terms C/G*R*S, N = filters per group):");
+        for (var i = 0; i < result.Layers.Length; i++)
+        {
+            var r = result.Layers[i];
+            w.WriteLine();
+            if (views[i] is not { } v)
+            {
+                w.WriteLine($"{r.Layer}: not run ({r.NotRunReason})");
+                continue;
+            }
+            w.WriteLine($"{r.Layer} on {r.Unit}: {Describe(v.Mapping)}; GEMM M {I(v.Extent[0])} x K {I(v.Extent[1])} x N {I(v.Extent[2])}{(v.Groups > 1 ? $", {I(v.Groups)} groups" : "")}");
+            var depth = 0;
+            if (v.Groups > 1)
+                w.WriteLine($"  | for group in [0:{I(v.Groups)})");
+            depth += v.Groups > 1 ? 1 : 0;
+            LoopLevel? level = null;
+            foreach (var loop in v.Loops)
+            {
+                if (loop.Level != level)
+                {
+                    level = loop.Level;
+                    w.WriteLine($"  {Heading(loop.Level, v)}");
+                }
+                var dim = loop.Dim?.ToString() ?? "b";
+                var kind = loop.Level == LoopLevel.Spatial ? "parallel-for" : "for";
+                var step = loop.Step > 1 ? $" step {I(loop.Step)}" : "";
+                var note = loop.Note is null ? "" : $"  ({loop.Note})";
+                w.WriteLine($"  | {Pad(depth++)}{kind} {dim} in [0:{I(loop.Trips)}){step}{note}");
+            }
+        }
+    }
+
+    private static string Heading(LoopLevel level, MappingView v) => level switch
+    {
+        LoopLevel.Dram => v.Mapping is FixedMapping
+            ? $"DRAM -> buffers, every fold its own block: M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}"
+            : $"DRAM -> buffers, blocks of M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}",
+        LoopLevel.Buffer => $"buffers -> array, folds of M {I(v.FoldTile[0])} K {I(v.FoldTile[1])} N {I(v.FoldTile[2])}",
+        LoopLevel.Spatial => "array, spatial",
+        _ => "PE, in time",
+    };
+
+    public static string Describe(LayerMapping m) => m switch
+    {
+        LoopNestMapping n => $"order {string.Join(" ", n.Order)}, time chunk {I(n.TimeChunk)}, block M {I(n.BlockM)} K {I(n.BlockK)} N {I(n.BlockN)} fold tiles",
+        _ => "fixed (column folds, row folds, time chunks)",
+    };
+
+    private static string Pad(int depth) => new(' ', 2 * depth);
+
+    private static string I(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+}

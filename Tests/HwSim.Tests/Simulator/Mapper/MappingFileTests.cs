@@ -1,0 +1,90 @@
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapper;
+using HwSim.Simulator.Mapping;
+using HwSim.Workloads;
+using HwSim.Workloads.Formats;
+using HwSim.Workloads.Precision;
+using HwSim.Workloads.Zoo;
+using NUnit.Framework;
+
+namespace HwSim.Tests.Simulator.Mapper;
+
+[TestFixture]
+public sealed class MappingFileTests
+{
+    private static readonly Workload Net = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32)).Apply(NetworkZoo.Get("resnet18"));
+    private static readonly ArchitectureSpec Arch = Presets.Get(Presets.Default);
+
+    [Test]
+    public void EntriesApplyByNameOrGlobFirstMatchWinning()
+    {
+        var file = MappingFile.Read("""
+            version: 1
+            layers:
+              conv1: fixed
+              "layer1.*":
+                order: [N, M, K]
+                block_k: 2
+              "layer*": { order: KMN, time_chunk: 64 }
+            """, "m.yaml");
+        file.Check(Net, Arch);
+        var policy = file.Policy(MappingObjective.Latency);
+        Assert.Multiple(() =>
+        {
+            Assert.That(policy.ConstraintOf("conv1").Fixed, Is.True);
+            Assert.That(policy.ConstraintOf("layer1.0.conv1"), Is.EqualTo(new MappingConstraint { Order = [GemmDim.N, GemmDim.M, GemmDim.K], BlockK = 2 }));
+            Assert.That(policy.ConstraintOf("layer2.0.conv1"), Is.EqualTo(new MappingConstraint { Order = [GemmDim.K, GemmDim.M, GemmDim.N], TimeChunk = 64 }));
+            Assert.That(policy.ConstraintOf("fc"), Is.EqualTo(MappingConstraint.None));
+            Assert.That(policy.Objective, Is.EqualTo(MappingObjective.Latency));
+            Assert.That(policy.Fingerprint, Does.Contain("sha256"));
+        });
+    }
+
+    private static InputException Error(string yaml, bool check = true) => Assert.Throws<InputException>(() =>
+    {
+        var f = MappingFile.Read(yaml, "m.yaml");
+        if (check)
+            f.Check(Net, Arch);
+    })!;
+
+    [TestCase("layers:\n  conv1: fixd\n", "line 2", "must be 'fixed' or a mapping of constraints")]
+    [TestCase("layers:\n  conv1:\n    block_q: 2\n", "line 3", "unknown constraint 'block_q'")]
+    [TestCase("layers:\n  conv1:\n    order: [M, M, K]\n", "line 3", "must name M, K and N once each")]
+    [TestCase("layers:\n  conv1:\n    block_m: 0\n", "line 3", "must be a whole number of at least 1")]
+    [TestCase("layers:\n  conv1:\n    rows: Q\n", "line 3", "must be M, K or N")]
+    [TestCase("version: 2\nlayers:\n  conv1: fixed\n", "line 1", "unsupported version")]
+    [TestCase("lyers:\n  conv1: fixed\n", "line 1", "unknown key 'lyers'")]
+    [TestCase("layers: {}\n", "line 1", "has no entries")]
+    public void SyntaxErrorsNameFileLineAndRule(string yaml, string line, string rule)
+    {
+        var e = Error(yaml, check: false);
+        Assert.That(e.Message, Does.StartWith("m.yaml, " + line));
+        Assert.That(e.Message, Does.Contain(rule));
+    }
+
+    [Test]
+    public void AnEntryThatNamesNoLayerIsAnErrorAtItsLine()
+    {
+        var e = Error("layers:\n  conv1: fixed\n  \"block*\": fixed\n");
+        Assert.That(e.Message, Does.StartWith("m.yaml, line 3, field 'layers.block*': names no layer of workload 'resnet18'"));
+    }
+
+    [Test]
+    public void AConstraintThatBreaksACapacityIsAnErrorAtItsLine()
+    {
+        // 10^6 fold tiles of N per block: the weights cannot fit half of lowbit-default's weight buffer.
+        var e = Error("layers:\n  conv1: fixed\n  layer4.1.conv2:\n    block_n: 1000000\n    block_k: 1000000\n");
+        Assert.That(e.Message, Does.StartWith("m.yaml, line 3, field 'layers.layer4.1.conv2': breaks a capacity for layer 'layer4.1.conv2'"));
+        Assert.That(e.Message, Does.Contain("half the weight buffer"));
+    }
+
+    [Test]
+    public void ASpatialMappingTheUnitCannotDoIsAnErrorAtItsLine()
+    {
+        // The bit-serial array holds output pixels (M) on its rows and filters (N) on its columns.
+        var e = Error("layers:\n  layer1.0.conv1:\n    rows: K\n");
+        Assert.That(e.Message, Does.StartWith("m.yaml, line 2, field 'layers.layer1.0.conv1': layer 'layer1.0.conv1' runs on unit 'lowbit'"));
+        Assert.That(e.Message, Does.Contain("cannot map K on rows"));
+        Assert.DoesNotThrow(() => MappingFile.Read("layers:\n  layer1.0.conv1: { rows: M, cols: N }\n", "m.yaml").Check(Net, Arch));
+    }
+}

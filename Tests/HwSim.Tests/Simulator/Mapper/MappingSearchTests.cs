@@ -1,0 +1,163 @@
+using CsCheck;
+using HwSim.Simulator;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Counting;
+using HwSim.Simulator.Mapper;
+using HwSim.Simulator.Mapping;
+using HwSim.Simulator.Results;
+using HwSim.Workloads.Formats;
+using HwSim.Workloads.Precision;
+using HwSim.Workloads.Zoo;
+using HwSim.Tests.Support;
+using NUnit.Framework;
+using static HwSim.Tests.Simulator.Mapper.MapperTestCases;
+
+namespace HwSim.Tests.Simulator.Mapper;
+
+/// <summary>The mapper's closed forms against the fast engine, and its picks against the fixed mapping.</summary>
+[TestFixture]
+public sealed class MappingSearchTests
+{
+    private static ActivityCounts WithoutIdle(ActivityCounts counts) =>
+        ActivityCounts.From(counts.Counts.Where(kv => kv.Key.Action != PrimitiveAction.IdlePeCycle));
+
+    [Test]
+    public void Property_ClosedFormCountsEqualTheFastEngines()
+    {
+        long legal = 0, illegal = 0, spilled = 0, reloaded = 0, multiBlock = 0;
+        SeededCases.Check(Cases.SelectMany(c => Mappings(c).Select(m => (c, m))), 1500, 12, x =>
+        {
+            var (c, m) = x;
+            var e = new MappingEstimator(c.Layer, c.Arch, c.Model);
+            var mine = e.Unfit(m);
+            var problem = new GemmProblem(c.Layer);
+            var theirs = MappingRules.Unfit(problem, c.Model.Grid(problem), c.Arch.Buffers, m);
+            Assert.That(mine is null, Is.EqualTo(theirs is null), () => $"{c}\n{m}\nmapper: {mine}\nengine: {theirs}");
+            var run = Simulation.Run(c.Layer, c.Arch, c.Model, m);
+            if (mine is not null)
+            {
+                Interlocked.Increment(ref illegal);
+                Assert.That(run.Ran, Is.False, () => $"{c}\n{m}: the engine ran a mapping the mapper calls illegal ({mine})");
+                return;
+            }
+            if (!run.Ran)
+                return; // too many folds for the engine: not a capacity question
+            Interlocked.Increment(ref legal);
+            var estimate = e.Estimate(m);
+            Assert.That(estimate.Counts, Is.EqualTo(WithoutIdle(run.Counts)), () => $"{c}\n{m}\nmapper: {estimate.Counts}\nengine: {WithoutIdle(run.Counts)}");
+            Assert.That((estimate.ComputeCycles, estimate.Folds), Is.EqualTo((run.ComputeCycles, run.Folds)), () => $"{c}\n{m}");
+            if (estimate.PsumReadBytes > 0) Interlocked.Increment(ref spilled);
+            if (estimate.WeightBytes > GemmProblem.PackedBytes(problem.K * problem.N, problem.WeightFormat) * problem.Groups) Interlocked.Increment(ref reloaded);
+            if (e.FoldsAlong(GemmDim.M, m.TimeChunk) > m.BlockM && e.FoldsAlong(GemmDim.N, m.TimeChunk) > m.BlockN) Interlocked.Increment(ref multiBlock);
+        });
+        TestContext.Out.WriteLine($"legal {legal} (partial sums spilled {spilled}, weights reloaded {reloaded}, several M and N blocks {multiBlock}), illegal {illegal}");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(legal, Is.GreaterThan(300));
+            Assert.That(illegal, Is.GreaterThan(50));
+            Assert.That(spilled, Is.GreaterThan(20));
+            Assert.That(reloaded, Is.GreaterThan(20));
+            Assert.That(multiBlock, Is.GreaterThan(50));
+        }
+    }
+
+    private static double Score(LayerResult r, MappingObjective objective, MappingSearch s) => objective switch
+    {
+        MappingObjective.Latency => r.TotalCycles,
+        MappingObjective.Energy => s.Energy(r.Counts),
+        _ => s.Energy(r.Counts) * r.TotalCycles,
+    };
+
+    [Test]
+    public void Property_PickIsNeverWorseThanFixed()
+    {
+        long better = 0, same = 0, bothNotRun = 0, onlyPickRan = 0;
+        var gen = from c in Cases from objective in Gen.Int[0, 2] select (c, (MappingObjective)objective);
+        SeededCases.Check(gen, 400, 1212, x =>
+        {
+            var (c, objective) = x;
+            var search = new MappingSearch(Prices(c.Arch));
+            var pick = search.Run(c.Layer, c.Arch, c.Model, objective, MappingConstraint.None);
+            var fixedRun = Simulation.Run(c.Layer, c.Arch, c.Model, FixedMapping.Instance);
+            if (!fixedRun.Ran)
+            {
+                if (pick.Ran) Interlocked.Increment(ref onlyPickRan);
+                else Interlocked.Increment(ref bothNotRun);
+                return;
+            }
+            Assert.That(pick.Ran, Is.True, () => $"{c}: fixed ran, the pick did not ({pick.NotRunReason})");
+            var (p, f) = (Score(pick, objective, search), Score(fixedRun, objective, search));
+            Assert.That(p, Is.LessThanOrEqualTo(f), () => $"{c} {objective}: pick {pick.Mapping} scores {p}, fixed {f}");
+            Interlocked.Increment(ref p < f ? ref better : ref same);
+        });
+        TestContext.Out.WriteLine($"pick better {better}, equal {same}; fixed not run: pick ran {onlyPickRan}, neither {bothNotRun}");
+        Assert.That(better, Is.GreaterThan(40), "the search must find better mappings, not only keep fixed");
+    }
+
+    [Test]
+    public void SearchIsDeterministicAndItsCacheReturnsTheSame()
+    {
+        var arch = Presets.Get(Presets.Default);
+        var net = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32)).Apply(NetworkZoo.Get("resnet18"));
+        var prices = Prices(arch);
+        var a = new MappingSearch(prices).Evaluate(net, arch, MappingPolicy.Default);
+        var s = new MappingSearch(prices);
+        var b = s.Evaluate(net, arch, MappingPolicy.Default);
+        var hitsBefore = s.CacheHits;
+        var c = s.Evaluate(net, arch, MappingPolicy.Default);
+        Assert.Multiple(() =>
+        {
+            Assert.That(b.Layers.Select(l => l.Mapping), Is.EqualTo(a.Layers.Select(l => l.Mapping)), "two mappers, one answer");
+            Assert.That(b.Layers.Select(l => (l.TotalCycles, l.Counts)), Is.EqualTo(a.Layers.Select(l => (l.TotalCycles, l.Counts))));
+            Assert.That(s.CacheHits - hitsBefore, Is.EqualTo(net.Layers.Length), "every layer answered from the cache the second time");
+            Assert.That(c.Layers, Is.EqualTo(b.Layers), "a cached answer is the same result, under the layer's own name");
+            Assert.That(b.Layers.Any(l => l.Mapping is LoopNestMapping), "the mapper picks loop nests on lowbit-default");
+        });
+    }
+
+    [Test]
+    public void EqualShapesShareOnePickUnderTheirOwnNames()
+    {
+        var arch = Presets.Get(Presets.Default);
+        var net = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32)).Apply(NetworkZoo.Get("resnet18"));
+        var s = new MappingSearch(Prices(arch));
+        var r = s.Evaluate(net, arch, MappingPolicy.Default);
+        // ResNet-18's layer1 repeats one 3x3 64->64 convolution four times.
+        var same = r.Layers.Where((l, i) => net.Layers[i].Shape == net.Layers[1].Shape && net.Layers[i].Precision == net.Layers[1].Precision).ToList();
+        Assert.That(same, Has.Count.GreaterThan(1));
+        Assert.That(same.Select(l => l.Layer).Distinct().Count(), Is.EqualTo(same.Count));
+        Assert.That(same.Select(l => (l.Mapping, l.TotalCycles)).Distinct().Count(), Is.EqualTo(1));
+        Assert.That(s.CacheHits, Is.GreaterThanOrEqualTo(same.Count - 1));
+    }
+
+    [Test]
+    public void ConstraintsAreKeptAndALayerWithNoLegalMappingIsNotRun()
+    {
+        var arch = Presets.Get(Presets.Default);
+        var net = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32)).Apply(NetworkZoo.Get("resnet18"));
+        var layer = net.Layers[1];
+        var model = global::HwSim.Simulator.Units.UnitModels.For(arch.Units.First(u => u.Unsupported(layer.Precision) is null));
+        var s = new MappingSearch(Prices(arch));
+        var constrained = s.Run(layer, arch, model, MappingObjective.Energy, new MappingConstraint { Order = [GemmDim.K, GemmDim.N, GemmDim.M], BlockK = 1 });
+        Assert.That(constrained.Mapping, Is.TypeOf<LoopNestMapping>());
+        var m = (LoopNestMapping)constrained.Mapping!;
+        Assert.That((string.Concat(m.Order), m.BlockK), Is.EqualTo(("KNM", 1L)));
+        // layer4.1.conv2 (K 4,608 x N 512 int4 weights, 1.2 MB) as one block cannot fit half the weight buffer.
+        var big = net.Layers.Single(l => l.Name == "layer4.1.conv2");
+        var impossible = s.Run(big, arch, model, MappingObjective.Energy, new MappingConstraint { BlockK = 1_000_000, BlockN = 1_000_000, TimeChunk = 16 });
+        Assert.That(impossible.Ran, Is.False);
+        Assert.That(impossible.NotRunReason, Does.Contain("half the weight buffer"));
+    }
+
+    [Test]
+    public void LatencyNeedsNoPricesButEnergyDoes()
+    {
+        var arch = Presets.Get(Presets.Default);
+        var net = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32)).Apply(NetworkZoo.Get("resnet18"));
+        var s = new MappingSearch(null);
+        var r = s.Evaluate(net, arch, MappingPolicy.SearchFor(MappingObjective.Latency));
+        Assert.That(r.AllRan);
+        Assert.That(r.TotalCycles, Is.LessThanOrEqualTo(Simulation.Evaluate(net, arch).TotalCycles));
+        Assert.Throws<InvalidOperationException>(() => s.Evaluate(net, arch, MappingPolicy.Default));
+    }
+}

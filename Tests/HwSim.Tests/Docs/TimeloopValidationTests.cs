@@ -161,4 +161,33 @@ public sealed class TimeloopValidationTests
             Assert.That(note, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"**{total:F2}**")), design);
         }
     }
+
+    /// <summary>
+    /// HwSim's mapper (what `hwsim energy` does by default: search, least energy). On simple_ws it
+    /// finds the same schedule's figures as the Timeloop-like loop nest; on simple_os a slightly
+    /// cheaper one (0.98x Timeloop's DRAM accesses).
+    /// </summary>
+    [Test]
+    public void Mapper_AgainstTimeloop()
+    {
+        (Evaluated Run, Reference Ref) Search(string design)
+        {
+            var workload = WorkloadCsv.Read(Example(design + ".csv"));
+            var arch = ArchitectureYaml.Load(Example(design + ".yaml"));
+            return (Evaluator.Evaluate(workload, arch, CostSetting.Default), Ref(design));
+        }
+        var (ws, wsRef) = Search("simple_ws");
+        var (os, osRef) = Search("simple_os");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((DramBytes(ws), ws.Result.Layers[0].TotalCycles), Is.EqualTo((1_123_072L, 52_668L)));
+            Assert.That(ws.Energy.Total.Microjoules, Is.EqualTo(99.34551672).Within(Rel * 100).Percent);
+            Assert.That((DramBytes(os), os.Result.Layers[0].TotalCycles), Is.EqualTo((1_125_760L, 90_944L)));
+            Assert.That(os.Energy.Total.Microjoules, Is.EqualTo(101.2470514).Within(Rel * 100).Percent);
+            Assert.That(DramBytes(ws) / (2.0 * wsRef.DramWords), Is.EqualTo(1.013).Within(0.0005));
+            Assert.That(DramBytes(os) / (2.0 * osRef.DramWords), Is.EqualTo(0.983).Within(0.0005));
+            Assert.That(ws.Energy.Total.Microjoules / wsRef.TotalUj, Is.EqualTo(0.655).Within(0.0005));
+            Assert.That(os.Energy.Total.Microjoules / osRef.TotalUj, Is.EqualTo(0.855).Within(0.0005));
+        }
+    }
 }

@@ -190,4 +190,20 @@ public sealed class TimeloopValidationTests
             Assert.That(os.Energy.Total.Microjoules / osRef.TotalUj, Is.EqualTo(0.855).Within(0.0005));
         }
     }
+
+    /// <summary>
+    /// The command the note gives, with the committed mapping file, prints the Timeloop-like loop
+    /// nest's energy (the JSON total, exactly the library's sum).
+    /// </summary>
+    [TestCase("simple_ws")]
+    [TestCase("simple_os")]
+    public void Cli_WithTheMappingFile_PrintsTheLoopNestFigures(string design)
+    {
+        var r = CliRunner.Run("energy", Example(design + ".csv"), "--arch", Example(design + ".yaml"), "--tech", "45nm",
+            "--mapping", Example(design + ".mapping.yaml"), "--format", "json");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(r.Output);
+        var total = json.RootElement.GetProperty("totals").GetProperty("energy_pj").GetDouble();
+        Assert.That(total, Is.EqualTo(Run(design, TimeloopLike(design)).Energy.Total.Value).Within(1e-9).Percent);
+    }
 }

@@ -121,16 +121,21 @@ public sealed class MappingEstimator
         return Unfit(c, mapping.BlockM * c.Tile[(int)GemmDim.M], mapping.BlockK * c.Tile[(int)GemmDim.K], mapping.BlockN * c.Tile[(int)GemmDim.N]);
     }
 
-    private string? Unfit(Chunk c, long bm, long bk, long bn)
+    /// <summary>
+    /// The capacity rules for blocks of these extents: null when they fit; else the rule and the
+    /// bytes, with <paramref name="qualifier"/> after "on chip", or "" when
+    /// <paramref name="qualifier"/> is null (the search's probes only need the answer, not a message).
+    /// </summary>
+    internal string? Unfit(Chunk c, long bm, long bk, long bn, string? qualifier = "")
     {
         var weights = WeightBlockBytes(bk, bn);
         if (weights > _buffers.Half(BufferKind.Weight))
-            return $"a block needs {weights:N0} B of weights on chip, but half the weight buffer is {_buffers.Half(BufferKind.Weight):N0} B";
+            return qualifier is null ? "" : $"a block needs {weights:N0} B of weights on chip{qualifier}, but half the weight buffer is {_buffers.Half(BufferKind.Weight):N0} B";
         var strip = StripBytes(bm, bk);
         if (strip > _buffers.Half(BufferKind.Ifmap))
-            return $"a block needs {strip:N0} B of input rows on chip, but half the input buffer is {_buffers.Half(BufferKind.Ifmap):N0} B";
+            return qualifier is null ? "" : $"a block needs {strip:N0} B of input rows on chip{qualifier}, but half the input buffer is {_buffers.Half(BufferKind.Ifmap):N0} B";
         if (c.Folds[(int)GemmDim.K] > 1 && PsumBlockBytes(bm, bn) is var psums && psums > _buffers.Half(BufferKind.Ofmap))
-            return $"a block needs {psums:N0} B of partial sums on chip, but half the output buffer is {_buffers.Half(BufferKind.Ofmap):N0} B";
+            return qualifier is null ? "" : $"a block needs {psums:N0} B of partial sums on chip{qualifier}, but half the output buffer is {_buffers.Half(BufferKind.Ofmap):N0} B";
         return null;
     }
 

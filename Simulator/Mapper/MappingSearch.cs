@@ -240,19 +240,8 @@ public sealed class MappingSearch
     }
 
     /// <summary>Why blocks of these extents do not fit ("" when <paramref name="explain"/> is false: most probes only need the answer), or null.</summary>
-    private static string? Unfit(MappingEstimator e, MappingEstimator.Chunk c, long em, long ek, long en, bool explain = false)
-    {
-        var half = e.Buffers;
-        var weights = e.WeightBlockBytes(ek, en);
-        if (weights > half.Half(BufferKind.Weight))
-            return !explain ? "" : $"a block needs {weights:N0} B of weights on chip even with the smallest blocks and time chunk allowed, but half the weight buffer is {half.Half(BufferKind.Weight):N0} B";
-        var strip = e.StripBytes(em, ek);
-        if (strip > half.Half(BufferKind.Ifmap))
-            return !explain ? "" : $"a block needs {strip:N0} B of input rows on chip even with the smallest blocks and time chunk allowed, but half the input buffer is {half.Half(BufferKind.Ifmap):N0} B";
-        if (c.Folds[1] > 1 && e.PsumBlockBytes(em, en) is var psums && psums > half.Half(BufferKind.Ofmap))
-            return !explain ? "" : $"a block needs {psums:N0} B of partial sums on chip even with the smallest blocks and time chunk allowed, but half the output buffer is {half.Half(BufferKind.Ofmap):N0} B";
-        return null;
-    }
+    private static string? Unfit(MappingEstimator e, MappingEstimator.Chunk c, long em, long ek, long en, bool explain = false) =>
+        e.Unfit(c, em, ek, en, explain ? " even with the smallest blocks and time chunk allowed" : null);
 
     private static void Insert(List<Ranked> top, Ranked r, int keep)
     {

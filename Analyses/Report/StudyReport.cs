@@ -7,6 +7,7 @@ using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapper;
 using HwSim.Workloads;
 using HwSim.Workloads.Formats;
 using HwSim.Workloads.Precision;
@@ -41,8 +42,11 @@ public sealed record StudyReport(Evaluated Main, PrecisionPolicy Policy, Immutab
             progress?.Invoke("report: width break-even");
             study = WidthAnalysis.Run(network, width, arch, cost, progress ?? (_ => { }));
         }
-        return new StudyReport(main, policy, shares, study);
+        return new StudyReport(main, policy, shares, study) { Mapping = cost.Mapping };
     }
+
+    /// <summary>How the layers were mapped (the cost setting's policy), as the report's header says.</summary>
+    public MappingPolicy Mapping { get; init; } = MappingPolicy.Default;
 
     /// <summary>The summary table: label and value, for the terminal and report.md alike.</summary>
     public IEnumerable<(string Label, string Value)> SummaryRows()
@@ -81,7 +85,7 @@ public sealed record StudyReport(Evaluated Main, PrecisionPolicy Policy, Immutab
         var md = new StringBuilder();
         md.AppendLine($"# HwSim report: {e.Workload.Name} on {e.Architecture.Name}");
         md.AppendLine();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Inner layers {Policy.InnerWeight} x {Policy.InnerInput}, first/last {Policy.FirstLast}; technology {r.Technology}; produced by {producer} on {date:yyyy-MM-dd} (UTC)."));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Inner layers {Policy.InnerWeight} x {Policy.InnerInput}, first/last {Policy.FirstLast}; technology {r.Technology}; layers mapped by {Mapping}; produced by {producer} on {date:yyyy-MM-dd} (UTC)."));
         md.AppendLine();
         md.AppendLine("| | |");
         md.AppendLine("|---|---:|");

@@ -12,6 +12,8 @@ public enum GridField
 {
     ClockMhz,
     DramBandwidth,
+    /// <summary>The DRAM device type (priced per bit by the cost model; no effect on timing).</summary>
+    DramType,
     IfmapKb,
     WeightKb,
     OfmapKb,
@@ -39,7 +41,7 @@ public sealed record GridValue(string Text, object? Value, int Line);
 public sealed partial record GridParameter(string Path, GridField Field, string? Unit, string? UnitKey = null)
 {
     /// <summary>The paths a grid may vary, for messages and the documentation; unit keys come from the registered kinds.</summary>
-    public static string Known { get; } = "clock_mhz, dram.bandwidth_bytes_per_cycle, buffers.ifmap_kb|weight_kb|ofmap_kb|word_bits, " +
+    public static string Known { get; } = "clock_mhz, dram.bandwidth_bytes_per_cycle, dram.type, buffers.ifmap_kb|weight_kb|ofmap_kb|word_bits, " +
         "units[I].rows|cols (any unit), " + string.Join(", ", KindKeys().GroupBy(k => string.Join(", ", k.Kinds), k => k.Key)
             .Select(g => $"units[I].{string.Join("|", g)} ({g.Key})")) + "; I is the unit's index or name";
 
@@ -52,6 +54,7 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
     {
         ["clock_mhz"] = GridField.ClockMhz,
         ["dram.bandwidth_bytes_per_cycle"] = GridField.DramBandwidth,
+        ["dram.type"] = GridField.DramType,
         ["buffers.ifmap_kb"] = GridField.IfmapKb,
         ["buffers.weight_kb"] = GridField.WeightKb,
         ["buffers.ofmap_kb"] = GridField.OfmapKb,
@@ -95,6 +98,9 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
                 if (t.Equals("unlimited", StringComparison.OrdinalIgnoreCase))
                     return (new GridValue("unlimited", null, line), null);
                 return Whole(t) is { } bw ? (new GridValue(Inv(bw), (int?)bw, line), null) : (null, $"'{t}' is not a whole number of bytes per cycle or 'unlimited'");
+            case GridField.DramType:
+                return DramKinds.TryParse(t, out var kind) ? (new GridValue(kind.CsvName(), kind, line), null)
+                    : (null, $"'{t}' is not a DRAM type (known: {string.Join(", ", DramKinds.CsvNames)})");
             case GridField.ClockMhz:
                 return Real(t) is { } mhz ? (new GridValue(Inv(mhz), mhz, line), null) : (null, $"'{t}' is not a number of MHz");
             case GridField.IfmapKb or GridField.WeightKb or GridField.OfmapKb:
@@ -136,6 +142,7 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
     {
         GridField.ClockMhz => arch with { ClockMhz = (double)value.Value! },
         GridField.DramBandwidth => arch with { Dram = new DramSpec((int?)value.Value, arch.Dram.Type) },
+        GridField.DramType => arch with { Dram = arch.Dram with { Type = (DramKind)value.Value! } },
         GridField.IfmapKb => arch with { Buffers = arch.Buffers with { IfmapBytes = (long)value.Value! } },
         GridField.WeightKb => arch with { Buffers = arch.Buffers with { WeightBytes = (long)value.Value! } },
         GridField.OfmapKb => arch with { Buffers = arch.Buffers with { OfmapBytes = (long)value.Value! } },

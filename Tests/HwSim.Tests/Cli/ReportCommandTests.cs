@@ -21,7 +21,8 @@ public partial class ReportCommandTests
         ];
         Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.EquivalentTo(expected), "exactly these files, no temporaries");
         var md = File.ReadAllText(Path.Combine(folder, "report.md"));
-        Assert.That(md, Does.Contain("# HwSim report: resnet18 on lowbit-default").And.Contain("![energy per layer](energy-per-layer.png)"));
+        Assert.That(md, Does.Contain("# HwSim report: resnet18 on lowbit-default").And.Contain("![energy per layer](energy-per-layer.png)")
+            .And.Contain("layers mapped by search (energy)"), "the header names the default mapping policy");
         // The folder's JSON is the energy verb's: same totals as 'hwsim energy' with the report's defaults.
         using var energy = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "energy.json")));
         var verb = CliRunner.Run("energy", "resnet18", "--wbits", "4", "--abits", "2", "--format", "json");
@@ -35,9 +36,10 @@ public partial class ReportCommandTests
     public void OptionsOfTheOtherVerbsChangeTheDefaults()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run("report", "mobilenet_v2", "--wbits", "2", "--abits", "2", "--no-width", "-o", Path.Combine(dir.Path, "m"), "--quiet");
+        var r = CliRunner.Run("report", "mobilenet_v2", "--wbits", "2", "--abits", "2", "--no-width", "--mapping", "fixed", "-o", Path.Combine(dir.Path, "m"), "--quiet");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
-        Assert.That(File.ReadAllText(Path.Combine(dir.Path, "m", "report.md")), Does.Contain("mobilenet_v2").And.Not.Contain("Width break-even"));
+        Assert.That(File.ReadAllText(Path.Combine(dir.Path, "m", "report.md")), Does.Contain("mobilenet_v2").And.Not.Contain("Width break-even")
+            .And.Contain("layers mapped by fixed;"));
         Assert.That(File.Exists(Path.Combine(dir.Path, "m", "width.png")), Is.False);
     }
 

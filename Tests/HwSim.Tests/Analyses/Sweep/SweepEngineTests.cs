@@ -85,6 +85,33 @@ public class SweepEngineTests
         }
     }
 
+    [Test]
+    public void TheDramTypeIsAGridKeyThatChangesThePriceNotTheCounts()
+    {
+        using var dir = new TempDir();
+        var grid = GridFile.Load(dir.File("grid.yaml", """
+            version: 1
+            base: lowbit-default
+            vary:
+              dram.type: [lpddr4, HBM2]
+            """));
+        var arch = grid.ResolveBase(null);
+        var workload = NetworkZoo.Get("alexnet");
+        var policy = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32));
+        var sweep = new SweepDefinition(workload, [new PrecisionChoice(4, 2, policy, policy.Apply(workload))], arch, grid.Bind(arch),
+            [new TechChoice("45nm", HwSim.CostModel.Technology.TechnologyScaling.Identity45nm)], CostTables.Default, HwSim.Simulator.Mapper.MappingPolicy.Fixed);
+        var results = ModelEvaluator.Instance.Evaluate(sweep, [sweep.Point(0)]).Concat(ModelEvaluator.Instance.Evaluate(sweep, [sweep.Point(1)])).Select(r => r.Result).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sweep.Architecture(sweep.Point(1)).Dram.Type, Is.EqualTo(DramKind.Hbm2), "canonical spelling, case-insensitive");
+            Assert.That(sweep.Architecture(sweep.Point(0)).Dram.Type, Is.EqualTo(DramKind.Lpddr4));
+            // HBM2 costs fewer pJ per bit than LPDDR4 (CostModel/Energy/Data/energy-45nm.csv), same bytes moved.
+            Assert.That(results[1].EnergyUj, Is.LessThan(results[0].EnergyUj));
+            Assert.That(results[1].Cycles, Is.EqualTo(results[0].Cycles), "the type prices bits; it does not time them");
+        });
+        Assert.That(GridParameter.TryParse("dram.type")!.ParseValue("ddr9", 4).Error, Does.Contain("'ddr9' is not a DRAM type").And.Contain("hbm2"));
+    }
+
     /// <summary>Counts what it is asked to compute; results are made up (the runner does not look at them).</summary>
     private sealed class CountingEvaluator : IPointEvaluator
     {

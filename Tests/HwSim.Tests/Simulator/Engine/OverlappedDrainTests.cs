@@ -32,21 +32,11 @@ public sealed class OverlappedDrainTests
             $"word {Arch.Buffers.WordBits} | DRAM {Arch.Dram.BandwidthBytesPerCycle?.ToString() ?? "unlimited"} | seed {Seed}";
     }
 
-    // Up to 6 groups, so the fast engine's closed form over equal groups (4 or more) is exercised with overlaps across groups.
+    // The bit-serial agreement shapes with up to 6 groups, so the fast engine's closed form over equal groups (4 or more) sees overlaps across groups.
     private static readonly Gen<LayerShape> Shapes =
-        from groups in Gen.Int[1, 6]
-        from channelsPerGroup in Gen.Int[1, 3]
-        from filtersPerGroup in Gen.Int[1, 3]
-        from batch in Gen.Int[1, 2]
-        from h in Gen.Int[1, 7]
-        from w in Gen.Int[1, 7]
-        from r in Gen.Int[1, 3]
-        from s in Gen.Int[1, 3]
-        from stride in Gen.Int[1, 2]
-        from pad in Gen.Int[0, 1]
-        where r <= h + 2 * pad && s <= w + 2 * pad
-        select new LayerShape(LayerKind.Convolution, batch, groups * channelsPerGroup, h, w, groups * filtersPerGroup, r, s,
-            stride, stride, new Padding(pad, pad, pad, pad), 1, 1, groups);
+        from shape in BitSerialAgreementTests.Shapes
+        from factor in Gen.Int[1, 2]
+        select EqualGroupsTests.MoreGroups(shape, factor);
 
     /// <summary>Per kind (0-1 bit-serial activations/both, 2 xnor, 3 dotproduct), an overlapped unit and formats it runs.</summary>
     private static readonly Gen<(UnitSpec Unit, NumberFormat Weight, NumberFormat Input)> Units =

@@ -174,7 +174,7 @@ public static class Simulation
     private sealed class NoRepeatException(string message) : Exception(message);
 
     /// <summary>What the walk has counted at a group boundary: the timeline and every counter.</summary>
-    private sealed record Boundary((long, long) Relative, long LastEnd, long Compute, long[] Memory, Dictionary<FoldKey, long> Times, long Busy, long UsedPes, long Folds);
+    private sealed record Boundary((long, long, long, long, long) Relative, long LastEnd, long Compute, long[] Memory, Dictionary<FoldKey, long> Times, long Busy, long UsedPes, long Folds);
 
     private static LayerResult Walk(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, GemmProblem problem, ISchedule schedule)
     {
@@ -184,6 +184,8 @@ public static class Simulation
         long busy = 0, usedPes = 0, foldCount = 0, walked = 0;
         var memory = new MemoryCounter(arch.Buffers);
         var groups = problem.Groups;
+        // Double-buffered accumulators: a fold that starts its reduction may compute while the previous one drains.
+        var overlapped = model.Spec.Drain == DrainMode.Overlapped;
         var steps = schedule.Steps(0, groups).GetEnumerator();
         try
         {
@@ -203,7 +205,8 @@ public static class Simulation
                     entry = (model.Cost(problem, f), 0);
                 costs[key] = (entry.Cost, entry.Times + 1);
                 var cost = entry.Cost;
-                timeline.Add(cost.ComputeCycles, step.Traffic, step.StartsBlock, step.NextBlockPrefetch, step.NextReadBack);
+                timeline.Add(cost.ComputeCycles, step.Traffic, step.StartsBlock, step.NextBlockPrefetch, step.NextReadBack,
+                    overlapped ? cost.DrainCycles : 0, overlapped && f.StartsReduction);
                 memory.Add(cost, step.Traffic);
                 busy = busy + cost.BusyPeCycles;
                 usedPes = usedPes + (long)f.Rows * f.Cols;

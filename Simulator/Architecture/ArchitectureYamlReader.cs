@@ -104,6 +104,9 @@ internal sealed class ArchitectureYamlReader(string file)
         var kindText = map.RequiredText("kind");
         var kind = UnitKinds.Named(kindText)
             ?? throw map.Error($"unknown unit kind '{kindText}' (expected {ArchitectureYamlMap.OneOf(Schema.Kinds)})", "kind");
+        foreach (var key in UnitKinds.All.SelectMany(k => k.Parameters).Select(p => p.Key).Distinct())
+            if (map.Has(key) && kind.Refusal(key) is { } rule)
+                throw map.Error(rule, key);
         map.AllowOnly(Schema.UnitKeys(kind), $"for a {kind.Name} unit");
         var name = map.RequiredText("name");
         var rows = map.RequiredInt("rows");

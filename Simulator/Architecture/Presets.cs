@@ -76,10 +76,15 @@ public static class Presets
     /// transfers are not on the critical path in the paper's evaluation). 256-bit words: one row of
     /// 16 activations x 16 bits. Clock approximately 980 MHz: the 65 nm clock the group's
     /// DaDianNao-based designs used (Cnvlutin, ISCA 2016); not confirmed from the Stripes text here.
+    /// Drain overlapped (Simulator/README.md §3), approximately: issue 13 counts Stripes among the
+    /// designs whose accumulators are double-buffered, and the Stripes tile (Moshovos, Judd,
+    /// Albericio et al., US patent 11,610,100, claim 5) has a neuron output buffer "holding output
+    /// neurons pending communication to the reducer", so the SIPs go on with the next windows while
+    /// the last outputs leave; the paper's own section on it is not confirmed from its text here.
     /// </summary>
     private static ArchitectureSpec StripesLike() => new("stripes-like", 980, DramSpec.Unlimited, Kib(2048, 32768, 2048, 256),
     [
-        new BitSerialUnitSpec("sip", 16, 256, lanes: 16, SerialMode.Activations, maxBits: 16),
+        new BitSerialUnitSpec("sip", 16, 256, lanes: 16, SerialMode.Activations, maxBits: 16) { Drain = DrainMode.Overlapped },
     ]);
 
     /// <summary>
@@ -135,10 +140,15 @@ public static class Presets
     /// Zynq-7020's 140 BRAM36, so approximately the largest that fits. max_bits 8 approximately:
     /// maxShiftSteps = 16 bounds the shift i + j of a bit-plane pair, so 8 x 8 bits is the widest
     /// symmetric pair. No float unit: first/last layers must be int up to 8 bits.
+    /// Drain overlapped (Simulator/README.md §3): BISMO's fetch, execute and result stages run
+    /// concurrently (FPL 2018, the three-stage decoupled pipeline), and its result stage "write[s]
+    /// result data to DRAM from DPA accumulators while the other stages are doing their thing"
+    /// from a result memory of 2 entries per dot-product unit (src/main/scala/ResultStage.scala,
+    /// resEntriesPerMem = 2): the execute stage accumulates into one entry while the other drains.
     /// </summary>
     private static ArchitectureSpec BismoLike() => new("bismo-like", 200, new DramSpec(8), Kib(256, 256, 0.5, 256),
     [
-        new BitSerialUnitSpec("dpa", 8, 8, lanes: 256, SerialMode.Both, maxBits: 8),
+        new BitSerialUnitSpec("dpa", 8, 8, lanes: 256, SerialMode.Both, maxBits: 8) { Drain = DrainMode.Overlapped },
     ]);
 
     /// <summary>
@@ -149,8 +159,8 @@ public static class Presets
     /// a time (rows 1). PE and SIMD per layer from BNN-PYNQ bnn/src/network/cnvW1A1/hw/config.h
     /// (L0..L8: PE 16, 32, 16, 16, 4, 1, 1, 1, 4; SIMD 3, 32, 32, 32, 32, 32, 4, 8, 1), so FINN's
     /// cycles per image, output pixels x (K^2 C / SIMD) x (filters / PE), is HwSim's fold count x
-    /// steps (plus a one-cycle drain per fold). Layers 1..8 are binary x binary (xnor units); layer
-    /// 0 takes the 8-bit pixels (ap_fixed&lt;8,1&gt; in top.cpp) against binary weights without
+    /// steps (plus the last fold's one-cycle drain: the others overlap the next fold, below).
+    /// Layers 1..8 are binary x binary (xnor units); layer 0 takes the 8-bit pixels (ap_fixed&lt;8,1&gt; in top.cpp) against binary weights without
     /// bit-plane splitting, one SIMD word per cycle: a dotproduct unit of int8 lanes, one step per
     /// cycle whatever the operand widths. 100 MHz: the clock of the PYNQ-Z1/Z2 bitstream
     /// (bnn/bitstreams/pynqZ1-Z2/cnvW1A1-pynqZ1-Z2.hwh, FREQ_HZ 100000000; make-vivado-proj.tcl
@@ -161,18 +171,23 @@ public static class Presets
     /// layer's (fc7: 512 x 512 bits = 32 KiB) in half the buffer, the PYNQ-Z1's XC7Z020 has
     /// 140 BRAM36 (630 KB) in all; 16 KiB in and out hold a layer's input and output maps
     /// (conv0's 32 x 32 x 3 bytes = 3 KiB); 32-bit words (SIMD bits per PE read).
+    /// Drain overlapped (Simulator/README.md §3): FINN's MVAU (finn-hlslib mvau.hpp,
+    /// Matrix_Vector_Activate_Batch) runs all its folds as one loop pipelined at II = 1; the last
+    /// synapse fold of a neuron fold writes the thresholded outputs and the next iteration starts
+    /// the next neuron fold from fresh accumulators, so a fold's output leaves while the next
+    /// computes (the FPGA 2017 paper's cycles per MVAU, (MH/PE)(MW/SIMD) per vector, count no drain).
     /// </summary>
     private static ArchitectureSpec FinnLike() => new("finn-like", 100, DramSpec.Unlimited, Kib(16, 64, 16, 32),
     [
-        new DotProduct.DotProductUnitSpec("l0", 1, 16, lanes: 3, NumberFormat.Int(8)),
-        new XnorUnitSpec("l1", 1, 32, lanes: 32, maxBits: 1),
-        new XnorUnitSpec("l2", 1, 16, lanes: 32, maxBits: 1),
-        new XnorUnitSpec("l3", 1, 16, lanes: 32, maxBits: 1),
-        new XnorUnitSpec("l4", 1, 4, lanes: 32, maxBits: 1),
-        new XnorUnitSpec("l5", 1, 1, lanes: 32, maxBits: 1),
-        new XnorUnitSpec("l6", 1, 1, lanes: 4, maxBits: 1),
-        new XnorUnitSpec("l7", 1, 1, lanes: 8, maxBits: 1),
-        new XnorUnitSpec("l8", 1, 4, lanes: 1, maxBits: 1),
+        new DotProduct.DotProductUnitSpec("l0", 1, 16, lanes: 3, NumberFormat.Int(8)) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l1", 1, 32, lanes: 32, maxBits: 1) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l2", 1, 16, lanes: 32, maxBits: 1) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l3", 1, 16, lanes: 32, maxBits: 1) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l4", 1, 4, lanes: 32, maxBits: 1) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l5", 1, 1, lanes: 32, maxBits: 1) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l6", 1, 1, lanes: 4, maxBits: 1) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l7", 1, 1, lanes: 8, maxBits: 1) { Drain = DrainMode.Overlapped },
+        new XnorUnitSpec("l8", 1, 4, lanes: 1, maxBits: 1) { Drain = DrainMode.Overlapped },
     ])
     { Execution = Execution.LayerPipelined };
 

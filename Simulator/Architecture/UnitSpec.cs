@@ -27,6 +27,19 @@ public abstract record UnitSpec
 
     public long PeCount => (long)Rows * Cols;
 
+    /// <summary>
+    /// Whether a fold may compute while the previous fold drains (double-buffered accumulators).
+    /// Refused on kinds with no drain phase of their own (<see cref="OverlappedDrainRefusal"/>).
+    /// </summary>
+    public DrainMode Drain
+    {
+        get;
+        init => field = value == DrainMode.Overlapped && OverlappedDrainRefusal is { } why ? throw new InputException(why, "units[].drain") : value;
+    }
+
+    /// <summary>Why this kind's hardware cannot overlap a fold's drain with the next fold's compute, or null when it can.</summary>
+    protected virtual string? OverlappedDrainRefusal => null;
+
     /// <summary>The kind's name as written in YAML, from its registered descriptor (<see cref="Units.UnitKinds"/>).</summary>
     public string Kind => Units.UnitKinds.Of(this).Name;
 
@@ -59,6 +72,12 @@ public sealed record SystolicUnitSpec : UnitSpec
     public bool ScaleSimCompat { get; init; }
 
     public override string? Unsupported(OperandPrecision precision) => ParallelUnits.Unsupported(this, Format, precision);
+
+    /// <summary>The rule a systolic unit breaks with <c>drain: overlapped</c>.</summary>
+    public const string NoOverlappedDrain = "a systolic unit always drains serially, so it takes no 'drain' key: a systolic array's results leave down its columns as the PE pipeline completes them (a fold's tail is the pipeline's skew, not an accumulator drain); " +
+        "drain: overlapped needs double-buffered accumulators that empty in a drain phase of their own (bitserial, xnor, dotproduct)";
+
+    protected override string? OverlappedDrainRefusal => NoOverlappedDrain;
 }
 
 /// <summary>The rule of bit-parallel units built for one operand format (systolic, dot-product).</summary>

@@ -23,6 +23,8 @@ public sealed class FusionKind : UnitKind<FusionUnitSpec>
 
     public override string Name => "fusion";
 
+    public override string? Refusal(string key) => key == DrainKey.Key ? FusionUnitSpec.NoOverlappedDrain : null;
+
     public override IReadOnlyList<UnitParameter> Parameters { get; }
 
     protected override FusionUnitSpec Create(string name, int rows, int cols) => new(name, rows, cols, DefaultMaxBits);

@@ -24,4 +24,10 @@ public sealed record FusionUnitSpec : UnitSpec
     public int MaxBits { get; init => field = value is >= 2 and <= BitFusion.FusedWidths.MaxBits ? value : throw new InputException($"must be 2 to {BitFusion.FusedWidths.MaxBits}, got {value}", "units[].max_bits"); }
 
     public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
+
+    /// <summary>The rule a fusion unit breaks with <c>drain: overlapped</c>.</summary>
+    public const string NoOverlappedDrain = "a fusion unit always drains serially, so it takes no 'drain' key: a fusion array's sums flow down its columns and leave as each pixel completes (a fold's tail is the pipeline's skew, not an accumulator drain); " +
+        "drain: overlapped needs double-buffered accumulators that empty in a drain phase of their own (bitserial, xnor, dotproduct)";
+
+    protected override string? OverlappedDrainRefusal => NoOverlappedDrain;
 }

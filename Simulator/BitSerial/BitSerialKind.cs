@@ -29,6 +29,7 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
             Key("serial", "activations, both", t => UnitValues.Choice(t, SerialModes, "serial mode"), u => SerialName(u.Serial), (u, v) => u with { Serial = v }),
             Key("max_bits", "8, 16", UnitValues.Whole, u => u.MaxBits, (u, v) => u with { MaxBits = v }),
             Key("bits_per_cycle", "1, 2, 4", UnitValues.Whole, u => u.BitsPerCycle, (u, v) => u with { BitsPerCycle = v }),
+            DrainKey,
         ];
     }
 

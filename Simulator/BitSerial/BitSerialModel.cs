@@ -108,7 +108,8 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
                 IfmapReadBits: sr * terms * problem.InputFormat.Bits,
                 WeightReadBits: sc * terms * problem.WeightFormat.Bits,
                 OfmapReadBits: shiftIn * pes * acc,
-                OfmapWriteBits: pes * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc));
+                OfmapWriteBits: pes * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc),
+                DrainCycles: sr);
         }
     }
 

@@ -67,6 +67,8 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
 
     private bool Computing => _nextTerm < _fold.K.Length;
 
+    public bool Draining => _shiftedIn == _fold.Rows && !Computing;
+
     public bool Step()
     {
         _cycles++;
@@ -182,6 +184,6 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
             new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), t.RegisterReadBits),
             new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), t.RegisterWriteBits),
         ]);
-        return new FoldCost(_cycles, t.BusyPeCycles, counts, t.IfmapReadBits, t.WeightReadBits, t.OfmapReadBits, t.OfmapWriteBits);
+        return new FoldCost(_cycles, t.BusyPeCycles, counts, t.IfmapReadBits, t.WeightReadBits, t.OfmapReadBits, t.OfmapWriteBits, _drained);
     }
 }

@@ -20,6 +20,7 @@ public sealed class DotProductKind : UnitKind<DotProductUnitSpec>
         [
             Key("lanes", "8, 16, 32", UnitValues.Whole, u => u.Lanes, (u, v) => u with { Lanes = v }),
             Key("format", "int16, fp16", UnitValues.Format, u => u.Format.Name, (u, v) => u with { Format = v! }),
+            DrainKey,
         ];
     }
 

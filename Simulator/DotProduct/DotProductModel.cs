@@ -71,7 +71,8 @@ public sealed class DotProductModel(DotProductUnitSpec spec) : IUnitModel
                 IfmapReadBits: sr * terms * a,
                 WeightReadBits: sc * terms * w,
                 OfmapReadBits: shiftIn * pes * acc,
-                OfmapWriteBits: pes * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc));
+                OfmapWriteBits: pes * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc),
+                DrainCycles: sr);
         }
     }
 

@@ -46,6 +46,8 @@ internal sealed class DotProductReferenceFold : IReferenceFold
         (_feed, _valid) = (new long[_lanes], new bool[_lanes]);
     }
 
+    public bool Draining => _shiftedIn == _rows && _nextTerm >= _fold.K.Length;
+
     public bool Step()
     {
         _cycles++;
@@ -183,6 +185,6 @@ internal sealed class DotProductReferenceFold : IReferenceFold
             new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), _registerReads),
             new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), _registerWrites),
         ]);
-        return new FoldCost(_cycles, _busy, counts, _ifmapBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits);
+        return new FoldCost(_cycles, _busy, counts, _ifmapBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits, _drained);
     }
 }

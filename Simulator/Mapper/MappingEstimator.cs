@@ -18,7 +18,8 @@ namespace HwSim.Simulator.Mapper;
 /// <param name="PsumReadBytes">Partial sums read back from DRAM.</param>
 /// <param name="PsumWriteBytes">Partial sums spilled to DRAM.</param>
 /// <param name="OutputBytes">Final outputs written to DRAM.</param>
-/// <param name="ComputeCycles">Sum of the folds' compute cycles (exact).</param>
+/// <param name="ComputeCycles">Cycles with a fold in the array: exact on units that drain serially (the sum of the folds' cycles);
+/// with <c>drain: overlapped</c> a lower bound, every overlap taken at its largest (the engine's also depends on the order of fold shapes and on DRAM).</param>
 /// <param name="EstimatedCycles">Compute plus the stalls the bandwidth implies (an estimate; the engine times it exactly).</param>
 /// <param name="Folds">Folds over all groups.</param>
 /// <param name="Counts">Every count but idle PE cycles (which follow from the cycles).</param>
@@ -312,7 +313,7 @@ public sealed class MappingEstimator
         var folds = new[] { Ceil(_p.M, tile[0]), Ceil(_p.K, tile[1]), Ceil(_p.N, tile[2]) };
         var g = (long)_p.Groups;
         var counts = new ActivityCountsBuilder();
-        long compute = 0, busy = 0, used = 0;
+        long compute = 0, busy = 0, used = 0, longestDrain = 0, longestStartBody = 0;
         var outputs = default(Transfers);
         long lastWrite = 0;
         var wordBits = _buffers.WordBits;
@@ -336,6 +337,9 @@ public sealed class MappingEstimator
                     var cost = _model.Cost(_p, fold);
                     var times = g * m.Count * k.Count * n.Count;
                     compute += times * cost.ComputeCycles;
+                    longestDrain = Math.Max(longestDrain, cost.DrainCycles);
+                    if (fold.StartsReduction)
+                        longestStartBody = Math.Max(longestStartBody, cost.ComputeCycles - cost.DrainCycles);
                     busy += times * cost.BusyPeCycles;
                     used += times * rowSpan.Length * colSpan.Length;
                     foreach (var (action, count) in cost.Compute.Counts)
@@ -367,6 +371,10 @@ public sealed class MappingEstimator
             counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, b, wordBits), writeWords[(int)b]);
         }
         counts.Add(ActionKey.Simple(PrimitiveAction.DramWriteByte), outputs.Bytes);
+        // Overlapped drains: every fold that starts its reduction but the layer's first computes during its
+        // predecessor's drain, by at most min(that drain, its own cycles before draining) (Simulator/README.md §3).
+        if (_model.Spec.Drain == DrainMode.Overlapped)
+            compute -= (g * folds[(int)GemmDim.M] * folds[(int)GemmDim.N] - 1) * Math.Min(longestDrain, longestStartBody);
         var result = new Chunk
         {
             TimeChunk = chunk,

@@ -5,7 +5,7 @@ namespace HwSim.Simulator.Memory;
 
 /// <summary>
 /// One fold as the fast engine's walk sees it: its DRAM traffic and what the timeline requests
-/// around it (<see cref="DramTimeline.Add(long, FoldTraffic, bool, long?, long?)"/>).
+/// around it (<see cref="DramTimeline.Add(long, FoldTraffic, bool, long?, long?, long, bool)"/>).
 /// </summary>
 /// <param name="StartsBlock">The fold is its block's first: it waits for the block's loads.</param>
 /// <param name="NextBlockPrefetch">The next block's loads, requested when this fold starts (null unless it starts a block and a block follows).</param>

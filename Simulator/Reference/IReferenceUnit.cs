@@ -26,6 +26,13 @@ public interface IReferenceFold
     /// <summary>Simulates one clock cycle; true when the fold's last result has left the array at the end of it.</summary>
     bool Step();
 
+    /// <summary>
+    /// True once the fold's compute is over and its remaining cycles only move results out of the
+    /// array (its drain phase), so its inputs are no longer used. Kinds without a drain phase of
+    /// their own stay false until they end.
+    /// </summary>
+    bool Draining => false;
+
     /// <summary>What the fold did, measured while stepping (call after <see cref="Step"/> returned true).</summary>
     FoldCost Measured(long cycles);
 }

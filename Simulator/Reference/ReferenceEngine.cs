@@ -12,7 +12,9 @@ namespace HwSim.Simulator.Reference;
 /// The cycle-stepped engine: one global clock; each cycle the DRAM channel moves data (one
 /// transfer at a time, in request order, bandwidth bytes per cycle) and the array steps its
 /// fold. A fold starts once the previous fold has ended and its operands are on chip; while it
-/// runs, the next fold's operands are fetched into the other buffer half. For small layers and
+/// runs, the next fold's operands are fetched into the other buffer half. On a unit with
+/// overlapped drains a fold that starts its reduction may start while the previous one drains.
+/// Compute cycles are the cycles with a fold in the array, stalls the others. For small layers and
 /// tests: it is slow by design and computes the layer's real output.
 /// </summary>
 public static class ReferenceEngine
@@ -83,43 +85,57 @@ public static class ReferenceEngine
         var waits = folds.Select(_ => new List<SteppedChannel.Transfer>()).ToList();
         waits[0].Add(channel.Request(0, moves[0].PrefetchBytes));
 
+        // Double-buffered accumulators: a fold that starts its reduction may enter the array while the
+        // fold before it drains; it computes into the other bank, and its own drain waits for the chain.
+        var overlapped = unit.Spec.Drain == DrainMode.Overlapped;
         long now = 0, compute = 0, busy = 0, usedPes = 0;
         var next = 0;
-        var previousEnded = true;
-        IReferenceFold? running = null;
-        long runningSince = 0;
+        // The folds in the array, oldest first: at most two, the older draining.
+        var inArray = new List<InArray>(2);
         var pendingWrites = new List<SteppedChannel.Transfer>();
         while (true)
         {
             channel.Advance(now);
-            if (running is null && next < folds.Count && previousEnded && waits[next].All(t => t.Done))
+            var mayEnter = inArray.Count == 0
+                || overlapped && inArray.Count == 1 && inArray[0].Fold.Draining && next < folds.Count && folds[next].StartsReduction;
+            if (mayEnter && next < folds.Count && waits[next].All(t => t.Done))
             {
-                running = unit.Start(operands, folds[next]);
-                runningSince = now;
-                previousEnded = false;
+                inArray.Add(new InArray(unit.Start(operands, folds[next]), next));
                 // The next block's loads are requested when this block's first fold starts.
                 if (startsBlock[next] && nextBlock[next] < folds.Count)
                     waits[nextBlock[next]].Add(channel.Request(now, moves[nextBlock[next]].PrefetchBytes));
                 channel.Advance(now);
-            }
-            if (running is null && next >= folds.Count && pendingWrites.All(t => t.Done))
-                break;
-            if (running is not null && running.Step())
-            {
-                var cycles = now + 1 - runningSince;
-                var cost = running.Measured(cycles);
-                compute += cycles;
-                busy += cost.BusyPeCycles;
-                usedPes += (long)folds[next].Rows * folds[next].Cols;
-                counts.Add(cost.Compute);
-                memory.Add(cost, moves[next]);
-                // The fold's outputs leave, then the partial sums the next block needs come back.
-                pendingWrites.Add(channel.Request(now + 1, moves[next].WriteBytes));
-                if (next + 1 < folds.Count && startsBlock[next + 1])
-                    waits[next + 1].Add(channel.Request(now + 1, moves[next + 1].PsumReadBytes));
-                running = null;
-                previousEnded = true;
                 next++;
+            }
+            if (inArray.Count == 0 && next >= folds.Count && pendingWrites.All(t => t.Done))
+                break;
+            if (inArray.Count > 0)
+                compute++;
+            // Oldest first. A newer fold whose compute is over holds its results while an older one was
+            // still in the array at this cycle's start: each column has one drain chain.
+            var older = false;
+            for (var i = 0; i < inArray.Count; i++)
+            {
+                var f = inArray[i];
+                var held = older && f.Fold.Draining;
+                older = true;
+                if (held)
+                    continue;
+                f.Steps++;
+                if (!f.Fold.Step())
+                    continue;
+                var index = f.Index;
+                var cost = f.Fold.Measured(f.Steps);
+                busy += cost.BusyPeCycles;
+                usedPes += (long)folds[index].Rows * folds[index].Cols;
+                counts.Add(cost.Compute);
+                memory.Add(cost, moves[index]);
+                // The fold's outputs leave, then the partial sums the next block needs come back.
+                pendingWrites.Add(channel.Request(now + 1, moves[index].WriteBytes));
+                if (index + 1 < folds.Count && startsBlock[index + 1])
+                    waits[index + 1].Add(channel.Request(now + 1, moves[index + 1].PsumReadBytes));
+                inArray.RemoveAt(i);
+                i--;
             }
             channel.Tick();
             now++;
@@ -142,6 +158,14 @@ public static class ReferenceEngine
             Counts = counts.ToCounts(),
         };
         return new Run(result, operands.Output);
+    }
+
+    /// <summary>A fold in the array and the cycles it has stepped (a held cycle is not a step).</summary>
+    private sealed class InArray(IReferenceFold fold, int index)
+    {
+        public IReferenceFold Fold { get; } = fold;
+        public int Index { get; } = index;
+        public long Steps { get; set; }
     }
 
     /// <summary>

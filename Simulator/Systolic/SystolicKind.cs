@@ -34,6 +34,8 @@ public sealed class SystolicKind : UnitKind<SystolicUnitSpec>
 
     public override string Name => "systolic";
 
+    public override string? Refusal(string key) => key == DrainKey.Key ? SystolicUnitSpec.NoOverlappedDrain : null;
+
     public override IReadOnlyList<UnitParameter> Parameters { get; }
 
     public static string DataflowName(Dataflow dataflow) => Dataflows.First(d => d.Value == dataflow).Key;

@@ -45,5 +45,8 @@ public interface IUnitModel
 /// <param name="WeightReadBits">Bits the array reads from the weight buffer.</param>
 /// <param name="OfmapReadBits">Bits of partial sums the array reads back from the output buffer.</param>
 /// <param name="OfmapWriteBits">Bits of results (partial or final) the array writes to the output buffer.</param>
+/// <param name="DrainCycles">The last cycles of <paramref name="ComputeCycles"/> in which the fold only moves results out of the
+/// array (its drain phase: the PEs compute nothing); 0 for kinds whose results leave as the pipeline completes them. A unit with
+/// <c>drain: overlapped</c> lets the next fold compute during them (Simulator/README.md §3).</param>
 public sealed record FoldCost(long ComputeCycles, long BusyPeCycles, ActivityCounts Compute,
-    long IfmapReadBits, long WeightReadBits, long OfmapReadBits, long OfmapWriteBits);
+    long IfmapReadBits, long WeightReadBits, long OfmapReadBits, long OfmapWriteBits, long DrainCycles = 0);

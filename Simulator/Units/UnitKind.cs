@@ -39,6 +39,33 @@ public abstract class UnitKind
 
     /// <summary>What one PE is made of, part by part, for the cost model to price.</summary>
     public abstract PeInventory Inventory(UnitSpec unit);
+
+    /// <summary>
+    /// Why a file may not give this kind <paramref name="key"/>, a key other kinds have (the rule
+    /// the hardware breaks), or null when the key is simply unknown here.
+    /// </summary>
+    public virtual string? Refusal(string key) => null;
+
+    /// <summary>Drain mode names in files, summaries and grids.</summary>
+    public static IReadOnlyDictionary<string, DrainMode> DrainModes { get; } = new Dictionary<string, DrainMode>
+    {
+        ["serial"] = DrainMode.Serial,
+        ["overlapped"] = DrainMode.Overlapped,
+    };
+
+    /// <summary>
+    /// The <c>drain</c> key (<see cref="UnitSpec.Drain"/>), one registration shared by every kind
+    /// whose results leave in a drain phase of their own and can overlap the next fold's compute.
+    /// </summary>
+    public static UnitParameter DrainKey { get; } = new("drain", "serial, overlapped",
+        text => UnitValues.Choice(text, DrainModes, "drain mode") is var (v, t, e) && e is null ? (v, t, null) : (null, "", e),
+        u => DrainName(u.Drain), (u, v) => u with { Drain = (DrainMode)v });
+
+    /// <summary>The file name of a drain mode.</summary>
+    public static string DrainName(DrainMode drain) => DrainModes.First(d => d.Value == drain).Key;
+
+    /// <summary>", drain overlapped" for a summary line, or "" for the default.</summary>
+    public static string DrainSummary(UnitSpec unit) => unit.Drain == DrainMode.Serial ? "" : $", drain {DrainName(unit.Drain)}";
 }
 
 /// <summary>A <see cref="UnitKind"/> whose members take its own spec record.</summary>
@@ -60,7 +87,7 @@ public abstract class UnitKind<TSpec> : UnitKind where TSpec : UnitSpec
     public sealed override IReferenceUnit Reference(UnitSpec unit) => Reference(Cast(unit));
 
     /// <inheritdoc/>
-    public sealed override string Summary(UnitSpec unit) => Summary(Cast(unit));
+    public sealed override string Summary(UnitSpec unit) => Summary(Cast(unit)) + DrainSummary(unit);
 
     /// <inheritdoc/>
     public sealed override PeInventory Inventory(UnitSpec unit) => Inventory(Cast(unit));

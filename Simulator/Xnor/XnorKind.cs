@@ -20,6 +20,7 @@ public sealed class XnorKind : UnitKind<XnorUnitSpec>
         [
             Key("lanes", "8, 16, 32", UnitValues.Whole, u => u.Lanes, (u, v) => u with { Lanes = v }),
             Key("max_bits", "1, 4", UnitValues.Whole, u => u.MaxBits, (u, v) => u with { MaxBits = v }),
+            DrainKey,
         ];
     }
 

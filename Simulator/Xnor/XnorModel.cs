@@ -86,7 +86,8 @@ public sealed class XnorModel(XnorUnitSpec spec) : IUnitModel
             IfmapReadBits: sr * terms * problem.InputFormat.Bits,
             WeightReadBits: sc * terms * problem.WeightFormat.Bits,
             OfmapReadBits: starts ? 0 : pes * acc,
-            OfmapWriteBits: pes * (ends ? problem.OutputFormat.Bits : acc));
+            OfmapWriteBits: pes * (ends ? problem.OutputFormat.Bits : acc),
+            DrainCycles: sr);
     }
 
     public double PeakMacsPerCycle(GemmProblem problem) =>

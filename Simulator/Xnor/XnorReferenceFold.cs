@@ -73,6 +73,8 @@ internal sealed class XnorReferenceFold : IReferenceFold
 
     private long ComputeEnd => _shiftIn + _steps * _path.CyclesPerStep;
 
+    public bool Draining => _cycle >= ComputeEnd;
+
     public bool Step()
     {
         bool done;
@@ -123,7 +125,7 @@ internal sealed class XnorReferenceFold : IReferenceFold
         counts.Add(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, _accBits), _shiftAccumulate);
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterReadBit), _registerReads);
         counts.Add(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), _registerWrites);
-        return new FoldCost(cycles, _busy, counts.ToCounts(), _ifmapReadBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits);
+        return new FoldCost(cycles, _busy, counts.ToCounts(), _ifmapReadBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits, _cycle - ComputeEnd);
     }
 
     /// <summary>

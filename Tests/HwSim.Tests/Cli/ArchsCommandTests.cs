@@ -82,7 +82,7 @@ public sealed class ArchsCommandTests
             Assert.That(root.GetProperty("buffers").GetProperty("weight_kb").GetDouble(), Is.EqualTo(32768));
             Assert.That(root.GetProperty("buffers").GetProperty("word_bits").GetInt32(), Is.EqualTo(256));
             var unit = root.GetProperty("units")[0];
-            Assert.That(unit.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "name", "kind", "rows", "cols", "lanes", "serial", "max_bits", "bits_per_cycle" }));
+            Assert.That(unit.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "name", "kind", "rows", "cols", "lanes", "serial", "max_bits", "bits_per_cycle", "drain" }));
             Assert.That(unit.GetProperty("max_bits").GetInt32(), Is.EqualTo(16));
         }
     }
@@ -95,9 +95,9 @@ public sealed class ArchsCommandTests
 
         Assert.That(table.Output, Does.Contain("500 MHz, DRAM 16 B/cycle").And.Contain("activations").And.Contain("fp32"));
         Assert.That(csv.Output.ReplaceLineEndings("\n"), Is.EqualTo(
-            "name,kind,rows,cols,dataflow,format,scalesim_compat,lanes,serial,max_bits,bits_per_cycle\n" +
-            "lowbit,bitserial,16,16,,,,16,activations,8,1\n" +
-            "fp,systolic,8,8,os,fp32,false,,,,\n"));
+            "name,kind,rows,cols,dataflow,format,scalesim_compat,lanes,serial,max_bits,bits_per_cycle,drain\n" +
+            "lowbit,bitserial,16,16,,,,16,activations,8,1,serial\n" +
+            "fp,systolic,8,8,os,fp32,false,,,,,\n"));
     }
 
     [Test]

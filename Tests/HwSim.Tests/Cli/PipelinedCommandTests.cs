@@ -19,11 +19,11 @@ public sealed class PipelinedCommandTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(p.GetProperty("complete").GetBoolean(), Is.True);
-            Assert.That(p.GetProperty("bottleneck").GetString(), Is.EqualTo("conv0"));
-            Assert.That(p.GetProperty("bottleneck_cycles").GetInt64(), Is.EqualTo(36_000));
-            Assert.That(p.GetProperty("latency_cycles").GetInt64(), Is.EqualTo(232_048));
+            Assert.That(p.GetProperty("bottleneck").GetString(), Is.EqualTo("fc6"));
+            Assert.That(p.GetProperty("bottleneck_cycles").GetInt64(), Is.EqualTo(32_769));
+            Assert.That(p.GetProperty("latency_cycles").GetInt64(), Is.EqualTo(223_065));
             Assert.That(p.GetProperty("fifo_bits").GetInt64(), Is.EqualTo(174));
-            Assert.That(p.GetProperty("inferences_per_second").GetDouble(), Is.EqualTo(1e8 / 36_000).Within(1e-9).Percent);
+            Assert.That(p.GetProperty("inferences_per_second").GetDouble(), Is.EqualTo(1e8 / 32_769).Within(1e-9).Percent);
             Assert.That(p.GetProperty("stages").GetArrayLength(), Is.EqualTo(9));
         }
     }
@@ -33,7 +33,7 @@ public sealed class PipelinedCommandTests
     {
         var r = CliRunner.Run("simulate", Cnv, "--arch", "finn-like");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
-        Assert.That(r.Output, Does.Contain("layer pipeline").And.Contain("2777.8 inferences/s").And.Contain("conv0 (36,000 cycles").And.Contain("174 bits"));
+        Assert.That(r.Output, Does.Contain("layer pipeline").And.Contain("3051.7 inferences/s").And.Contain("fc6 (32,769 cycles").And.Contain("174 bits"));
     }
 
     [Test]
@@ -44,7 +44,7 @@ public sealed class PipelinedCommandTests
         var root = JsonDocument.Parse(r.Output).RootElement;
         var p = root.GetProperty("pipeline");
         var perInferenceJ = root.GetProperty("totals").GetProperty("energy_per_inference_uj").GetDouble() * 1e-6;
-        Assert.That(p.GetProperty("average_power_w").GetDouble(), Is.EqualTo(perInferenceJ * 1e8 / 36_000).Within(1e-9).Percent);
+        Assert.That(p.GetProperty("average_power_w").GetDouble(), Is.EqualTo(perInferenceJ * 1e8 / 32_769).Within(1e-9).Percent);
     }
 
     [Test]
@@ -54,7 +54,7 @@ public sealed class PipelinedCommandTests
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         // The per-inference table keeps energy and latency; throughput, power and TOPS are the pipeline's (stages overlap).
         Assert.That(r.Output.Split("average power").Length - 1, Is.EqualTo(1), r.Output);
-        Assert.That(r.Output, Does.Contain("average power in steady state").And.Contain("2777.8 inferences/s"));
+        Assert.That(r.Output, Does.Contain("average power in steady state").And.Contain("3051.7 inferences/s"));
     }
 
     [Test]

@@ -39,7 +39,7 @@ public sealed class DatapathStudyTests
             Assert.That(s["loom-like", w4].Figures.EnergyUj, Is.EqualTo(2199.4572719671996).Within(Relative).Percent);
             Assert.That(s["lowbit-default", w2].Figures.Cycles, Is.EqualTo(1_384_861));
             Assert.That(s["lowbit-default", w2].Figures.TopsPerWatt, Is.EqualTo(4.1142106115631085).Within(Relative).Percent);
-            Assert.That(s["bismo-like", w1].Figures.Cycles, Is.EqualTo(1_719_464));
+            Assert.That(s["bismo-like", w1].Figures.Cycles, Is.EqualTo(1_431_944), "drain overlapped (1,719,464 with serial drains)");
             Assert.That(s["bismo-like", w1].Figures.EnergyUj, Is.EqualTo(786.6047032247909).Within(Relative).Percent);
         }
     }

@@ -33,8 +33,8 @@ public sealed partial class ArchitectureYamlTests
             new BitSerialUnitSpec("str4", 2, 2, 16, SerialMode.Activations, 8, bitsPerCycle: 4),
         }));
         Assert.That(ArchitectureYaml.Parse(ArchitectureYaml.ToYaml(arch), File), Is.EqualTo(arch));
-        Assert.That(ArchitectureYaml.ToYaml(arch), Does.Contain("- { name: nfu, kind: dotproduct, rows: 1, cols: 256, lanes: 16, format: int16 }")
-            .And.Contain("serial: both, max_bits: 8, bits_per_cycle: 2 }"));
+        Assert.That(ArchitectureYaml.ToYaml(arch), Does.Contain("- { name: nfu, kind: dotproduct, rows: 1, cols: 256, lanes: 16, format: int16, drain: serial }")
+            .And.Contain("serial: both, max_bits: 8, bits_per_cycle: 2, drain: serial }"));
     }
 
     [Test]

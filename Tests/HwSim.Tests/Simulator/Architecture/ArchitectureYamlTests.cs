@@ -146,7 +146,7 @@ public sealed partial class ArchitectureYamlTests
             dram: { type: lpddr4, bandwidth_bytes_per_cycle: 16 }
             buffers: { ifmap_kb: 256, weight_kb: 256, ofmap_kb: 128, word_bits: 64 }
             units:
-              - { name: lowbit, kind: bitserial, rows: 16, cols: 16, lanes: 16, serial: activations, max_bits: 8, bits_per_cycle: 1 }
+              - { name: lowbit, kind: bitserial, rows: 16, cols: 16, lanes: 16, serial: activations, max_bits: 8, bits_per_cycle: 1, drain: serial }
               - { name: fp, kind: systolic, rows: 8, cols: 8, dataflow: os, format: fp32, scalesim_compat: false }
 
             """.ReplaceLineEndings("\n")));

@@ -57,11 +57,10 @@ public class EqualGroupsTests
         Assert.That(result.Macs, Is.EqualTo(groups * 144L));
     }
 
-    private static LayerWorkload MoreGroups(LayerWorkload layer, int factor)
-    {
-        var s = layer.Shape;
-        var shape = new LayerShape(s.Kind, s.Batch, s.Channels * factor, s.Height, s.Width, s.Filters * factor, s.KernelHeight, s.KernelWidth,
+    internal static LayerWorkload MoreGroups(LayerWorkload layer, int factor) => new(layer.Name, MoreGroups(layer.Shape, factor), layer.Precision);
+
+    /// <summary><paramref name="s"/> with <paramref name="factor"/> times its groups (and channels and filters).</summary>
+    internal static LayerShape MoreGroups(LayerShape s, int factor) =>
+        new(s.Kind, s.Batch, s.Channels * factor, s.Height, s.Width, s.Filters * factor, s.KernelHeight, s.KernelWidth,
             s.StrideH, s.StrideW, s.Padding, s.DilationH, s.DilationW, s.Groups * factor);
-        return new LayerWorkload(layer.Name, shape, layer.Precision);
-    }
 }

@@ -57,13 +57,14 @@ internal static class MapperTestCases
         from lanes in Gen.Int[1, 8]
         from bits in Gen.Int[2, 8]
         from serial in Gen.Int[0, 1]
+        from drain in Gen.Int[0, 1]
         select kind switch
         {
             0 => ((UnitSpec)new SystolicUnitSpec("sys", rows, cols, Dataflow.OutputStationary, NumberFormat.Int(8)), NumberFormat.Int(8), NumberFormat.Int(8)),
             1 => (new SystolicUnitSpec("sys", rows, cols, Dataflow.WeightStationary, NumberFormat.Int(8)), NumberFormat.Int(8), NumberFormat.Int(8)),
             2 => (new SystolicUnitSpec("sys", rows, cols, Dataflow.InputStationary, NumberFormat.Int(8)), NumberFormat.Int(8), NumberFormat.Int(8)),
-            3 => (new BitSerialUnitSpec("bs", rows, cols, lanes, (SerialMode)serial, maxBits: 8), NumberFormat.Int(bits), NumberFormat.UInt(bits)),
-            _ => (new XnorUnitSpec("xnor", rows, cols, lanes, maxBits: 1), NumberFormat.Binary, NumberFormat.Binary),
+            3 => (new BitSerialUnitSpec("bs", rows, cols, lanes, (SerialMode)serial, maxBits: 8) { Drain = (DrainMode)drain }, NumberFormat.Int(bits), NumberFormat.UInt(bits)),
+            _ => (new XnorUnitSpec("xnor", rows, cols, lanes, maxBits: 1) { Drain = (DrainMode)drain }, NumberFormat.Binary, NumberFormat.Binary),
         };
 
     public static readonly Gen<Case> Cases =

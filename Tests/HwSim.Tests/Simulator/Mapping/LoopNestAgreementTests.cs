@@ -13,7 +13,8 @@ namespace HwSim.Tests.Simulator.Mapping;
 /// <summary>
 /// Issue 12 item 4: both engines execute any legal loop-nest mapping. Over random small layers
 /// (groups, stride, padding, dilation, batch) on every unit kind (systolic os/ws/is, bit-serial in
-/// both serial modes, xnor) with tight to ample buffers and DRAM channels from 1 B/cycle to
+/// both serial modes, xnor, dotproduct, fusion; half the bit-serial, xnor and dotproduct units with
+/// overlapped drains) with tight to ample buffers and DRAM channels from 1 B/cycle to
 /// unlimited, and random legal mappings: the same cycles, stalls, folds and every count from both
 /// engines, the reference's output equal to the plain convolution for integer formats, and the
 /// planner's closed-form DRAM bytes equal to the reference's.
@@ -40,7 +41,7 @@ public class LoopNestAgreementTests
     [Test]
     public void BothEnginesAgreeOnRandomLegalLoopNests()
     {
-        long ran = 0, cannotRun = 0, stalls = 0, multiFoldBlocks = 0, psumsSpilled = 0, psumsKept = 0, weightsReused = 0, inputsReused = 0, floats = 0;
+        long ran = 0, cannotRun = 0, overlapped = 0, stalls = 0, multiFoldBlocks = 0, psumsSpilled = 0, psumsKept = 0, weightsReused = 0, inputsReused = 0, floats = 0;
         var kinds = new long[8];
         SeededCases.Check(LoopNestCases.Cases, 1600, 12, c =>
         {
@@ -85,6 +86,7 @@ public class LoopNestAgreementTests
                 _ => 5,
             }]);
             if (fast.StallCycles > 0) Interlocked.Increment(ref stalls);
+            if (c.Unit.Drain == HwSim.Simulator.Architecture.DrainMode.Overlapped) Interlocked.Increment(ref overlapped);
             if (nest.FoldsPerGroup > nest.BlocksPerGroup) Interlocked.Increment(ref multiFoldBlocks);
             if (nest.Tiles(GemmDim.K) > 1)
                 Interlocked.Increment(ref nest.Blocks(GemmDim.K) > 1 && !nest.InnermostChanging(GemmDim.K) ? ref psumsSpilled : ref psumsKept);
@@ -92,7 +94,7 @@ public class LoopNestAgreementTests
             if (nest.Blocks(GemmDim.N) > 1 && nest.InnermostChanging(GemmDim.N)) Interlocked.Increment(ref inputsReused);
         });
 
-        TestContext.Out.WriteLine($"ran {ran} (systolic os/ws/is {kinds[0]}/{kinds[1]}/{kinds[2]}, bit-serial activations/both {kinds[3]}/{kinds[4]}, xnor {kinds[5]}, dotproduct {kinds[6]}, fusion {kinds[7]}; " +
+        TestContext.Out.WriteLine($"ran {ran} (systolic os/ws/is {kinds[0]}/{kinds[1]}/{kinds[2]}, bit-serial activations/both {kinds[3]}/{kinds[4]}, xnor {kinds[5]}, dotproduct {kinds[6]}, fusion {kinds[7]}; drain overlapped {overlapped}; " +
             $"stalled {stalls}, blocks of several folds {multiFoldBlocks}, partial sums spilled {psumsSpilled} / kept {psumsKept}, " +
             $"weights reused over M {weightsReused}, inputs reused over N {inputsReused}, float {floats}), no legal mapping {cannotRun}");
         using (Assert.EnterMultipleScope())
@@ -100,6 +102,7 @@ public class LoopNestAgreementTests
             Assert.That(ran, Is.GreaterThanOrEqualTo(1_000));
             Assert.That(kinds, Has.All.GreaterThan(100));
             Assert.That(stalls, Is.GreaterThan(300));
+            Assert.That(overlapped, Is.GreaterThan(150));
             Assert.That(multiFoldBlocks, Is.GreaterThan(300));
             Assert.That(psumsSpilled, Is.GreaterThan(50));
             Assert.That(psumsKept, Is.GreaterThan(50));

@@ -53,14 +53,16 @@ internal static class LoopNestCases
         from xa in Gen.Int[0, XnorFormats.Length - 1]
         from binary in Gen.Int[0, 1]
         from fp in Gen.Int[0, 7]
+        from drainPick in Gen.Int[0, 1]
+        let drain = (DrainMode)drainPick
         select kind switch
         {
             <= 2 when fp == 0 => ((UnitSpec)new SystolicUnitSpec("array", rows, cols, (Dataflow)kind, NumberFormat.Fp32), NumberFormat.Fp16, NumberFormat.Fp32),
             <= 2 => (new SystolicUnitSpec("array", rows, cols, (Dataflow)kind, NumberFormat.Int(Math.Max(2, Math.Max(IntWeights[wi].Bits, IntInputs[ai].Bits)))), IntWeights[wi], IntInputs[ai]),
-            <= 4 => (new BitSerialUnitSpec("bs", rows, cols, lanes, (SerialMode)(kind - 3), maxBits: 8), IntWeights[wi], IntInputs[ai]),
-            6 => (new DotProductUnitSpec("dp", rows, cols, lanes, NumberFormat.Int(Math.Max(2, Math.Max(IntWeights[wi].Bits, IntInputs[ai].Bits)))), IntWeights[wi], IntInputs[ai]),
+            <= 4 => (new BitSerialUnitSpec("bs", rows, cols, lanes, (SerialMode)(kind - 3), maxBits: 8) { Drain = drain }, IntWeights[wi], IntInputs[ai]),
+            6 => (new DotProductUnitSpec("dp", rows, cols, lanes, NumberFormat.Int(Math.Max(2, Math.Max(IntWeights[wi].Bits, IntInputs[ai].Bits)))) { Drain = drain }, IntWeights[wi], IntInputs[ai]),
             7 => (new FusionUnitSpec("fu", rows, cols, maxBits: 8), IntWeights[wi], IntInputs[ai]),
-            _ => (new XnorUnitSpec("xnor", rows, cols, lanes, maxBits: 4),
+            _ => (new XnorUnitSpec("xnor", rows, cols, lanes, maxBits: 4) { Drain = drain },
                 binary == 0 ? NumberFormat.Binary : XnorFormats[xw], binary == 0 ? NumberFormat.Binary : XnorFormats[xa]),
         };
 

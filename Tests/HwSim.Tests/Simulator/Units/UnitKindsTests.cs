@@ -46,9 +46,11 @@ public class UnitKindsTests
     public void KeysSharedByKindsParseAlike()
     {
         var shared = Kinds.SelectMany(k => k.Parameters).GroupBy(p => p.Key).Where(g => g.Count() > 1).ToList();
-        Assert.That(shared.Select(g => g.Key), Is.EquivalentTo(new[] { "lanes", "max_bits", "format" }));
+        Assert.That(shared.Select(g => g.Key), Is.EquivalentTo(new[] { "lanes", "max_bits", "format", "drain" }));
+        // drain is one registration (UnitKind.DrainKey), not a copy per kind.
+        Assert.That(shared.Single(g => g.Key == "drain"), Has.All.SameAs(UnitKind.DrainKey));
         foreach (var g in shared)
-            foreach (var text in new[] { "8", "16", "x", "99999999999" })
+            foreach (var text in new[] { "8", "16", "x", "99999999999", "overlapped", "SERIAL" })
                 Assert.That(g.Select(p => p.Parse(text).Error ?? p.Parse(text).Text).Distinct().Count(), Is.EqualTo(1), $"{g.Key} = {text}");
     }
 

@@ -43,6 +43,18 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
     /// <summary>No grid: one architecture (--arch), nothing varied.</summary>
     public static GridFile None { get; } = new(null, null, 0, []);
 
+    /// <summary>A small grid in block style, for help texts (a test loads it, so the help cannot show a grid that does not parse).</summary>
+    public const string Example = """
+        version: 1
+        base: lowbit-default
+        vary:
+          units[0].rows: [8, 16, 32]
+          units[0].lanes: [8, 16]
+          buffers.ifmap_kb: [64, 256]
+          dram.bandwidth_bytes_per_cycle: [8, unlimited]
+          dram.type: [lpddr4, hbm2]
+        """;
+
     /// <summary>Reads and validates the grid at <paramref name="path"/>.</summary>
     public static GridFile Load(string path)
     {

@@ -60,7 +60,7 @@ public static class SweepCommand
         var command = new Command("sweep",
             "Sweep bit-widths, architecture parameters (a grid YAML) and technology nodes: one CSV row per point with cycles, latency, energy, TOPS/W, area and EDP. " +
             "Parallel, resumable (-o), shardable (--shard i/N; join with 'hwsim merge').\n" +
-            "Grid YAML: 'version: 1', 'base: PRESET|FILE', 'vary: { units[0].rows: [8, 16, 32], units[0].lanes: [8, 16], buffers.ifmap_kb: [64, 256], dram.bandwidth_bytes_per_cycle: [8, unlimited] }'. " +
+            "Grid YAML ('base:' a preset or an architecture file; every combination of the 'vary:' values, in order), e.g.:\n" + GridFile.Example + "\n" +
             $"Paths: {GridParameter.Known}.");
         Sweep.AddTo(command);
         command.Add(Output);

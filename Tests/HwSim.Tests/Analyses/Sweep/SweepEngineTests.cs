@@ -112,6 +112,14 @@ public class SweepEngineTests
         Assert.That(GridParameter.TryParse("dram.type")!.ParseValue("ddr9", 4).Error, Does.Contain("'ddr9' is not a DRAM type").And.Contain("hbm2"));
     }
 
+    [Test]
+    public void TheHelpTextsExampleGridLoads()
+    {
+        using var dir = new TempDir();
+        var grid = GridFile.Load(dir.File("grid.yaml", GridFile.Example));
+        Assert.That(grid.Dimensions.Select(d => d.Values.Length), Is.EqualTo(new[] { 3, 2, 2, 2, 2 }));
+    }
+
     /// <summary>Counts what it is asked to compute; results are made up (the runner does not look at them).</summary>
     private sealed class CountingEvaluator : IPointEvaluator
     {

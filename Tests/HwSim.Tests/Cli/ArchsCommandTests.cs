@@ -40,7 +40,7 @@ public sealed class ArchsCommandTests
         var r = CliRunner.Run("archs", "--format", "csv");
 
         var lines = r.Output.TrimEnd().Split('\n');
-        Assert.That(lines[0], Is.EqualTo("name,units,clock_mhz,dram_bytes_per_cycle,ifmap_kb,weight_kb,ofmap_kb,word_bits,description"));
+        Assert.That(lines[0], Is.EqualTo("name,units,clock_mhz,dram_bytes_per_cycle,ifmap_kb,weight_kb,ofmap_kb,word_bits,description,dram_type,storage"));
         Assert.That(lines.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(Presets.Names));
         Assert.That(lines[2], Does.StartWith("stripes-like,").And.Contain(",980,unlimited,2048,32768,2048,256,"));
     }

@@ -44,7 +44,7 @@ public sealed record ArchitectureSpec
     private static (DramSpec Dram, BufferSpec Buffers) Checked(DramSpec? dram, BufferSpec? buffers)
     {
         if (dram is { IsUnlimited: false } && buffers?.Levels.FirstOrDefault(l => !l.DoubleBuffered) is { } single)
-            throw new InputException($"level '{single.Name}' is single-buffered, which needs an unlimited DRAM channel: the engines fetch the next block while the array works on the current one, which only a double-buffered level has room for", "storage[].double_buffered");
+            throw new InputException($"level '{single.Name}' is single-buffered, which needs an unlimited DRAM channel: the engines fetch the next block while the array works on the current one, which only a double-buffered level has room for", "storage");
         return (dram!, buffers!);
     }
 

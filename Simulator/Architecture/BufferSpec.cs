@@ -55,14 +55,14 @@ public sealed record BufferSpec
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var l in value)
                 if (!names.Add(l.Name))
-                    throw new InputException($"level name '{l.Name}' appears twice", "storage[].name");
+                    throw new InputException($"level name '{l.Name}' appears twice", "storage");
             foreach (var kind in Enum.GetValues<BufferKind>())
             {
                 var holders = value.Where(l => l.Holds.Contains(kind)).ToList();
                 if (holders.Count == 0)
-                    throw new InputException($"no on-chip level holds the {Operand(kind)}s (every operand needs one level between DRAM and the array)", "storage[].holds");
+                    throw new InputException($"no on-chip level holds the {Operand(kind)}s (every operand needs one level between DRAM and the array)", "storage");
                 if (holders.Count > 1)
-                    throw new InputException($"the {Operand(kind)}s are held by both '{holders[0].Name}' and '{holders[1].Name}': the engines move each operand between DRAM and one on-chip level", "storage[].holds");
+                    throw new InputException($"the {Operand(kind)}s are held by both '{holders[0].Name}' and '{holders[1].Name}': the engines move each operand between DRAM and one on-chip level", "storage");
             }
             field = value;
             _of = [.. Enum.GetValues<BufferKind>().Select(k => value.First(l => l.Holds.Contains(k)))];

@@ -81,9 +81,9 @@ public sealed class StorageLevelsTests
     [Test]
     public void EveryOperandNeedsOneLevel()
     {
-        Error(Head + "storage:\n" + Dram + "  - { name: g, capacity_kb: 1, holds: [ifmap, weight] }\n" + Units, 1, "storage[].holds", "no on-chip level holds the outputs");
+        Error(Head + "storage:\n" + Dram + "  - { name: g, capacity_kb: 1, holds: [ifmap, weight] }\n" + Units, 4, "storage", "no on-chip level holds the outputs");
         Error(Head + "storage:\n" + Dram + "  - { name: g, capacity_kb: 1, holds: [ifmap, weight, ofmap] }\n  - { name: h, capacity_kb: 1, holds: [weight] }\n" + Units,
-            1, "storage[].holds", "held by both 'g' and 'h'");
+            4, "storage", "held by both 'g' and 'h'");
     }
 
     [Test]
@@ -105,7 +105,7 @@ public sealed class StorageLevelsTests
     [Test]
     public void SingleBufferedLevels_NeedAnUnlimitedDram() =>
         Error(Head + "storage:\n  - { name: DRAM, class: dram, bandwidth_bytes_per_cycle: 8 }\n  - { name: g, capacity_kb: 1, double_buffered: false, holds: [ifmap, weight, ofmap] }\n" + Units,
-            1, "storage[].double_buffered", "level 'g' is single-buffered, which needs an unlimited DRAM channel");
+            4, "storage", "level 'g' is single-buffered, which needs an unlimited DRAM channel");
 
     /// <summary>A layer whose one block holds 144 B of weights (K 18 x N 8) and 128 B of input rows (8 x 8 x 2), no partial sums (the whole reduction per fold).</summary>
     private static (LayerWorkload Layer, UnitSpec Unit) Small()
@@ -135,5 +135,19 @@ public sealed class StorageLevelsTests
         // And the engines refuse it alike.
         var arch = new ArchitectureSpec("s", 500, DramSpec.Unlimited, shared, [unit]);
         Assert.That(Simulation.Run(layer, arch, UnitModels.For(unit), whole).Ran, Is.False);
+    }
+
+    /// <summary>The README's storage example is a valid file (with a unit added) and means what it says.</summary>
+    [Test]
+    public void ReadmeExample_Parses()
+    {
+        var readme = System.IO.File.ReadAllText(Path.Combine(HwSim.Tests.Support.RepoPaths.Root, "README.md")).ReplaceLineEndings("\n");
+        var start = readme.IndexOf("```yaml\nstorage:\n", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThan(0), "the README has a storage example");
+        var block = readme[(start + "```yaml\n".Length)..readme.IndexOf("```", start + 7, StringComparison.Ordinal)];
+        var arch = ArchitectureYaml.Parse(Head + block + Units, "README.md");
+        Assert.That(arch.Buffers.LevelOf(BufferKind.Ifmap).Name, Is.EqualTo("glb"));
+        Assert.That(arch.Buffers.LevelOf(BufferKind.Ofmap).Name, Is.EqualTo("glb"));
+        Assert.That(arch.Buffers.WeightBytes, Is.EqualTo((long)(73.5 * 1024)), "eyeriss-like's filter scratchpads");
     }
 }

@@ -4,6 +4,7 @@ using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Mapping;
 using HwSim.Simulator.Reference;
 using HwSim.Simulator.Units;
+using HwSim.Tests.Simulator.Architecture;
 using HwSim.Tests.Support;
 using NUnit.Framework;
 
@@ -17,33 +18,12 @@ namespace HwSim.Tests.Simulator.Mapping;
 /// </summary>
 public class StorageAgreementTests
 {
-    private static readonly long[] Bytes = [12, 48, 200, 600, 2000, 1 << 20];
-    private static readonly int[] WordBits = [8, 16, 64, 256];
-
-    /// <summary>The ways to put three operands in levels: all shared, one pair shared (three ways), all split.</summary>
-    private static readonly BufferKind[][][] Partitions =
-    [
-        [[BufferKind.Ifmap, BufferKind.Weight, BufferKind.Ofmap]],
-        [[BufferKind.Ifmap, BufferKind.Ofmap], [BufferKind.Weight]],
-        [[BufferKind.Ifmap, BufferKind.Weight], [BufferKind.Ofmap]],
-        [[BufferKind.Weight, BufferKind.Ofmap], [BufferKind.Ifmap]],
-        [[BufferKind.Ifmap], [BufferKind.Weight], [BufferKind.Ofmap]],
-    ];
-
     private static readonly Gen<(LoopNestCase Case, bool Fixed)> Cases =
         from c in LoopNestCases.Cases
-        from partition in Gen.Int[0, Partitions.Length - 1]
-        from sizes in Gen.Int[0, Bytes.Length - 1].Array[3]
-        from words in Gen.Int[0, WordBits.Length - 1].Array[3]
-        from banks in Gen.Int[0, 5].Array[3]
-        from single in Gen.Int[0, 3].Array[3]
+        from storage in StorageLevelCases.Levels
         from useFixed in Gen.Int[0, 3]
-        from singles in Gen.Int[0, 4]
-        // A single-buffered level needs an unlimited channel (ArchitectureSpec's rule): such cases get one.
-        let levels = Partitions[partition].Select((holds, i) =>
-            new StorageLevel($"l{i}", Bytes[sizes[i]], WordBits[words[i]], holds, 1 << banks[i], doubleBuffered: !(singles == 0 && single[i] <= 1)))
-        let dram = singles == 0 ? DramSpec.Unlimited : c.Arch.Dram
-        select (c with { Arch = new ArchitectureSpec("storage", 500, dram, new BufferSpec(levels), [c.Unit]) }, useFixed == 0);
+        let dram = storage.Single ? DramSpec.Unlimited : c.Arch.Dram
+        select (c with { Arch = new ArchitectureSpec("storage", 500, dram, storage.Buffers, [c.Unit]) }, useFixed == 0);
 
     [Test]
     public void BothEnginesAgreeOnRandomStorageLevels()

@@ -143,10 +143,10 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
         GridField.ClockMhz => arch with { ClockMhz = (double)value.Value! },
         GridField.DramBandwidth => arch with { Dram = new DramSpec((int?)value.Value, arch.Dram.Type) },
         GridField.DramType => arch with { Dram = arch.Dram with { Type = (DramKind)value.Value! } },
-        GridField.IfmapKb => arch with { Buffers = arch.Buffers with { IfmapBytes = (long)value.Value! } },
-        GridField.WeightKb => arch with { Buffers = arch.Buffers with { WeightBytes = (long)value.Value! } },
-        GridField.OfmapKb => arch with { Buffers = arch.Buffers with { OfmapBytes = (long)value.Value! } },
-        GridField.WordBits => arch with { Buffers = arch.Buffers with { WordBits = (int)value.Value! } },
+        GridField.IfmapKb => arch with { Buffers = arch.Buffers.WithCapacity(BufferKind.Ifmap, (long)value.Value!) },
+        GridField.WeightKb => arch with { Buffers = arch.Buffers.WithCapacity(BufferKind.Weight, (long)value.Value!) },
+        GridField.OfmapKb => arch with { Buffers = arch.Buffers.WithCapacity(BufferKind.Ofmap, (long)value.Value!) },
+        GridField.WordBits => arch with { Buffers = arch.Buffers.WithWordBits((int)value.Value!) },
         _ => arch with { Units = arch.Units.SetItem(unitIndex, ApplyToUnit(arch.Units[unitIndex], value.Value)) },
     };
 

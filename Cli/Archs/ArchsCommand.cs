@@ -8,7 +8,8 @@ namespace HwSim.Cli.Archs;
 /// <summary>
 /// <c>hwsim archs [NAME]</c>: lists the built-in architectures, or prints one as YAML (a file
 /// 'hwsim --arch' reads), JSON, a table or CSV. NAME may be a .yaml file: it is then read,
-/// validated and echoed, which makes the verb the architecture-file checker.
+/// validated and echoed, which makes the verb the architecture-file checker. <c>--upgrade FILE</c>
+/// prints a file written with the older dram/buffers keys in the storage form.
 /// </summary>
 public static class ArchsCommand
 {
@@ -33,6 +34,11 @@ public static class ArchsCommand
         },
     };
 
+    private static readonly Option<bool> Upgrade = new("--upgrade")
+    {
+        Description = "Print the architecture (a file or a preset) in the storage: form, DRAM first then every on-chip level; with -o FILE written atomically. The comments of the old file are not carried over.",
+    };
+
     // Only its -o FILE (atomic write); the format is the verb's own.
     private static readonly OutputOptions Output = new();
 
@@ -41,6 +47,7 @@ public static class ArchsCommand
         var command = new Command("archs", "List the built-in architectures, or print one (a preset, or a .yaml file after validating it) as YAML or JSON.");
         command.Add(Name);
         command.Add(Format);
+        command.Add(Upgrade);
         command.Add(Output.File);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
@@ -49,8 +56,13 @@ public static class ArchsCommand
     private static int Run(ParseResult parse, CliContext context)
     {
         var format = parse.GetValue(Format);
+        var upgrade = parse.GetValue(Upgrade);
+        if (upgrade && format is not (null or ArchsFormat.Yaml))
+            throw new InputException("--upgrade writes YAML: leave --format out (or give yaml)", "--format");
         if (parse.GetValue(Name) is not { } name)
         {
+            if (upgrade)
+                throw new InputException("give the architecture file to upgrade (e.g. 'hwsim archs --upgrade my-arch.yaml -o my-arch.storage.yaml')", "--upgrade");
             if (format == ArchsFormat.Yaml)
                 throw new InputException("yaml prints one architecture: give its name (e.g. 'hwsim archs lowbit-default')", "--format");
             var rows = Presets.Names.Select(n => (Arch: Presets.Get(n), Description: Presets.Describe(n))).ToList();
@@ -59,6 +71,15 @@ public static class ArchsCommand
         }
         var (arch, preset) = ArchitectureOption.Find(name);
         var description = preset is null ? $"read from {name}, valid" : Presets.Describe(preset);
+        if (upgrade)
+        {
+            Output.Emit(parse, context, writer =>
+            {
+                writer.WriteLine($"# {(preset is null ? $"{name}, upgraded to the storage form by 'hwsim archs --upgrade'" : description.ReplaceLineEndings(" "))}");
+                writer.Write(ArchitectureYaml.ToStorageYaml(arch));
+            });
+            return HwSimApp.ExitOk;
+        }
         Output.Emit(parse, context, writer => ArchsWriter.One(writer, context, arch, description, format ?? ArchsFormat.Yaml));
         return HwSimApp.ExitOk;
     }

@@ -16,30 +16,33 @@ internal static class ArchsText
     {
         var table = new Table().Border(TableBorder.Rounded).Title("Built-in architectures (print one as YAML: hwsim archs NAME)");
         table.AddColumn("name").AddColumn("units").AddColumn(new TableColumn("clock MHz").RightAligned())
-            .AddColumn(new TableColumn("DRAM B/cycle").RightAligned()).AddColumn(new TableColumn("buffers KiB in/weight/out").RightAligned())
+            .AddColumn(new TableColumn("DRAM B/cycle").RightAligned()).AddColumn(new TableColumn("storage KiB (buffers in/weight/out)").RightAligned())
             .AddColumn("what");
         foreach (var (arch, description) in rows)
             table.AddRow(Markup.Escape(arch.Name), Markup.Escape(string.Join("\n", arch.Units.Select(Summary))), Number(arch.ClockMhz),
-                Dram(arch.Dram), $"{Kib(arch.Buffers.IfmapBytes)} / {Kib(arch.Buffers.WeightBytes)} / {Kib(arch.Buffers.OfmapBytes)}", Markup.Escape(description));
+                $"{Dram(arch.Dram)}\n{arch.Dram.Type.CsvName()}", Markup.Escape(Storage(arch.Buffers)), Markup.Escape(description));
         return table;
     }
 
     public static void ListCsv(TextWriter writer, IReadOnlyList<(ArchitectureSpec Arch, string Description)> rows)
     {
-        writer.WriteLine("name,units,clock_mhz,dram_bytes_per_cycle,ifmap_kb,weight_kb,ofmap_kb,word_bits,description");
+        // ifmap_kb, weight_kb, ofmap_kb: the capacity of the level holding each operand; word_bits empty when the levels differ; storage: every level.
+        writer.WriteLine("name,units,clock_mhz,dram_bytes_per_cycle,ifmap_kb,weight_kb,ofmap_kb,word_bits,description,dram_type,storage");
         foreach (var (arch, description) in rows)
         {
             var b = arch.Buffers;
             writer.WriteLine(string.Join(",", Csv(arch.Name), Csv(string.Join("; ", arch.Units.Select(Summary))), Number(arch.ClockMhz), Dram(arch.Dram),
-                Kib(b.IfmapBytes), Kib(b.WeightBytes), Kib(b.OfmapBytes), b.WordBits.ToString(CultureInfo.InvariantCulture), Csv(description)));
+                Kib(b.IfmapBytes), Kib(b.WeightBytes), Kib(b.OfmapBytes), b.UniformWordBits ? b.WordBits.ToString(CultureInfo.InvariantCulture) : "", Csv(description),
+                arch.Dram.Type.CsvName(), Csv(string.Join("; ", b.Levels.Select(Level)))));
         }
     }
 
     public static Table UnitsTable(ArchitectureSpec arch, string description)
     {
         var b = arch.Buffers;
-        var title = $"{arch.Name}: {Number(arch.ClockMhz)} MHz, DRAM {Dram(arch.Dram)} B/cycle, buffers {Kib(b.IfmapBytes)} / {Kib(b.WeightBytes)} / {Kib(b.OfmapBytes)} KiB "
-            + $"(in/weight/out), {b.WordBits}-bit words\n{description}";
+        var storage = b.IsClassic ? $"buffers {Kib(b.IfmapBytes)} / {Kib(b.WeightBytes)} / {Kib(b.OfmapBytes)} KiB (in/weight/out), {b.WordBits}-bit words"
+            : "storage " + string.Join("; ", b.Levels.Select(Level));
+        var title = $"{arch.Name}: {Number(arch.ClockMhz)} MHz, DRAM {Dram(arch.Dram)} B/cycle ({arch.Dram.Type.CsvName()}), {storage}\n{description}";
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
         foreach (var column in UnitColumns)
             table.AddColumn(column);
@@ -62,6 +65,15 @@ internal static class ArchsText
 
     /// <summary>"lowbit: bitserial 16x16, 16 lanes, serial activations, up to 8 bits".</summary>
     public static string Summary(UnitSpec unit) => UnitKinds.Of(unit).Summary(unit);
+
+    /// <summary>"256 / 256 / 128" for the classic three buffers, else one line per level.</summary>
+    private static string Storage(BufferSpec b) =>
+        b.IsClassic ? $"{Kib(b.IfmapBytes)} / {Kib(b.WeightBytes)} / {Kib(b.OfmapBytes)}" : string.Join("\n", b.Levels.Select(Level));
+
+    /// <summary>"glb 128 KiB in+out, 64-bit, 32 banks, single-buffered".</summary>
+    private static string Level(StorageLevel l) =>
+        $"{l.Name} {Kib(l.CapacityBytes)} KiB {string.Join("+", l.Holds.Select(k => k switch { BufferKind.Ifmap => "in", BufferKind.Weight => "weight", _ => "out" }))}, {l.WordBits}-bit"
+        + (l.Banks == 1 ? "" : $", {l.Banks} banks") + (l.DoubleBuffered ? "" : ", single-buffered");
 
     private static string Dram(DramSpec dram) => dram.BandwidthBytesPerCycle is { } bw ? bw.ToString(CultureInfo.InvariantCulture) : "unlimited";
 

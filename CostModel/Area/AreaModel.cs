@@ -20,38 +20,35 @@ public static class AreaModel
     {
         var factor = CheckedFactor(scaling);
         var units = arch.Units.Select(u => new UnitArea(u.Name, u.Kind, u.PeCount, PeAreas.For(u, table.Laws, factor)));
-        var buffers = new[] { BufferKind.Ifmap, BufferKind.Weight, BufferKind.Ofmap }.Select(kind =>
+        var classic = arch.Buffers.IsClassic;
+        var buffers = arch.Buffers.Levels.Select(level =>
         {
-            var bytes = kind switch
-            {
-                BufferKind.Ifmap => arch.Buffers.IfmapBytes,
-                BufferKind.Weight => arch.Buffers.WeightBytes,
-                _ => arch.Buffers.OfmapBytes,
-            };
-            var sram = BufferSram(table, bytes, arch.Buffers.WordBits);
-            return new BufferArea(kind, bytes, sram.Area * factor, sram.Source);
+            var sram = BufferSram(table, level.CapacityBytes, level.WordBits, level.Banks, level.DoubleBuffered);
+            var name = classic ? level.Holds[0].ToString().ToLowerInvariant() + " SRAM" : level.Name;
+            return new BufferArea(name, level.CapacityBytes, sram.Area * factor, sram.Source);
         });
         return new AreaReport(arch.Name, scaling, [.. units], [.. buffers]);
     }
 
     /// <summary>
-    /// A double-buffered SRAM of <paramref name="bytes"/> in words of <paramref name="wordBits"/>,
-    /// at 45 nm: a user row for exactly this capacity and width; else two arrays of half the
-    /// capacity from the CACTI 7 table (each half is its own array, as the energy model prices
-    /// its accesses; one bank, HwSim's buffers have none yet); else (outside the table) the
-    /// area law through the sram rows, its source saying so.
+    /// An SRAM level of <paramref name="bytes"/> in words of <paramref name="wordBits"/> and
+    /// <paramref name="banks"/> banks, at 45 nm: a user row for exactly this capacity and width;
+    /// else, double-buffered, two arrays of half the capacity from the CACTI 7 table (each half is
+    /// its own array, as the energy model prices its accesses), single-buffered one array of the
+    /// whole; else (outside the table) the area law through the sram rows, its source saying so.
     /// </summary>
-    internal static SourcedArea BufferSram(AreaTable table, long bytes, int wordBits)
+    internal static SourcedArea BufferSram(AreaTable table, long bytes, int wordBits, int banks = EnergyTable.SramBanks, bool doubleBuffered = true)
     {
         var bits = checked(bytes * 8);
         var user = table.Entries.Where(r => r.Component == AreaComponents.Sram && r.BitsA == bits && r.BitsB == wordBits)
             .FirstOrDefault(r => !AreaTable.Default.Entries.Contains(r));
         if (user is not null)
             return new(user.Area, user.Source);
-        var query = SramTable.Default.Query(bytes / 2, wordBits, EnergyTable.SramBanks);
+        var arrays = doubleBuffered ? 2 : 1;
+        var query = SramTable.Default.Query(bytes / arrays, wordBits, banks);
         if (query.Figures is { } f)
-            return new(new AreaUm2(2 * f.AreaUm2),
-                $"C: 2 x CACTI 7 (HewlettPackard/cacti {SramTable.Default.CactiCommit[..8]}) 45 nm itrs-hp table, {bytes / 2} B x {wordBits}-bit words, {EnergyTable.SramBanks} bank: {AreaLaws.F(f.AreaUm2)} um^2 per half"
+            return new(new AreaUm2(arrays * f.AreaUm2),
+                $"C: {arrays} x CACTI 7 (HewlettPackard/cacti {SramTable.Default.CactiCommit[..8]}) 45 nm itrs-hp table, {bytes / arrays} B x {wordBits}-bit words, {banks} bank{(banks == 1 ? "" : "s")}: {AreaLaws.F(f.AreaUm2)} um^2 per {(doubleBuffered ? "half" : "array")}"
                 + (query.GridPoints.Length == 1 ? "" : $" (interpolated between {query.GridPoints.Length} grid points)"));
         var law = table.Laws.Sram.Area(bits);
         return new(law.Area, $"OUTSIDE THE CACTI TABLE ({query.Reason}); {law.Source}");

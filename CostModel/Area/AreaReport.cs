@@ -31,10 +31,10 @@ public sealed record UnitArea(string Unit, string Kind, long PeCount, PeArea Pe)
     public AreaUm2 Area => Pe.Total * PeCount;
 }
 
-/// <summary>One on-chip SRAM buffer at its full capacity (both halves of the double buffer).</summary>
-public sealed record BufferArea(BufferKind Buffer, long Bytes, AreaUm2 Area, string Source)
+/// <summary>One on-chip SRAM level at its full capacity (both halves of a double buffer).</summary>
+/// <param name="Name">"ifmap SRAM" for the classic three buffers, else the storage level's name.</param>
+public sealed record BufferArea(string Name, long Bytes, AreaUm2 Area, string Source)
 {
-    public string Name => Buffer.ToString().ToLowerInvariant() + " SRAM";
 
     public double PerBit => Area.Value / (Bytes * 8.0);
 }

@@ -138,38 +138,40 @@ public sealed partial class EnergyTable
     }
 
     /// <summary>
-    /// One word to or from a buffer. The buffers are double-buffered (BufferSpec): a fold works
-    /// in one half while the other is filled, and each half is its own array, so an access is
-    /// priced as an access to an SRAM of half the buffer's capacity. The word is key.BitsA bits
-    /// (the buffers' word width when the key has none).
+    /// One word to or from the storage level holding the key's operand (BufferSpec), priced with
+    /// that level's own capacity, word width and banks. A double-buffered level is two arrays (a
+    /// fold works in one half while the other is filled), so an access is priced as an access to an
+    /// SRAM of half the level's capacity; a single-buffered one as an access to the whole. The word
+    /// is key.BitsA bits (the level's word width when the key has none).
     /// </summary>
     private Priced Sram(EnergyAction action, ActionKey key, EnergyContext context)
     {
         var buffer = key.Buffer ?? throw new ArgumentException($"an SRAM action needs its buffer: {key}", nameof(key));
-        var wordBits = key.BitsA > 0 ? key.BitsA : context.Buffers.WordBits;
-        return SramWord(action, context.Buffers.Half(buffer), wordBits).Priced;
+        var level = context.Buffers.LevelOf(buffer);
+        var wordBits = key.BitsA > 0 ? key.BitsA : level.WordBits;
+        return SramWord(action, level.AccessedArrayBytes, wordBits, level.Banks).Priced;
     }
 
     /// <summary>
     /// One word of <paramref name="wordBits"/> bits read or written in an SRAM array of
     /// <paramref name="capacityBytes"/> bytes, at 45 nm (the caller scales it to the node with the
     /// logic factor, as every on-chip energy). In order: a user row for exactly this action, width
-    /// and capacity; else the CACTI 7 table (<see cref="SramTable"/>, one bank: HwSim's buffers have
-    /// no banks yet), on a grid point or interpolated; else (outside the table) the per-bit curve of
+    /// and capacity; else the CACTI 7 table (<see cref="SramTable"/>, in <paramref name="banks"/> UCA
+    /// banks), on a grid point or interpolated; else (outside the table) the per-bit curve of
     /// <see cref="SramLaw"/>, with <c>Outside</c> saying why, so that the output can flag it.
     /// </summary>
-    internal (Priced Priced, string? Outside) SramWord(EnergyAction action, long capacityBytes, int wordBits)
+    internal (Priced Priced, string? Outside) SramWord(EnergyAction action, long capacityBytes, int wordBits, int banks = SramBanks)
     {
         if (TryPoint(new PointKey(action, Arithmetic.None, wordBits, 0, capacityBytes, null), out var row) && row.Origin == RowOrigin.User)
             return (row, null);
         var read = action == EnergyAction.SramReadWord;
-        var query = Sram45nm.Query(capacityBytes, wordBits, SramBanks);
+        var query = Sram45nm.Query(capacityBytes, wordBits, banks);
         if (query.Figures is { } f)
         {
             var onPoint = query.GridPoints.Length == 1;
             var how = onPoint ? "grid point" : $"interpolated between {query.GridPoints.Length} grid points (log-log in capacity, linear in width)";
             return (new Priced(new EnergyPj(read ? f.ReadPj : f.WritePj),
-                $"CACTI 7 (HewlettPackard/cacti {Sram45nm.CactiCommit[..8]}) 45 nm itrs-hp table, {capacityBytes} B x {wordBits}-bit words, {SramBanks} bank, {(read ? "read" : "write")}: {how} (C)",
+                $"CACTI 7 (HewlettPackard/cacti {Sram45nm.CactiCommit[..8]}) 45 nm itrs-hp table, {capacityBytes} B x {wordBits}-bit words, {banks} bank{(banks == 1 ? "" : "s")}, {(read ? "read" : "write")}: {how} (C)",
                 onPoint ? RowOrigin.Published : RowOrigin.Law), null);
         }
         var curve = (read ? _sramRead : _sramWrite).Energy(capacityBytes, wordBits);
@@ -191,10 +193,11 @@ public sealed partial class EnergyTable
         ArgumentNullException.ThrowIfNull(context);
         if (key.Action is not (PrimitiveAction.SramReadWord or PrimitiveAction.SramWriteWord) || key.Buffer is not { } buffer)
             return null;
-        var wordBits = key.BitsA > 0 ? key.BitsA : context.Buffers.WordBits;
+        var level = context.Buffers.LevelOf(buffer);
+        var wordBits = key.BitsA > 0 ? key.BitsA : level.WordBits;
         var action = key.Action == PrimitiveAction.SramReadWord ? EnergyAction.SramReadWord : EnergyAction.SramWriteWord;
-        return SramWord(action, context.Buffers.Half(buffer), wordBits).Outside is { } why
-            ? $"SRAM {buffer.ToString().ToLowerInvariant()} buffer (one half of {Total(context.Buffers, buffer)} B): {why}; priced by the per-bit curve instead"
+        return SramWord(action, level.AccessedArrayBytes, wordBits, level.Banks).Outside is { } why
+            ? $"SRAM {Where(context.Buffers, buffer)}: {why}; priced by the per-bit curve instead"
             : null;
     }
 

@@ -64,15 +64,15 @@ public sealed partial class EnergyTable
 
         foreach (var buffer in Enum.GetValues<BufferKind>())
         {
-            var half = context.Buffers.Half(buffer);
-            var word = context.Buffers.WordBits;
+            var level = context.Buffers.LevelOf(buffer);
+            var accessed = level.AccessedArrayBytes;
+            var word = level.WordBits;
             foreach (var action in new[] { EnergyAction.SramReadWord, EnergyAction.SramWriteWord })
             {
-                var priced = SramWord(action, half, word).Priced;
-                rows.Add(new EnergyTableRow(action, Arithmetic.None, word, 0, priced.Energy * factor,
-                    $"{buffer.ToString().ToLowerInvariant()} buffer, one half ({half} B) of the double-buffered {Total(context.Buffers, buffer)} B: {priced.Source}", priced.Origin)
+                var priced = SramWord(action, accessed, word, level.Banks).Priced;
+                rows.Add(new EnergyTableRow(action, Arithmetic.None, word, 0, priced.Energy * factor, $"{Describe(context.Buffers, buffer)}: {priced.Source}", priced.Origin)
                 {
-                    CapacityBytes = half,
+                    CapacityBytes = accessed,
                     Buffer = buffer,
                 });
             }
@@ -80,10 +80,23 @@ public sealed partial class EnergyTable
         return rows;
     }
 
-    private static long Total(BufferSpec buffers, BufferKind buffer) => buffer switch
+    /// <summary>"ifmap buffer, one half (131072 B) of the double-buffered 262144 B": the array an access to <paramref name="buffer"/>'s operand goes to.</summary>
+    private static string Describe(BufferSpec buffers, BufferKind buffer)
     {
-        BufferKind.Ifmap => buffers.IfmapBytes,
-        BufferKind.Weight => buffers.WeightBytes,
-        _ => buffers.OfmapBytes,
-    };
+        var level = buffers.LevelOf(buffer);
+        var name = buffer.ToString().ToLowerInvariant();
+        if (buffers.IsClassic)
+            return $"{name} buffer, one half ({level.AccessedArrayBytes} B) of the double-buffered {level.CapacityBytes} B";
+        var part = level.DoubleBuffered ? $"one half ({level.AccessedArrayBytes} B) of the double-buffered {level.CapacityBytes} B" : $"the single-buffered {level.CapacityBytes} B";
+        var holds = level.Shared ? $", shared with the {string.Join(" and ", level.Holds.Where(k => k != buffer).Select(k => k.ToString().ToLowerInvariant()))}s" : "";
+        return $"{name}s in level '{level.Name}'{holds}, {part}, {level.Banks} bank{(level.Banks == 1 ? "" : "s")}";
+    }
+
+    /// <summary>Where an access to <paramref name="buffer"/>'s operand goes, for warnings.</summary>
+    private static string Where(BufferSpec buffers, BufferKind buffer)
+    {
+        var level = buffers.LevelOf(buffer);
+        return buffers.IsClassic ? $"{buffer.ToString().ToLowerInvariant()} buffer (one half of {level.CapacityBytes} B)"
+            : $"level '{level.Name}' ({level.AccessedArrayBytes} B array, {level.Banks} bank{(level.Banks == 1 ? "" : "s")})";
+    }
 }

@@ -32,9 +32,21 @@ public sealed record ArchitectureSpec
     /// <summary>Layers one after another (the default) or FINN-style, one unit per layer all running at once.</summary>
     public Execution Execution { get; init; } = Execution.LayerSequential;
 
-    public DramSpec Dram { get; init => field = value ?? throw new InputException("must be given", "dram"); }
+    public DramSpec Dram { get; init => field = Checked(value ?? throw new InputException("must be given", "dram"), Buffers).Dram; }
 
-    public BufferSpec Buffers { get; init => field = value ?? throw new InputException("must be given", "buffers"); }
+    public BufferSpec Buffers { get; init => field = Checked(Dram, value ?? throw new InputException("must be given", "buffers")).Buffers; }
+
+    /// <summary>
+    /// The engines request the next block's fills while the array still works on the current one
+    /// (Simulator/README.md section 4); only a double-buffered level has room for both. A
+    /// single-buffered level is therefore exact only when transfers take no time.
+    /// </summary>
+    private static (DramSpec Dram, BufferSpec Buffers) Checked(DramSpec? dram, BufferSpec? buffers)
+    {
+        if (dram is { IsUnlimited: false } && buffers?.Levels.FirstOrDefault(l => !l.DoubleBuffered) is { } single)
+            throw new InputException($"level '{single.Name}' is single-buffered, which needs an unlimited DRAM channel: the engines fetch the next block while the array works on the current one, which only a double-buffered level has room for", "storage");
+        return (dram!, buffers!);
+    }
 
     public ImmutableArray<UnitSpec> Units
     {

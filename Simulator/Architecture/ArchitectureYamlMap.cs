@@ -115,7 +115,8 @@ internal sealed class ArchitectureYamlMap
     {
         // Unit records name their fields "units[].rows"; this mapping knows which unit it is.
         var field = e.Field is null ? Path
-            : Path.StartsWith("units[", StringComparison.Ordinal) ? e.Field.Replace("units[]", Path, StringComparison.Ordinal) : e.Field;
+            : Path.StartsWith("units[", StringComparison.Ordinal) ? e.Field.Replace("units[]", Path, StringComparison.Ordinal)
+            : Path.StartsWith("storage[", StringComparison.Ordinal) ? e.Field.Replace("storage[]", Path, StringComparison.Ordinal) : e.Field;
         return new InputException(e.Rule, field.Length == 0 ? null : field, _file, Line(Find(field)), e);
     }
 

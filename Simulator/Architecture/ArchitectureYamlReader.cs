@@ -24,8 +24,7 @@ internal sealed class ArchitectureYamlReader(string file)
         var name = root.RequiredText("name");
         var clock = root.Number("clock_mhz") ?? Schema.ClockMhz;
         var execution = root.Text("execution") is { } e ? Construct(root, () => ExecutionNames.Parse(e)) : Execution.LayerSequential;
-        var dram = Dram(root);
-        var buffers = Buffers(root);
+        var (dram, buffers) = root.Has("storage") ? Storage(root) : (Dram(root), Buffers(root));
         var units = Units(root);
         return Construct(root, () => new ArchitectureSpec(name, clock, dram, buffers, units) { Execution = execution });
     }
@@ -50,6 +49,12 @@ internal sealed class ArchitectureYamlReader(string file)
         if (root.Map("dram", "{ type: lpddr4, bandwidth_bytes_per_cycle: 16 }") is not { } dram)
             return new DramSpec(Schema.DramBytesPerCycle);
         dram.AllowOnly(Schema.DramKeys, "in dram");
+        return DramOf(dram);
+    }
+
+    /// <summary>A DRAM's type and bandwidth from the keys of <paramref name="dram"/> (the <c>dram:</c> mapping or storage's DRAM entry).</summary>
+    private static DramSpec DramOf(ArchitectureYamlMap dram)
+    {
         var type = DramKinds.Default;
         if (dram.Text("type") is { } typeText && !DramKinds.TryParse(typeText, out type))
             throw dram.Error($"unknown DRAM type '{typeText}' (allowed: {string.Join(", ", DramKinds.CsvNames)})", "type");
@@ -73,6 +78,102 @@ internal sealed class ArchitectureYamlReader(string file)
         var ofmap = Bytes(buffers, "ofmap_kb", Schema.OfmapKb);
         var wordBits = buffers.Int("word_bits") ?? Schema.WordBits;
         return Construct(buffers, () => new BufferSpec(ifmap, weight, ofmap, wordBits));
+    }
+
+    /// <summary>
+    /// The <c>storage:</c> list, DRAM first, then the on-chip levels towards the PEs: the DRAM
+    /// entry becomes the <see cref="DramSpec"/>, the others the <see cref="BufferSpec"/>'s levels.
+    /// </summary>
+    private (DramSpec Dram, BufferSpec Buffers) Storage(ArchitectureYamlMap root)
+    {
+        foreach (var old in new[] { "dram", "buffers" })
+            if (root.Has(old))
+                throw root.Error($"give either 'storage' or the older '{old}' key, not both ('hwsim archs --upgrade FILE' rewrites a file with dram/buffers as storage)", old);
+        var list = root.Sequence("storage")!;
+        if (list.Children.Count < 2)
+            throw root.Error("must list DRAM first, then at least one on-chip level, e.g. [{ name: DRAM, class: dram, type: lpddr4, bandwidth_bytes_per_cycle: 16 }, { name: glb, capacity_kb: 128, holds: [ifmap, weight, ofmap] }]", "storage");
+        DramSpec? dram = null;
+        var levels = new List<StorageLevel>();
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var map = ArchitectureYamlMap.Of(list.Children[i], $"storage[{i}]", file, "{ name: glb, capacity_kb: 128, word_bits: 64, holds: [ifmap, ofmap] }");
+            var name = map.RequiredText("name");
+            if (names.TryGetValue(name, out var first))
+                throw map.Error($"level name '{name}' is already used by storage[{first}]; level names must be unique", "name");
+            names.Add(name, i);
+            var kind = map.Text("class") ?? Schema.StorageSram;
+            if (!Schema.StorageClasses.Contains(kind, StringComparer.Ordinal))
+                throw map.Error($"unknown storage class '{kind}' (expected {ArchitectureYamlMap.OneOf(Schema.StorageClasses)})", "class");
+            if ((kind == Schema.StorageDram) != (i == 0))
+                throw map.Error(i == 0 ? "the first level must be DRAM (class: dram): the list runs from DRAM to the PEs" : "only the first level may be DRAM", "class");
+            if (i == 0)
+            {
+                map.AllowOnly(Schema.StorageDramKeys, "for the DRAM level");
+                dram = DramOf(map);
+                continue;
+            }
+            levels.Add(Level(map, name));
+        }
+        var buffers = Construct(root, () => new BufferSpec(levels));
+        return (dram!, buffers);
+    }
+
+    private static StorageLevel Level(ArchitectureYamlMap map, string name)
+    {
+        map.AllowOnly(Schema.StorageLevelKeys, "for an on-chip level");
+        var instances = map.Text("instances") ?? Schema.StorageGlobal;
+        if (instances != Schema.StorageGlobal)
+            throw map.Error(Schema.StorageInstances.Contains(instances, StringComparer.Ordinal)
+                ? $"'{instances}' storage is not simulated: the engines keep each PE's operands in its registers and move every operand between DRAM and one global level (Simulator/README.md section 4, 'Storage levels'); only 'global' levels can be given"
+                : $"unknown instances '{instances}' (expected {ArchitectureYamlMap.OneOf(Schema.StorageInstances)})", "instances");
+        var wordBits = map.Int("word_bits") ?? Schema.WordBits;
+        long bytes;
+        if (map.Has("capacity_kb") == map.Has("entries"))
+            throw map.Error("give the capacity as exactly one of capacity_kb (KiB) or entries (words of word_bits)", map.Has("entries") ? "entries" : "capacity_kb");
+        if (map.Has("capacity_kb"))
+        {
+            var (b, error) = BufferSpec.BytesOfKib(map.Number("capacity_kb")!.Value);
+            bytes = error is null ? b : throw map.Error(error, "capacity_kb");
+        }
+        else
+        {
+            var entries = map.Int("entries")!.Value;
+            if (entries < 1)
+                throw map.Error($"must be at least 1, got {entries}", "entries");
+            if (wordBits % 8 != 0)
+                throw map.Error($"must be a multiple of 8 between 8 and 4096, got {wordBits}", "word_bits");
+            bytes = (long)entries * (wordBits / 8);
+        }
+        var banks = map.Int("banks") ?? 1;
+        var doubleBuffered = true;
+        if (map.Text("double_buffered") is { } db)
+            doubleBuffered = db.ToLowerInvariant() switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => throw map.Error($"'{db}' is not true or false", "double_buffered"),
+            };
+        var holds = Holds(map);
+        return Construct(map, () => new StorageLevel(name, bytes, wordBits, holds, banks, doubleBuffered));
+    }
+
+    private static List<BufferKind> Holds(ArchitectureYamlMap map)
+    {
+        var holds = new List<BufferKind>();
+        var node = map.Value("holds") ?? throw map.Missing("holds", "the operands the level holds, e.g. [ifmap, ofmap]");
+        var items = node is YamlSequenceNode list ? list.Children.ToList() : [node];
+        foreach (var item in items)
+        {
+            var text = item is YamlScalarNode { Value: { } v } ? v.Trim() : throw map.Error("must be a list of operand names (ifmap, weight, ofmap)", "holds");
+            var kind = Array.IndexOf(Schema.StorageOperands, text);
+            if (kind < 0)
+                throw map.Error($"unknown operand '{text}' (expected {ArchitectureYamlMap.OneOf(Schema.StorageOperands)})", "holds");
+            if (holds.Contains((BufferKind)kind))
+                throw map.Error($"names '{text}' twice", "holds");
+            holds.Add((BufferKind)kind);
+        }
+        return holds;
     }
 
     /// <summary>KiB to bytes by <see cref="BufferSpec.BytesOfKib"/>, the error at the key.</summary>

@@ -10,7 +10,20 @@ internal static class ArchitectureYamlSchema
 {
     public const int Version = 1;
 
-    public static readonly string[] TopKeys = ["version", "name", "clock_mhz", "execution", "dram", "buffers", "units"];
+    public static readonly string[] TopKeys = ["version", "name", "clock_mhz", "execution", "dram", "buffers", "storage", "units"];
+    public static readonly string[] StorageDramKeys = ["name", "class", "type", "bandwidth_bytes_per_cycle"];
+    public static readonly string[] StorageLevelKeys = ["name", "class", "capacity_kb", "entries", "word_bits", "banks", "double_buffered", "holds", "instances"];
+
+    /// <summary>Storage classes: the DRAM entry (first) and on-chip SRAM levels (the default).</summary>
+    public const string StorageDram = "dram", StorageSram = "sram";
+    public static readonly string[] StorageClasses = [StorageDram, StorageSram];
+
+    /// <summary>Operand names of <c>holds</c>, in <see cref="BufferKind"/> order.</summary>
+    public static readonly string[] StorageOperands = ["ifmap", "weight", "ofmap"];
+
+    /// <summary>Where a level's instances sit; only <see cref="StorageGlobal"/> is simulated (Simulator/README.md section 4).</summary>
+    public const string StorageGlobal = "global";
+    public static readonly string[] StorageInstances = [StorageGlobal, "per_pe", "per_row", "per_column"];
     public static readonly string[] DramKeys = ["type", "bandwidth_bytes_per_cycle"];
     public static readonly string[] BufferKeys = ["ifmap_kb", "weight_kb", "ofmap_kb", "word_bits"];
     public static readonly string[] CommonUnitKeys = ["name", "kind", "rows", "cols"];

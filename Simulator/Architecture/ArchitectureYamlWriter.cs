@@ -13,26 +13,64 @@ namespace HwSim.Simulator.Architecture;
 /// </summary>
 internal static partial class ArchitectureYamlWriter
 {
-    public static OrderedDictionary<string, object> Tree(ArchitectureSpec arch) => new()
+    /// <summary>
+    /// The file as ordered nodes: the classic <c>dram:</c> and <c>buffers:</c> keys when the
+    /// storage is three split double-buffered buffers (<see cref="BufferSpec.IsClassic"/>) and
+    /// <paramref name="storageForm"/> is false, else the <c>storage:</c> list.
+    /// </summary>
+    public static OrderedDictionary<string, object> Tree(ArchitectureSpec arch, bool storageForm = false)
     {
-        ["version"] = Schema.Version,
-        ["name"] = arch.Name,
-        ["clock_mhz"] = arch.ClockMhz,
-        ["execution"] = arch.Execution.Name(),
-        ["dram"] = new OrderedDictionary<string, object>
+        var tree = new OrderedDictionary<string, object>
         {
-            ["type"] = arch.Dram.Type.CsvName(),
-            ["bandwidth_bytes_per_cycle"] = arch.Dram.BandwidthBytesPerCycle is { } bw ? bw : Schema.Unlimited,
-        },
-        ["buffers"] = new OrderedDictionary<string, object>
+            ["version"] = Schema.Version,
+            ["name"] = arch.Name,
+            ["clock_mhz"] = arch.ClockMhz,
+            ["execution"] = arch.Execution.Name(),
+        };
+        if (arch.Buffers.IsClassic && !storageForm)
         {
-            // bytes / 1024 is exact in a double for any size below 2^53 bytes, so the file reads back to the same bytes.
-            ["ifmap_kb"] = arch.Buffers.IfmapBytes / 1024.0,
-            ["weight_kb"] = arch.Buffers.WeightBytes / 1024.0,
-            ["ofmap_kb"] = arch.Buffers.OfmapBytes / 1024.0,
-            ["word_bits"] = arch.Buffers.WordBits,
-        },
-        ["units"] = arch.Units.Select(Unit).ToList<object>(),
+            tree["dram"] = new OrderedDictionary<string, object>
+            {
+                ["type"] = arch.Dram.Type.CsvName(),
+                ["bandwidth_bytes_per_cycle"] = arch.Dram.BandwidthBytesPerCycle is { } bw ? bw : Schema.Unlimited,
+            };
+            tree["buffers"] = new OrderedDictionary<string, object>
+            {
+                // bytes / 1024 is exact in a double for any size below 2^53 bytes, so the file reads back to the same bytes.
+                ["ifmap_kb"] = arch.Buffers.IfmapBytes / 1024.0,
+                ["weight_kb"] = arch.Buffers.WeightBytes / 1024.0,
+                ["ofmap_kb"] = arch.Buffers.OfmapBytes / 1024.0,
+                ["word_bits"] = arch.Buffers.WordBits,
+            };
+        }
+        else
+        {
+            var dram = new OrderedDictionary<string, object>
+            {
+                ["name"] = "DRAM",
+                ["class"] = Schema.StorageDram,
+                ["type"] = arch.Dram.Type.CsvName(),
+                ["bandwidth_bytes_per_cycle"] = arch.Dram.BandwidthBytesPerCycle is { } bw ? bw : Schema.Unlimited,
+            };
+            // The DRAM entry is named "DRAM"; a level of that name would clash, so it gets a suffix.
+            var dramName = arch.Buffers.Levels.Any(l => l.Name == "DRAM") ? "DRAM_main" : "DRAM";
+            dram["name"] = dramName;
+            tree["storage"] = arch.Buffers.Levels.Select(Level).Prepend(dram).ToList<object>();
+        }
+        tree["units"] = arch.Units.Select(Unit).ToList<object>();
+        return tree;
+    }
+
+    private static OrderedDictionary<string, object> Level(StorageLevel level) => new()
+    {
+        ["name"] = level.Name,
+        ["class"] = Schema.StorageSram,
+        ["capacity_kb"] = level.CapacityBytes / 1024.0,
+        ["word_bits"] = level.WordBits,
+        ["banks"] = level.Banks,
+        ["double_buffered"] = level.DoubleBuffered,
+        ["holds"] = level.Holds.Select(k => (object)Schema.StorageOperands[(int)k]).ToList(),
+        ["instances"] = Schema.StorageGlobal,
     };
 
     private static OrderedDictionary<string, object> Unit(UnitSpec unit)
@@ -49,10 +87,10 @@ internal static partial class ArchitectureYamlWriter
         return tree;
     }
 
-    public static string Yaml(ArchitectureSpec arch)
+    public static string Yaml(ArchitectureSpec arch, bool storageForm = false)
     {
         var text = new StringBuilder();
-        foreach (var (key, value) in Tree(arch))
+        foreach (var (key, value) in Tree(arch, storageForm))
         {
             switch (value)
             {
@@ -72,6 +110,7 @@ internal static partial class ArchitectureYamlWriter
     private static string Scalar(object value) => value switch
     {
         OrderedDictionary<string, object> map => "{ " + string.Join(", ", map.Select(p => $"{p.Key}: {Scalar(p.Value)}")) + " }",
+        List<object> list => "[" + string.Join(", ", list.Select(Scalar)) + "]",
         string s => Quote(s),
         bool b => b ? "true" : "false",
         // Shortest text that parses back to the same double ("0.5", "256", "1E+20").

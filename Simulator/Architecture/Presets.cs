@@ -24,7 +24,7 @@ public static class Presets
         new("loom-like", "Loom (Sharify et al., DAC 2018): weights and activations both bit-serial, 128 16bx16b MACs/cycle equivalent; first/last layers must be int", LoomLike),
         new("bismo-like", "BISMO (Umuroglu et al., FPL 2018): 8x256x8 bit-serial overlay at 200 MHz on PYNQ-Z1, 6.5 binary TOPS; first/last layers must be int up to 8 bits", BismoLike),
         new("finn-like", "FINN (Umuroglu et al., FPGA 2017) as BNN-PYNQ builds CNV-W1A1: nine MVAUs with the published PE x SIMD folding, layer-pipelined, 100 MHz (PYNQ-Z1); run examples/cnv-w1a1/cnv-w1a1.csv (layers name their units l0..l8)", FinnLike),
-        new("eyeriss-like", "Eyeriss (Chen et al., ISSCC 2016): 12x14 PEs, 16-bit fixed point, 108 KB global buffer; row stationary approximated as ws", EyerissLike),
+        new("eyeriss-like", "Eyeriss (Chen et al., ISSCC 2016; JSSC 2017): 12x14 PEs, 16-bit fixed point, 108 KB global buffer shared by ifmaps and partial sums; row stationary approximated as ws and the per-PE scratchpads not simulated (both need a loop nest over the seven convolution dimensions: Simulator/README.md section 4)", EyerissLike),
         new("bitfusion-like", "Bit Fusion (Sharma et al., ISCA 2018): 16x32 = 512 fusion units of 16 BitBricks at 500 MHz, 32/64/16 KiB buffers; first/last layers must be int up to 16 bits", BitFusionLike),
         new("tpu-like", "TPU v1 (Jouppi et al., ISCA 2017): 256x256 int8 weight-stationary array at 700 MHz, 24 MiB unified buffer", TpuLike),
     ];
@@ -193,18 +193,27 @@ public static class Presets
 
     /// <summary>
     /// Eyeriss (Chen, Krishna, Emer, Sze, ISSCC 2016; JSSC 2017): 12 x 14 = 168 PEs, 16-bit fixed
-    /// point, 108 KB global buffer, 200 MHz core clock. Eyeriss is row stationary (RS); HwSim has
-    /// no RS model and approximates it with weight stationary, because RS keeps a filter row in
-    /// each PE's scratchpad and accumulates partial sums down PE columns, which is ws's pattern
-    /// (weights held, partial sums moving along the reduction dimension on the rows); RS's
-    /// diagonal ifmap multicast is not modelled. Buffers: the global buffer holds ifmaps and
-    /// partial sums, split 54/54 KiB (108 KB taken as KiB, approximately); weights go from DRAM to
-    /// the PEs' filter scratchpads, 168 x 224 x 16 bits = 73.5 KiB, which stand in for the weight
-    /// buffer. 64-bit words (the global buffer's access width, approximately). DRAM approximately
-    /// 4 B/cycle: a 64-bit off-chip link at 90 MHz (JSSC 2017) = 720 MB/s = 3.6 B per core cycle,
-    /// rounded. int16 throughout: first/last layers int16.
+    /// point, 108 KB global buffer, 200 MHz core clock. Eyeriss is row stationary (RS): filter
+    /// rows on the PE rows, output rows on the columns, ifmap rows multicast along diagonals, a
+    /// filter row, an ifmap window and a partial-sum row in each PE's scratchpads (ifmap 12 x 16 b,
+    /// filter 224 x 16 b, psum 24 x 16 b). HwSim can carry neither RS nor per-PE scratchpads
+    /// (Simulator/README.md section 4: its arrays put one GEMM dimension on rows and one on
+    /// columns, and RS spreads R and P, which the im2col GEMM mixes into K and M; it needs the
+    /// seven-dimension loop nest of issue 12), so it approximates RS with weight stationary: RS
+    /// keeps a filter row in each PE and accumulates partial sums down PE columns, which is ws's
+    /// pattern (weights held, partial sums moving along the reduction on the rows). Storage: the
+    /// global buffer is one level shared by ifmaps and partial sums (the paper's GLB, whose split
+    /// between them is configured per layer), 108 KB taken as KiB, double-buffered; weights go
+    /// from DRAM to the PEs' filter scratchpads, 168 x 224 x 16 bits = 73.5 KiB, which stand in
+    /// as the weights' level. 64-bit words (the global buffer's access width, approximately).
+    /// DRAM approximately 4 B/cycle: a 64-bit off-chip link at 90 MHz (JSSC 2017) = 720 MB/s =
+    /// 3.6 B per core cycle, rounded. int16 throughout: first/last layers int16.
     /// </summary>
-    private static ArchitectureSpec EyerissLike() => new("eyeriss-like", 200, new DramSpec(4), Kib(54, 73.5, 54, 64),
+    private static ArchitectureSpec EyerissLike() => new("eyeriss-like", 200, new DramSpec(4), new BufferSpec(
+    [
+        new StorageLevel("glb", 108 * 1024, 64, [BufferKind.Ifmap, BufferKind.Ofmap]),
+        new StorageLevel("filter_spads", (long)(73.5 * 1024), 64, [BufferKind.Weight]),
+    ]),
     [
         new SystolicUnitSpec("pe", 12, 14, Dataflow.WeightStationary, NumberFormat.Int(16)),
     ]);

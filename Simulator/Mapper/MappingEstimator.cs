@@ -99,13 +99,13 @@ public sealed class MappingEstimator
         counts.Add(c.Counts);
         var g = (long)_p.Groups;
         counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Weight), 8 * t.Weight.Bytes);
-        counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Weight, _buffers.WordBits), t.Weight.Words);
+        counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Weight, _buffers.WordBitsOf(BufferKind.Weight)), t.Weight.Words);
         counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ifmap), 8 * t.Input.Bytes);
-        counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ifmap, _buffers.WordBits), t.Input.Words);
+        counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ifmap, _buffers.WordBitsOf(BufferKind.Ifmap)), t.Input.Words);
         counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ofmap), 8 * t.Psum.Bytes);
-        counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ofmap, _buffers.WordBits), t.Psum.Words);
+        counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ofmap, _buffers.WordBitsOf(BufferKind.Ofmap)), t.Psum.Words);
         counts.Add(ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ofmap), 8 * t.Psum.Bytes);
-        counts.Add(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ofmap, _buffers.WordBits), t.Psum.Words);
+        counts.Add(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ofmap, _buffers.WordBitsOf(BufferKind.Ofmap)), t.Psum.Words);
         counts.Add(ActionKey.Simple(PrimitiveAction.DramReadByte), t.Weight.Bytes + t.Input.Bytes + t.Psum.Bytes);
         counts.Add(ActionKey.Simple(PrimitiveAction.DramWriteByte), t.Psum.Bytes);
         return new MappingEstimate(mapping, t.Weight.Bytes, t.Input.Bytes, t.Psum.Bytes, t.Psum.Bytes, c.Outputs.Bytes,
@@ -130,14 +130,20 @@ public sealed class MappingEstimator
     internal string? Unfit(Chunk c, long bm, long bk, long bn, string? qualifier = "")
     {
         var weights = WeightBlockBytes(bk, bn);
-        if (weights > _buffers.Half(BufferKind.Weight))
-            return qualifier is null ? "" : $"a block needs {weights:N0} B of weights on chip{qualifier}, but half the weight buffer is {_buffers.Half(BufferKind.Weight):N0} B";
         var strip = StripBytes(bm, bk);
-        if (strip > _buffers.Half(BufferKind.Ifmap))
-            return qualifier is null ? "" : $"a block needs {strip:N0} B of input rows on chip{qualifier}, but half the input buffer is {_buffers.Half(BufferKind.Ifmap):N0} B";
-        if (c.Folds[(int)GemmDim.K] > 1 && PsumBlockBytes(bm, bn) is var psums && psums > _buffers.Half(BufferKind.Ofmap))
-            return qualifier is null ? "" : $"a block needs {psums:N0} B of partial sums on chip{qualifier}, but half the output buffer is {_buffers.Half(BufferKind.Ofmap):N0} B";
-        return null;
+        var psums = c.Folds[(int)GemmDim.K] > 1 ? PsumBlockBytes(bm, bn) : 0;
+        if (_buffers.Overfull(weights, strip, psums) is not { } over)
+            return null;
+        if (qualifier is null)
+            return "";
+        if (_buffers.LevelOf(over.Operand).Shared)
+            return _buffers.SharedOverflow(over.Operand, over.Need) + qualifier;
+        return over.Operand switch
+        {
+            BufferKind.Weight => $"a block needs {weights:N0} B of weights on chip{qualifier}, but half the weight buffer is {_buffers.Room(BufferKind.Weight):N0} B",
+            BufferKind.Ifmap => $"a block needs {strip:N0} B of input rows on chip{qualifier}, but half the input buffer is {_buffers.Room(BufferKind.Ifmap):N0} B",
+            _ => $"a block needs {psums:N0} B of partial sums on chip{qualifier}, but half the output buffer is {_buffers.Room(BufferKind.Ofmap):N0} B",
+        };
     }
 
     internal long WeightBlockBytes(long bk, long bn) => GemmProblem.PackedBytes(Math.Min(bk, _p.K) * Math.Min(bn, _p.N), _p.WeightFormat);
@@ -157,9 +163,9 @@ public sealed class MappingEstimator
     /// <summary>The DRAM traffic of one candidate, all groups, and its estimated cycles.</summary>
     internal readonly record struct BlockTraffic(Transfers Weight, Transfers Input, Transfers Psum, long Cycles, long DramBytes);
 
-    private Transfers One(long bytes) => new(bytes, Words(8 * bytes), _dram.TransferCycles(bytes));
+    private Transfers One(long bytes, BufferKind level) => new(bytes, Words(8 * bytes, level), _dram.TransferCycles(bytes));
 
-    private long Words(long bits) => (bits + _buffers.WordBits - 1) / _buffers.WordBits;
+    private long Words(long bits, BufferKind level) => (bits + _buffers.WordBitsOf(level) - 1) / _buffers.WordBitsOf(level);
 
     /// <summary>
     /// Traffic of blocks <paramref name="bM"/> x <paramref name="bK"/> x <paramref name="bN"/> fold
@@ -208,7 +214,7 @@ public sealed class MappingEstimator
         var sum = default(Transfers);
         foreach (var (k, ck) in Ranges(_p.K, ek))
             foreach (var (n, cn) in Ranges(_p.N, en))
-                sum += ck * cn * One(GemmProblem.PackedBytes(k * n, _p.WeightFormat));
+                sum += ck * cn * One(GemmProblem.PackedBytes(k * n, _p.WeightFormat), BufferKind.Weight);
         return _weights[(ek, en)] = sum;
     }
 
@@ -219,7 +225,7 @@ public sealed class MappingEstimator
         var sum = default(Transfers);
         foreach (var (m, cm) in Ranges(_p.M, em))
             foreach (var (n, cn) in Ranges(_p.N, en))
-                sum += cm * cn * One(GemmProblem.PackedBytes(m * n, _p.AccumulatorFormat));
+                sum += cm * cn * One(GemmProblem.PackedBytes(m * n, _p.AccumulatorFormat), BufferKind.Ofmap);
         return _psums[(em, en)] = sum;
     }
 
@@ -234,7 +240,7 @@ public sealed class MappingEstimator
         var channels = Channels(ek);
         foreach (var (r, cr) in rows.Values)
             foreach (var (ch, cc) in channels.Values)
-                sum += cr * cc * One(GemmProblem.PackedBytes(r * ch, _p.InputFormat));
+                sum += cr * cc * One(GemmProblem.PackedBytes(r * ch, _p.InputFormat), BufferKind.Ifmap);
         return _inputs[(em, ek)] = sum;
     }
 
@@ -316,8 +322,7 @@ public sealed class MappingEstimator
         long compute = 0, busy = 0, used = 0, longestDrain = 0, longestStartBody = 0;
         var outputs = default(Transfers);
         long lastWrite = 0;
-        var wordBits = _buffers.WordBits;
-        long W(long bits) => (bits + wordBits - 1) / wordBits;
+        long W(long bits, BufferKind level) => Words(bits, level);
         var readBits = new long[3];
         var writeBits = new long[3];
         var readWords = new long[3];
@@ -345,17 +350,17 @@ public sealed class MappingEstimator
                     foreach (var (action, count) in cost.Compute.Counts)
                         counts.Add(action, count * times);
                     readBits[(int)BufferKind.Ifmap] += times * cost.IfmapReadBits;
-                    readWords[(int)BufferKind.Ifmap] += times * W(cost.IfmapReadBits);
+                    readWords[(int)BufferKind.Ifmap] += times * W(cost.IfmapReadBits, BufferKind.Ifmap);
                     readBits[(int)BufferKind.Weight] += times * cost.WeightReadBits;
-                    readWords[(int)BufferKind.Weight] += times * W(cost.WeightReadBits);
+                    readWords[(int)BufferKind.Weight] += times * W(cost.WeightReadBits, BufferKind.Weight);
                     readBits[(int)BufferKind.Ofmap] += times * cost.OfmapReadBits;
-                    readWords[(int)BufferKind.Ofmap] += times * W(cost.OfmapReadBits);
+                    readWords[(int)BufferKind.Ofmap] += times * W(cost.OfmapReadBits, BufferKind.Ofmap);
                     writeBits[(int)BufferKind.Ofmap] += times * cost.OfmapWriteBits;
-                    writeWords[(int)BufferKind.Ofmap] += times * W(cost.OfmapWriteBits);
+                    writeWords[(int)BufferKind.Ofmap] += times * W(cost.OfmapWriteBits, BufferKind.Ofmap);
                     if (k.Span.End == _p.K)
                     {
                         var bytes = GemmProblem.PackedBytes(m.Span.Length * n.Span.Length, _p.OutputFormat);
-                        var one = One(bytes);
+                        var one = One(bytes, BufferKind.Ofmap);
                         outputs += times * one;
                         readBits[(int)BufferKind.Ofmap] += times * 8 * bytes;
                         readWords[(int)BufferKind.Ofmap] += times * one.Words;
@@ -367,8 +372,8 @@ public sealed class MappingEstimator
         {
             counts.Add(ActionKey.Sram(PrimitiveAction.SramReadBit, b), readBits[(int)b]);
             counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteBit, b), writeBits[(int)b]);
-            counts.Add(ActionKey.Sram(PrimitiveAction.SramReadWord, b, wordBits), readWords[(int)b]);
-            counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, b, wordBits), writeWords[(int)b]);
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramReadWord, b, _buffers.WordBitsOf(b)), readWords[(int)b]);
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, b, _buffers.WordBitsOf(b)), writeWords[(int)b]);
         }
         counts.Add(ActionKey.Simple(PrimitiveAction.DramWriteByte), outputs.Bytes);
         // Overlapped drains: every fold that starts its reduction but the layer's first computes during its

@@ -158,7 +158,7 @@ public sealed class MappingSearch
         string? smallestUnfit = null;
         long index = 0;
         var pes = model.Spec.PeCount;
-        var prices = objective == MappingObjective.Latency ? null : new VariablePrices(this, arch.Buffers.WordBits);
+        var prices = objective == MappingObjective.Latency ? null : new VariablePrices(this, arch.Buffers);
         foreach (var chunk in TimeChunks(e, model, constraint))
         {
             MappingEstimator.Chunk c;
@@ -263,17 +263,17 @@ public sealed class MappingSearch
     {
         private readonly double _dramRead, _dramWrite, _weightFill, _weightFillWord, _inputFill, _inputFillWord, _psum, _psumWord;
 
-        public VariablePrices(MappingSearch s, int wordBits)
+        public VariablePrices(MappingSearch s, BufferSpec buffers)
         {
             _dramRead = s.Price(ActionKey.Simple(PrimitiveAction.DramReadByte));
             _dramWrite = s.Price(ActionKey.Simple(PrimitiveAction.DramWriteByte));
             _weightFill = 8 * s.Price(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Weight));
-            _weightFillWord = s.Price(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Weight, wordBits));
+            _weightFillWord = s.Price(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Weight, buffers.WordBitsOf(BufferKind.Weight)));
             _inputFill = 8 * s.Price(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ifmap));
-            _inputFillWord = s.Price(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ifmap, wordBits));
+            _inputFillWord = s.Price(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ifmap, buffers.WordBitsOf(BufferKind.Ifmap)));
             // A partial sum spilled is read from the output buffer and written back to it later.
             _psum = 8 * (s.Price(ActionKey.Sram(PrimitiveAction.SramWriteBit, BufferKind.Ofmap)) + s.Price(ActionKey.Sram(PrimitiveAction.SramReadBit, BufferKind.Ofmap)));
-            _psumWord = s.Price(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ofmap, wordBits)) + s.Price(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ofmap, wordBits));
+            _psumWord = s.Price(ActionKey.Sram(PrimitiveAction.SramWriteWord, BufferKind.Ofmap, buffers.WordBitsOf(BufferKind.Ofmap))) + s.Price(ActionKey.Sram(PrimitiveAction.SramReadWord, BufferKind.Ofmap, buffers.WordBitsOf(BufferKind.Ofmap)));
         }
 
         public double Variable(MappingEstimator.BlockTraffic t) =>

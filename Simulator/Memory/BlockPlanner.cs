@@ -114,8 +114,8 @@ public sealed class BlockPlanner
 
     /// <summary>
     /// Why <paramref name="nest"/>'s blocks do not fit <paramref name="buffers"/> (the rule and
-    /// the bytes), or null. Every block may use half of each buffer: its weights, its input strip,
-    /// and, when the reduction is split over folds, its M x N partial sums at accumulator width.
+    /// the bytes), or null. Every block may use half of each double-buffered level (all of a single-buffered one) for its weights, its input strip,
+    /// and, when the reduction is split over folds, its M x N partial sums at accumulator width; a shared level takes the sum of the tiles it holds.
     /// The largest block of each kind is checked (the first along each dimension, or for strips
     /// the tallest over one period of M-ranges).
     /// </summary>
@@ -124,20 +124,20 @@ public sealed class BlockPlanner
         var p = nest.Problem;
         var (lm, lk, ln) = (Math.Min(p.M, nest.BlockLength(GemmDim.M)), Math.Min(p.K, nest.BlockLength(GemmDim.K)), Math.Min(p.N, nest.BlockLength(GemmDim.N)));
         var weights = GemmProblem.PackedBytes(lk * ln, p.WeightFormat);
-        if (weights > buffers.Half(BufferKind.Weight))
-            return $"a block's weights ({lk:N0} x {ln:N0} at {p.WeightFormat.Bits} bits) need {weights:N0} B, but a block may use half the weight buffer, {buffers.Half(BufferKind.Weight):N0} B";
         var strips = new InputStrips(p);
         var rows = strips.RowFrequencies(nest.BlockLength(GemmDim.M)).Keys.DefaultIfEmpty(0).Max();
         var channels = strips.ChannelFrequencies(nest.BlockLength(GemmDim.K)).Keys.Max();
         var strip = GemmProblem.PackedBytes(rows * p.Shape.Width * channels, p.InputFormat);
-        if (strip > buffers.Half(BufferKind.Ifmap))
-            return $"a block's input strip ({rows:N0} rows x {p.Shape.Width:N0} columns x {channels:N0} channels at {p.InputFormat.Bits} bits) needs {strip:N0} B, but a block may use half the input buffer, {buffers.Half(BufferKind.Ifmap):N0} B";
-        if (nest.Tiles(GemmDim.K) > 1)
+        var psums = nest.Tiles(GemmDim.K) > 1 ? GemmProblem.PackedBytes(lm * ln, p.AccumulatorFormat) : 0;
+        if (buffers.Overfull(weights, strip, psums) is not { } over)
+            return null;
+        if (buffers.LevelOf(over.Operand).Shared)
+            return buffers.SharedOverflow(over.Operand, over.Need);
+        return over.Operand switch
         {
-            var psums = GemmProblem.PackedBytes(lm * ln, p.AccumulatorFormat);
-            if (psums > buffers.Half(BufferKind.Ofmap))
-                return $"a block's partial sums ({lm:N0} x {ln:N0} at {p.AccumulatorFormat.Bits} bits, the reduction being split over folds) need {psums:N0} B, but a block may use half the output buffer, {buffers.Half(BufferKind.Ofmap):N0} B";
-        }
-        return null;
+            BufferKind.Weight => $"a block's weights ({lk:N0} x {ln:N0} at {p.WeightFormat.Bits} bits) need {weights:N0} B, but a block may use half the weight buffer, {buffers.Room(BufferKind.Weight):N0} B",
+            BufferKind.Ifmap => $"a block's input strip ({rows:N0} rows x {p.Shape.Width:N0} columns x {channels:N0} channels at {p.InputFormat.Bits} bits) needs {strip:N0} B, but a block may use half the input buffer, {buffers.Room(BufferKind.Ifmap):N0} B",
+            _ => $"a block's partial sums ({lm:N0} x {ln:N0} at {p.AccumulatorFormat.Bits} bits, the reduction being split over folds) need {psums:N0} B, but a block may use half the output buffer, {buffers.Room(BufferKind.Ofmap):N0} B",
+        };
     }
 }

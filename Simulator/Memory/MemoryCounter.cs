@@ -5,7 +5,7 @@ using HwSim.Simulator.Units;
 namespace HwSim.Simulator.Memory;
 
 /// <summary>
-/// Turns per-fold SRAM streams and DRAM traffic into counts: SRAM words of the buffers' width
+/// Turns per-fold SRAM streams and DRAM traffic into counts: SRAM words of the width of the level holding each operand
 /// (each fold's stream rounded up to whole words), payload bits, and DRAM bytes. DRAM fills are
 /// SRAM writes; spilled partial sums read back are SRAM writes too, and reading them to DRAM SRAM reads.
 /// </summary>
@@ -57,8 +57,8 @@ internal sealed class MemoryCounter(BufferSpec buffers)
         {
             counts.Add(ActionKey.Sram(PrimitiveAction.SramReadBit, b), _readBits[(int)b]);
             counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteBit, b), _writeBits[(int)b]);
-            counts.Add(ActionKey.Sram(PrimitiveAction.SramReadWord, b, buffers.WordBits), _readWords[(int)b]);
-            counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, b, buffers.WordBits), _writeWords[(int)b]);
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramReadWord, b, buffers.WordBitsOf(b)), _readWords[(int)b]);
+            counts.Add(ActionKey.Sram(PrimitiveAction.SramWriteWord, b, buffers.WordBitsOf(b)), _writeWords[(int)b]);
         }
         counts.Add(ActionKey.Simple(PrimitiveAction.DramReadByte), _dramRead);
         counts.Add(ActionKey.Simple(PrimitiveAction.DramWriteByte), _dramWrite);
@@ -67,14 +67,14 @@ internal sealed class MemoryCounter(BufferSpec buffers)
     private void Read(BufferKind b, long bits)
     {
         _readBits[(int)b] = _readBits[(int)b] + bits;
-        _readWords[(int)b] = _readWords[(int)b] + Words(bits);
+        _readWords[(int)b] = _readWords[(int)b] + Words(b, bits);
     }
 
     private void Write(BufferKind b, long bits)
     {
         _writeBits[(int)b] = _writeBits[(int)b] + bits;
-        _writeWords[(int)b] = _writeWords[(int)b] + Words(bits);
+        _writeWords[(int)b] = _writeWords[(int)b] + Words(b, bits);
     }
 
-    private long Words(long bits) => (bits + buffers.WordBits - 1) / buffers.WordBits;
+    private long Words(BufferKind b, long bits) => (bits + buffers.WordBitsOf(b) - 1) / buffers.WordBitsOf(b);
 }

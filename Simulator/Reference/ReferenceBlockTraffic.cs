@@ -93,17 +93,30 @@ internal sealed class ReferenceBlockTraffic
         return spans.Values.Sum(v => (long)(v.Last - v.First + 1)) * s.Width * channels;
     }
 
-    /// <summary>Why a block of these folds cannot be held in half of each buffer, or null.</summary>
-    public string? Unfit(IReadOnlyList<Fold> block)
+    /// <summary>
+    /// Why the blocks cannot be held, or null: each level must hold, at once, the largest block's
+    /// tile of every operand it holds (weights, input strip, and partial sums when a block splits
+    /// the reduction), in half of a double-buffered level or all of a single-buffered one.
+    /// </summary>
+    public string? Unfit(IReadOnlyList<IReadOnlyList<Fold>> blocks)
     {
-        var held = Hold(block);
-        if (Bytes(held.Weights.Count, _p.WeightFormat.Bits) > _buffers.Half(BufferKind.Weight))
-            return "block weights larger than half the weight buffer";
-        if (Bytes(held.StripElements, _p.InputFormat.Bits) > _buffers.Half(BufferKind.Ifmap))
-            return "block input strip larger than half the input buffer";
-        if (held.SplitReduction && Bytes((long)held.Pixels.Count * held.Filters.Count, _p.AccumulatorFormat.Bits) > _buffers.Half(BufferKind.Ofmap))
-            return "block partial sums larger than half the output buffer";
-        return null;
+        long weights = 0, strip = 0, psums = 0;
+        foreach (var block in blocks)
+        {
+            var held = Hold(block);
+            weights = Math.Max(weights, Bytes(held.Weights.Count, _p.WeightFormat.Bits));
+            strip = Math.Max(strip, Bytes(held.StripElements, _p.InputFormat.Bits));
+            if (held.SplitReduction)
+                psums = Math.Max(psums, Bytes((long)held.Pixels.Count * held.Filters.Count, _p.AccumulatorFormat.Bits));
+        }
+        return _buffers.Overfull(weights, strip, psums) switch
+        {
+            null => null,
+            var (kind, need) when _buffers.LevelOf(kind).Shared => _buffers.SharedOverflow(kind, need),
+            (BufferKind.Weight, _) => "block weights larger than half the weight buffer",
+            (BufferKind.Ifmap, _) => "block input strip larger than half the input buffer",
+            _ => "block partial sums larger than half the output buffer",
+        };
     }
 
     /// <summary>Per fold of every block (blocks in execution order), the DRAM bytes it moves.</summary>

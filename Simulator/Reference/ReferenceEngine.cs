@@ -42,9 +42,8 @@ public static class ReferenceEngine
             var nest = new LoopNest(problem, unit.Grid(problem), loopNest);
             var blocks = nest.BlocksOf(0, problem.Groups).Select(b => (IReadOnlyList<Fold>)[.. nest.FoldsOf(b)]).ToList();
             var traffic = new ReferenceBlockTraffic(problem, arch.Buffers);
-            foreach (var b in blocks)
-                if (traffic.Unfit(b) is { } why)
-                    return new Run(LayerResult.NotRun(layer.Name, layer.Macs, why, unit.Spec.Name), []);
+            if (traffic.Unfit(blocks) is { } why)
+                return new Run(LayerResult.NotRun(layer.Name, layer.Macs, why, unit.Spec.Name), []);
             folds = [.. blocks.SelectMany(b => b)];
             moves = traffic.Moves(blocks);
             startsBlock = [.. blocks.SelectMany(b => b.Select((_, i) => i == 0))];

@@ -40,7 +40,7 @@ public sealed class ArchsCommandTests
         var r = CliRunner.Run("archs", "--format", "csv");
 
         var lines = r.Output.TrimEnd().Split('\n');
-        Assert.That(lines[0], Is.EqualTo("name,units,clock_mhz,dram_bytes_per_cycle,ifmap_kb,weight_kb,ofmap_kb,word_bits,description"));
+        Assert.That(lines[0], Is.EqualTo("name,units,clock_mhz,dram_bytes_per_cycle,ifmap_kb,weight_kb,ofmap_kb,word_bits,description,dram_type,storage"));
         Assert.That(lines.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(Presets.Names));
         Assert.That(lines[2], Does.StartWith("stripes-like,").And.Contain(",980,unlimited,2048,32768,2048,256,"));
     }
@@ -153,6 +153,26 @@ public sealed class ArchsCommandTests
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(r.Output, Is.Empty);
         Assert.That(ArchitectureYaml.Load(output), Is.EqualTo(Presets.Get("tpu-like")));
+    }
+
+    /// <summary>`hwsim archs --upgrade FILE -o OUT` writes a classic file in the storage form, which reads back to the same machine.</summary>
+    [Test]
+    public void Upgrade_WritesTheStorageForm()
+    {
+        using var dir = new TempDir();
+        var old = dir.File("old.yaml");
+        File.WriteAllText(old, "version: 1\nname: mine\nbuffers: { ifmap_kb: 64, weight_kb: 32, ofmap_kb: 16, word_bits: 32 }\nunits:\n  - { name: a, kind: systolic, rows: 4, cols: 4 }\n");
+        var output = dir.File("new.yaml");
+
+        var r = CliRunner.Run("archs", "--upgrade", old, "-o", output);
+
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var text = File.ReadAllText(output);
+        Assert.That(text, Does.Contain("storage:\n  - { name: DRAM, class: dram, type: lpddr4, bandwidth_bytes_per_cycle: 16 }\n"
+            + "  - { name: ifmap_buffer, class: sram, capacity_kb: 64, word_bits: 32, banks: 1, double_buffered: true, holds: [ifmap], instances: global }").And.Not.Contain("buffers:"));
+        Assert.That(ArchitectureYaml.Load(output), Is.EqualTo(ArchitectureYaml.Load(old)));
+        AssertOneLineError(CliRunner.Run("archs", "--upgrade", old, "--format", "json"), "--upgrade writes YAML");
+        AssertOneLineError(CliRunner.Run("archs", "--upgrade"), "give the architecture file to upgrade");
     }
 
     [Test]

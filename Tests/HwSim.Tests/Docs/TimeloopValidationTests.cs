@@ -92,22 +92,22 @@ public sealed class TimeloopValidationTests
             Assert.That(fixedRun.Energy.Warnings.Concat(nest.Energy.Warnings), Is.Empty, "every buffer is inside the CACTI table");
             // Fixed mapping: K = 27 over two row folds, partial sums (16-bit) spilled and read back, input read once per column fold.
             Assert.That((fixedRun.Result.Layers[0].Counts.Total(PrimitiveAction.DramReadByte), fixedRun.Result.Layers[0].Counts.Total(PrimitiveAction.DramWriteByte), fixedRun.Result.Layers[0].TotalCycles),
-                Is.EqualTo((1_607_360L, 1_605_632L, 50_888L)));
-            Assert.That(fixedRun.Energy.Total.Microjoules, Is.EqualTo(238.7029021).Within(Rel * 100).Percent);
+                Is.EqualTo((1_607_360L, 1_605_632L, 51_600L)));
+            Assert.That(fixedRun.Energy.Total.Microjoules, Is.EqualTo(235.2805966).Within(Rel * 100).Percent);
             Assert.That(Uj(fixedRun, EnergyComponent.Dram), Is.EqualTo(205.631488).Within(Rel * 100).Percent);
             // Loop nest after Timeloop's mapping: weights once, inputs 1.05x (14 strips of 17 rows), outputs once.
             Assert.That((nest.Result.Layers[0].Counts.Total(PrimitiveAction.DramReadByte), nest.Result.Layers[0].Counts.Total(PrimitiveAction.DramWriteByte), nest.Result.Layers[0].TotalCycles),
                 Is.EqualTo((320_256L, 802_816L, 52_668L)));
-            Assert.That(nest.Energy.Total.Microjoules, Is.EqualTo(99.34551672).Within(Rel * 100).Percent);
+            Assert.That(nest.Energy.Total.Microjoules, Is.EqualTo(96.41012641).Within(Rel * 100).Percent);
             Assert.That(Uj(nest, EnergyComponent.Compute), Is.EqualTo(9.075763132).Within(Rel * 100).Percent);
             Assert.That(Uj(nest, EnergyComponent.Register), Is.EqualTo(3.441457152).Within(Rel * 100).Percent);
-            Assert.That(Sram(nest), Is.EqualTo(14.95168843).Within(Rel * 100).Percent);
+            Assert.That(Sram(nest), Is.EqualTo(12.01629813).Within(Rel * 100).Percent);
             Assert.That(Uj(nest, EnergyComponent.Dram), Is.EqualTo(71.876608).Within(Rel * 100).Percent);
             // Against Timeloop (ratios HwSim / reference, 3 significant digits as the note prints them).
             Assert.That(DramBytes(nest) / (2.0 * reference.DramWords), Is.EqualTo(1.013).Within(0.0005), "DRAM accesses");
             Assert.That(Uj(nest, EnergyComponent.Dram) / reference.DramUj, Is.EqualTo(1.013).Within(0.0005), "DRAM energy");
-            Assert.That(nest.Energy.Total.Microjoules / reference.TotalUj, Is.EqualTo(0.655).Within(0.0005), "total: outside 1.25x, the global buffer (see the note)");
-            Assert.That(Sram(nest) / reference.GlbUj, Is.EqualTo(0.206).Within(0.0005), "buffers");
+            Assert.That(nest.Energy.Total.Microjoules / reference.TotalUj, Is.EqualTo(0.636).Within(0.0005), "total: outside 1.25x, the global buffer (see the note)");
+            Assert.That(Sram(nest) / reference.GlbUj, Is.EqualTo(0.165).Within(0.0005), "buffers");
             Assert.That(Uj(nest, EnergyComponent.Compute) / reference.MacCorrectedUj, Is.EqualTo(0.930).Within(0.0005), "MAC vs the corrected component");
             Assert.That(DramBytes(fixedRun) / (2.0 * reference.DramWords), Is.EqualTo(2.899).Within(0.0005), "fixed mapping's DRAM accesses");
         }
@@ -125,22 +125,22 @@ public sealed class TimeloopValidationTests
             Assert.That(fixedRun.Energy.Warnings.Concat(nest.Energy.Warnings), Is.Empty, "every buffer is inside the CACTI table");
             Assert.That((fixedRun.Result.Layers[0].Counts.Total(PrimitiveAction.DramReadByte), fixedRun.Result.Layers[0].Counts.Total(PrimitiveAction.DramWriteByte), fixedRun.Result.Layers[0].TotalCycles),
                 Is.EqualTo((603_840L, 802_816L, 90_944L)));
-            Assert.That(fixedRun.Energy.Total.Microjoules, Is.EqualTo(119.8279953).Within(Rel * 100).Percent);
+            Assert.That(fixedRun.Energy.Total.Microjoules, Is.EqualTo(116.0812885).Within(Rel * 100).Percent);
             Assert.That(Uj(fixedRun, EnergyComponent.Dram), Is.EqualTo(90.025984).Within(Rel * 100).Percent);
             Assert.That((nest.Result.Layers[0].Counts.Total(PrimitiveAction.DramReadByte), nest.Result.Layers[0].Counts.Total(PrimitiveAction.DramWriteByte), nest.Result.Layers[0].TotalCycles),
                 Is.EqualTo((348_864L, 802_816L, 90_944L)));
-            Assert.That(nest.Energy.Total.Microjoules, Is.EqualTo(102.9616293).Within(Rel * 100).Percent);
+            Assert.That(nest.Energy.Total.Microjoules, Is.EqualTo(99.12824660).Within(Rel * 100).Percent);
             Assert.That(Uj(nest, EnergyComponent.Compute), Is.EqualTo(9.075763132).Within(Rel * 100).Percent);
             Assert.That(Uj(nest, EnergyComponent.Register), Is.EqualTo(4.978262016).Within(Rel * 100).Percent);
-            Assert.That(Sram(nest), Is.EqualTo(15.20008415).Within(Rel * 100).Percent);
+            Assert.That(Sram(nest), Is.EqualTo(11.36670145).Within(Rel * 100).Percent);
             Assert.That(Uj(nest, EnergyComponent.Dram), Is.EqualTo(73.70752).Within(Rel * 100).Percent);
             Assert.That(DramBytes(nest) / (2.0 * reference.DramWords), Is.EqualTo(1.006).Within(0.0005), "DRAM accesses");
             Assert.That(Uj(nest, EnergyComponent.Dram) / reference.DramUj, Is.EqualTo(1.006).Within(0.0005), "DRAM energy");
-            Assert.That(nest.Energy.Total.Microjoules / reference.TotalUj, Is.EqualTo(0.869).Within(0.0005), "total, within 1.25x");
-            Assert.That(Sram(nest) / reference.GlbUj, Is.EqualTo(1.181).Within(0.0005), "buffers");
+            Assert.That(nest.Energy.Total.Microjoules / reference.TotalUj, Is.EqualTo(0.837).Within(0.0005), "total, within 1.25x");
+            Assert.That(Sram(nest) / reference.GlbUj, Is.EqualTo(0.883).Within(0.0005), "buffers");
             Assert.That(Uj(nest, EnergyComponent.Compute) / reference.MacCorrectedUj, Is.EqualTo(0.930).Within(0.0005), "MAC vs the corrected component");
             Assert.That(DramBytes(fixedRun) / (2.0 * reference.DramWords), Is.EqualTo(1.228).Within(0.0005), "fixed mapping's DRAM accesses");
-            Assert.That(fixedRun.Energy.Total.Microjoules / reference.TotalUj, Is.EqualTo(1.012).Within(0.0005), "fixed mapping's total");
+            Assert.That(fixedRun.Energy.Total.Microjoules / reference.TotalUj, Is.EqualTo(0.980).Within(0.0005), "fixed mapping's total");
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class TimeloopValidationTests
     /// <summary>
     /// HwSim's mapper (what `hwsim energy` does by default: search, least energy). On simple_ws it
     /// finds the same schedule's figures as the Timeloop-like loop nest; on simple_os a slightly
-    /// cheaper one (0.98x Timeloop's DRAM accesses).
+    /// cheaper one (0.97x Timeloop's DRAM accesses).
     /// </summary>
     [Test]
     public void Mapper_AgainstTimeloop()
@@ -181,13 +181,13 @@ public sealed class TimeloopValidationTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That((DramBytes(ws), ws.Result.Layers[0].TotalCycles), Is.EqualTo((1_123_072L, 52_668L)));
-            Assert.That(ws.Energy.Total.Microjoules, Is.EqualTo(99.34551672).Within(Rel * 100).Percent);
-            Assert.That((DramBytes(os), os.Result.Layers[0].TotalCycles), Is.EqualTo((1_125_760L, 90_944L)));
-            Assert.That(os.Energy.Total.Microjoules, Is.EqualTo(101.2470514).Within(Rel * 100).Percent);
+            Assert.That(ws.Energy.Total.Microjoules, Is.EqualTo(96.41012641).Within(Rel * 100).Percent);
+            Assert.That((DramBytes(os), os.Result.Layers[0].TotalCycles), Is.EqualTo((1_113_664L, 90_944L)));
+            Assert.That(os.Energy.Total.Microjoules, Is.EqualTo(96.60060933).Within(Rel * 100).Percent);
             Assert.That(DramBytes(ws) / (2.0 * wsRef.DramWords), Is.EqualTo(1.013).Within(0.0005));
-            Assert.That(DramBytes(os) / (2.0 * osRef.DramWords), Is.EqualTo(0.983).Within(0.0005));
-            Assert.That(ws.Energy.Total.Microjoules / wsRef.TotalUj, Is.EqualTo(0.655).Within(0.0005));
-            Assert.That(os.Energy.Total.Microjoules / osRef.TotalUj, Is.EqualTo(0.855).Within(0.0005));
+            Assert.That(DramBytes(os) / (2.0 * osRef.DramWords), Is.EqualTo(0.973).Within(0.0005));
+            Assert.That(ws.Energy.Total.Microjoules / wsRef.TotalUj, Is.EqualTo(0.636).Within(0.0005));
+            Assert.That(os.Energy.Total.Microjoules / osRef.TotalUj, Is.EqualTo(0.815).Within(0.0005));
         }
     }
 
@@ -205,5 +205,47 @@ public sealed class TimeloopValidationTests
         using var json = System.Text.Json.JsonDocument.Parse(r.Output);
         var total = json.RootElement.GetProperty("totals").GetProperty("energy_pj").GetDouble();
         Assert.That(total, Is.EqualTo(Run(design, TimeloopLike(design)).Energy.Total.Value).Within(1e-9).Percent);
+    }
+
+    /// <summary>
+    /// eyeriss_like (issue 13 item 6): the note's command, `hwsim energy eyeriss_like.csv --arch
+    /// eyeriss_like.yaml --tech 32nm` (the mapper), with one shared 128 KiB single-buffered global
+    /// buffer of 32 banks for inputs and outputs. HwSim's figures pinned, and their ratios to
+    /// Timeloop's as the note reports them: DRAM within 3 %, total 0.805x (the per-PE
+    /// scratchpads HwSim does not simulate are 28 % of Timeloop's total).
+    /// </summary>
+    [Test]
+    public void EyerissLike_WithTheMapper_AsTheNoteReports()
+    {
+        var r = CliRunner.Run("energy", Example("eyeriss_like.csv"), "--arch", Example("eyeriss_like.yaml"), "--tech", "32nm", "--format", "json");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        TestContext.Out.WriteLine(r.Output);
+        using var json = System.Text.Json.JsonDocument.Parse(r.Output);
+        var totals = json.RootElement.GetProperty("totals");
+        var b = totals.GetProperty("breakdown");
+        double Uj(string key) => b.GetProperty(key).GetDouble() / 1e6;
+        var reference = Ref("eyeriss_like");
+        var dramBytes = b.GetProperty("dram_pj").GetDouble() / 64; // LPDDR4 8 pJ/bit, per byte (an 8-bit word)
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(totals.GetProperty("cycles").GetInt64(), Is.EqualTo(114_000));
+            Assert.That(dramBytes, Is.EqualTo(557_408));
+            Assert.That(totals.GetProperty("energy_pj").GetDouble() / 1e6, Is.EqualTo(47.71085791).Within(Rel * 100).Percent);
+            Assert.That(Uj("compute_pj"), Is.EqualTo(1.772361065).Within(Rel * 100).Percent);
+            Assert.That(Uj("register_pj"), Is.EqualTo(1.938167251).Within(Rel * 100).Percent);
+            Assert.That(Uj("sram_ifmap_pj") + Uj("sram_ofmap_pj"), Is.EqualTo(8.301636304).Within(Rel * 100).Percent);
+            Assert.That(Uj("sram_weight_pj"), Is.EqualTo(0.02458129249).Within(Rel * 100).Percent);
+            Assert.That(dramBytes / reference.DramWords, Is.EqualTo(0.974).Within(0.0005), "DRAM accesses (8-bit words)");
+            Assert.That(Uj("dram_pj") / reference.DramUj, Is.EqualTo(0.974).Within(0.0005), "DRAM energy");
+            Assert.That(totals.GetProperty("energy_pj").GetDouble() / 1e6 / reference.TotalUj, Is.EqualTo(0.805).Within(0.0005), "total, within 1.25x");
+            Assert.That((Uj("sram_ifmap_pj") + Uj("sram_ofmap_pj")) / reference.GlbUj, Is.EqualTo(2.041).Within(0.0005), "shared global buffer");
+            Assert.That(reference.SpadUj / reference.TotalUj, Is.EqualTo(0.275).Within(0.0005), "Timeloop's scratchpad share");
+        }
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var note = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "validation", "timeloop.md"));
+        var total = totals.GetProperty("energy_pj").GetDouble() / 1e6;
+        Assert.That(readme, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"| {total:F2} ({total / reference.TotalUj:F3}x) |"))
+            .And.Contain(string.Create(CultureInfo.InvariantCulture, $"| {dramBytes:N0} ({dramBytes / reference.DramWords:F3}x) |")));
+        Assert.That(note, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"**{total:F2}**")).And.Contain(string.Create(CultureInfo.InvariantCulture, $"| {dramBytes:N0} |")));
     }
 }

@@ -28,7 +28,11 @@ public sealed class AreaModelTests
         foreach (var item in report.Breakdown)
             sum += item.Area;
         Assert.That(report.Total, Is.EqualTo(sum), "same doubles, same order");
-        Assert.That(report.Breakdown.Select(i => i.Name), Is.EqualTo(report.Units.Select(u => u.Unit).Concat(["ifmap SRAM", "weight SRAM", "ofmap SRAM"])));
+        // One line per storage level: "ifmap SRAM" etc. for the classic three buffers, else the level's name.
+        var levels = Presets.Get(preset).Buffers;
+        string[] buffers = levels.IsClassic ? ["ifmap SRAM", "weight SRAM", "ofmap SRAM"] : [.. levels.Levels.Select(l => l.Name)];
+        Assert.That(report.Breakdown.Select(i => i.Name), Is.EqualTo(report.Units.Select(u => u.Unit).Concat(buffers)));
+        Assert.That(report.Buffers.Sum(b => b.Bytes), Is.EqualTo(levels.Levels.Sum(l => l.CapacityBytes)));
         foreach (var unit in report.Units)
         {
             var pe = AreaUm2.Zero;

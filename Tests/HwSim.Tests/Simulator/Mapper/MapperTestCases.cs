@@ -26,8 +26,8 @@ internal static class MapperTestCases
         public IUnitModel Model => UnitModels.For(Unit);
 
         public override string ToString() =>
-            $"{Layer.Shape} {Layer.Precision.Weight}x{Layer.Precision.Input} | {Unit} | buffers {Arch.Buffers.IfmapBytes}/{Arch.Buffers.WeightBytes}/{Arch.Buffers.OfmapBytes} B, " +
-            $"word {Arch.Buffers.WordBits} | DRAM {Arch.Dram.BandwidthBytesPerCycle?.ToString() ?? "unlimited"}";
+            $"{Layer.Shape} {Layer.Precision.Weight}x{Layer.Precision.Input} | {Unit} | storage {string.Join("; ", Arch.Buffers.Levels.Select(l => $"{l.Name} {l.CapacityBytes} B {string.Join("+", l.Holds)} word {l.WordBits} banks {l.Banks}{(l.DoubleBuffered ? "" : " single")}"))} | " +
+            $"DRAM {Arch.Dram.BandwidthBytesPerCycle?.ToString() ?? "unlimited"}";
     }
 
     private static readonly Gen<LayerShape> Shapes =
@@ -76,6 +76,12 @@ internal static class MapperTestCases
         let arch = new ArchitectureSpec("random", 500, bandwidth == 0 ? DramSpec.Unlimited : new DramSpec(bandwidth),
             new BufferSpec(BufferBytes[buffers[0]], BufferBytes[buffers[1]], BufferBytes[buffers[2]], WordBits[word]), [unit.Unit])
         select new Case(new LayerWorkload("random", shape, OperandPrecision.For(unit.Weight, unit.Input, shape.GemmK)), unit.Unit, arch);
+
+    /// <summary>The cases on random storage levels (shared or split, own widths and banks, some single-buffered).</summary>
+    public static readonly Gen<Case> StorageCases =
+        from c in Cases
+        from storage in Architecture.StorageLevelCases.Levels
+        select c with { Arch = new ArchitectureSpec("storage", 500, storage.Single ? DramSpec.Unlimited : c.Arch.Dram, storage.Buffers, [c.Unit]) };
 
     /// <summary>A random loop nest for a case (legal or not): time chunk, order and block factors up to a little past the fold counts.</summary>
     public static Gen<LoopNestMapping> Mappings(Case c)

@@ -22,11 +22,14 @@ public sealed class MappingSearchTests
     private static ActivityCounts WithoutIdle(ActivityCounts counts) =>
         ActivityCounts.From(counts.Counts.Where(kv => kv.Key.Action != PrimitiveAction.IdlePeCycle));
 
-    [Test]
-    public void Property_ClosedFormCountsEqualTheFastEngines()
+    /// <summary>The classic three split buffers, and (issue 13 item 1) random storage levels: shared, of their own word widths, single-buffered.</summary>
+    [TestCase(false, 1500)]
+    [TestCase(true, 600)]
+    public void Property_ClosedFormCountsEqualTheFastEngines(bool storageLevels, int count)
     {
         long legal = 0, illegal = 0, spilled = 0, reloaded = 0, multiBlock = 0, overlapped = 0;
-        SeededCases.Check(Cases.SelectMany(c => Mappings(c).Select(m => (c, m))), 1500, 12, x =>
+        var cases = storageLevels ? StorageCases : Cases;
+        SeededCases.Check(cases.SelectMany(c => Mappings(c).Select(m => (c, m))), count, 12, x =>
         {
             var (c, m) = x;
             var e = new MappingEstimator(c.Layer, c.Arch, c.Model);
@@ -66,12 +69,13 @@ public sealed class MappingSearchTests
         TestContext.Out.WriteLine($"legal {legal} (partial sums spilled {spilled}, weights reloaded {reloaded}, several M and N blocks {multiBlock}, overlapped drains {overlapped}), illegal {illegal}");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(legal, Is.GreaterThan(300));
-            Assert.That(illegal, Is.GreaterThan(50));
-            Assert.That(spilled, Is.GreaterThan(20));
-            Assert.That(reloaded, Is.GreaterThan(20));
-            Assert.That(multiBlock, Is.GreaterThan(50));
-            Assert.That(overlapped, Is.GreaterThan(50));
+            Assert.That(legal, Is.GreaterThan(count / 5));
+            Assert.That(illegal, Is.GreaterThan(count / 30));
+            Assert.That(spilled, Is.GreaterThan(count / 75));
+            Assert.That(reloaded, Is.GreaterThan(count / 75));
+            Assert.That(multiBlock, Is.GreaterThan(count / 30));
+            if (!storageLevels)
+                Assert.That(overlapped, Is.GreaterThan(50));
         }
     }
 
@@ -82,12 +86,13 @@ public sealed class MappingSearchTests
         _ => s.Energy(r.Counts) * r.TotalCycles,
     };
 
-    [Test]
-    public void Property_PickIsNeverWorseThanFixed()
+    [TestCase(false, 400)]
+    [TestCase(true, 300)]
+    public void Property_PickIsNeverWorseThanFixed(bool storageLevels, int count)
     {
         long better = 0, same = 0, bothNotRun = 0, onlyPickRan = 0;
-        var gen = from c in Cases from objective in Gen.Int[0, 2] select (c, (MappingObjective)objective);
-        SeededCases.Check(gen, 400, 1212, x =>
+        var gen = from c in storageLevels ? StorageCases : Cases from objective in Gen.Int[0, 2] select (c, (MappingObjective)objective);
+        SeededCases.Check(gen, count, 1212, x =>
         {
             var (c, objective) = x;
             var search = new MappingSearch(Prices(c.Arch));
@@ -105,7 +110,7 @@ public sealed class MappingSearchTests
             Interlocked.Increment(ref p < f ? ref better : ref same);
         });
         TestContext.Out.WriteLine($"pick better {better}, equal {same}; fixed not run: pick ran {onlyPickRan}, neither {bothNotRun}");
-        Assert.That(better, Is.GreaterThan(40), "the search must find better mappings, not only keep fixed");
+        Assert.That(better, Is.GreaterThan(count / 10), "the search must find better mappings, not only keep fixed");
     }
 
     [Test]

@@ -70,8 +70,59 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     /// <summary>Cycles a b-plane serial operand takes at <paramref name="bitsPerCycle"/> planes per cycle (the last group may be short).</summary>
     internal static int Digits(int planes, int bitsPerCycle) => (planes + bitsPerCycle - 1) / bitsPerCycle;
 
-    public FoldCost Cost(GemmProblem problem, Fold fold) =>
-        Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits, spec.BitsPerCycle);
+    public FoldCost Cost(GemmProblem problem, Fold fold) => spec.Skip == SkipMode.None
+        ? Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits, spec.BitsPerCycle)
+        : SkippingCost(problem, fold);
+
+    /// <inheritdoc/>
+    public object? ValueDependence(GemmProblem problem) => spec.Skip == SkipMode.None ? null : ValueSkipping.HistogramFor(problem, spec);
+
+    /// <summary>
+    /// One fold with value-dependent timing (<see cref="SkipMode"/>), expected from the layer's
+    /// activation histogram (<see cref="ValueSkipping.Expectation"/>): a step of held terms is a group
+    /// of sr x held activations; the steps' expected cycles add up and are rounded once per fold, and
+    /// so is each count that follows the values (lanes' planes or 1 bits). Busy PE-cycles, accumulator
+    /// loads and shift-accumulates follow the rounded cycles; operand loads, drain, shift-in and SRAM
+    /// are those of <see cref="Cost(GemmProblem, Fold)"/> without skip (the values do not change them).
+    /// Per lane and cycle a PE counts only the work it does: zero_bits, one 1 bit (its b_w-bit weight
+    /// gated into the tree, the bit read from the lane register), lanes out of 1 bits idle;
+    /// dynamic_precision, the group's planes, as without skip.
+    /// </summary>
+    private FoldCost SkippingCost(GemmProblem problem, Fold fold)
+    {
+        var (w, a) = (BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
+        var expectation = new ValueSkipping.Expectation(problem, spec, w, a);
+        var acc = problem.AccumulatorFormat.Bits;
+        long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length, lanes = spec.Lanes;
+        var (full, rest) = (terms / lanes, terms % lanes);
+        var none = new Rational(0, 1);
+        var cycles = expectation.StepCycles(sr * lanes) * full + (rest > 0 ? expectation.StepCycles(sr * rest) : none);
+        var compute = cycles.Round();
+        var pes = sr * sc;
+        // Lane-planes (dynamic_precision) or lane-bits (zero_bits) the fold processes, one AND row of b_w gates each.
+        var processed = spec.Skip == SkipMode.ZeroBits
+            ? (expectation.SetBits * (pes * terms)).Round()
+            : ((expectation.StepPlanes(sr * lanes) * (full * lanes) + (rest > 0 ? expectation.StepPlanes(sr * rest) * rest : none)) * pes).Round();
+        var busy = pes * compute;
+        var bitOps = processed * w;
+        var laneReads = spec.Serial == SerialMode.Activations ? processed : 2 * processed * w;
+        var drainMoves = sc * sr * (sr - 1) / 2;
+        var drainReads = sc * sr * (sr + 1) / 2;
+        var shiftIn = fold.StartsReduction ? 0 : 1;
+        var counts = ActivityCounts.From(
+        [
+            new(ActionKey.Simple(PrimitiveAction.AndBitOp), bitOps),
+            new(ActionKey.Simple(PrimitiveAction.PopcountInputBit), bitOps),
+            new(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), busy),
+            new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), pes * terms * (a + w) + (busy + drainMoves + shiftIn * drainReads) * acc),
+            new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (drainReads + shiftIn * drainMoves) * acc),
+        ]);
+        return new FoldCost(shiftIn * sr + compute + sr, busy, counts,
+            IfmapReadBits: sr * terms * problem.InputFormat.Bits,
+            WeightReadBits: sc * terms * problem.WeightFormat.Bits,
+            OfmapReadBits: shiftIn * pes * acc,
+            OfmapWriteBits: pes * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc));
+    }
 
     /// <summary>
     /// One fold on PEs of <paramref name="lanes"/> AND lanes into a popcount tree and a

@@ -48,7 +48,9 @@ namespace HwSim.Simulator.BitSerial;
 /// sums at accumulator width.</item>
 /// </list>
 /// No Multiply or Add is counted: the adder tree is priced per input bit and the accumulator per
-/// shift-accumulate.
+/// shift-accumulate. With <c>skip</c> (value-dependent timing, Simulator/README.md §8) the compute
+/// cycles and the AND, tree-input and lane-read counts are expectations from the layer's activation
+/// histogram; everything else is as above.
 /// </remarks>
 public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
 {
@@ -92,7 +94,6 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     {
         var (w, a) = (BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
         var expectation = new ValueSkipping.Expectation(problem, spec, w, a);
-        var acc = problem.AccumulatorFormat.Bits;
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length, lanes = spec.Lanes;
         var (full, rest) = (terms / lanes, terms % lanes);
         var none = new Rational(0, 1);
@@ -103,25 +104,8 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
         var processed = spec.Skip == SkipMode.ZeroBits
             ? (expectation.SetBits * (pes * terms)).Round()
             : ((expectation.StepPlanes(sr * lanes) * (full * lanes) + (rest > 0 ? expectation.StepPlanes(sr * rest) * rest : none)) * pes).Round();
-        var busy = pes * compute;
-        var bitOps = processed * w;
         var laneReads = spec.Serial == SerialMode.Activations ? processed : 2 * processed * w;
-        var drainMoves = sc * sr * (sr - 1) / 2;
-        var drainReads = sc * sr * (sr + 1) / 2;
-        var shiftIn = fold.StartsReduction ? 0 : 1;
-        var counts = ActivityCounts.From(
-        [
-            new(ActionKey.Simple(PrimitiveAction.AndBitOp), bitOps),
-            new(ActionKey.Simple(PrimitiveAction.PopcountInputBit), bitOps),
-            new(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), busy),
-            new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), pes * terms * (a + w) + (busy + drainMoves + shiftIn * drainReads) * acc),
-            new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (drainReads + shiftIn * drainMoves) * acc),
-        ]);
-        return new FoldCost(shiftIn * sr + compute + sr, busy, counts,
-            IfmapReadBits: sr * terms * problem.InputFormat.Bits,
-            WeightReadBits: sc * terms * problem.WeightFormat.Bits,
-            OfmapReadBits: shiftIn * pes * acc,
-            OfmapWriteBits: pes * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc));
+        return Counted(problem, fold, compute, processed * w, laneReads, w, a);
     }
 
     /// <summary>
@@ -131,16 +115,29 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     /// </summary>
     internal static FoldCost Cost(GemmProblem problem, Fold fold, int lanes, SerialMode serial, int w, int a, int bitsPerCycle = 1)
     {
-        var acc = problem.AccumulatorFormat.Bits;
         var cps = CyclesPerStep(serial, w, a, bitsPerCycle);
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
         var steps = (terms + lanes - 1) / lanes;
+        var pes = sr * sc;
+        var bitOps = pes * terms * w * a;
+        var laneReads = serial == SerialMode.Activations ? pes * terms * a : pes * terms * w * a * 2;
+        return Counted(problem, fold, steps * cps, bitOps, laneReads, w, a);
+    }
+
+    /// <summary>
+    /// A fold whose dot steps take <paramref name="compute"/> cycles in all and whose lanes do
+    /// <paramref name="bitOps"/> AND (and tree-input) bits and <paramref name="laneReads"/> lane
+    /// register reads: every PE shift-accumulates once per compute cycle; loads, drain, shift-in and
+    /// SRAM follow the fold's shape (<see cref="BitSerialModel"/>'s remarks).
+    /// </summary>
+    private static FoldCost Counted(GemmProblem problem, Fold fold, long compute, long bitOps, long laneReads, int w, int a)
+    {
+        var acc = problem.AccumulatorFormat.Bits;
+        long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
         checked
         {
             var pes = sr * sc;
-            var busy = pes * steps * cps;
-            var bitOps = pes * terms * w * a;
-            var laneReads = serial == SerialMode.Activations ? pes * terms * a : pes * terms * w * a * 2;
+            var busy = pes * compute;
             var drainMoves = sc * sr * (sr - 1) / 2;
             var drainReads = sc * sr * (sr + 1) / 2;
             // Shift-in, the drain's mirror: sr entries and sr(sr-1)/2 moves written per column, the moves read.
@@ -155,7 +152,7 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
                 new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), pes * terms * (a + w) + (busy + drainMoves + shiftInWrites) * acc),
                 new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (drainReads + shiftInReads) * acc),
             ]);
-            return new FoldCost(shiftIn * sr + steps * cps + sr, busy, counts,
+            return new FoldCost(shiftIn * sr + compute + sr, busy, counts,
                 IfmapReadBits: sr * terms * problem.InputFormat.Bits,
                 WeightReadBits: sc * terms * problem.WeightFormat.Bits,
                 OfmapReadBits: shiftIn * pes * acc,

@@ -31,6 +31,9 @@ public sealed class CodeHistogram : IEquatable<CodeHistogram>
     /// <summary>Codes in bin <paramref name="bin"/> (0 past the last bin).</summary>
     public long this[int bin] => bin < _counts.Length ? _counts[bin] : 0;
 
+    /// <summary>Codes per bin, bin 0 first.</summary>
+    public IReadOnlyList<long> Counts => _counts.AsReadOnly();
+
     /// <summary>Bins: the format's planes + 1.</summary>
     public int Bins => _counts.Length;
 

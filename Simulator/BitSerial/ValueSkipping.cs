@@ -84,7 +84,8 @@ internal static class ValueSkipping
     /// each drawn independently from the layer's term distribution: the histogram's codes where the
     /// im2col position is real input, zero where it is padding. With F(b) = P(measure &lt;= b) the
     /// group's largest measure is at most b with probability F(b)^group, so
-    /// E[cycles] = sum_b StepCycles(b) (F(b)^group - F(b-1)^group), in exact rationals.
+    /// E[cycles] = sum_b StepCycles(b) (F(b)^group - F(b-1)^group), in exact rationals (in doubles
+    /// for groups so large that the exact powers would pass 65,536 bits).
     /// Independence is the model's assumption: real activations in one step are correlated (the same
     /// pixel's neighbouring channels), which is why the fast engine agrees with the reference engine
     /// on real tensors only within a tolerance (Simulator/README.md §8).
@@ -136,10 +137,15 @@ internal static class ValueSkipping
             return Cache.GetOrAdd(key, _ => compute());
         }
 
-        // sum_b f(b) P(max = b) over the group, or sum_b f(b) P(term = b) for one term's mean.
+        // sum_b f(b) P(max = b) over the group, or sum_b f(b) P(term = b) for one term's mean. Exact
+        // while the group's power of the denominator stays below ExactBits; past that (groups of
+        // thousands of activations) in doubles, whose relative error (about group x 1e-16) is far
+        // below the one cycle a fold's expectation is rounded to.
         private Rational Sum(Func<int, long> f, long group, bool maximum = true)
         {
             var power = (int)Math.Min(group, int.MaxValue);
+            if (maximum && (long)power * (long)_denominator.GetBitLength() > ExactBits)
+                return Approximate(f, power);
             var scale = BigInteger.Pow(_denominator, maximum ? power : 1);
             BigInteger numerator = 0, below = 0;
             for (var b = 0; b < _cumulative.Length; b++)
@@ -149,6 +155,22 @@ internal static class ValueSkipping
                 below = atMost;
             }
             return new Rational(numerator, scale);
+        }
+
+        private const long ExactBits = 1 << 16;
+
+        private Rational Approximate(Func<int, long> f, int power)
+        {
+            double sum = 0, below = 0;
+            for (var b = 0; b < _cumulative.Length; b++)
+            {
+                var atMost = Math.Pow((double)_cumulative[b] / (double)_denominator, power);
+                sum += f(b) * (atMost - below);
+                below = atMost;
+            }
+            // As a fraction over 2^40: the rounding that follows needs no more.
+            var unit = BigInteger.One << 40;
+            return new Rational(new BigInteger(Math.Round(sum * (double)unit)), unit);
         }
     }
 }

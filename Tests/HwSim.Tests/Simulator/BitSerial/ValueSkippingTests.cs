@@ -206,6 +206,20 @@ public sealed class ValueSkippingTests
         Assert.That(Simulation.Run(layer, Large, new BitSerialModel(unit)).ComputeCycles, Is.EqualTo(14 + 2));
     }
 
+    // A group of 64 x 64 = 4,096 activations, half of them 0 and half with 2 set bits: the exact
+    // powers would pass 65,536 bits, so the expectation is taken in doubles: 2 - 2^-4096 cycles,
+    // which rounds to 2, plus 64 drain cycles.
+    [Test]
+    public void FastEngine_HugeGroups_AreExpectedInDoubles()
+    {
+        var layer = new LayerWorkload("gemm", LayerShape.Gemm(64, 64, 1), OperandPrecision.For(NumberFormat.Int(4), NumberFormat.UInt(2), 64))
+        {
+            Statistics = new ValueStatistics { InputPopcountHistogram = new CodeHistogram([2048, 0, 2048], "input_popcount_hist") },
+        };
+        var unit = new BitSerialUnitSpec("bs", 64, 1, 64, SerialMode.Activations, 8, 1, SkipMode.ZeroBits);
+        Assert.That(Simulation.Run(layer, Large, new BitSerialModel(unit)).ComputeCycles, Is.EqualTo(2 + 64));
+    }
+
     [Test]
     public void FastEngine_WithoutTheHistogram_NamesTheLayerAndTheColumn()
     {

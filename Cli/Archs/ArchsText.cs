@@ -12,6 +12,12 @@ internal static class ArchsText
     // Every key any registered kind has, once, in registration order; a unit's cell is empty where its kind has no such key.
     private static readonly string[] UnitColumns = ["name", "kind", "rows", "cols", .. UnitKinds.All.SelectMany(k => k.Parameters).Select(p => p.Key).Distinct()];
 
+    // Keys files write only when on (UnitParameter.Written): a column only where some unit of the architecture has one.
+    private static readonly HashSet<string> OptionalColumns = [.. UnitKinds.All.SelectMany(k => k.Parameters).Where(p => p.Written is not null).Select(p => p.Key)];
+
+    private static string[] Columns(IReadOnlyList<IReadOnlyDictionary<string, object>> units) =>
+        [.. UnitColumns.Where(c => !OptionalColumns.Contains(c) || units.Any(u => u.ContainsKey(c)))];
+
     public static Table ListTable(IReadOnlyList<(ArchitectureSpec Arch, string Description)> rows)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("Built-in architectures (print one as YAML: hwsim archs NAME)");
@@ -44,24 +50,29 @@ internal static class ArchsText
             : "storage " + string.Join("; ", b.Levels.Select(Level));
         var title = $"{arch.Name}: {Number(arch.ClockMhz)} MHz, DRAM {Dram(arch.Dram)} B/cycle ({arch.Dram.Type.CsvName()}), {storage}\n{description}";
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
-        foreach (var column in UnitColumns)
+        var (columns, rows) = UnitCells(arch);
+        foreach (var column in columns)
             table.AddColumn(column);
-        foreach (var cells in UnitCells(arch))
+        foreach (var cells in rows)
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         return table;
     }
 
     public static void UnitsCsv(TextWriter writer, ArchitectureSpec arch)
     {
-        writer.WriteLine(string.Join(",", UnitColumns));
-        foreach (var cells in UnitCells(arch))
+        var (columns, rows) = UnitCells(arch);
+        writer.WriteLine(string.Join(",", columns));
+        foreach (var cells in rows)
             writer.WriteLine(string.Join(",", cells.Select(Csv)));
     }
 
-    /// <summary>Each unit's values in <see cref="UnitColumns"/> order, taken from the YAML tree so the names match the file; empty where its kind has no such key.</summary>
-    private static IEnumerable<string[]> UnitCells(ArchitectureSpec arch) =>
-        ((IEnumerable<object>)ArchitectureYaml.ToTree(arch)["units"]).Cast<IReadOnlyDictionary<string, object>>()
-            .Select(unit => UnitColumns.Select(c => unit.TryGetValue(c, out var v) ? Text(v) : "").ToArray());
+    /// <summary>The architecture's columns and each unit's values in that order, taken from the YAML tree so the names match the file; empty where its kind has no such key.</summary>
+    private static (string[] Columns, IEnumerable<string[]> Rows) UnitCells(ArchitectureSpec arch)
+    {
+        var units = ((IEnumerable<object>)ArchitectureYaml.ToTree(arch)["units"]).Cast<IReadOnlyDictionary<string, object>>().ToList();
+        var columns = Columns(units);
+        return (columns, units.Select(unit => columns.Select(c => unit.TryGetValue(c, out var v) ? Text(v) : "").ToArray()));
+    }
 
     /// <summary>"lowbit: bitserial 16x16, 16 lanes, serial activations, up to 8 bits".</summary>
     public static string Summary(UnitSpec unit) => UnitKinds.Of(unit).Summary(unit);

@@ -78,7 +78,11 @@ internal sealed class LayerState(LayerPlan plan) : IDisposable
         var inputFormat = Input.Format ?? NumberFormat.Fp32;
         var statistics = new ValueStatistics(
             WeightStatistics.Sparsity, Input.Sparsity, WeightStatistics.NonZeroBits, Input.NonZeroBits,
-            QuantizedWeights?.Alpha ?? _computedAlpha, Activations?.Alpha, Output.Count > 0 && (double.IsFinite(Output.Db) || double.IsPositiveInfinity(Output.Db)) ? Output.Db : null);
+            QuantizedWeights?.Alpha ?? _computedAlpha, Activations?.Alpha, Output.Count > 0 && (double.IsFinite(Output.Db) || double.IsPositiveInfinity(Output.Db)) ? Output.Db : null)
+        {
+            InputPopcountHistogram = Input.Histogram(CodeMeasure.SetBits, "input_popcount_hist"),
+            InputPrecisionHistogram = Input.Histogram(CodeMeasure.Precision, "input_precision_hist"),
+        };
         return new LayerWorkload(layer.Name, layer.Shape, OperandPrecision.For(weightFormat, inputFormat, layer.Shape.GemmK), role,
             layer.IsDownsample, layer.HasBias, layer.HasBatchNorm, statistics);
     }
@@ -95,11 +99,15 @@ internal sealed class LayerState(LayerPlan plan) : IDisposable
 /// those a zero-bit-skipping bit-serial PE (Pragmatic, Albericio et al. MICRO 2017) processes: the
 /// magnitude of a signed code (sign-magnitude, as such PEs handle signed weights), the code itself
 /// when unsigned, the one bit of a binary +1 (XNOR arrays encode -1/+1 as 0/1), and |code| of a
-/// ternary one.
+/// ternary one. Also histograms of the codes as HwSim's bit-serial lane registers hold them (two's
+/// complement, CodeHistogram.Measure): their 1 bits and their precision, which the fast engine turns
+/// into the expected cycles of value-dependent timing (skip).
 /// </summary>
 internal sealed class CodeStatistics
 {
     private long _zeros, _bits;
+    // Codes per bin of each CodeMeasure (value-dependent timing: the fast engine's expected cycles), for integer codes.
+    private long[]? _setBits, _precision;
 
     public long Count { get; private set; }
 
@@ -108,6 +116,10 @@ internal sealed class CodeStatistics
     public double? Sparsity => Count == 0 ? null : (double)_zeros / Count;
 
     public double? NonZeroBits => Count == 0 || Format is null || Format.IsFloat ? null : (double)_bits / Count;
+
+    /// <summary>The codes measured so far binned by <paramref name="measure"/>, or null without integer codes.</summary>
+    public CodeHistogram? Histogram(CodeMeasure measure, string field) =>
+        (measure == CodeMeasure.SetBits ? _setBits : _precision) is { } counts && counts.Sum() > 0 ? new CodeHistogram(counts, field) : null;
 
     public void Add(Tensor values, Tensor? codes, NumberFormat format)
     {
@@ -121,10 +133,15 @@ internal sealed class CodeStatistics
         using var cpu = codes.to(ScalarType.Int64).contiguous();
         var span = cpu.data<long>();
         long bits = 0;
+        var planes = CodeHistogram.Planes(format);
+        _setBits ??= new long[planes + 1];
+        _precision ??= new long[planes + 1];
         for (long i = 0; i < span.Count; i++)
         {
             var c = span[i];
             bits += format.Kind == NumberKind.Binary ? (c > 0 ? 1 : 0) : System.Numerics.BitOperations.PopCount((ulong)Math.Abs(c));
+            _setBits[CodeHistogram.Measure(c, format, CodeMeasure.SetBits)]++;
+            _precision[CodeHistogram.Measure(c, format, CodeMeasure.Precision)]++;
         }
         _bits = _bits + bits;
     }

@@ -83,7 +83,8 @@ internal static partial class ArchitectureYamlWriter
             ["cols"] = unit.Cols,
         };
         foreach (var p in UnitKinds.Of(unit).Parameters)
-            tree[p.Key] = p.Value(unit);
+            if (p.Written?.Invoke(unit) ?? true)
+                tree[p.Key] = p.Value(unit);
         return tree;
     }
 

@@ -103,25 +103,47 @@ internal static class ParallelUnits
 public sealed record BitSerialUnitSpec : UnitSpec
 {
     /// <param name="bitsPerCycle">Bits of each serial operand a PE takes per cycle (Loom's 2- and 4-bit variants, UNPU): 1, 2 or 4.</param>
-    public BitSerialUnitSpec(string name, int rows, int cols, int lanes, SerialMode serial, int maxBits, int bitsPerCycle = 1)
+    /// <param name="skip">Value-dependent timing (<see cref="SkipMode"/>); None keeps every plane.</param>
+    public BitSerialUnitSpec(string name, int rows, int cols, int lanes, SerialMode serial, int maxBits, int bitsPerCycle = 1, SkipMode skip = SkipMode.None)
         : base(name, rows, cols)
     {
         Lanes = lanes;
         Serial = serial;
         MaxBits = maxBits;
         BitsPerCycle = bitsPerCycle;
+        Skip = skip;
     }
 
     /// <summary>Reduction terms a PE takes per dot step (AND lanes into one adder tree).</summary>
     public int Lanes { get; init => field = value is >= 1 and <= 4096 ? value : throw new InputException($"must be 1 to 4096, got {value}", "units[].lanes"); }
 
-    public SerialMode Serial { get; init; }
+    public SerialMode Serial { get; init => field = Skip == SkipMode.ZeroBits && value != SerialMode.Activations ? throw ZeroBitsNeeds("units[].serial") : value; }
 
     /// <summary>Widest operand in bits.</summary>
     public int MaxBits { get; init => field = value is >= 2 and <= 32 ? value : throw new InputException($"must be 2 to 32, got {value}", "units[].max_bits"); }
 
     /// <summary>Bit-planes of each serial operand a PE consumes per cycle: a b-bit serial operand takes ceil(b / BitsPerCycle) cycles.</summary>
-    public int BitsPerCycle { get; init => field = value is 1 or 2 or 4 ? value : throw new InputException($"must be 1, 2 or 4, got {value}", "units[].bits_per_cycle"); }
+    public int BitsPerCycle
+    {
+        get;
+        init => field = value is not (1 or 2 or 4) ? throw new InputException($"must be 1, 2 or 4, got {value}", "units[].bits_per_cycle")
+            : Skip == SkipMode.ZeroBits && value != 1 ? throw ZeroBitsNeeds("units[].bits_per_cycle") : value;
+    }
+
+    /// <summary>
+    /// Value-dependent timing. zero_bits is Pragmatic's datapath: each lane shifts its bit-parallel
+    /// weight by one of its activation's 1 bits per cycle, so it needs serial activations and one
+    /// bit per cycle; dynamic_precision trims the activation planes of every step, in either serial
+    /// mode and at any bits_per_cycle.
+    /// </summary>
+    public SkipMode Skip
+    {
+        get;
+        init => field = value == SkipMode.ZeroBits && (Serial != SerialMode.Activations || BitsPerCycle != 1) ? throw ZeroBitsNeeds("units[].skip") : value;
+    }
+
+    private static InputException ZeroBitsNeeds(string field) =>
+        new("skip: zero_bits (Pragmatic: one activation bit per lane per cycle, weights bit-parallel) needs serial: activations and bits_per_cycle: 1", field);
 
     public override string? Unsupported(OperandPrecision precision) => IntegerUnits.Unsupported(this, precision, MaxBits);
 }
@@ -166,9 +188,5 @@ internal static class IntegerUnits
     }
 
     /// <summary>Bit-planes an integer-valued operand occupies on a bit-serial datapath: binary and ternary are 2-bit two's complement.</summary>
-    public static int SerialBits(NumberFormat format) => format.Kind switch
-    {
-        NumberKind.Binary or NumberKind.Ternary => 2,
-        _ => format.Bits,
-    };
+    public static int SerialBits(NumberFormat format) => Workloads.Layers.CodeHistogram.Planes(format);
 }

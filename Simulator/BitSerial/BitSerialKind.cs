@@ -16,6 +16,14 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
         ["both"] = SerialMode.Both,
     };
 
+    /// <summary>Skip mode names in files, summaries and grids.</summary>
+    public static IReadOnlyDictionary<string, SkipMode> SkipModes { get; } = new Dictionary<string, SkipMode>
+    {
+        ["none"] = SkipMode.None,
+        ["zero_bits"] = SkipMode.ZeroBits,
+        ["dynamic_precision"] = SkipMode.DynamicPrecision,
+    };
+
     // A bit-serial PE of Stripes: 16 AND lanes into one adder tree, weights bit-parallel, up to 8 bits.
     private const int DefaultLanes = 16;
     private const SerialMode DefaultSerial = SerialMode.Activations;
@@ -30,6 +38,8 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
             Key("max_bits", "8, 16", UnitValues.Whole, u => u.MaxBits, (u, v) => u with { MaxBits = v }),
             Key("bits_per_cycle", "1, 2, 4", UnitValues.Whole, u => u.BitsPerCycle, (u, v) => u with { BitsPerCycle = v }),
             DrainKey,
+            Key("skip", "none, zero_bits, dynamic_precision", t => UnitValues.Choice(t, SkipModes, "skip mode"), u => SkipName(u.Skip), (u, v) => u with { Skip = v },
+                written: u => u.Skip != SkipMode.None),
         ];
     }
 
@@ -39,6 +49,8 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
 
     public static string SerialName(SerialMode serial) => SerialModes.First(s => s.Value == serial).Key;
 
+    public static string SkipName(SkipMode skip) => SkipModes.First(s => s.Value == skip).Key;
+
     protected override BitSerialUnitSpec Create(string name, int rows, int cols) => new(name, rows, cols, DefaultLanes, DefaultSerial, DefaultMaxBits);
 
     protected override IUnitModel Model(BitSerialUnitSpec unit) => new BitSerialModel(unit);
@@ -47,7 +59,8 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
 
     protected override string Summary(BitSerialUnitSpec b) =>
         $"{b.Name}: bitserial {b.Rows}x{b.Cols}, {b.Lanes} lanes, serial {SerialName(b.Serial)}, up to {b.MaxBits} bits" +
-        (b.BitsPerCycle == 1 ? "" : $", {b.BitsPerCycle} bits per cycle");
+        (b.BitsPerCycle == 1 ? "" : $", {b.BitsPerCycle} bits per cycle") +
+        (b.Skip == SkipMode.None ? "" : $", skip {SkipName(b.Skip)}");
 
     /// <summary>
     /// Stripes-style (serial activations): each lane ANDs one activation bit with a b_w-bit weight

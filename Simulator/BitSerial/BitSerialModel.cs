@@ -48,7 +48,9 @@ namespace HwSim.Simulator.BitSerial;
 /// sums at accumulator width.</item>
 /// </list>
 /// No Multiply or Add is counted: the adder tree is priced per input bit and the accumulator per
-/// shift-accumulate.
+/// shift-accumulate. With <c>skip</c> (value-dependent timing, Simulator/README.md §8) the compute
+/// cycles and the AND, tree-input and lane-read counts are expectations from the layer's activation
+/// histogram; everything else is as above.
 /// </remarks>
 public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
 {
@@ -70,8 +72,41 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     /// <summary>Cycles a b-plane serial operand takes at <paramref name="bitsPerCycle"/> planes per cycle (the last group may be short).</summary>
     internal static int Digits(int planes, int bitsPerCycle) => (planes + bitsPerCycle - 1) / bitsPerCycle;
 
-    public FoldCost Cost(GemmProblem problem, Fold fold) =>
-        Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits, spec.BitsPerCycle);
+    public FoldCost Cost(GemmProblem problem, Fold fold) => spec.Skip == SkipMode.None
+        ? Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits, spec.BitsPerCycle)
+        : SkippingCost(problem, fold);
+
+    /// <inheritdoc/>
+    public object? ValueDependence(GemmProblem problem) => spec.Skip == SkipMode.None ? null : ValueSkipping.HistogramFor(problem, spec);
+
+    /// <summary>
+    /// One fold with value-dependent timing (<see cref="SkipMode"/>), expected from the layer's
+    /// activation histogram (<see cref="ValueSkipping.Expectation"/>): a step of held terms is a group
+    /// of sr x held activations; the steps' expected cycles add up and are rounded once per fold, and
+    /// so is each count that follows the values (lanes' planes or 1 bits). Busy PE-cycles, accumulator
+    /// loads and shift-accumulates follow the rounded cycles; operand loads, drain, shift-in and SRAM
+    /// are those of <see cref="Cost(GemmProblem, Fold)"/> without skip (the values do not change them).
+    /// Per lane and cycle a PE counts only the work it does: zero_bits, one 1 bit (its b_w-bit weight
+    /// gated into the tree, the bit read from the lane register), lanes out of 1 bits idle;
+    /// dynamic_precision, the group's planes, as without skip.
+    /// </summary>
+    private FoldCost SkippingCost(GemmProblem problem, Fold fold)
+    {
+        var (w, a) = (BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
+        var expectation = new ValueSkipping.Expectation(problem, spec, w, a);
+        long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length, lanes = spec.Lanes;
+        var (full, rest) = (terms / lanes, terms % lanes);
+        var none = new Rational(0, 1);
+        var cycles = expectation.StepCycles(sr * lanes) * full + (rest > 0 ? expectation.StepCycles(sr * rest) : none);
+        var compute = cycles.Round();
+        var pes = sr * sc;
+        // Lane-planes (dynamic_precision) or lane-bits (zero_bits) the fold processes, one AND row of b_w gates each.
+        var processed = spec.Skip == SkipMode.ZeroBits
+            ? (expectation.SetBits * (pes * terms)).Round()
+            : ((expectation.StepPlanes(sr * lanes) * (full * lanes) + (rest > 0 ? expectation.StepPlanes(sr * rest) * rest : none)) * pes).Round();
+        var laneReads = spec.Serial == SerialMode.Activations ? processed : 2 * processed * w;
+        return Counted(problem, fold, compute, processed * w, laneReads, w, a);
+    }
 
     /// <summary>
     /// One fold on PEs of <paramref name="lanes"/> AND lanes into a popcount tree and a
@@ -80,16 +115,29 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     /// </summary>
     internal static FoldCost Cost(GemmProblem problem, Fold fold, int lanes, SerialMode serial, int w, int a, int bitsPerCycle = 1)
     {
-        var acc = problem.AccumulatorFormat.Bits;
         var cps = CyclesPerStep(serial, w, a, bitsPerCycle);
         long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
         var steps = (terms + lanes - 1) / lanes;
+        var pes = sr * sc;
+        var bitOps = pes * terms * w * a;
+        var laneReads = serial == SerialMode.Activations ? pes * terms * a : pes * terms * w * a * 2;
+        return Counted(problem, fold, steps * cps, bitOps, laneReads, w, a);
+    }
+
+    /// <summary>
+    /// A fold whose dot steps take <paramref name="compute"/> cycles in all and whose lanes do
+    /// <paramref name="bitOps"/> AND (and tree-input) bits and <paramref name="laneReads"/> lane
+    /// register reads: every PE shift-accumulates once per compute cycle; loads, drain, shift-in and
+    /// SRAM follow the fold's shape (<see cref="BitSerialModel"/>'s remarks).
+    /// </summary>
+    private static FoldCost Counted(GemmProblem problem, Fold fold, long compute, long bitOps, long laneReads, int w, int a)
+    {
+        var acc = problem.AccumulatorFormat.Bits;
+        long sr = fold.Rows, sc = fold.Cols, terms = fold.K.Length;
         checked
         {
             var pes = sr * sc;
-            var busy = pes * steps * cps;
-            var bitOps = pes * terms * w * a;
-            var laneReads = serial == SerialMode.Activations ? pes * terms * a : pes * terms * w * a * 2;
+            var busy = pes * compute;
             var drainMoves = sc * sr * (sr - 1) / 2;
             var drainReads = sc * sr * (sr + 1) / 2;
             // Shift-in, the drain's mirror: sr entries and sr(sr-1)/2 moves written per column, the moves read.
@@ -104,7 +152,7 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
                 new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), pes * terms * (a + w) + (busy + drainMoves + shiftInWrites) * acc),
                 new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + (drainReads + shiftInReads) * acc),
             ]);
-            return new FoldCost(shiftIn * sr + steps * cps + sr, busy, counts,
+            return new FoldCost(shiftIn * sr + compute + sr, busy, counts,
                 IfmapReadBits: sr * terms * problem.InputFormat.Bits,
                 WeightReadBits: sc * terms * problem.WeightFormat.Bits,
                 OfmapReadBits: shiftIn * pes * acc,

@@ -45,6 +45,9 @@ internal sealed class BitSerialPes
     private readonly bool[] _holdsResult;
     // Lanes 0..held-1 of every PE take a term this step; the others are gated off (not loaded, not evaluated).
     private int _held;
+    // The activation plane that weighs -2^plane this step: the code's top plane, or, when dynamic
+    // precision trims a signed group to p planes, plane p-1 (the planes above are copies of it).
+    private int _signPlane;
 
     public BitSerialPes(int rows, int cols, int lanes, BitPlanes weight, BitPlanes activation, int accumulatorBits, BitSerialTally tally)
     {
@@ -62,7 +65,12 @@ internal sealed class BitSerialPes
     public bool HoldsResult(int r, int c) => _holdsResult[r * _cols + c];
 
     /// <summary>Every PE's lanes 0..held-1 take a term this step.</summary>
-    public void BeginStep(int held) => _held = held;
+    public void BeginStep(int held) => BeginStep(held, _activation.Bits);
+
+    /// <summary>As <see cref="BeginStep(int)"/>, the step's activations trimmed to their low <paramref name="planes"/> planes (dynamic precision).</summary>
+    public void BeginStep(int held, int planes) => (_held, _signPlane) = (held, _activation.Signed ? planes - 1 : -1);
+
+    private bool IsActivationSignPlane(int plane) => plane == _signPlane;
 
     /// <summary>Row r's broadcast: every PE of the row latches <paramref name="codes"/> into lanes 0..codes.Length-1 of its activation register.</summary>
     public void LoadActivations(int r, ReadOnlySpan<long> codes)
@@ -105,7 +113,7 @@ internal sealed class BitSerialPes
         // The tree adds two's-complement terms: a signed b_w-bit AND output is sign-extended
         // (BitPlanes.Decode), here as (x ^ s) - s with s its sign bit (0 when unsigned).
         var sign = _weight.Signed ? 1L << (wordBits - 1) : 0;
-        var negate = _activation.IsSignPlane(j);
+        var negate = IsActivationSignPlane(j);
         // The lanes side by side, Vector<long>.Count at a time, then the rest one by one: the same sum.
         var (vectorMask, vectorSign) = (new Vector<long>(mask), new Vector<long>(sign));
         var vectorLanes = held - held % Vector<long>.Count;
@@ -144,7 +152,7 @@ internal sealed class BitSerialPes
     {
         var held = _held;
         // The pair's weight is the product of the planes' weights: negative when exactly one is a sign plane.
-        var negate = _weight.IsSignPlane(i) != _activation.IsSignPlane(j);
+        var negate = _weight.IsSignPlane(i) != IsActivationSignPlane(j);
         var vectorLanes = held - held % Vector<long>.Count;
         for (var r = 0; r < _rows; r++)
             for (var c = 0; c < _cols; c++)
@@ -166,6 +174,45 @@ internal sealed class BitSerialPes
         _tally.RegisterReadBits += 2 * lanesUsed;
         _tally.AndBitOps += lanesUsed;
         _tally.PopcountInputBits += lanesUsed;
+    }
+
+    /// <summary>
+    /// skip: zero_bits (Pragmatic), cycle <paramref name="k"/> of a step in every PE: each lane whose
+    /// activation code has more than k 1 bits takes its k-th (lowest first) at plane j, shifts its
+    /// b_w-bit weight by j (negated for the sign plane of a signed code) into the adder tree; lanes
+    /// out of 1 bits are idle. The tree's sum joins the cycle's sum (<see cref="EndCycle"/>).
+    /// </summary>
+    public void SetBit(int k)
+    {
+        var held = _held;
+        var mask = _weight.Mask;
+        var sign = _weight.Signed ? 1L << (_weight.Bits - 1) : 0;
+        long lanesUsed = 0;
+        for (var r = 0; r < _rows; r++)
+            for (var c = 0; c < _cols; c++)
+            {
+                var pe = r * _cols + c;
+                var activations = _activationLanes.AsSpan(pe * _lanes, held);
+                var weights = _weightLanes.AsSpan((c * _rows + r) * _lanes, held);
+                long sum = 0;
+                for (var l = 0; l < activations.Length; l++)
+                {
+                    var code = activations[l];
+                    for (var skipped = 0; skipped < k && code != 0; skipped++)
+                        code &= code - 1;
+                    if (code == 0)
+                        continue;
+                    var j = BitOperations.TrailingZeroCount(code);
+                    var term = ((weights[l] & mask) ^ sign) - sign;
+                    sum += _activation.IsSignPlane(j) ? -(term << j) : term << j;
+                    lanesUsed++;
+                }
+                ShiftAccumulate(pe, sum, 0, false);
+            }
+        // Per lane that works: its bit read from the lane register, b_w gates into the tree.
+        _tally.RegisterReadBits += lanesUsed;
+        _tally.AndBitOps += lanesUsed * _weight.Bits;
+        _tally.PopcountInputBits += lanesUsed * _weight.Bits;
     }
 
     /// <summary>The reduction is over: every accumulator now holds its PE's result for the drain.</summary>

@@ -3,6 +3,7 @@ using HwSim.Simulator.Counting;
 using HwSim.Simulator.Mapping;
 using HwSim.Simulator.Reference;
 using HwSim.Simulator.Units;
+using HwSim.Workloads.Layers;
 
 namespace HwSim.Simulator.BitSerial;
 
@@ -27,8 +28,10 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     private readonly BitPlanes _weight;
     private readonly BitPlanes _activation;
     private readonly BitSerialPes _pes;
-    // Per cycle of a step, the plane pairs it processes (bits_per_cycle planes of each serial operand).
-    private readonly (int Weight, int Activation)[][] _planes;
+    // Per cycle of a step, the plane pairs it processes (bits_per_cycle planes of each serial operand);
+    // with skip, the current step's, built when it loads (a zero_bits cycle k is (SetBitCycle, k)).
+    private (int Weight, int Activation)[][] _planes;
+    private const int SetBitCycle = -2;
     // The feeders' words for one step: a row's activation codes, a column's weight codes.
     private readonly long[] _codes, _values;
     private readonly bool[] _valid;
@@ -58,11 +61,18 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         (_codes, _values, _valid) = (new long[spec.Lanes], new long[spec.Lanes], new bool[spec.Lanes]);
         // Serial activations walk the activation planes bits_per_cycle at a time (weights
         // bit-parallel, marked -1); both serial walk every pair of plane groups, weight group outer.
-        int[][] Groups(int planes) => [.. Enumerable.Range(0, BitSerialModel.Digits(planes, spec.BitsPerCycle))
-            .Select(d => Enumerable.Range(d * spec.BitsPerCycle, Math.Min(spec.BitsPerCycle, planes - d * spec.BitsPerCycle)).ToArray())];
-        _planes = spec.Serial == SerialMode.Activations
-            ? [.. Groups(_activation.Bits).Select(js => js.Select(j => (-1, j)).ToArray())]
-            : [.. Groups(_weight.Bits).SelectMany(i => Groups(_activation.Bits).Select(j => i.SelectMany(wi => j.Select(aj => (wi, aj))).ToArray()))];
+        _planes = PlaneCycles(_activation.Bits);
+    }
+
+    // The cycles of a step whose activations take their low `activationPlanes` planes.
+    private (int Weight, int Activation)[][] PlaneCycles(int activationPlanes)
+    {
+        var perCycle = _spec.BitsPerCycle;
+        int[][] Groups(int planes) => [.. Enumerable.Range(0, BitSerialModel.Digits(planes, perCycle))
+            .Select(d => Enumerable.Range(d * perCycle, Math.Min(perCycle, planes - d * perCycle)).ToArray())];
+        return _spec.Serial == SerialMode.Activations
+            ? [.. Groups(activationPlanes).Select(js => js.Select(j => (-1, j)).ToArray())]
+            : [.. Groups(_weight.Bits).SelectMany(i => Groups(activationPlanes).Select(j => i.SelectMany(wi => j.Select(aj => (wi, aj))).ToArray()))];
     }
 
     private bool Computing => _nextTerm < _fold.K.Length;
@@ -82,7 +92,8 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
             if (_plane == 0) LoadStep();
             foreach (var (i, j) in _planes[_plane])
             {
-                if (i < 0) _pes.ActivationPlane(j);
+                if (i == SetBitCycle) _pes.SetBit(j);
+                else if (i < 0) _pes.ActivationPlane(j);
                 else _pes.PlanePair(i, j);
             }
             _pes.EndCycle();
@@ -106,13 +117,19 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
         var k0 = _fold.K.Start + _nextTerm;
         var codes = _codes.AsSpan(0, _held);
         var values = _values.AsSpan(0, _held);
+        // With skip, the step's group (every row's activations of this step) sets its length.
+        var groupMax = 0;
         for (var r = 0; r < _fold.Rows; r++)
         {
             // Padding terms are part of the stream: their input is 0 and they still occupy a lane.
             _operands.ReadA(_fold.Group, _fold.M.Start + r, k0, values, _valid.AsSpan(0, _held));
             _tally.IfmapReadBits += (long)_held * problem.InputFormat.Bits;
             for (var l = 0; l < values.Length; l++)
+            {
                 codes[l] = _activation.Encode(values[l]);
+                if (_spec.Skip != SkipMode.None)
+                    groupMax = Math.Max(groupMax, CodeHistogram.Measure(values[l], problem.InputFormat, ValueSkipping.MeasureOf(_spec.Skip)));
+            }
             _pes.LoadActivations(r, codes);
         }
         for (var c = 0; c < _fold.Cols; c++)
@@ -123,7 +140,21 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
                 codes[l] = _weight.Encode(values[l]);
             _pes.LoadWeights(c, codes);
         }
-        _pes.BeginStep(_held);
+        switch (_spec.Skip)
+        {
+            case SkipMode.None:
+                _pes.BeginStep(_held);
+                break;
+            case SkipMode.ZeroBits:
+                _planes = [.. Enumerable.Range(0, ValueSkipping.StepCycles(_spec, _weight.Bits, groupMax)).Select(k => new[] { (SetBitCycle, k) })];
+                _pes.BeginStep(_held);
+                break;
+            case SkipMode.DynamicPrecision:
+                var planes = Math.Max(1, groupMax);
+                _planes = PlaneCycles(planes);
+                _pes.BeginStep(_held, planes);
+                break;
+        }
     }
 
     // Shift-in cycle e, the mirror of the drain: in each column every partial sum already in

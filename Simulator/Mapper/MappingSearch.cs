@@ -17,7 +17,7 @@ namespace HwSim.Simulator.Mapper;
 /// (<see cref="MappingEstimator"/>), runs the best few and the fixed mapping exactly with the
 /// fast engine and keeps the best under the objective, so its pick is never worse than
 /// <see cref="FixedMapping"/>. Picks are cached per (layer shape, formats, unit, buffers, DRAM,
-/// objective, constraint); one instance holds one price function, so a cached pick is always
+/// objective, constraint, and the activation histogram when the unit's timing depends on values); one instance holds one price function, so a cached pick is always
 /// the pick under those prices. Thread-safe.
 /// </summary>
 /// <remarks>
@@ -59,7 +59,7 @@ public sealed class MappingSearch
     private long _hits;
 
     private readonly record struct CacheKey(Workloads.Shapes.LayerShape Shape, Workloads.Formats.OperandPrecision Precision, UnitSpec Unit, BufferSpec Buffers,
-        DramSpec Dram, MappingObjective Objective, MappingConstraint Constraint);
+        DramSpec Dram, MappingObjective Objective, MappingConstraint Constraint, object? Values);
 
     /// <summary>Every layer of <paramref name="workload"/> on the unit it runs on, mapped by <paramref name="policy"/>.</summary>
     public NetworkResult Evaluate(Workload workload, ArchitectureSpec arch, MappingPolicy policy, Action<LayerResult>? layerDone = null)
@@ -81,7 +81,7 @@ public sealed class MappingSearch
             throw new InvalidOperationException($"the {objective} objective needs prices: give the mapper an ActionPrice");
         if (constraint.Fixed || !model.MappingFitsBuffers)
             return Exact(layer, arch, model, FixedMapping.Instance);
-        var key = new CacheKey(layer.Shape, layer.Precision, model.Spec, arch.Buffers, arch.Dram, objective, constraint);
+        var key = new CacheKey(layer.Shape, layer.Precision, model.Spec, arch.Buffers, arch.Dram, objective, constraint, model.ValueDependence(new GemmProblem(layer)));
         if (_cache.TryGetValue(key, out var cached))
         {
             Interlocked.Increment(ref _hits);

@@ -32,6 +32,12 @@ public interface IUnitModel
     /// every layer runs, and partial sums stay on chip; DRAM traffic is still counted.
     /// </summary>
     bool MappingFitsBuffers => true;
+
+    /// <summary>
+    /// What of the layer's values the fold costs depend on besides its shape and formats (value-dependent
+    /// timing: the activation histogram), or null when they do not; caches of results key on it.
+    /// </summary>
+    object? ValueDependence(GemmProblem problem) => null;
 }
 
 /// <summary>

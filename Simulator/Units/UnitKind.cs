@@ -111,9 +111,12 @@ public abstract class UnitKind<TSpec> : UnitKind where TSpec : UnitSpec
     protected abstract PeInventory Inventory(TSpec unit);
 
     /// <summary>A key of this kind: parsed from text (grid values), read from the spec (files), set on a copy (grid points).</summary>
+    /// <param name="written">Whether files write the key for a unit (default: always); a key that is new
+    /// and off by default is written only when on, so files of units without it stay as they were.</param>
     protected UnitParameter Key<T>(string key, string example, Func<string, (T? Value, string Text, string? Error)> parse,
-        Func<TSpec, object> value, Func<TSpec, T, TSpec> with) =>
-        new(key, example, text => parse(text) is var (v, t, e) && e is null ? (v, t, null) : (null, "", e), u => value(Cast(u)), (u, v) => with(Cast(u), (T)v!));
+        Func<TSpec, object> value, Func<TSpec, T, TSpec> with, Func<TSpec, bool>? written = null) =>
+        new(key, example, text => parse(text) is var (v, t, e) && e is null ? (v, t, null) : (null, "", e), u => value(Cast(u)), (u, v) => with(Cast(u), (T)v!),
+            written is null ? null : u => written(Cast(u)));
 
     private TSpec Cast(UnitSpec unit) => unit as TSpec
         ?? throw new ArgumentException($"unit '{unit.Name}' is a {unit.Kind} unit, not {Name}", nameof(unit));
@@ -127,8 +130,9 @@ public abstract class UnitKind<TSpec> : UnitKind where TSpec : UnitSpec
 /// <param name="Parse">A value from text: the value, its canonical text, or the rule it breaks. Ranges are left to the spec record.</param>
 /// <param name="Value">The value of a spec, as the architecture file writes it.</param>
 /// <param name="With">A copy of a spec with the value set; the record's own validation applies.</param>
+/// <param name="Written">Whether files write the key for a unit; null: always.</param>
 public sealed record UnitParameter(string Key, string Example, Func<string, (object? Value, string Text, string? Error)> Parse,
-    Func<UnitSpec, object> Value, Func<UnitSpec, object, UnitSpec> With);
+    Func<UnitSpec, object> Value, Func<UnitSpec, object, UnitSpec> With, Func<UnitSpec, bool>? Written = null);
 
 /// <summary>Parsers for unit key values written as text (grid files), with the rules they state.</summary>
 public static class UnitValues

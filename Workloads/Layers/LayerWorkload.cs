@@ -82,7 +82,24 @@ public sealed record LayerWorkload
                 throw new InputException($"average non-zero weight bits {s.WeightNonZeroBits} exceed the weight format's {Precision.Weight.Bits} bits", "weight_nonzero_bits");
             if (s.InputNonZeroBits > Precision.Input.Bits)
                 throw new InputException($"average non-zero input bits {s.InputNonZeroBits} exceed the input format's {Precision.Input.Bits} bits", "input_nonzero_bits");
+            Histogram(s.InputPopcountHistogram, "input_popcount_hist");
+            Histogram(s.InputPrecisionHistogram, "input_precision_hist");
+            if (s.InputPopcountHistogram is { } a && s.InputPrecisionHistogram is { } b && a.Total != b.Total)
+                throw new InputException($"counts {b.Total:N0} codes, input_popcount_hist {a.Total:N0}; both histograms are of the same input codes", "input_precision_hist");
         }
+    }
+
+    // A histogram of the input codes has one bin per plane count 0..planes of the input format.
+    private void Histogram(CodeHistogram? histogram, string field)
+    {
+        if (histogram is null)
+            return;
+        var input = Precision.Input;
+        if (input.IsFloat)
+            throw new InputException($"is a histogram of integer codes, but the input format is {input.Name}", field);
+        var bins = CodeHistogram.Planes(input) + 1;
+        if (histogram.Bins != bins)
+            throw new InputException($"has {histogram.Bins} bins, the input format {input.Name} needs {bins} (0 to {bins - 1} bits)", field);
     }
 
     public override string ToString() => $"{Name}: {Shape} [{Precision.Weight}x{Precision.Input}, {Role}]";

@@ -49,8 +49,20 @@ public sealed record ValueStatistics
             : throw new InputException($"must be a number of dB or inf, got {value}", "sqnr_db");
     }
 
+    /// <summary>
+    /// Input codes by their count of 1 bits (bin b: codes with b set bits, <see cref="CodeMeasure.SetBits"/>), as
+    /// the workload CSV's input_popcount_hist: what the fast engine needs for a unit with skip: zero_bits.
+    /// </summary>
+    public CodeHistogram? InputPopcountHistogram { get; init; }
+
+    /// <summary>
+    /// Input codes by their precision (bin p: codes that need p planes, <see cref="CodeMeasure.Precision"/>), as
+    /// the workload CSV's input_precision_hist: what the fast engine needs for a unit with skip: dynamic_precision.
+    /// </summary>
+    public CodeHistogram? InputPrecisionHistogram { get; init; }
+
     public bool IsEmpty => WeightSparsity is null && InputSparsity is null && WeightNonZeroBits is null && InputNonZeroBits is null &&
-        WeightAlpha is null && InputAlpha is null && OutputSqnrDb is null;
+        WeightAlpha is null && InputAlpha is null && OutputSqnrDb is null && InputPopcountHistogram is null && InputPrecisionHistogram is null;
 
     private static double? Fraction(double? value, string field) =>
         value is null || (value >= 0 && value <= 1) ? value

@@ -88,6 +88,21 @@ public sealed class ArchsCommandTests
     }
 
     [Test]
+    public void Show_AsCsv_HasASkipColumnOnlyWhereAUnitSkips()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "pra.yaml");
+        File.WriteAllText(path, "version: 1\nname: pra\nunits:\n  - { name: pra, kind: bitserial, rows: 16, cols: 16, skip: zero_bits }\n  - { name: str, kind: bitserial, rows: 2, cols: 2 }\n");
+
+        var csv = CliRunner.Run("archs", path, "-f", "csv");
+
+        Assert.That(csv.Output.ReplaceLineEndings("\n"), Is.EqualTo(
+            "name,kind,rows,cols,dataflow,format,scalesim_compat,lanes,serial,max_bits,bits_per_cycle,skip\n" +
+            "pra,bitserial,16,16,,,,16,activations,8,1,zero_bits\n" +
+            "str,bitserial,2,2,,,,16,activations,8,1,\n"));
+    }
+
+    [Test]
     public void Show_AsTableAndCsv_ListTheUnits()
     {
         var table = CliRunner.Run("archs", "lowbit-default", "-f", "table");

@@ -114,4 +114,20 @@ public class SimulateCommandTests
         Assert.That(r.Error.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(r.Error, Does.Contain("tpu-liek").And.Contain("lowbit-default"));
     }
+
+    // A unit with value-dependent timing needs the quantizer's histograms in the fast engine: a
+    // built-in network has none, so the run stops with the layer and the column (exit 2, no stack trace).
+    [Test]
+    public void SkipUnit_WithoutHistograms_NamesTheLayerAndTheColumn()
+    {
+        using var dir = new TempDir();
+        var arch = Path.Combine(dir.Path, "pra.yaml");
+        File.WriteAllText(arch, "version: 1\nname: pra\nunits:\n  - { name: pra, kind: bitserial, rows: 16, cols: 16, skip: zero_bits }\n");
+
+        var r = CliRunner.Run("simulate", "resnet18", "--wbits", "4", "--abits", "4", "--first-last", "int8", "--arch", arch);
+
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.ToString());
+        Assert.That(r.Error, Does.Contain("field 'input_popcount_hist': layer 'conv1' has no input_popcount_hist, which unit 'pra' (skip: zero_bits) needs")
+            .And.Not.Contain(" at HwSim."));
+    }
 }

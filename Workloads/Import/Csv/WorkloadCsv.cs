@@ -25,11 +25,17 @@ public static class WorkloadCsv
         text.Write(Col.Banner);
         text.Write(workload.Name.ReplaceLineEndings(" "));
         text.Write('\n');
-        csv.WriteHeader(Col.Written);
+        var histograms = workload.Layers.Any(l => l.Statistics is { InputPopcountHistogram: not null } or { InputPrecisionHistogram: not null });
+        csv.WriteHeader(histograms ? [.. Col.Written, .. Col.WrittenWhenPresent] : Col.Written);
         foreach (var layer in workload.Layers)
         {
             foreach (var field in Fields(layer))
                 csv.WriteField(field);
+            if (histograms)
+            {
+                csv.WriteField(layer.Statistics?.InputPopcountHistogram?.ToString() ?? "");
+                csv.WriteField(layer.Statistics?.InputPrecisionHistogram?.ToString() ?? "");
+            }
             csv.EndRecord();
         }
         csv.Flush();
@@ -129,7 +135,7 @@ public static class WorkloadCsv
         {
             var c = fields[i].Trim().ToLowerInvariant();
             if (!Col.Known.Contains(c))
-                throw new InputException($"unknown column '{fields[i]}' (known: {string.Join(", ", Col.Written)}, or stride/pad/dilation for both directions)", file: file, location: location, field: fields[i]);
+                throw new InputException($"unknown column '{fields[i]}' (known: {string.Join(", ", Col.Written.Concat(Col.WrittenWhenPresent))}, or stride/pad/dilation for both directions)", file: file, location: location, field: fields[i]);
             if (!columns.TryAdd(c, i))
                 throw new InputException($"column '{c}' appears twice", file: file, location: location, field: c);
         }
@@ -155,7 +161,11 @@ public static class WorkloadCsv
             row.Format(Col.OutputFormat) ?? input);
         var statistics = new ValueStatistics(row.Double(Col.WeightSparsity), row.Double(Col.InputSparsity),
             row.Double(Col.WeightNonZeroBits), row.Double(Col.InputNonZeroBits), row.Double(Col.WeightAlpha), row.Double(Col.InputAlpha),
-            row.Text(Col.SqnrDb).Trim().Equals("inf", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity : row.Double(Col.SqnrDb));
+            row.Text(Col.SqnrDb).Trim().Equals("inf", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity : row.Double(Col.SqnrDb))
+        {
+            InputPopcountHistogram = CodeHistogram.Parse(row.Text(Col.InputPopcountHist), Col.InputPopcountHist),
+            InputPrecisionHistogram = CodeHistogram.Parse(row.Text(Col.InputPrecisionHist), Col.InputPrecisionHist),
+        };
         var layer = new LayerWorkload(row.Text(Col.Name), shape, precision,
             row.Text(Col.Role) is { Length: > 0 } r ? ParseRole(r) : LayerRole.Inner,
             row.Bool(Col.Downsample), row.Bool(Col.Bias), row.Bool(Col.BatchNorm), statistics.IsEmpty ? null : statistics, row.Text(Col.Unit));

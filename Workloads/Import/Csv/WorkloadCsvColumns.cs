@@ -14,6 +14,7 @@ internal static class WorkloadCsvColumns
         Downsample = "downsample", Bias = "bias", BatchNorm = "batch_norm", Unit = "unit",
         WeightSparsity = "weight_sparsity", InputSparsity = "input_sparsity", WeightNonZeroBits = "weight_nonzero_bits", InputNonZeroBits = "input_nonzero_bits",
         WeightAlpha = "w_alpha", InputAlpha = "a_alpha", SqnrDb = "sqnr_db",
+        InputPopcountHist = "input_popcount_hist", InputPrecisionHist = "input_precision_hist",
         P = "p", Q = "q", Macs = "macs", Params = "params",
         // Shorthands accepted when reading hand-written files: one value for both directions or all four sides.
         Stride = "stride", Pad = "pad", Dilation = "dilation";
@@ -27,7 +28,13 @@ internal static class WorkloadCsvColumns
         WeightSparsity, InputSparsity, WeightNonZeroBits, InputNonZeroBits, WeightAlpha, InputAlpha, SqnrDb,
     ];
 
-    public static readonly HashSet<string> Known = [.. Written, Stride, Pad, Dilation];
+    /// <summary>
+    /// Columns written after <see cref="Written"/> only when some layer has them (value-dependent
+    /// timing's histograms), so workloads without them are written as before.
+    /// </summary>
+    public static readonly string[] WrittenWhenPresent = [InputPopcountHist, InputPrecisionHist];
+
+    public static readonly HashSet<string> Known = [.. Written, .. WrittenWhenPresent, Stride, Pad, Dilation];
 
     /// <summary>Columns a hand-written file must have; everything else has a default.</summary>
     public static readonly string[] Required = [Name, C, H, W, K, R, S];

@@ -50,6 +50,46 @@ public class WorkloadCsvTests
     }
 
     [Test]
+    public void InputHistograms_RoundTrip_AndAreWrittenOnlyWhenSomeLayerHasThem()
+    {
+        var plain = new LayerWorkload("a", LayerShape.Conv(4, 6, 6, 2, 3), OperandPrecision.For(NumberFormat.Int(4), NumberFormat.UInt(3), 36));
+        var measured = plain with
+        {
+            Name = "b",
+            Statistics = new ValueStatistics(inputSparsity: 0.25)
+            {
+                InputPopcountHistogram = new CodeHistogram([36, 70, 30, 8], "input_popcount_hist"),
+                InputPrecisionHistogram = new CodeHistogram([36, 10, 40, 58], "input_precision_hist"),
+            },
+        };
+        var text = Write(new Workload("w", [plain, measured]));
+        Assert.That(text, Does.Contain(",input_popcount_hist,input_precision_hist\n").And.Contain(",36;70;30;8,36;10;40;58\n"));
+        Assert.That(Read(text), Is.EqualTo(new Workload("w", [plain, measured])));
+        Assert.That(Write(new Workload("w", [plain])), Does.Not.Contain("hist"), "files without histograms are written as before");
+    }
+
+    [TestCase("1;2;3", "input_popcount_hist", "has 3 bins, the input format uint3 needs 4 (0 to 3 bits)")]
+    [TestCase("1;x;3;4", "input_popcount_hist", "'x' is not a whole count 0 or more")]
+    [TestCase("1;-2;3;4", "input_precision_hist", "'-2' is not a whole count")]
+    [TestCase("0;0;0;0", "input_precision_hist", "counts add up to 0")]
+    public void InputHistograms_BadValues_NameTheLineAndColumn(string value, string column, string rule)
+    {
+        var text = $"name,c,h,w,k,r,s,weight_format,input_format,{column}\nl1,4,6,6,2,3,3,int4,uint3,{value}\n";
+        var e = Assert.Throws<InputException>(() => Read(text))!;
+        Assert.That((e.File, e.Location, e.Field), Is.EqualTo(("w.csv", "line 2", column)), e.Message);
+        Assert.That(e.Rule, Does.Contain(rule));
+    }
+
+    [Test]
+    public void InputHistograms_OfDifferentCodeCounts_AreRefused()
+    {
+        var text = "name,c,h,w,k,r,s,weight_format,input_format,input_popcount_hist,input_precision_hist\nl1,4,6,6,2,3,3,int4,uint3,1;2;3;4,1;2;3;5\n";
+        var e = Assert.Throws<InputException>(() => Read(text))!;
+        Assert.That((e.Location, e.Field), Is.EqualTo(("line 2", "input_precision_hist")), e.Message);
+        Assert.That(e.Rule, Does.Contain("counts 11 codes, input_popcount_hist 10"));
+    }
+
+    [Test]
     public void RandomLayersRoundTrip()
     {
         NumberFormat[] choices = [NumberFormat.Binary, NumberFormat.Ternary, NumberFormat.Fp16, NumberFormat.Bf16, NumberFormat.Fp32,

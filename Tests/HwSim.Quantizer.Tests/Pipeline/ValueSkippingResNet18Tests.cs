@@ -1,0 +1,55 @@
+using HwSim.Simulator;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.BitSerial;
+using HwSim.Simulator.Reference;
+using HwSim.Tests.Support;
+using HwSim.Workloads.Import.Csv;
+using HwSim.Workloads.Tensors;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace HwSim.Quantizer.Tests.Pipeline;
+
+/// <summary>
+/// The figures of Simulator/README.md §8: the real ResNet-18 (ImageNet weights, Data/ResNet18.onnx)
+/// quantised PACT W4A4 on one synthetic input with its tensors dumped, its inner layers on
+/// stripes-like with and without skip: the fast engine's totals over the inner layers and the
+/// reference engine on one layer's dumped codes.
+/// </summary>
+public sealed class ValueSkippingResNet18Tests
+{
+    private static string ResNet18Onnx => Path.Combine(AppContext.BaseDirectory, "Data", "ResNet18.onnx");
+
+    // The layer whose speed-ups the README quotes (ResNet-18's layer3.1.conv2: 14x14 pixels, 256 x 3x3 x 256).
+    private const string Layer = "Convolution341";
+
+    [Test]
+    public void ResNet18_on_stripes_like_with_skip_gives_the_readme_figures()
+    {
+        set_num_threads(1);
+        using var dir = new TempDir();
+        var (csv, tensors) = (Path.Combine(dir.Path, "r18.csv"), Path.Combine(dir.Path, "tensors"));
+        var run = CliRunner.Run("quantize", ResNet18Onnx, "--calib-synthetic", "1", "--batch-size", "1", "--dump-tensors", tensors, "-o", csv, "-q");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var inner = WorkloadCsv.Read(csv).Layers.Where(l => !l.Precision.Input.IsFloat).ToList();
+        var arch = Presets.Get("stripes-like");
+        var stripes = (BitSerialUnitSpec)arch.Units.Single();
+
+        var totals = new[] { SkipMode.None, SkipMode.ZeroBits, SkipMode.DynamicPrecision }
+            .Select(skip => inner.Sum(l => Simulation.Run(l, arch, new BitSerialModel(stripes with { Skip = skip })).ComputeCycles)).ToArray();
+
+        var layer = inner.Single(l => l.Name == Layer);
+        var entry = TensorDump.Read(tensors).Find(Layer)!;
+        var data = new ReferenceData(layer, NpyArray.Read(Path.Combine(tensors, entry.InputFile)).Values, NpyArray.Read(Path.Combine(tensors, entry.WeightFile)).Values);
+        var reference = new[] { SkipMode.None, SkipMode.ZeroBits, SkipMode.DynamicPrecision }
+            .Select(skip => ReferenceEngine.Simulate(layer, arch, new BitSerialReference(stripes with { Skip = skip }), data).Result.ComputeCycles).ToArray();
+        TestContext.Out.WriteLine($"fast totals {string.Join(", ", totals)}; {Layer} reference {string.Join(", ", reference)}");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(inner, Has.Count.EqualTo(20));
+            Assert.That(totals, Is.EqualTo(new long[] { 249_712, 223_144, 242_721 }));
+            Assert.That(reference, Is.EqualTo(new long[] { 7_684, 2_934, 3_733 }));
+        }
+    }
+}

@@ -11,6 +11,20 @@ work=$(mktemp -d /tmp/hwsim-same.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 scale="$repo/docs/reference/scalesim"
 passed=0 failed=0
+# A tradeoff grid small enough for seconds: two points, one epoch each, on the committed Fashion-MNIST subset.
+cat >"$work/grid.yaml" <<'GRID'
+network: compact-vgg
+seeds: [1]
+epochs: 1
+qat_epochs: 1
+train_count: 100
+test_count: 50
+batch_size: 50
+threads: 1
+configs:
+  - {method: fp32, widths: [1]}
+  - {method: pact, wbits: 2, abits: 2, first_last: [fp32], widths: [1]}
+GRID
 
 # One command per line, run from an empty folder each; 'hwsim' stands for the build under test.
 # Files the command writes into its folder are compared too (report.md carries the date: left out;
@@ -72,6 +86,9 @@ hwsim sweep --network resnet18 --bits 2,4 -o sweep.csv --plot pareto -q --jobs 1
 hwsim quantize resnet18 --input-size 32 --calib-synthetic 1 --batch-size 1 -q -o w.csv --dump-tensors t -f json | grep -v "\"seconds\":"
 hwsim quantize resnet18 --input-size 32 --calib-synthetic 1 --batch-size 1 -q -o w.csv --dump-tensors t >/dev/null && hwsim simulate w.csv --reference --tensors t -q -f json
 hwsim train --data $repo/data/fashion-mnist-subset --run r --epochs 1 --qat-epochs 1 --method pact --wbits 2 --abits 2 --train-count 200 --test-count 100 --batch-size 50 -q >/dev/null && cut -d, -f1-5 r/metrics.csv && cat r/workload.csv && rm -r r
+hwsim tradeoff $work/grid.yaml --out o --data $repo/data/fashion-mnist-subset -f json -q | grep -v seconds && rm -r o
+hwsim dataset-subset --data $repo/data/fashion-mnist-subset --per-class 3 --out subset -q
+hwsim sweep --network resnet18 --bits 2,4 --shard 0/2 -o a.csv -q --jobs 1 && hwsim sweep --network resnet18 --bits 2,4 --shard 1/2 -o b.csv -q --jobs 1 && hwsim merge a.csv b.csv
 hwsim simulate nosuch.csv
 hwsim simulate resnet18 --wbits x
 hwsim frobnicate

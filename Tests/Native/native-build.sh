@@ -4,7 +4,7 @@
 # -p:PublishAot=true' there; then Tests/Native/same-output.sh runs the README's SCALE-Sim command (table,
 # CSV, JSON) and every other verb, quantize and train included, with both and checks they print and
 # write the same bytes. Installs clang and lld (the native linker step needs them) when missing.
-# Takes ~5 min on 2 cores. Ends with "native-build: passed" or "native-build: FAILED (...)".
+# Takes 6 to 9 min on 2 shared cores (the native publish 3 to 5.5 of them). Ends with "native-build: passed" or "native-build: FAILED (...)".
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)

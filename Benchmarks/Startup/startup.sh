@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Whole-process start-up of the README's SCALE-Sim command (start-up is not a BenchmarkDotNet
-# subject: it is the process). Usage: Benchmarks/Startup/startup.sh [HWSIM] [RUNS]
-#   HWSIM  the hwsim to time (default: a ReadyToRun publish made here into a temporary folder)
-#   RUNS   timed runs after 3 warm-up runs (default 30)
+# subject: it is the process). Usage: Benchmarks/Startup/startup.sh [HWSIM|native] [RUNS]
+#   HWSIM   the hwsim to time (default: the ReadyToRun publish, made here into a temporary folder)
+#   native  the native (AOT) publish, made here ('-p:PublishAot=true'; needs clang and lld, a few minutes)
+#   RUNS    timed runs after 3 warm-up runs (default 30)
 # Prints, for wall time and for CPU time (user + system, less sensitive to a busy machine), the
-# median, the quartiles, min and max over the runs, measured with /usr/bin/time.
+# median, the quartiles, min and max over the runs. Each run is timed by bash's 'time' (the same
+# wait4 figures as /usr/bin/time, in milliseconds: /usr/bin/time rounds to 10 ms, which is about
+# a whole run of the native build).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${2:-30}
@@ -14,12 +17,16 @@ hwsim=${1:-}
 if [ -z "$hwsim" ]; then
   dotnet publish "$repo/Cli" -c Release -r linux-x64 -o "$tmp/publish" -nologo -v q >/dev/null
   hwsim="$tmp/publish/hwsim"
+elif [ "$hwsim" = native ]; then
+  dotnet publish "$repo/Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$tmp/publish" -nologo -v q >/dev/null
+  hwsim="$tmp/publish/hwsim"
 fi
 ref="$repo/docs/reference/scalesim"
 cmd=("$hwsim" simulate "$ref/alexnet.csv" --arch "$ref/scale-cfg.yaml" --wbits 8 --abits 8 --first-last same)
 for _ in 1 2 3; do "${cmd[@]}" >/dev/null; done
+TIMEFORMAT='%3R %3U %3S'
 for _ in $(seq "$runs"); do
-  /usr/bin/time -f "%e %U %S" -a -o "$tmp/times" "${cmd[@]}" >/dev/null
+  { time "${cmd[@]}" >/dev/null; } 2>>"$tmp/times"
 done
 awk -v runs="$runs" '
   function stats(a, n,   i, j, t) {

@@ -16,7 +16,7 @@ internal static class ArchsWriter
                 writer.Write(ArchitectureYaml.ToYaml(arch));
                 break;
             case ArchsFormat.Json:
-                writer.WriteLine(JsonSerializer.Serialize(ArchitectureYaml.ToTree(arch), OutputOptions.Json));
+                writer.WriteLine(OutputOptions.Serialize(ArchitectureYaml.ToTree(arch)));
                 break;
             case ArchsFormat.Csv:
                 ArchsText.UnitsCsv(writer, arch);
@@ -33,7 +33,7 @@ internal static class ArchsWriter
         {
             case ArchsFormat.Json:
                 var list = rows.Select(r => WithDescription(ArchitectureYaml.ToTree(r.Arch), r.Description)).ToList();
-                writer.WriteLine(JsonSerializer.Serialize(new { architectures = list }, OutputOptions.Json));
+                writer.WriteLine(OutputOptions.Serialize(new ArchsJson(list)));
                 break;
             case ArchsFormat.Csv:
                 ArchsText.ListCsv(writer, rows);
@@ -59,3 +59,6 @@ internal static class ArchsWriter
         return result;
     }
 }
+
+/// <summary>The JSON shape of <c>hwsim archs --format json</c>: each architecture's tree (the YAML schema's keys) with its description.</summary>
+internal sealed record ArchsJson(IReadOnlyList<OrderedDictionary<string, object>> Architectures);

@@ -45,26 +45,12 @@ public static class AreaCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(new
-                    {
-                        architecture = report.Architecture,
-                        tech = scaling.Target.Name,
-                        area_factor = scaling.AreaFactor,
-                        total_um2 = report.Total.Value,
-                        total_mm2 = report.TotalSquareMillimetres,
-                        units = report.Units.Select(u => new
-                        {
-                            unit = u.Unit,
-                            kind = u.Kind,
-                            pes = u.PeCount,
-                            pe_um2 = u.Pe.Total.Value,
-                            area_um2 = u.Area.Value,
-                            pe = u.Pe.Description,
-                            parts = u.Pe.Parts.Select(p => new { name = p.Name, count = p.Count, each_um2 = p.Each.Value, area_um2 = p.Area.Value, source = p.Source }),
-                        }),
-                        buffers = report.Buffers.Select(b => new { buffer = b.Name, bytes = b.Bytes, area_um2 = b.Area.Value, um2_per_bit = b.PerBit, source = b.Source }),
-                        excluded = AreaReport.Excluded,
-                    }, OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(new AreaJson(report.Architecture, scaling.Target.Name, scaling.AreaFactor,
+                        report.Total.Value, report.TotalSquareMillimetres,
+                        [.. report.Units.Select(u => new AreaUnitJson(u.Unit, u.Kind, u.PeCount, u.Pe.Total.Value, u.Area.Value, u.Pe.Description,
+                            [.. u.Pe.Parts.Select(p => new AreaPartJson(p.Name, p.Count, p.Each.Value, p.Area.Value, p.Source))]))],
+                        [.. report.Buffers.Select(b => new AreaBufferJson(b.Name, b.Bytes, b.Area.Value, b.PerBit, b.Source))],
+                        AreaReport.Excluded)));
                     break;
                 case OutputFormat.Csv:
                     writer.WriteLine("component,count,each_um2,area_um2,area_mm2,source");
@@ -99,3 +85,13 @@ public static class AreaCommand
 
     private static string Csv(string s) => CsvText.Field(s);
 }
+
+/// <summary>The JSON shape of <c>hwsim area --format json</c> (snake_case keys).</summary>
+internal sealed record AreaJson(string Architecture, string Tech, double AreaFactor, double TotalUm2, double TotalMm2,
+    IReadOnlyList<AreaUnitJson> Units, IReadOnlyList<AreaBufferJson> Buffers, string Excluded);
+
+internal sealed record AreaUnitJson(string Unit, string Kind, long Pes, double PeUm2, double AreaUm2, string Pe, IReadOnlyList<AreaPartJson> Parts);
+
+internal sealed record AreaPartJson(string Name, long Count, double EachUm2, double AreaUm2, string Source);
+
+internal sealed record AreaBufferJson(string Buffer, long Bytes, double AreaUm2, double Um2PerBit, string Source);

@@ -35,14 +35,23 @@ public sealed class OutputOptions
         command.Add(File);
     }
 
-    /// <summary>JSON as every verb writes it: snake_case keys, indented, no escaping of plain text.</summary>
+    /// <summary>
+    /// JSON as every verb writes it: snake_case keys, indented, no escaping of plain text. The shapes
+    /// come from the source-generated <see cref="CliJsonContext"/>, not from reflection, so the native
+    /// (AOT) build writes the same bytes as the JIT build (Cli/Common/CliJsonContext.cs).
+    /// </summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = CliJsonContext.Default,
     };
+
+    /// <summary><paramref name="value"/> as JSON in the <see cref="Json"/> style; its type must be listed in <see cref="CliJsonContext"/>.</summary>
+    public static string Serialize<T>(T value) =>
+        JsonSerializer.Serialize(value, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)Json.GetTypeInfo(typeof(T)));
 
     /// <summary>
     /// Sends what <paramref name="write"/> produces to -o FILE (atomically) or to the context's output.

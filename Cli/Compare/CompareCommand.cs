@@ -76,7 +76,7 @@ public static class CompareCommand
             switch (format)
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(CompareJson.From(comparison, policy?.ToString(), technology), OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(CompareJson.From(comparison, policy?.ToString(), technology)));
                     break;
                 case OutputFormat.Csv:
                     CompareText.WriteCsv(writer, comparison);

@@ -98,7 +98,7 @@ public static class DatapathsCommand
             switch (format)
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(DatapathsText.Json(study, technology), OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(DatapathsText.Json(study, technology)));
                     break;
                 case OutputFormat.Csv:
                     DatapathsText.WriteCsv(writer, study);

@@ -55,7 +55,7 @@ public static class EnergyCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(EnergyJson.From(report, policy?.ToString()) with { Pipeline = PipelineOutput.Json(pipeline, joules) }, OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(EnergyJson.From(report, policy?.ToString()) with { Pipeline = PipelineOutput.Json(pipeline, joules) }));
                     break;
                 case OutputFormat.Csv:
                     EnergyJsonFacade.WriteCsv(writer, report);

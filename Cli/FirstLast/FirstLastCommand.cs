@@ -127,7 +127,7 @@ public static class FirstLastCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(result, OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(result));
                     break;
                 case OutputFormat.Csv:
                     FirstLastText.WriteCsv(writer, rows);

@@ -31,7 +31,7 @@ public static class NetworksCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { networks = rows }, OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(new NetworksJson(rows)));
                     break;
                 case OutputFormat.Csv:
                     writer.WriteLine("name,layers,macs,params,first_layer_macs,last_layer_macs,description");
@@ -53,5 +53,8 @@ public static class NetworksCommand
         return HwSimApp.ExitOk;
     }
 
-    private sealed record NetworkRow(string Name, int Layers, long Macs, long Params, long FirstLayerMacs, long LastLayerMacs, string Description);
+    internal sealed record NetworkRow(string Name, int Layers, long Macs, long Params, long FirstLayerMacs, long LastLayerMacs, string Description);
+
+    /// <summary>The JSON shape of <c>hwsim networks --format json</c>.</summary>
+    internal sealed record NetworksJson(IReadOnlyList<NetworkRow> Networks);
 }

@@ -203,7 +203,7 @@ public static class QuantizeCommand
                     context.Output.WriteLine(output);
                 break;
             case OutputFormat.Json:
-                context.Output.WriteLine(JsonSerializer.Serialize(QuantizeJson.From(r), OutputOptions.Json));
+                context.Output.WriteLine(OutputOptions.Serialize(QuantizeJson.From(r)));
                 break;
             default:
                 QuantizeTable.Write(context.ConsoleOn(context.Output), r);

@@ -87,9 +87,9 @@ public static class ReportCommand
         ReportFolder.Create(folder);
         List<AtomicFile.Entry> files =
         [
-            AtomicFile.Entry.Text(In("energy.json"), w => w.WriteLine(JsonSerializer.Serialize(Energy.EnergyJsonFacade.From(main.Energy, policy.ToString()), OutputOptions.Json))),
+            AtomicFile.Entry.Text(In("energy.json"), w => w.WriteLine(OutputOptions.Serialize(Energy.EnergyJsonFacade.From(main.Energy, policy.ToString())))),
             AtomicFile.Entry.Text(In("energy-per-layer.csv"), w => Energy.EnergyJsonFacade.WriteCsv(w, main.Energy)),
-            AtomicFile.Entry.Text(In("first-last.json"), w => w.WriteLine(JsonSerializer.Serialize(sharesJson, OutputOptions.Json))),
+            AtomicFile.Entry.Text(In("first-last.json"), w => w.WriteLine(OutputOptions.Serialize(sharesJson))),
             AtomicFile.Entry.Text(In("first-last.csv"), w => FirstLastText.WriteCsv(w, shares)),
             AtomicFile.Entry.Text(In("area.csv"), w => StudyReport.WriteAreaCsv(w, main.Area)),
             .. Plots.Files(ReportPlots.EnergyPerLayer(main.Energy), In("energy-per-layer")),
@@ -104,17 +104,10 @@ public static class ReportCommand
         switch (parse.GetValue(Format))
         {
             case OutputFormat.Json:
-                context.Output.WriteLine(JsonSerializer.Serialize(new
-                {
-                    workload = network.Name,
-                    architecture = arch.Name,
-                    folder,
-                    energy = Energy.EnergyJsonFacade.From(main.Energy, policy.ToString()),
-                    area_mm2 = main.Area.TotalSquareMillimetres,
-                    first_last = sharesJson,
-                    width = report.Width is null ? null : WidthSection.Json(report.Width),
-                    accuracy = accuracy is null ? null : new { file = accuracy.File, summaries = accuracy.Summaries, widths = accuracy.Widths.Select(TradeoffOutput.Sentence) },
-                }, OutputOptions.Json));
+                context.Output.WriteLine(OutputOptions.Serialize(new ReportJson(network.Name, arch.Name, folder,
+                    Energy.EnergyJsonFacade.From(main.Energy, policy.ToString()), main.Area.TotalSquareMillimetres, sharesJson,
+                    report.Width is null ? null : WidthSection.Json(report.Width),
+                    accuracy is null ? null : new ReportAccuracyJson(accuracy.File, accuracy.Summaries, [.. accuracy.Widths.Select(TradeoffOutput.Sentence)]))));
                 break;
             case OutputFormat.Csv:
                 Energy.EnergyJsonFacade.WriteCsv(context.Output, main.Energy);
@@ -150,3 +143,9 @@ public static class ReportCommand
         console.Write(b);
     }
 }
+
+/// <summary>The JSON shape of <c>hwsim report --format json</c> (snake_case keys); Energy is an EnergyJson, Width a WidthJson.</summary>
+internal sealed record ReportJson(string Workload, string Architecture, string Folder, object Energy, double AreaMm2, FirstLastJson FirstLast,
+    object? Width, ReportAccuracyJson? Accuracy);
+
+internal sealed record ReportAccuracyJson(string File, IReadOnlyList<TradeoffSummary> Summaries, IReadOnlyList<string> Widths);

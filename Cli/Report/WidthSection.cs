@@ -58,7 +58,7 @@ internal static class WidthSection
     /// <summary>The files of the width section: width.json, width.csv and the width plot (PNG, SVG).</summary>
     public static IEnumerable<AtomicFile.Entry> Files(WidthStudy study, string folder) =>
     [
-        AtomicFile.Entry.Text(Path.Combine(folder, "width.json"), w => w.WriteLine(JsonSerializer.Serialize(WidthJson.From(study), OutputOptions.Json))),
+        AtomicFile.Entry.Text(Path.Combine(folder, "width.json"), w => w.WriteLine(OutputOptions.Serialize(WidthJson.From(study)))),
         AtomicFile.Entry.Text(Path.Combine(folder, "width.csv"), w => WidthCommand.WriteCsv(w, study)),
         .. Plots.Files(WidthPlot.Build(study), Path.Combine(folder, "width"), Plots.Width, WidthPlot.Height),
     ];

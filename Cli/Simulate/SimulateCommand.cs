@@ -105,7 +105,7 @@ public static class SimulateCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString(), views) with { Pipeline = PipelineOutput.Json(pipeline) }, OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(SimulateJson.From(result, arch.ClockMhz, engine, policy?.ToString(), views) with { Pipeline = PipelineOutput.Json(pipeline) }));
                     break;
                 case OutputFormat.Csv:
                     WriteCsv(writer, result);

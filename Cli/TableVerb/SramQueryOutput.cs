@@ -93,15 +93,12 @@ internal static class SramQueryOutput
                     ["write_pj"] = q.Figures?.WritePj,
                     ["leakage_mw"] = q.Figures?.LeakageMw,
                     ["area_um2"] = q.Figures?.AreaUm2,
-                    ["grid_points"] = q.GridPoints.Select(p => new
-                    {
-                        capacity_bytes = p.CapacityBytes, word_bits = p.WordBits, banks = p.Banks,
-                        read_pj = p.Figures.ReadPj, write_pj = p.Figures.WritePj, leakage_mw = p.Figures.LeakageMw, area_um2 = p.Figures.AreaUm2,
-                    }),
+                    ["grid_points"] = q.GridPoints.Select(p => new SramGridPointJson(p.CapacityBytes, p.WordBits, p.Banks,
+                        p.Figures.ReadPj, p.Figures.WritePj, p.Figures.LeakageMw, p.Figures.AreaUm2)).ToList(),
                     ["interpolation"] = "log-log in capacity, linear in word width, banks exact",
                     ["source"] = source,
                 };
-                writer.WriteLine(JsonSerializer.Serialize(payload, OutputOptions.Json));
+                writer.WriteLine(OutputOptions.Serialize(payload));
                 return;
             case OutputFormat.Csv:
                 writer.WriteLine("capacity_bytes,word_bits,banks,outside_table,read_pj,write_pj,leakage_mw,area_um2,reason");
@@ -134,3 +131,6 @@ internal static class SramQueryOutput
 
     private static string G(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
 }
+
+/// <summary>One grid point of the CACTI table that an SRAM query interpolated between (JSON, snake_case keys).</summary>
+internal sealed record SramGridPointJson(long CapacityBytes, int WordBits, int Banks, double ReadPj, double WritePj, double LeakageMw, double AreaUm2);

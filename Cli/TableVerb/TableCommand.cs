@@ -80,25 +80,22 @@ public static class TableCommand
         {
             if (format == OutputFormat.Json)
             {
-                object payload = what switch
+                writer.WriteLine(what switch
                 {
-                    "area" => areaRows.Select(r => new { component = r.Component, bits_a = r.BitsA, bits_b = r.BitsB, area_um2 = r.Area.Value, source = r.Source }),
-                    "fits" => new { energy = energy.Fits.Select(EnergyFitJson), area = area.Fits.Select(AreaFitJson) },
-                    "scaling" => ScalingJson(scaling),
-                    _ => energyRows.Select(r => new
-                    {
-                        action = r.Action.CsvName(),
-                        arithmetic = r.Arithmetic == HwSim.Simulator.Counting.Arithmetic.None ? null : r.Arithmetic.ToString().ToLowerInvariant(),
-                        bits_a = r.BitsA,
-                        bits_b = r.BitsB,
-                        energy_pj = r.Energy.Value,
-                        source = r.Source,
-                        capacity_bytes = r.CapacityBytes,
-                        buffer = r.Buffer?.ToString().ToLowerInvariant(),
-                        dram = r.Dram?.CsvName(),
-                    }),
-                };
-                writer.WriteLine(JsonSerializer.Serialize(payload, OutputOptions.Json));
+                    "area" => OutputOptions.Serialize<IReadOnlyList<AreaRowJson>>([.. areaRows.Select(r => new AreaRowJson(r.Component, r.BitsA, r.BitsB, r.Area.Value, r.Source))]),
+                    "fits" => OutputOptions.Serialize(new FitsJson([.. energy.Fits.Select(EnergyFitOf)], [.. area.Fits.Select(AreaFitOf)])),
+                    "scaling" => OutputOptions.Serialize(ScalingOf(scaling)),
+                    _ => OutputOptions.Serialize<IReadOnlyList<EnergyRowJson>>([.. energyRows.Select(r => new EnergyRowJson(
+                        r.Action.CsvName(),
+                        r.Arithmetic == HwSim.Simulator.Counting.Arithmetic.None ? null : r.Arithmetic.ToString().ToLowerInvariant(),
+                        r.BitsA,
+                        r.BitsB,
+                        r.Energy.Value,
+                        r.Source,
+                        r.CapacityBytes,
+                        r.Buffer?.ToString().ToLowerInvariant(),
+                        r.Dram?.CsvName()))]),
+                });
                 return;
             }
             if (format == OutputFormat.Csv)
@@ -166,30 +163,42 @@ public static class TableCommand
         return HwSimApp.ExitOk;
     }
 
-    private static object EnergyFitJson(EnergyFit f) => new
-    {
-        name = f.Name, coefficient = f.Coefficient, exponent = f.Exponent, rms_log_residual = f.RmsLogResidual, r_squared = f.RSquared,
-        points = f.Points.Select(p => new { capacity_bytes = p.CapacityBytes, word_bits = p.WordBits, energy_pj = p.EnergyPerAccess.Value, pj_per_bit = p.PicojoulesPerBit, fitted_pj_per_bit = p.FittedPerBit, anchor = p.IsAnchor, source = p.Source }),
-    };
+    private static EnergyFitJson EnergyFitOf(EnergyFit f) => new(f.Name, f.Coefficient, f.Exponent, f.RmsLogResidual, f.RSquared,
+        [.. f.Points.Select(p => new EnergyFitPointJson(p.CapacityBytes, p.WordBits, p.EnergyPerAccess.Value, p.PicojoulesPerBit, p.FittedPerBit, p.IsAnchor, p.Source))]);
 
-    private static object AreaFitJson(AreaFit f) => new
-    {
-        name = f.Name, coefficient = f.Coefficient, exponent = f.Exponent, x_unit = f.XUnit, y_unit = f.YUnit, max_relative_residual = f.MaxRelativeResidual,
-        points = f.Points.Select(p => new { x = p.X, y = p.Y, fitted = p.Fitted, source = p.Source }),
-    };
+    private static AreaFitJson AreaFitOf(AreaFit f) => new(f.Name, f.Coefficient, f.Exponent, f.XUnit, f.YUnit, f.MaxRelativeResidual,
+        [.. f.Points.Select(p => new AreaFitPointJson(p.X, p.Y, p.Fitted, p.Source))]);
 
-    private static object ScalingJson(TechnologyScaling scaling) => new
-    {
-        source = scaling.Source.Name, source_vdd = scaling.SourceVdd, target = scaling.Target.Name, target_vdd = scaling.TargetVdd,
-        energy_factor = scaling.EnergyFactor, area_factor = scaling.AreaFactor,
-        nodes = TechNodes.Nodes.Where(n => !double.IsNaN(n.AreaFactorFrom45)).Select(n =>
+    private static ScalingJson ScalingOf(TechnologyScaling scaling) => new(scaling.Source.Name, scaling.SourceVdd, scaling.Target.Name, scaling.TargetVdd,
+        scaling.EnergyFactor, scaling.AreaFactor,
+        [.. TechNodes.Nodes.Where(n => !double.IsNaN(n.AreaFactorFrom45)).Select(n =>
         {
             var s = new TechnologyScaling(scaling.Source, scaling.SourceVdd, n, scaling.TargetVdd);
-            return new { node = n.Name, a = n.A, b = n.B, c = n.C, energy_factor = s.EnergyFactor, area_factor = s.AreaFactor };
-        }),
-    };
+            return new NodeJson(n.Name, n.A, n.B, n.C, s.EnergyFactor, s.AreaFactor);
+        })]);
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Csv(string s) => CsvText.Field(s);
 }
+
+// The JSON shapes of 'hwsim table --format json' for each --what (snake_case keys).
+
+internal sealed record EnergyRowJson(string Action, string? Arithmetic, int BitsA, int BitsB, double EnergyPj, string Source, long? CapacityBytes,
+    string? Buffer, string? Dram);
+
+internal sealed record AreaRowJson(string Component, long BitsA, long BitsB, double AreaUm2, string Source);
+
+internal sealed record FitsJson(IReadOnlyList<EnergyFitJson> Energy, IReadOnlyList<AreaFitJson> Area);
+
+internal sealed record EnergyFitJson(string Name, double Coefficient, double Exponent, double RmsLogResidual, double RSquared, IReadOnlyList<EnergyFitPointJson> Points);
+
+internal sealed record EnergyFitPointJson(long CapacityBytes, int WordBits, double EnergyPj, double PjPerBit, double FittedPjPerBit, bool Anchor, string Source);
+
+internal sealed record AreaFitJson(string Name, double Coefficient, double Exponent, string XUnit, string YUnit, double MaxRelativeResidual, IReadOnlyList<AreaFitPointJson> Points);
+
+internal sealed record AreaFitPointJson(double X, double Y, double Fitted, string Source);
+
+internal sealed record ScalingJson(string Source, double SourceVdd, string Target, double TargetVdd, double EnergyFactor, double AreaFactor, IReadOnlyList<NodeJson> Nodes);
+
+internal sealed record NodeJson(string Node, double A, double B, double C, double EnergyFactor, double AreaFactor);

@@ -106,16 +106,9 @@ public static class TradeoffCommand
         var result = TradeoffStudy.Join([.. outcomes.Select(Trained)], arch, archName, cost, margin);
         AtomicFile.Write(Path.Combine(outFolder, "results.csv"), w => TradeoffCsv.WriteCsv(w, result.Rows));
         AtomicFile.Write(Path.Combine(outFolder, "summary.csv"), w => TradeoffCsv.WriteSummaryCsv(w, result.Summaries));
-        var json = JsonSerializer.Serialize(new
-        {
-            grid = grid.File,
-            architecture = result.Architecture,
-            margin = result.Margin,
-            rows = result.Rows,
-            summaries = result.Summaries,
-            widths = result.Widths.Select(a => new { a.Baseline, a.BaselineAccuracy, a.FirstLast, a.Margin, smallest = a.Smallest, sentence = TradeoffOutput.Sentence(a) }),
-            first_last = result.FirstLast,
-        }, OutputOptions.Json);
+        var json = OutputOptions.Serialize(new TradeoffJson(grid.File, result.Architecture, result.Margin, result.Rows, result.Summaries,
+            [.. result.Widths.Select(a => new TradeoffWidthJson(a.Baseline, a.BaselineAccuracy, a.FirstLast, a.Margin, a.Smallest, TradeoffOutput.Sentence(a)))],
+            result.FirstLast));
         AtomicFile.Write(Path.Combine(outFolder, "tradeoff.json"), w => w.WriteLine(json));
         var (png, _) = TradeoffOutput.Plot(result, Path.Combine(outFolder, "tradeoff"));
         context.Progress($"tradeoff: results.csv, summary.csv, tradeoff.json and {Path.GetFileName(png)} (+ .svg) in {outFolder}");
@@ -165,3 +158,10 @@ public static class TradeoffCommand
             Images("train_images"), Images("test_images"), o.TestAccuracy, o.TrainSeconds, Path.Combine(o.Folder, "workload.csv"));
     }
 }
+
+/// <summary>The JSON shape of <c>tradeoff.json</c> and <c>hwsim tradeoff --format json</c> (snake_case keys).</summary>
+internal sealed record TradeoffJson(string Grid, string Architecture, double Margin, IReadOnlyList<TradeoffRow> Rows, IReadOnlyList<TradeoffSummary> Summaries,
+    IReadOnlyList<TradeoffWidthJson> Widths, IReadOnlyList<TradeoffSummary> FirstLast);
+
+/// <summary>A width answer: the smallest configuration within the margin of the baseline, and its sentence.</summary>
+internal sealed record TradeoffWidthJson(string Baseline, double BaselineAccuracy, string FirstLast, double Margin, TradeoffSummary? Smallest, string Sentence);

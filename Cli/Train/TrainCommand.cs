@@ -149,23 +149,25 @@ public static class TrainOutputs
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Phase},{m.Epoch},{m.Loss:R},{m.TrainAccuracy:R},{m.TestAccuracy:R},{m.Seconds:0.###}"));
         });
         AtomicFile.Write(Path.Combine(folder, "workload.csv"), w => WorkloadCsv.Write(result.Quantization.Workload, w));
-        AtomicFile.Write(Path.Combine(folder, "result.json"), w => w.WriteLine(JsonSerializer.Serialize(new
-        {
-            key = result.Spec.Key,
-            network = result.Spec.Network,
-            width = result.Spec.Width,
-            method = result.Spec.Method?.ToString().ToLowerInvariant() ?? "fp32",
-            wbits = result.Spec.Method is null ? 32 : result.Spec.WeightBits,
-            abits = result.Spec.Method is null ? 32 : result.Spec.InputBits,
-            first_last = result.Spec.Method is null ? "fp32" : result.Spec.FirstLast.ToString(),
-            seed = result.Spec.Seed,
-            threads = result.Spec.Threads,
-            epochs = result.Spec.TotalEpochs,
-            train_images = result.TrainImages,
-            test_images = result.TestImages,
-            test_accuracy = result.TestAccuracy,
-            train_seconds = result.TrainSeconds,
-            metrics = result.Metrics,
-        }, OutputOptions.Json)));
+        AtomicFile.Write(Path.Combine(folder, "result.json"), w => w.WriteLine(OutputOptions.Serialize(new TrainResultJson(
+            result.Spec.Key,
+            result.Spec.Network,
+            result.Spec.Width,
+            result.Spec.Method?.ToString().ToLowerInvariant() ?? "fp32",
+            result.Spec.Method is null ? 32 : result.Spec.WeightBits,
+            result.Spec.Method is null ? 32 : result.Spec.InputBits,
+            result.Spec.Method is null ? "fp32" : result.Spec.FirstLast.ToString(),
+            result.Spec.Seed,
+            result.Spec.Threads,
+            result.Spec.TotalEpochs,
+            result.TrainImages,
+            result.TestImages,
+            result.TestAccuracy,
+            result.TrainSeconds,
+            result.Metrics))));
     }
 }
+
+/// <summary>The JSON shape of a finished run's <c>result.json</c> (snake_case keys); the bits are 32 for fp32.</summary>
+internal sealed record TrainResultJson(string Key, string Network, double Width, string Method, int Wbits, int Abits, string FirstLast, long Seed,
+    int Threads, int Epochs, int TrainImages, int TestImages, double TestAccuracy, double TrainSeconds, IReadOnlyList<EpochMetrics> Metrics);

@@ -90,7 +90,7 @@ public static class WidthCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(WidthJson.From(study), OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(WidthJson.From(study)));
                     break;
                 case OutputFormat.Csv:
                     WriteCsv(writer, study);

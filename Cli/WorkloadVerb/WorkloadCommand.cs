@@ -38,7 +38,7 @@ public static class WorkloadCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(JsonSerializer.Serialize(WorkloadJson.From(workload, policy?.ToString()), OutputOptions.Json));
+                    writer.WriteLine(OutputOptions.Serialize(WorkloadJson.From(workload, policy?.ToString())));
                     break;
                 case OutputFormat.Csv:
                     WorkloadCsv.Write(workload, writer);

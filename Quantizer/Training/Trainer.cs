@@ -328,7 +328,7 @@ public static class Trainer
     private static void WriteMetrics(string path, IReadOnlyList<EpochMetrics> metrics)
     {
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(metrics));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(metrics, MetricsJson.Default.IReadOnlyListEpochMetrics));
         File.Move(temporary, path, overwrite: true);
     }
 
@@ -336,7 +336,7 @@ public static class Trainer
     {
         try
         {
-            var list = JsonSerializer.Deserialize<List<EpochMetrics>>(File.ReadAllText(path)) ?? [];
+            var list = JsonSerializer.Deserialize(File.ReadAllText(path), MetricsJson.Default.ListEpochMetrics) ?? [];
             if (list.Count < expected)
                 throw new InputException($"has {list.Count} epochs of metrics, the checkpoint {expected}", "metrics", path);
             return list.Take(expected);
@@ -347,3 +347,8 @@ public static class Trainer
         }
     }
 }
+
+/// <summary>The checkpoint's metrics file, serialised by generated code (no reflection: the CLI's native build has none).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<EpochMetrics>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<EpochMetrics>))]
+internal sealed partial class MetricsJson : System.Text.Json.Serialization.JsonSerializerContext;

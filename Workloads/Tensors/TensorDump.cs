@@ -20,12 +20,6 @@ public sealed record TensorDump(string Network, string Method, string Input, IRe
     [JsonIgnore]
     public string Folder { get; init; } = "";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>File name stem for a layer: its name with anything but letters, digits, '.', '-' and '_' replaced by '_'.</summary>
     public static string FileStem(string layerName) =>
@@ -36,7 +30,7 @@ public sealed record TensorDump(string Network, string Method, string Input, IRe
     {
         var path = Path.Combine(folder, ManifestName);
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json) + "\n");
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, TensorDumpJson.Default.TensorDump) + "\n");
         File.Move(temp, path, overwrite: true);
     }
 
@@ -49,7 +43,7 @@ public sealed record TensorDump(string Network, string Method, string Input, IRe
         TensorDump? dump;
         try
         {
-            dump = JsonSerializer.Deserialize<TensorDump>(text, Json);
+            dump = JsonSerializer.Deserialize(text, TensorDumpJson.Default.TensorDump);
         }
         catch (JsonException e)
         {
@@ -90,3 +84,12 @@ public sealed record TensorDumpLayer(
     double[] WeightZeroPoint,
     double InputScale,
     double InputZeroPoint);
+
+/// <summary>
+/// manifest.json's shape (snake_case keys, indented, nulls left out), serialised by generated code: no
+/// reflection, which the CLI's native (AOT) build does not have.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TensorDump))]
+internal sealed partial class TensorDumpJson : JsonSerializerContext;

@@ -28,8 +28,8 @@ public sealed partial class ArchitectureYamlTests
         }));
         var written = ArchitectureYaml.ToYaml(arch);
         Assert.That(ArchitectureYaml.Parse(written, File), Is.EqualTo(arch));
-        Assert.That(written, Does.Contain("bits_per_cycle: 1, skip: zero_bits }").And.Contain("bits_per_cycle: 2, skip: dynamic_precision }")
-            .And.Contain("{ name: str, kind: bitserial, rows: 2, cols: 2, lanes: 16, serial: activations, max_bits: 8, bits_per_cycle: 1 }"));
+        Assert.That(written, Does.Contain("bits_per_cycle: 1, drain: serial, skip: zero_bits }").And.Contain("bits_per_cycle: 2, drain: serial, skip: dynamic_precision }")
+            .And.Contain("{ name: str, kind: bitserial, rows: 2, cols: 2, lanes: 16, serial: activations, max_bits: 8, bits_per_cycle: 1, drain: serial }"));
     }
 
     [Test]

@@ -52,16 +52,11 @@ public sealed class SkipOverlappedDrainTests
         select new LayerShape(LayerKind.Convolution, batch, groups * channelsPerGroup, h, w, groups * filtersPerGroup, r, s,
             strideH, strideW, new Padding(0, 0, 0, 0), 1, 1, groups);
 
-    private static readonly Gen<NumberFormat> Activations =
-        from kind in Gen.Int[0, 3]
-        from bits in Gen.Int[1, 8]
-        select kind switch { 0 => NumberFormat.UInt(bits), 1 => NumberFormat.Int(Math.Max(2, bits)), 2 => NumberFormat.Binary, _ => NumberFormat.Ternary };
-
     // skip 0: zero_bits (serial activations, 1 bit per cycle, the only combination it takes); 1: dynamic_precision on either serial mode.
     private static readonly Gen<Case> Cases =
         from shape in Shapes
         from weightBits in Gen.Int[2, 8]
-        from activation in Activations
+        from activation in BitSerialAgreementTests.Activations
         from rows in Gen.Int[1, 4]
         from cols in Gen.Int[1, 4]
         from lanes in Gen.Int[1, 9]

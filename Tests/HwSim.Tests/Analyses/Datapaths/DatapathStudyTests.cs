@@ -28,11 +28,11 @@ public sealed class DatapathStudyTests
     [Test]
     public void PinnedFigures_MatchTheCommittedTable()
     {
-        var s = Study("bitfusion-like", "loom-like", "bismo-like", "lowbit-default");
+        var s = Study("bitfusion-like", "loom-like", "bismo-like", "lowbit-default", "dadn-like");
         var (w1, w2, w4, w8) = (new DatapathPrecision(1, 1), new DatapathPrecision(2, 2), new DatapathPrecision(4, 4), new DatapathPrecision(8, 8));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(s.Points, Has.Length.EqualTo(16));
+            Assert.That(s.Points, Has.Length.EqualTo(20));
             Assert.That(s["bitfusion-like", w8].Figures.Cycles, Is.EqualTo(8_282_750));
             Assert.That(s["bitfusion-like", w8].Figures.EnergyUj, Is.EqualTo(3735.8869550557984).Within(Relative).Percent);
             Assert.That(s["loom-like", w4].Figures.Cycles, Is.EqualTo(1_694_519));
@@ -41,6 +41,8 @@ public sealed class DatapathStudyTests
             Assert.That(s["lowbit-default", w2].Figures.TopsPerWatt, Is.EqualTo(4.1142106115631085).Within(Relative).Percent);
             Assert.That(s["bismo-like", w1].Figures.Cycles, Is.EqualTo(1_431_944), "drain overlapped (1,719,464 with serial drains)");
             Assert.That(s["bismo-like", w1].Figures.EnergyUj, Is.EqualTo(786.6047032247909).Within(Relative).Percent);
+            Assert.That(s["dadn-like", w8].Figures.Cycles, Is.EqualTo(978_581), "drain overlapped (1,009,042 with serial drains)");
+            Assert.That(s["dadn-like", w8].Figures.EnergyUj, Is.EqualTo(43733.7).Within(0.05), "unchanged by the drain");
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class BitSerialAgreementTests
         from bits in Gen.Int[2, 8]
         select kind switch { 0 => NumberFormat.Int(bits), 1 => NumberFormat.Binary, 2 => NumberFormat.Ternary, _ => NumberFormat.UInt(bits) };
 
-    private static readonly Gen<NumberFormat> Activations =
+    internal static readonly Gen<NumberFormat> Activations =
         from kind in Gen.Int[0, 3]
         from bits in Gen.Int[1, 8]
         select kind switch { 0 => NumberFormat.UInt(bits), 1 => NumberFormat.Int(Math.Max(2, bits)), 2 => NumberFormat.Binary, _ => NumberFormat.Ternary };

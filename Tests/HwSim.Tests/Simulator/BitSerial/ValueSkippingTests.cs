@@ -139,7 +139,25 @@ public sealed class ValueSkippingTests
     {
         int[] histogram = [0, 1, 2, 3, 8, 5, 1, 4];
         var layer = new LayerWorkload("conv1x1", LayerShape.Conv(32, 4, 4, 4, 1), OperandPrecision.For(NumberFormat.Int(8), NumberFormat.UInt(8), 32));
-        var rng = new Random(5);
+        var (input, weights) = PragmaticTensors(layer, histogram, 5);
+        var unit = new BitSerialUnitSpec("pra", 4, 4, 16, SerialMode.Activations, 8, 1, skip);
+
+        var run = Reference(layer, unit, input, weights);
+
+        var predicted = histogram.Sum(b => Math.Max(1, b)) + 4 * 4;
+        Assert.That(predicted, Is.EqualTo(41), "1+1+2+3+8+5+1+4 = 25 compute cycles + 16 drain");
+        Assert.That(run.Result.ComputeCycles, Is.EqualTo(predicted));
+        Assert.That(Reference(layer, unit with { Skip = SkipMode.None }, input, weights).Result.ComputeCycles, Is.EqualTo(8 * 8 + 16), "without skip: 8 planes per step");
+    }
+
+    /// <summary>
+    /// Operands of the 1x1 convolution of 32 channels over 4x4 pixels on 4x4 PEs of 16 lanes whose
+    /// group g (row fold g / 2, step g % 2) has exactly <paramref name="histogram"/>[g] 1 bits in its
+    /// largest activation (the code 2^b - 1, the others random codes below it); int8 weights random.
+    /// </summary>
+    internal static (long[] Input, long[] Weights) PragmaticTensors(LayerWorkload layer, int[] histogram, int seed)
+    {
+        var rng = new Random(seed);
         var input = new long[layer.Shape.InputElements];
         for (var fold = 0; fold < 4; fold++)
             for (var step = 0; step < 2; step++)
@@ -154,14 +172,7 @@ public sealed class ValueSkippingTests
                 }
             }
         var weights = Enumerable.Range(0, (int)layer.Shape.WeightElements).Select(_ => (long)rng.Next(-128, 128)).ToArray();
-        var unit = new BitSerialUnitSpec("pra", 4, 4, 16, SerialMode.Activations, 8, 1, skip);
-
-        var run = Reference(layer, unit, input, weights);
-
-        var predicted = histogram.Sum(b => Math.Max(1, b)) + 4 * 4;
-        Assert.That(predicted, Is.EqualTo(41), "1+1+2+3+8+5+1+4 = 25 compute cycles + 16 drain");
-        Assert.That(run.Result.ComputeCycles, Is.EqualTo(predicted));
-        Assert.That(Reference(layer, unit with { Skip = SkipMode.None }, input, weights).Result.ComputeCycles, Is.EqualTo(8 * 8 + 16), "without skip: 8 planes per step");
+        return (input, weights);
     }
 
     // Where every group is one activation (1 row, 1 lane) independence holds exactly, and the fast
@@ -253,7 +264,7 @@ public sealed class ValueSkippingTests
         }
     }
 
-    private static ValueStatistics Measured(long[] input, NumberFormat format) => new()
+    internal static ValueStatistics Measured(long[] input, NumberFormat format) => new()
     {
         InputPopcountHistogram = CodeHistogram.Of(input, format, CodeMeasure.SetBits, "input_popcount_hist"),
         InputPrecisionHistogram = CodeHistogram.Of(input, format, CodeMeasure.Precision, "input_precision_hist"),

@@ -16,9 +16,12 @@ internal static class EnginesAgree
     /// and asserts they agree exactly (whether the layer ran, cycles, stalls, folds, every count) and
     /// that the reference's output equals the plain-loop convolution. Returns the fast result.
     /// </summary>
-    public static LayerResult Check(object testCase, LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, IReferenceUnit unit, int seed)
+    public static LayerResult Check(object testCase, LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, IReferenceUnit unit, int seed) =>
+        Check(testCase, layer, arch, model, unit, ReferenceData.Random(layer, seed));
+
+    /// <summary>As above, on the operands <paramref name="data"/>.</summary>
+    public static LayerResult Check(object testCase, LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, IReferenceUnit unit, ReferenceData data)
     {
-        var data = ReferenceData.Random(layer, seed);
         var fast = Simulation.Run(layer, arch, model);
         var reference = ReferenceEngine.Simulate(layer, arch, unit, data);
         var r = reference.Result;

@@ -16,7 +16,7 @@ public enum SkipMode
     /// <summary>
     /// A MAC whose input activation is zero is gated: its multiplier and adder do not switch, the
     /// cycle still passes (Eyeriss, Chen et al., ISSCC 2016 / JSSC 2017: zero ifmap values gate the
-    /// PE's MAC and filter read). Energy, not timing; bit-parallel (systolic) units only.
+    /// PE's MAC and filter read). Energy, not timing; bit-parallel units (systolic, dotproduct) only.
     /// </summary>
     ZeroOperands,
 }
@@ -25,10 +25,10 @@ public enum SkipMode
 public static class SkipModes
 {
     /// <summary>Why a bit-serial unit takes no <c>skip: zero_operands</c>.</summary>
-    public const string ZeroOperandsOnBitSerial = "skip: zero_operands gates a bit-parallel MAC on a zero input (Eyeriss) and is a key of systolic units; " +
+    public const string ZeroOperandsOnBitSerial = "skip: zero_operands gates a bit-parallel MAC on a zero input (Eyeriss) and is a key of systolic and dotproduct units; " +
         "a bitserial unit's zero_bits already spends nothing on a zero activation beyond its group's one-cycle minimum";
 
-    /// <summary>Why a systolic unit takes no bit-serial timing mode.</summary>
-    public const string TimingOnSystolic = "a systolic unit takes skip: none or zero_operands; zero_bits and dynamic_precision leave out bit-serial cycles, " +
+    /// <summary>Why a bit-parallel unit (systolic, dotproduct) takes no bit-serial timing mode.</summary>
+    public static string TimingOnBitParallel(string kind) => $"a {kind} unit takes skip: none or zero_operands; zero_bits and dynamic_precision leave out bit-serial cycles, " +
         "and a bit-parallel PE takes a whole operand per cycle";
 }

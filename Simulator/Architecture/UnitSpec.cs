@@ -80,7 +80,7 @@ public sealed record SystolicUnitSpec : UnitSpec
     {
         get;
         init => field = value is SkipMode.None or SkipMode.ZeroOperands ? value
-            : throw new InputException(SkipModes.TimingOnSystolic, "units[].skip");
+            : throw new InputException(SkipModes.TimingOnBitParallel("systolic"), "units[].skip");
     }
 
     public override string? Unsupported(OperandPrecision precision) => ParallelUnits.Unsupported(this, Format, precision);

@@ -19,15 +19,16 @@ public sealed class SystolicKind : UnitKind<SystolicUnitSpec>
     };
 
     /// <summary>
-    /// Skip mode names in files, summaries and grids; the bit-serial timing modes are listed so that a
-    /// file giving one is refused with the rule (<see cref="SystolicUnitSpec.Skip"/>), not as unknown.
+    /// Skip mode names in files, summaries and grids (also the dotproduct kind's): every mode, in the
+    /// bitserial kind's order, so that the shared key parses alike on every kind and a mode the kind
+    /// cannot do is refused with its rule (<see cref="SystolicUnitSpec.Skip"/>), not as unknown.
     /// </summary>
     public static IReadOnlyDictionary<string, SkipMode> SkipModes { get; } = new Dictionary<string, SkipMode>
     {
         ["none"] = SkipMode.None,
-        ["zero_operands"] = SkipMode.ZeroOperands,
         ["zero_bits"] = SkipMode.ZeroBits,
         ["dynamic_precision"] = SkipMode.DynamicPrecision,
+        ["zero_operands"] = SkipMode.ZeroOperands,
     };
 
     // Defaults of a file that leaves the keys out: an int8 output-stationary array, HwSim's own timing.

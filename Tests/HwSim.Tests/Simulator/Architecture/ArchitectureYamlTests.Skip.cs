@@ -78,8 +78,22 @@ public sealed partial class ArchitectureYamlTests
         AssertError(Head + "units:\n  - { name: a, kind: bitserial, rows: 4, cols: 4, skip: zero_operands }\n", 4, "units[0].skip",
             "skip: zero_operands gates a bit-parallel MAC on a zero input", "zero_bits already spends nothing on a zero activation");
 
-    // Zero-operand gating is modelled on systolic units only (Simulator/README.md §8); the other kinds have no skip key.
-    [TestCase("dotproduct")]
+    [Test]
+    public void Skip_ZeroOperands_OnADotProductUnit_ParsesAndIsWrittenOnlyWhenOn()
+    {
+        var arch = ArchitectureYaml.Parse(Head + "units:\n  - { name: nfu, kind: dotproduct, rows: 16, cols: 1, skip: zero_operands }\n  - { name: d, kind: dotproduct, rows: 2, cols: 2 }\n", File);
+        Assert.That(arch.Units[0], Is.EqualTo(new HwSim.Simulator.DotProduct.DotProductUnitSpec("nfu", 16, 1, 16, HwSim.Workloads.Formats.NumberFormat.Int(16)) { Skip = SkipMode.ZeroOperands }));
+        var written = ArchitectureYaml.ToYaml(arch);
+        Assert.That(ArchitectureYaml.Parse(written, File), Is.EqualTo(arch));
+        Assert.That(written, Does.Contain("drain: serial, skip: zero_operands }").And.Contain("{ name: d, kind: dotproduct, rows: 2, cols: 2, lanes: 16, format: int16, drain: serial }"));
+    }
+
+    [Test]
+    public void Skip_BitSerialTimingOnADotProductUnit_ReportsTheRule() =>
+        AssertError(Head + "units:\n  - { name: a, kind: dotproduct, rows: 4, cols: 4, skip: zero_bits }\n", 4, "units[0].skip",
+            "a dotproduct unit takes skip: none or zero_operands");
+
+    // Zero-operand gating is modelled on systolic and dotproduct units (Simulator/README.md §8); the other kinds have no skip key.
     [TestCase("fusion")]
     [TestCase("xnor")]
     public void Skip_IsNotAKeyOfOtherKinds(string kind) =>

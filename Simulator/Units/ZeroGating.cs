@@ -4,10 +4,11 @@ using HwSim.Simulator.BitSerial;
 using HwSim.Simulator.Mapping;
 using HwSim.Workloads;
 
-namespace HwSim.Simulator.Systolic;
+namespace HwSim.Simulator.Units;
 
 /// <summary>
-/// The fast engine's gated MACs under <c>skip: zero_operands</c> (Simulator/README.md §8): a MAC is
+/// The fast engine's gated MACs under <c>skip: zero_operands</c> on a bit-parallel unit (systolic,
+/// dotproduct; Simulator/README.md §8): a MAC is
 /// gated when its input term is zero, and a term is zero where the im2col position is padding or
 /// the layer's input code is 0. Expected per fold as the fold's MACs times P(term = 0), rounded
 /// once per fold (halves up); the reference engine counts the real zeros.
@@ -20,7 +21,7 @@ internal static class ZeroGating
     /// exactly the zero code) when the workload has it, else the input_sparsity column; without
     /// either, an error naming the layer and the column.
     /// </summary>
-    public static Rational ZeroTermShare(GemmProblem problem, SystolicUnitSpec spec)
+    public static Rational ZeroTermShare(GemmProblem problem, UnitSpec spec)
     {
         var (zeros, total) = ZeroShare(problem, spec);
         var valid = ValueSkipping.ValidTerms(problem);
@@ -29,7 +30,7 @@ internal static class ZeroGating
     }
 
     /// <summary>What the fold costs depend on besides the shape: the statistic the zero share is taken from.</summary>
-    public static object Dependence(GemmProblem problem, SystolicUnitSpec spec)
+    public static object Dependence(GemmProblem problem, UnitSpec spec)
     {
         var statistics = problem.Layer.Statistics;
         return (object?)statistics?.InputPopcountHistogram ?? statistics?.InputSparsity ?? throw Missing(problem, spec);
@@ -39,7 +40,7 @@ internal static class ZeroGating
     public static long GatedMacs(long macs, Rational zeroShare) => (zeroShare * macs).Round();
 
     // The zero share as a fraction; input_sparsity (a double) exactly as its binary value.
-    private static (BigInteger Zeros, BigInteger Total) ZeroShare(GemmProblem problem, SystolicUnitSpec spec)
+    private static (BigInteger Zeros, BigInteger Total) ZeroShare(GemmProblem problem, UnitSpec spec)
     {
         var statistics = problem.Layer.Statistics;
         if (statistics?.InputPopcountHistogram is { } histogram)
@@ -53,7 +54,7 @@ internal static class ZeroGating
         throw Missing(problem, spec);
     }
 
-    private static InputException Missing(GemmProblem problem, SystolicUnitSpec spec) => new(
+    private static InputException Missing(GemmProblem problem, UnitSpec spec) => new(
         $"layer '{problem.Layer.Name}' has no input_sparsity (nor input_popcount_hist), which unit '{spec.Name}' (skip: zero_operands) needs in the fast engine: " +
         "write the workload with the quantizer (it measures the zero share of the real activations), or run the layer on the reference engine with the quantizer's tensors",
         "input_sparsity");

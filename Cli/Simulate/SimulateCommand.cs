@@ -56,7 +56,7 @@ public static class SimulateCommand
 
     private static readonly Option<string?> Tensors = new("--tensors")
     {
-        Description = "With --reference, take each layer's operands from a folder written by 'hwsim quantize --dump-tensors' (real integer codes of a real network) instead of random ones, and check the outputs against the quantizer's. Layers without tensors (e.g. fp32 first/last) get random operands. On a bit-serial unit with 'skip: zero_bits' or 'skip: dynamic_precision' (value-dependent timing) the reference engine times every step by these real codes; without --reference the fast engine expects the cycles from the workload CSV's input_popcount_hist / input_precision_hist (written by 'hwsim quantize') and stops with an error naming the layer and the column when they are missing.",
+        Description = "With --reference, take each layer's operands from a folder written by 'hwsim quantize --dump-tensors' (real integer codes of a real network) instead of random ones, and check the outputs against the quantizer's. Layers without tensors (e.g. fp32 first/last) get random operands. On a bit-serial unit with 'skip: zero_bits' or 'skip: dynamic_precision' (value-dependent timing) the reference engine times every step by these real codes; without --reference the fast engine expects the cycles from the workload CSV's input_popcount_hist / input_precision_hist (written by 'hwsim quantize') and stops with an error naming the layer and the column when they are missing. On a systolic or dotproduct unit with 'skip: zero_operands' (Eyeriss-style gating) the reference engine gates the MACs on these real zero codes; the fast engine expects them from input_popcount_hist or input_sparsity.",
         HelpName = "DIR",
     };
 

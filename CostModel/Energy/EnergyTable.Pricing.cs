@@ -34,6 +34,12 @@ public sealed partial class EnergyTable
         PrimitiveAction.IdlePeCycle => TryPoint(new PointKey(EnergyAction.IdlePeCycle, Arithmetic.None, 0, 0, 0, null), out var idle)
             ? idle
             : Priced.Zero("0: leakage not included (no leakage figure in the reference sources; give an idle_pe_cycle row to price it)"),
+        // Eyeriss (Chen et al., JSSC 2017, "exploit data statistics": zero ifmap values are detected and
+        // the PE's filter read and MAC are gated) holds the multiplier's and adder's inputs, so their
+        // nodes do not toggle: dynamic energy alpha*C*V^2*f with alpha = 0 (Weste & Harris, CMOS VLSI
+        // Design, 4th ed., ch. 5). What the gated cycle still draws is clock load and leakage, the
+        // idle_pe_cycle row's business (not included by default).
+        PrimitiveAction.GatedMac => Priced.Zero("0: gated on a zero input (Eyeriss, JSSC 2017): the MAC's inputs are held, no node toggles (Weste & Harris ch. 5); clock and leakage not included"),
         PrimitiveAction.FusionUnitCycle => Point(new PointKey(EnergyAction.FusionUnitCycle, Arithmetic.None, 0, 0, 0, null)),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key.Action, "unknown action"),
     };

@@ -71,6 +71,18 @@ public sealed record SystolicUnitSpec : UnitSpec
 
     public bool ScaleSimCompat { get; init; }
 
+    /// <summary>
+    /// <see cref="SkipMode.ZeroOperands"/> gates a MAC whose input activation is zero (energy, not
+    /// cycles); the timing modes of bit-serial units are refused: a bit-parallel PE takes a whole
+    /// operand per cycle, so there are no planes or bits to leave out.
+    /// </summary>
+    public SkipMode Skip
+    {
+        get;
+        init => field = value is SkipMode.None or SkipMode.ZeroOperands ? value
+            : throw new InputException(SkipModes.TimingOnBitParallel("systolic"), "units[].skip");
+    }
+
     public override string? Unsupported(OperandPrecision precision) => ParallelUnits.Unsupported(this, Format, precision);
 
     /// <summary>The rule a systolic unit breaks with <c>drain: overlapped</c>.</summary>
@@ -139,7 +151,8 @@ public sealed record BitSerialUnitSpec : UnitSpec
     public SkipMode Skip
     {
         get;
-        init => field = value == SkipMode.ZeroBits && (Serial != SerialMode.Activations || BitsPerCycle != 1) ? throw ZeroBitsNeeds("units[].skip") : value;
+        init => field = value == SkipMode.ZeroOperands ? throw new InputException(SkipModes.ZeroOperandsOnBitSerial, "units[].skip")
+            : value == SkipMode.ZeroBits && (Serial != SerialMode.Activations || BitsPerCycle != 1) ? throw ZeroBitsNeeds("units[].skip") : value;
     }
 
     private static InputException ZeroBitsNeeds(string field) =>

@@ -22,6 +22,8 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
         ["none"] = SkipMode.None,
         ["zero_bits"] = SkipMode.ZeroBits,
         ["dynamic_precision"] = SkipMode.DynamicPrecision,
+        // Listed so that a file giving it is refused with the rule (BitSerialUnitSpec.Skip), not as unknown.
+        ["zero_operands"] = SkipMode.ZeroOperands,
     };
 
     // A bit-serial PE of Stripes: 16 AND lanes into one adder tree, weights bit-parallel, up to 8 bits.

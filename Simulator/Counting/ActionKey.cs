@@ -12,6 +12,10 @@ public readonly record struct ActionKey(PrimitiveAction Action, int BitsA = 0, i
     public static ActionKey Multiply(NumberFormat weight, NumberFormat input) =>
         new(PrimitiveAction.Multiply, weight.Bits, input.Bits, ArithmeticOf(weight, input));
 
+    /// <summary>A MAC gated on a zero input operand, with the widths and arithmetic of the Multiply it replaces.</summary>
+    public static ActionKey GatedMac(NumberFormat weight, NumberFormat input) =>
+        new(PrimitiveAction.GatedMac, weight.Bits, input.Bits, ArithmeticOf(weight, input));
+
     public static ActionKey Add(int bits, Arithmetic arithmetic = Arithmetic.Integer) => new(PrimitiveAction.Add, bits, 0, arithmetic);
 
     public static ActionKey Add(NumberFormat accumulator) => new(PrimitiveAction.Add, accumulator.Bits, 0, ArithmeticOf(accumulator, accumulator));
@@ -37,7 +41,7 @@ public readonly record struct ActionKey(PrimitiveAction Action, int BitsA = 0, i
     public override string ToString()
     {
         var name = Action.ToString();
-        var widths = Action == PrimitiveAction.Multiply ? $" {BitsA}x{BitsB}" : BitsA > 0 ? $" {BitsA}b" : "";
+        var widths = Action is PrimitiveAction.Multiply or PrimitiveAction.GatedMac ? $" {BitsA}x{BitsB}" : BitsA > 0 ? $" {BitsA}b" : "";
         var arithmetic = Arithmetic is Arithmetic.None or Arithmetic.Integer ? "" : $" {Arithmetic}";
         var buffer = Buffer is { } b ? $" [{b}]" : "";
         return name + widths + arithmetic + buffer;

@@ -38,6 +38,11 @@ public enum PrimitiveAction
     IdlePeCycle,
     /// <summary>One cycle of a busy Bit Fusion fusion unit: its 16 BitBricks, shift-add tree and registers at once.</summary>
     FusionUnitCycle,
+    /// <summary>
+    /// A b_w x b_a MAC gated because its input operand is zero (<c>skip: zero_operands</c>): counted
+    /// instead of its Multiply and Add; the PE-cycle is still spent (busy in the cycle count).
+    /// </summary>
+    GatedMac,
 }
 
 /// <summary>The arithmetic of a Multiply or Add.</summary>

@@ -1,3 +1,4 @@
+using HwSim.Simulator.Systolic;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Reference;
 using HwSim.Simulator.Units;
@@ -21,6 +22,8 @@ public sealed class DotProductKind : UnitKind<DotProductUnitSpec>
             Key("lanes", "8, 16, 32", UnitValues.Whole, u => u.Lanes, (u, v) => u with { Lanes = v }),
             Key("format", "int16, fp16", UnitValues.Format, u => u.Format.Name, (u, v) => u with { Format = v! }),
             DrainKey,
+            Key("skip", "none, zero_operands", t => UnitValues.Choice(t, SystolicKind.SkipModes, "skip mode"), u => SystolicKind.SkipName(u.Skip), (u, v) => u with { Skip = v },
+                written: u => u.Skip != SkipMode.None),
         ];
     }
 
@@ -35,7 +38,7 @@ public sealed class DotProductKind : UnitKind<DotProductUnitSpec>
     protected override IReferenceUnit Reference(DotProductUnitSpec unit) => new DotProductReference(unit);
 
     protected override string Summary(DotProductUnitSpec d) =>
-        $"{d.Name}: dotproduct {d.Rows}x{d.Cols}, {d.Lanes} lanes {d.Format} into an adder tree";
+        $"{d.Name}: dotproduct {d.Rows}x{d.Cols}, {d.Lanes} lanes {d.Format} into an adder tree{(d.Skip == SkipMode.None ? "" : $", skip {SystolicKind.SkipName(d.Skip)}")}";
 
     /// <summary>
     /// Integer: one Bit Fusion synthesised PE (pe_int: multiplier, adder, registers) per lane,

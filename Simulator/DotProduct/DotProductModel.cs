@@ -60,10 +60,13 @@ public sealed class DotProductModel(DotProductUnitSpec spec) : IUnitModel
             var shiftIn = fold.StartsReduction ? 0 : 1;
             var drainMoves = sc * sr * (sr - 1) / 2;
             var drainReads = sc * sr * (sr + 1) / 2;
+            // skip: zero_operands gates the expected share of lanes whose input term is zero (README §8).
+            var gated = Spec.Skip == SkipMode.ZeroOperands ? ZeroGating.GatedMacs(macs, ZeroGating.ZeroTermShare(problem, Spec)) : 0;
             var counts = ActivityCounts.From(
             [
-                new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), macs),
-                new(ActionKey.Add(problem.AccumulatorFormat), macs),
+                new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), macs - gated),
+                new(ActionKey.Add(problem.AccumulatorFormat), macs - gated),
+                new(ActionKey.GatedMac(problem.WeightFormat, problem.InputFormat), gated),
                 new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), operandBits + (busy + drainMoves + shiftIn * drainReads) * acc),
                 new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), (drainReads + shiftIn * drainMoves) * acc),
             ]);
@@ -75,6 +78,9 @@ public sealed class DotProductModel(DotProductUnitSpec spec) : IUnitModel
                 DrainCycles: sr);
         }
     }
+
+    /// <inheritdoc/>
+    public object? ValueDependence(GemmProblem problem) => Spec.Skip == SkipMode.None ? null : ZeroGating.Dependence(problem, Spec);
 
     /// <summary>Every PE completes <c>lanes</c> MACs per cycle whatever the formats (the lanes are bit-parallel).</summary>
     public double PeakMacsPerCycle(GemmProblem problem) => (double)Spec.PeCount * Spec.Lanes;

@@ -1,3 +1,4 @@
+using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
 using HwSim.Simulator.Mapping;
 using HwSim.Simulator.Reference;
@@ -29,6 +30,9 @@ internal sealed class DotProductReferenceFold : IReferenceFold
     private readonly long[] _feed;
     private readonly bool[] _valid;
     private long _cycles, _nextTerm, _busy, _products, _registerReads, _registerWrites;
+    // skip: zero_operands: lanes gated on a zero input term (README §8).
+    private readonly bool _gating;
+    private long _gatedProducts;
     private long _ifmapBits, _weightReadBits, _ofmapReadBits, _ofmapWriteBits;
     private int _shiftedIn, _drained;
 
@@ -37,6 +41,7 @@ internal sealed class DotProductReferenceFold : IReferenceFold
         var problem = operands.Problem;
         (_operands, _fold, _partialSums) = (operands, fold, partialSums);
         (_lanes, _rows, _cols) = (spec.Lanes, fold.Rows, fold.Cols);
+        _gating = spec.Skip == SkipMode.ZeroOperands;
         (_weightBits, _inputBits, _accumulatorBits) = (problem.WeightFormat.Bits, problem.InputFormat.Bits, problem.AccumulatorFormat.Bits);
         _ends = fold.EndsReduction(problem.K);
         // A fold that starts the reduction starts from cleared accumulators: nothing to shift in.
@@ -92,7 +97,10 @@ internal sealed class DotProductReferenceFold : IReferenceFold
             var weights = _weights.AsSpan(pe * _lanes, held);
             long sum = 0;
             for (var l = 0; l < held; l++)
+            {
                 sum += inputs[l] * weights[l];
+                if (_gating && inputs[l] == 0) _gatedProducts++;
+            }
             // No register read (Simulator/README.md §5): the operand registers are wired to their
             // multipliers and the accumulator feeds its own adder; only the new sum is loaded.
             _accumulators[pe] += sum;
@@ -180,8 +188,9 @@ internal sealed class DotProductReferenceFold : IReferenceFold
         var problem = _operands.Problem;
         var counts = ActivityCounts.From(
         [
-            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), _products),
-            new(ActionKey.Add(problem.AccumulatorFormat), _products),
+            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), _products - _gatedProducts),
+            new(ActionKey.Add(problem.AccumulatorFormat), _products - _gatedProducts),
+            new(ActionKey.GatedMac(problem.WeightFormat, problem.InputFormat), _gatedProducts),
             new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), _registerReads),
             new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), _registerWrites),
         ]);

@@ -33,5 +33,16 @@ public sealed record DotProductUnitSpec : UnitSpec
             ? value : throw new InputException($"a dotproduct unit is built for intB, fp16, bf16 or fp32 operands, got {value}", "units[].format");
     }
 
+    /// <summary>
+    /// <see cref="SkipMode.ZeroOperands"/> gates each lane whose input term is zero (its multiplier
+    /// and its product into the tree; energy, not cycles); the bit-serial timing modes are refused.
+    /// </summary>
+    public SkipMode Skip
+    {
+        get;
+        init => field = value is SkipMode.None or SkipMode.ZeroOperands ? value
+            : throw new InputException(SkipModes.TimingOnBitParallel("dotproduct"), "units[].skip");
+    }
+
     public override string? Unsupported(OperandPrecision precision) => ParallelUnits.Unsupported(this, Format, precision);
 }

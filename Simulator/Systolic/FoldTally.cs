@@ -19,7 +19,14 @@ internal sealed class FoldTally(GemmProblem problem)
     private long _ofmapReadBits;
     private long _ofmapWriteBits;
 
-    public void Mac() => _macs++;
+    private long _gatedMacs;
+
+    /// <summary>One MAC; a gated one (zero input, skip: zero_operands) is counted as such instead of a Multiply and an Add.</summary>
+    public void Mac(bool gated)
+    {
+        _macs++;
+        if (gated) _gatedMacs++;
+    }
 
     public void RegisterRead(int bits) => _registerReadBits += bits;
 
@@ -33,12 +40,13 @@ internal sealed class FoldTally(GemmProblem problem)
 
     public void OfmapWrite(int bits) => _ofmapWriteBits += bits;
 
-    /// <summary>The fold's cost; a PE is busy exactly in the cycles it does a MAC.</summary>
+    /// <summary>The fold's cost; a PE is busy exactly in the cycles it does a MAC, gated or not (the cycle is spent).</summary>
     public FoldCost Cost(long cycles)
     {
         var compute = ActivityCounts.From([
-            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), _macs),
-            new(ActionKey.Add(problem.AccumulatorFormat), _macs),
+            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), _macs - _gatedMacs),
+            new(ActionKey.Add(problem.AccumulatorFormat), _macs - _gatedMacs),
+            new(ActionKey.GatedMac(problem.WeightFormat, problem.InputFormat), _gatedMacs),
             new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), _registerReadBits),
             new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), _registerWriteBits),
         ]);

@@ -31,6 +31,8 @@ internal sealed class OutputStationaryFold : IReferenceFold
 {
     private readonly FoldEdge _edge;
     private readonly FoldTally _tally;
+    // skip: zero_operands: a MAC on a zero input is gated (README §8).
+    private readonly bool _gating;
     private readonly SystolicWidths _bits;
     private readonly int _sr, _sc, _ar;
     private readonly long _t;
@@ -56,6 +58,7 @@ internal sealed class OutputStationaryFold : IReferenceFold
         _tally = edge.Tally;
         _bits = edge.Widths;
         (_sr, _sc, _ar, _t) = (edge.Fold.Rows, edge.Fold.Cols, spec.Rows, edge.Fold.K.Length);
+        _gating = spec.Skip == SkipMode.ZeroOperands;
         _preload = edge.Fold.StartsReduction ? 0 : _sr;
         (_mStart, _kStart, _kLast, _nStart) = (edge.Fold.M.Start, edge.Fold.K.Start, edge.Fold.K.End - 1, edge.Fold.N.Start);
         _startsReduction = edge.Fold.StartsReduction;
@@ -193,7 +196,7 @@ internal sealed class OutputStationaryFold : IReferenceFold
                     throw new InvalidOperationException($"os PE({r},{c}) at cycle {cycle}: first term is {x.K} with no partial sum before it (the reduction starts at {_kStart})");
                 accumulator = new Token(sum, x.M, x.K, y.N);
                 _tally.RegisterWrite(_bits.Accumulator);
-                _tally.Mac();
+                _tally.Mac(gated: _gating && x.Value == 0);
                 if (x.K == _kLast)
                 {
                     _finished[pe] = true;

@@ -23,6 +23,8 @@ internal sealed class StationaryFold : IReferenceFold
 {
     private readonly FoldEdge _edge;
     private readonly FoldTally _tally;
+    // skip: zero_operands: a MAC on a zero input is gated (README §8).
+    private readonly bool _gating;
     private readonly bool _weightsStay;
     private readonly int _sr, _sc, _ar, _stationaryBits, _streamingBits, _sumBits;
     private readonly long _t;
@@ -36,6 +38,7 @@ internal sealed class StationaryFold : IReferenceFold
         _edge = edge;
         _tally = edge.Tally;
         _weightsStay = spec.Dataflow == Dataflow.WeightStationary;
+        _gating = spec.Skip == SkipMode.ZeroOperands;
         var f = edge.Fold;
         (_sr, _sc, _ar) = (f.Rows, f.Cols, spec.Rows);
         _t = _weightsStay ? f.M.Length : f.N.Length;
@@ -133,7 +136,7 @@ internal sealed class StationaryFold : IReferenceFold
 
                 _sum[Pe(r, c)] = new Token(inflow + streamed.Value * held.Value, m, streamed.K, n);
                 _tally.RegisterWrite(_sumBits);
-                _tally.Mac();
+                _tally.Mac(gated: _gating && (_weightsStay ? streamed : held).Value == 0);
                 if (c < _sc - 1)
                 {
                     _streaming[Pe(r, c)] = streamed;

@@ -18,6 +18,19 @@ public sealed class SystolicKind : UnitKind<SystolicUnitSpec>
         ["is"] = Dataflow.InputStationary,
     };
 
+    /// <summary>
+    /// Skip mode names in files, summaries and grids (also the dotproduct kind's): every mode, in the
+    /// bitserial kind's order, so that the shared key parses alike on every kind and a mode the kind
+    /// cannot do is refused with its rule (<see cref="SystolicUnitSpec.Skip"/>), not as unknown.
+    /// </summary>
+    public static IReadOnlyDictionary<string, SkipMode> SkipModes { get; } = new Dictionary<string, SkipMode>
+    {
+        ["none"] = SkipMode.None,
+        ["zero_bits"] = SkipMode.ZeroBits,
+        ["dynamic_precision"] = SkipMode.DynamicPrecision,
+        ["zero_operands"] = SkipMode.ZeroOperands,
+    };
+
     // Defaults of a file that leaves the keys out: an int8 output-stationary array, HwSim's own timing.
     private const Dataflow DefaultDataflow = Dataflow.OutputStationary;
     private static readonly NumberFormat DefaultFormat = NumberFormat.Int(8);
@@ -29,6 +42,8 @@ public sealed class SystolicKind : UnitKind<SystolicUnitSpec>
             Key("dataflow", "os, ws", t => UnitValues.Choice(t, Dataflows, "dataflow"), u => DataflowName(u.Dataflow), (u, v) => u with { Dataflow = v }),
             Key("format", "int8, fp16", UnitValues.Format, u => u.Format.Name, (u, v) => u with { Format = v! }),
             Key("scalesim_compat", "false, true", UnitValues.Bool, u => u.ScaleSimCompat, (u, v) => u with { ScaleSimCompat = v }),
+            Key("skip", "none, zero_operands", t => UnitValues.Choice(t, SkipModes, "skip mode"), u => SkipName(u.Skip), (u, v) => u with { Skip = v },
+                written: u => u.Skip != SkipMode.None),
         ];
     }
 
@@ -39,6 +54,8 @@ public sealed class SystolicKind : UnitKind<SystolicUnitSpec>
     public override IReadOnlyList<UnitParameter> Parameters { get; }
 
     public static string DataflowName(Dataflow dataflow) => Dataflows.First(d => d.Value == dataflow).Key;
+
+    public static string SkipName(SkipMode skip) => SkipModes.First(s => s.Value == skip).Key;
 
     protected override SystolicUnitSpec Create(string name, int rows, int cols) => new(name, rows, cols, DefaultDataflow, DefaultFormat);
 
@@ -51,7 +68,7 @@ public sealed class SystolicKind : UnitKind<SystolicUnitSpec>
     protected override IReferenceUnit Reference(SystolicUnitSpec unit) => new SystolicReference(unit);
 
     protected override string Summary(SystolicUnitSpec s) =>
-        $"{s.Name}: systolic {s.Rows}x{s.Cols} {DataflowName(s.Dataflow)} {s.Format}{(s.ScaleSimCompat ? ", SCALE-Sim timing" : "")}";
+        $"{s.Name}: systolic {s.Rows}x{s.Cols} {DataflowName(s.Dataflow)} {s.Format}{(s.ScaleSimCompat ? ", SCALE-Sim timing" : "")}{(s.Skip == SkipMode.None ? "" : $", skip {SkipName(s.Skip)}")}";
 
     /// <summary>A float array's PE is a float MAC; an integer array's is a fixed-precision integer PE of its width.</summary>
     protected override PeInventory Inventory(SystolicUnitSpec s) => s.Format.IsFloat

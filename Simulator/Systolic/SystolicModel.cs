@@ -26,6 +26,9 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
     /// <summary>SCALE-Sim's cycles do not depend on its SRAM sizes, so a compat unit's mapping ignores the buffers.</summary>
     public bool MappingFitsBuffers => !Spec.ScaleSimCompat;
 
+    /// <inheritdoc/>
+    public object? ValueDependence(GemmProblem problem) => Spec.Skip == SkipMode.None ? null : ZeroGating.Dependence(problem, Spec);
+
     public FoldCost Cost(GemmProblem problem, Fold fold)
     {
         long sr = fold.Rows, sc = fold.Cols, t = Grid(problem).Time(fold), ar = Spec.Rows;
@@ -33,9 +36,13 @@ public sealed class SystolicModel(SystolicUnitSpec spec) : IUnitModel
         var macs = fold.Macs;
         var starts = fold.StartsReduction;
         var (readBits, writeBits) = SystolicRegisterBits.Of(Spec.Dataflow, widths, sr, sc, t, ar, starts);
+        // skip: zero_operands gates the expected share of MACs whose input is zero; cycles, busy
+        // PE-cycles, register loads and SRAM traffic do not depend on the values (README §8).
+        var gated = Spec.Skip == SkipMode.ZeroOperands ? ZeroGating.GatedMacs(macs, ZeroGating.ZeroTermShare(problem, Spec)) : 0;
         var compute = ActivityCounts.From([
-            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), macs),
-            new(ActionKey.Add(problem.AccumulatorFormat), macs),
+            new(ActionKey.Multiply(problem.WeightFormat, problem.InputFormat), macs - gated),
+            new(ActionKey.Add(problem.AccumulatorFormat), macs - gated),
+            new(ActionKey.GatedMac(problem.WeightFormat, problem.InputFormat), gated),
             new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), readBits),
             new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), writeBits),
         ]);

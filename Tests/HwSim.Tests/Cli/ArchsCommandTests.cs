@@ -97,9 +97,9 @@ public sealed class ArchsCommandTests
         var csv = CliRunner.Run("archs", path, "-f", "csv");
 
         Assert.That(csv.Output.ReplaceLineEndings("\n"), Is.EqualTo(
-            "name,kind,rows,cols,dataflow,format,scalesim_compat,lanes,serial,max_bits,bits_per_cycle,drain,skip\n" +
-            "pra,bitserial,16,16,,,,16,activations,8,1,serial,zero_bits\n" +
-            "str,bitserial,2,2,,,,16,activations,8,1,serial,\n"));
+            "name,kind,rows,cols,dataflow,format,scalesim_compat,skip,lanes,serial,max_bits,bits_per_cycle,drain\n" +
+            "pra,bitserial,16,16,,,,zero_bits,16,activations,8,1,serial\n" +
+            "str,bitserial,2,2,,,,,16,activations,8,1,serial\n"));
     }
 
     [Test]

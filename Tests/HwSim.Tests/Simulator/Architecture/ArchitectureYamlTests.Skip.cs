@@ -40,11 +40,60 @@ public sealed partial class ArchitectureYamlTests
     [Test]
     public void Skip_UnknownMode() =>
         AssertError(Head + "units:\n  - { name: a, kind: bitserial, rows: 4, cols: 4, skip: zeros }\n", 4, "units[0].skip",
-            "unknown skip mode 'zeros' (expected none, zero_bits or dynamic_precision)");
+            "unknown skip mode 'zeros' (expected none, zero_bits, dynamic_precision or zero_operands)");
 
-    // Zero-operand gating (Eyeriss) saves energy, not cycles, on bit-parallel kinds; HwSim does not model it, so no other kind has the key.
-    [TestCase("systolic")]
-    [TestCase("dotproduct")]
+    [Test]
+    public void Skip_ZeroOperands_OnASystolicUnit_ParsesAndIsWrittenOnlyWhenOn()
+    {
+        const string yaml = """
+            version: 1
+            name: gated
+            units:
+              - { name: pe, kind: systolic, rows: 12, cols: 14, dataflow: ws, format: int16, skip: zero_operands }
+              - { name: plain, kind: systolic, rows: 2, cols: 2, skip: none }
+            """;
+
+        var arch = ArchitectureYaml.Parse(yaml, File);
+
+        Assert.That(arch.Units, Is.EqualTo(new UnitSpec[]
+        {
+            new SystolicUnitSpec("pe", 12, 14, Dataflow.WeightStationary, HwSim.Workloads.Formats.NumberFormat.Int(16)) { Skip = SkipMode.ZeroOperands },
+            new SystolicUnitSpec("plain", 2, 2, Dataflow.OutputStationary, HwSim.Workloads.Formats.NumberFormat.Int(8)),
+        }));
+        var written = ArchitectureYaml.ToYaml(arch);
+        Assert.That(ArchitectureYaml.Parse(written, File), Is.EqualTo(arch));
+        Assert.That(written, Does.Contain("scalesim_compat: false, skip: zero_operands }")
+            .And.Contain("{ name: plain, kind: systolic, rows: 2, cols: 2, dataflow: os, format: int8, scalesim_compat: false }"));
+    }
+
+    // A systolic PE takes a whole operand per cycle: the bit-serial timing modes are refused with that rule.
+    [TestCase("zero_bits")]
+    [TestCase("dynamic_precision")]
+    public void Skip_BitSerialTimingOnASystolicUnit_ReportsTheRule(string mode) =>
+        AssertError(Head + $"units:\n  - {{ name: a, kind: systolic, rows: 4, cols: 4, skip: {mode} }}\n", 4, "units[0].skip",
+            "a systolic unit takes skip: none or zero_operands", "a bit-parallel PE takes a whole operand per cycle");
+
+    [Test]
+    public void Skip_ZeroOperandsOnABitSerialUnit_ReportsTheRule() =>
+        AssertError(Head + "units:\n  - { name: a, kind: bitserial, rows: 4, cols: 4, skip: zero_operands }\n", 4, "units[0].skip",
+            "skip: zero_operands gates a bit-parallel MAC on a zero input", "zero_bits already spends nothing on a zero activation");
+
+    [Test]
+    public void Skip_ZeroOperands_OnADotProductUnit_ParsesAndIsWrittenOnlyWhenOn()
+    {
+        var arch = ArchitectureYaml.Parse(Head + "units:\n  - { name: nfu, kind: dotproduct, rows: 16, cols: 1, skip: zero_operands }\n  - { name: d, kind: dotproduct, rows: 2, cols: 2 }\n", File);
+        Assert.That(arch.Units[0], Is.EqualTo(new HwSim.Simulator.DotProduct.DotProductUnitSpec("nfu", 16, 1, 16, HwSim.Workloads.Formats.NumberFormat.Int(16)) { Skip = SkipMode.ZeroOperands }));
+        var written = ArchitectureYaml.ToYaml(arch);
+        Assert.That(ArchitectureYaml.Parse(written, File), Is.EqualTo(arch));
+        Assert.That(written, Does.Contain("drain: serial, skip: zero_operands }").And.Contain("{ name: d, kind: dotproduct, rows: 2, cols: 2, lanes: 16, format: int16, drain: serial }"));
+    }
+
+    [Test]
+    public void Skip_BitSerialTimingOnADotProductUnit_ReportsTheRule() =>
+        AssertError(Head + "units:\n  - { name: a, kind: dotproduct, rows: 4, cols: 4, skip: zero_bits }\n", 4, "units[0].skip",
+            "a dotproduct unit takes skip: none or zero_operands");
+
+    // Zero-operand gating is modelled on systolic and dotproduct units (Simulator/README.md §8); the other kinds have no skip key.
     [TestCase("fusion")]
     [TestCase("xnor")]
     public void Skip_IsNotAKeyOfOtherKinds(string kind) =>

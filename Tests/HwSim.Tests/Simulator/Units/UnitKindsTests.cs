@@ -46,7 +46,7 @@ public class UnitKindsTests
     public void KeysSharedByKindsParseAlike()
     {
         var shared = Kinds.SelectMany(k => k.Parameters).GroupBy(p => p.Key).Where(g => g.Count() > 1).ToList();
-        Assert.That(shared.Select(g => g.Key), Is.EquivalentTo(new[] { "lanes", "max_bits", "format", "drain" }));
+        Assert.That(shared.Select(g => g.Key), Is.EquivalentTo(new[] { "lanes", "max_bits", "format", "drain", "skip" }));
         // drain is one registration (UnitKind.DrainKey), not a copy per kind.
         Assert.That(shared.Single(g => g.Key == "drain"), Has.All.SameAs(UnitKind.DrainKey));
         foreach (var g in shared)

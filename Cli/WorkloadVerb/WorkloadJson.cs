@@ -21,7 +21,7 @@ internal sealed record LayerJson(
     string Name, string Kind, string Role, int N, int C, int H, int W, int K, int R, int S, int StrideH, int StrideW,
     int PadTop, int PadBottom, int PadLeft, int PadRight, int DilationH, int DilationW, int Groups, int P, int Q,
     long Macs, long Params, long BitOperations, string WeightFormat, string InputFormat, string AccumulatorFormat, string OutputFormat,
-    bool Downsample, bool Bias, bool BatchNorm, string? Unit, ValueStatistics? Statistics)
+    bool Downsample, bool Bias, bool BatchNorm, string? Unit, ValueStatistics? Statistics, bool? OutputExact)
 {
     public static LayerJson From(LayerWorkload l)
     {
@@ -30,6 +30,10 @@ internal sealed record LayerJson(
             s.Filters, s.KernelHeight, s.KernelWidth, s.StrideH, s.StrideW, s.Padding.Top, s.Padding.Bottom, s.Padding.Left, s.Padding.Right,
             s.DilationH, s.DilationW, s.Groups, s.OutputHeight, s.OutputWidth, l.Macs, l.Parameters, l.BitOperations,
             l.Precision.Weight.Name, l.Precision.Input.Name, l.Precision.Accumulator.Name, l.Precision.Output.Name,
-            l.IsDownsample, l.HasBias, l.HasBatchNorm, l.Unit, l.Statistics);
+            l.IsDownsample, l.HasBias, l.HasBatchNorm, l.Unit,
+            // JSON has no infinity: a bit-identical output (SQNR +inf, the CSV's 'inf') is written as output_sqnr_db null
+            // and output_exact true, as 'hwsim quantize' writes its layers.
+            l.Statistics is { OutputSqnrDb: double.PositiveInfinity } exact ? exact with { OutputSqnrDb = null } : l.Statistics,
+            l.Statistics?.OutputSqnrDb is double.PositiveInfinity ? true : null);
     }
 }

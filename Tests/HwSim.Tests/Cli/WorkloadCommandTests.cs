@@ -46,6 +46,30 @@ public class WorkloadCommandTests
     }
 
     [Test]
+    public void AnInfiniteSqnrIsWrittenAsExactInJson()
+    {
+        // The quantizer writes sqnr_db 'inf' for a layer whose output is bit-identical (its fp32 first layer); JSON has
+        // no infinity, so the layer says output_exact instead (this printed a stack trace before).
+        using var dir = new TempDir();
+        var csv = dir.File("q.csv", """
+            name,kind,n,c,h,w,k,r,s,stride,pad,groups,weight_format,input_format,sqnr_db
+            conv1,conv,1,3,8,8,4,3,3,1,1,1,fp32,fp32,inf
+            conv2,conv,1,4,8,8,4,3,3,1,1,1,int4,uint2,21.5
+            """);
+        var r = CliRunner.Run("workload", csv, "--format", "json");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        using var doc = JsonDocument.Parse(r.Output);
+        var layers = doc.RootElement.GetProperty("layers");
+        Assert.Multiple(() =>
+        {
+            Assert.That(layers[0].GetProperty("output_exact").GetBoolean(), Is.True);
+            Assert.That(layers[0].GetProperty("statistics").TryGetProperty("output_sqnr_db", out _), Is.False);
+            Assert.That(layers[1].GetProperty("statistics").GetProperty("output_sqnr_db").GetDouble(), Is.EqualTo(21.5));
+            Assert.That(layers[1].TryGetProperty("output_exact", out _), Is.False);
+        });
+    }
+
+    [Test]
     public void CsvOutputWrittenAtomicallyReadsBackEqual()
     {
         using var dir = new TempDir();

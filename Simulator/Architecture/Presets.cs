@@ -81,10 +81,15 @@ public static class Presets
     /// Albericio et al., US patent 11,610,100, claim 5) has a neuron output buffer "holding output
     /// neurons pending communication to the reducer", so the SIPs go on with the next windows while
     /// the last outputs leave; the paper's own section on it is not confirmed from its text here.
+    /// Fully connected layers at batch 1 run in Stripes' fully connected mode (fc_mode: multiplex,
+    /// Simulator/README.md §3): as the authors' group's simulator DNNsim (github.com/isakedo/DNNsim)
+    /// models it, OutputStationary.cpp's linear mode deals each 16-channel group to the next window
+    /// column in turn and Stripes.cpp charges each column p cycles per group while a new group is
+    /// issued every cycle, so all 16 rows work on the one window instead of one.
     /// </summary>
     private static ArchitectureSpec StripesLike() => new("stripes-like", 980, DramSpec.Unlimited, Kib(2048, 32768, 2048, 256),
     [
-        new BitSerialUnitSpec("sip", 16, 256, lanes: 16, SerialMode.Activations, maxBits: 16) { Drain = DrainMode.Overlapped },
+        new BitSerialUnitSpec("sip", 16, 256, lanes: 16, SerialMode.Activations, maxBits: 16) { Drain = DrainMode.Overlapped, FcMode = FcMode.Multiplex },
     ]);
 
     /// <summary>

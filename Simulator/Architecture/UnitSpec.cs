@@ -152,8 +152,23 @@ public sealed record BitSerialUnitSpec : UnitSpec
     {
         get;
         init => field = value == SkipMode.ZeroOperands ? throw new InputException(SkipModes.ZeroOperandsOnBitSerial, "units[].skip")
+            : value != SkipMode.None && FcMode == FcMode.Multiplex ? throw MultiplexNeeds("units[].skip")
             : value == SkipMode.ZeroBits && (Serial != SerialMode.Activations || BitsPerCycle != 1) ? throw ZeroBitsNeeds("units[].skip") : value;
     }
+
+    /// <summary>
+    /// How a fold of one window runs (<see cref="Architecture.FcMode"/>). Multiplex takes no skip:
+    /// its rows start their steps on a fixed schedule of equal steps, which value-dependent step
+    /// lengths would break.
+    /// </summary>
+    public FcMode FcMode
+    {
+        get;
+        init => field = value == FcMode.Multiplex && Skip != SkipMode.None ? throw MultiplexNeeds("units[].fc_mode") : value;
+    }
+
+    private static InputException MultiplexNeeds(string field) =>
+        new("fc_mode: multiplex (Stripes' fully connected mode: equal steps dealt to the rows in turn) needs skip: none", field);
 
     private static InputException ZeroBitsNeeds(string field) =>
         new("skip: zero_bits (Pragmatic: one activation bit per lane per cycle, weights bit-parallel) needs serial: activations and bits_per_cycle: 1", field);

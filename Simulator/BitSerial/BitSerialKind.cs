@@ -26,6 +26,13 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
         ["zero_operands"] = SkipMode.ZeroOperands,
     };
 
+    /// <summary>Fully connected mode names in files, summaries and grids.</summary>
+    public static IReadOnlyDictionary<string, FcMode> FcModes { get; } = new Dictionary<string, FcMode>
+    {
+        ["windows"] = FcMode.Windows,
+        ["multiplex"] = FcMode.Multiplex,
+    };
+
     // A bit-serial PE of Stripes: 16 AND lanes into one adder tree, weights bit-parallel, up to 8 bits.
     private const int DefaultLanes = 16;
     private const SerialMode DefaultSerial = SerialMode.Activations;
@@ -42,6 +49,11 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
             DrainKey,
             Key("skip", "none, zero_bits, dynamic_precision", t => UnitValues.Choice(t, SkipModes, "skip mode"), u => SkipName(u.Skip), (u, v) => u with { Skip = v },
                 written: u => u.Skip != SkipMode.None),
+            // Stripes' fully connected mode (DNNsim, github.com/isakedo/DNNsim: OutputStationary.cpp's
+            // linear mode deals each 16-channel group to the next window column; Stripes.cpp charges a
+            // column p cycles per group while a new group is issued every cycle). Simulator/README.md §3.
+            Key("fc_mode", "windows, multiplex", t => UnitValues.Choice(t, FcModes, "fully connected mode"), u => FcModeName(u.FcMode), (u, v) => u with { FcMode = v },
+                written: u => u.FcMode != FcMode.Windows),
         ];
     }
 
@@ -53,6 +65,8 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
 
     public static string SkipName(SkipMode skip) => SkipModes.First(s => s.Value == skip).Key;
 
+    public static string FcModeName(FcMode mode) => FcModes.First(s => s.Value == mode).Key;
+
     protected override BitSerialUnitSpec Create(string name, int rows, int cols) => new(name, rows, cols, DefaultLanes, DefaultSerial, DefaultMaxBits);
 
     protected override IUnitModel Model(BitSerialUnitSpec unit) => new BitSerialModel(unit);
@@ -62,7 +76,8 @@ public sealed class BitSerialKind : UnitKind<BitSerialUnitSpec>
     protected override string Summary(BitSerialUnitSpec b) =>
         $"{b.Name}: bitserial {b.Rows}x{b.Cols}, {b.Lanes} lanes, serial {SerialName(b.Serial)}, up to {b.MaxBits} bits" +
         (b.BitsPerCycle == 1 ? "" : $", {b.BitsPerCycle} bits per cycle") +
-        (b.Skip == SkipMode.None ? "" : $", skip {SkipName(b.Skip)}");
+        (b.Skip == SkipMode.None ? "" : $", skip {SkipName(b.Skip)}") +
+        (b.FcMode == FcMode.Windows ? "" : $", fc_mode {FcModeName(b.FcMode)}");
 
     /// <summary>
     /// Stripes-style (serial activations): each lane ANDs one activation bit with a b_w-bit weight

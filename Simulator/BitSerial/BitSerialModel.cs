@@ -72,9 +72,61 @@ public sealed class BitSerialModel(BitSerialUnitSpec spec) : IUnitModel
     /// <summary>Cycles a b-plane serial operand takes at <paramref name="bitsPerCycle"/> planes per cycle (the last group may be short).</summary>
     internal static int Digits(int planes, int bitsPerCycle) => (planes + bitsPerCycle - 1) / bitsPerCycle;
 
-    public FoldCost Cost(GemmProblem problem, Fold fold) => spec.Skip == SkipMode.None
+    public FoldCost Cost(GemmProblem problem, Fold fold) =>
+        Multiplexed(spec, fold) ? MultiplexCost(problem, fold)
+        : spec.Skip == SkipMode.None
         ? Cost(problem, fold, spec.Lanes, spec.Serial, BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits, spec.BitsPerCycle)
         : SkippingCost(problem, fold);
+
+    /// <summary>Whether <paramref name="fold"/> runs in Stripes' fully connected mode: a fold of one window on a multiplex unit.</summary>
+    internal static bool Multiplexed(BitSerialUnitSpec spec, Fold fold) => spec.FcMode == FcMode.Multiplex && fold.Rows == 1;
+
+    /// <summary>
+    /// A fold of one window in fully connected mode (Simulator/README.md §3): with R physical rows,
+    /// step s of the S steps runs on row s mod R from cycle (s mod R) + (s div R) x max(R, cps), its
+    /// column's PE loading its own weights (one row per cycle on the weight bus), so the compute
+    /// takes B = ((S-1) mod R) + ((S-1) div R) x max(R, cps) + cps cycles (S - 1 + cps when cps &lt;= R).
+    /// Each column then holds D = min(S, R) partial sums, which its drain chain moves down as a drain
+    /// of D rows and adds at the bottom (D - 1 accumulator-width Adds), D cycles, one output per
+    /// column. A continuing fold first shifts one partial sum per column into row 0 (one cycle).
+    /// Every other count is that of <see cref="Cost(GemmProblem, Fold)"/> with the steps' PEs (one
+    /// row's sc per step).
+    /// </summary>
+    private FoldCost MultiplexCost(GemmProblem problem, Fold fold)
+    {
+        var (w, a) = (BitPlanes.Of(problem.WeightFormat).Bits, BitPlanes.Of(problem.InputFormat).Bits);
+        long cps = CyclesPerStep(spec.Serial, w, a, spec.BitsPerCycle);
+        long rows = spec.Rows, sc = fold.Cols, terms = fold.K.Length, lanes = spec.Lanes;
+        var acc = problem.AccumulatorFormat.Bits;
+        checked
+        {
+            var steps = (terms + lanes - 1) / lanes;
+            var last = steps - 1;
+            var compute = last % rows + last / rows * Math.Max(rows, cps) + cps;
+            var d = Math.Min(steps, rows);
+            var busy = sc * steps * cps;
+            var drainMoves = sc * d * (d - 1) / 2;
+            var drainReads = sc * d * (d + 1) / 2;
+            var shiftIn = fold.StartsReduction ? 0 : 1;
+            var bitOps = sc * terms * w * a;
+            var laneReads = spec.Serial == SerialMode.Activations ? sc * terms * a : sc * terms * w * a * 2;
+            var counts = ActivityCounts.From(
+            [
+                new(ActionKey.Simple(PrimitiveAction.AndBitOp), bitOps),
+                new(ActionKey.Simple(PrimitiveAction.PopcountInputBit), bitOps),
+                new(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, acc), busy),
+                new(ActionKey.Add(problem.AccumulatorFormat), sc * (d - 1)),
+                new(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), sc * terms * (a + w) + (busy + drainMoves + shiftIn * sc) * acc),
+                new(ActionKey.Simple(PrimitiveAction.RegisterReadBit), laneReads + drainReads * acc),
+            ]);
+            return new FoldCost(shiftIn + compute + d, busy, counts,
+                IfmapReadBits: terms * problem.InputFormat.Bits,
+                WeightReadBits: sc * terms * problem.WeightFormat.Bits,
+                OfmapReadBits: shiftIn * sc * acc,
+                OfmapWriteBits: sc * (fold.EndsReduction(problem.K) ? problem.OutputFormat.Bits : acc),
+                DrainCycles: d);
+        }
+    }
 
     /// <inheritdoc/>
     public object? ValueDependence(GemmProblem problem) => spec.Skip == SkipMode.None ? null : ValueSkipping.HistogramFor(problem, spec);

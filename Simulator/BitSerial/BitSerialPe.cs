@@ -15,6 +15,8 @@ internal sealed class BitSerialTally
     public long WeightReadBits;
     public long OfmapReadBits;
     public long OfmapWriteBits;
+    // Accumulator-width adds of the fully connected mode's drain (BitSerialMultiplexFold).
+    public long Adds;
 }
 
 /// <summary>

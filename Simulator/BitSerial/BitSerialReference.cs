@@ -22,6 +22,7 @@ public sealed class BitSerialReference(BitSerialUnitSpec spec) : IReferenceUnit
 
     public FoldGrid Grid(GemmProblem problem) => BitSerialModel.GridOf(spec);
 
-    public IReferenceFold Start(GemmOperands operands, Fold fold) =>
-        new BitSerialReferenceFold(spec, operands, fold, _partialSums.GetValue(operands, _ => new PartialSums()));
+    public IReferenceFold Start(GemmOperands operands, Fold fold) => BitSerialModel.Multiplexed(spec, fold)
+        ? new BitSerialMultiplexFold(spec, operands, fold, _partialSums.GetValue(operands, _ => new PartialSums()))
+        : new BitSerialReferenceFold(spec, operands, fold, _partialSums.GetValue(operands, _ => new PartialSums()));
 }

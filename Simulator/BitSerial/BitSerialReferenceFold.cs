@@ -65,14 +65,17 @@ internal sealed class BitSerialReferenceFold : IReferenceFold
     }
 
     // The cycles of a step whose activations take their low `activationPlanes` planes.
-    private (int Weight, int Activation)[][] PlaneCycles(int activationPlanes)
+    private (int Weight, int Activation)[][] PlaneCycles(int activationPlanes) => PlaneCycles(_spec, _weight.Bits, activationPlanes);
+
+    /// <summary>The plane (pair) groups of a step's cycles, in order; a weight of -1 marks a bit-parallel weight.</summary>
+    internal static (int Weight, int Activation)[][] PlaneCycles(BitSerialUnitSpec spec, int weightPlanes, int activationPlanes)
     {
-        var perCycle = _spec.BitsPerCycle;
+        var perCycle = spec.BitsPerCycle;
         int[][] Groups(int planes) => [.. Enumerable.Range(0, BitSerialModel.Digits(planes, perCycle))
             .Select(d => Enumerable.Range(d * perCycle, Math.Min(perCycle, planes - d * perCycle)).ToArray())];
-        return _spec.Serial == SerialMode.Activations
+        return spec.Serial == SerialMode.Activations
             ? [.. Groups(activationPlanes).Select(js => js.Select(j => (-1, j)).ToArray())]
-            : [.. Groups(_weight.Bits).SelectMany(i => Groups(activationPlanes).Select(j => i.SelectMany(wi => j.Select(aj => (wi, aj))).ToArray()))];
+            : [.. Groups(weightPlanes).SelectMany(i => Groups(activationPlanes).Select(j => i.SelectMany(wi => j.Select(aj => (wi, aj))).ToArray()))];
     }
 
     private bool Computing => _nextTerm < _fold.K.Length;

@@ -82,7 +82,7 @@ public sealed class ArchsCommandTests
             Assert.That(root.GetProperty("buffers").GetProperty("weight_kb").GetDouble(), Is.EqualTo(32768));
             Assert.That(root.GetProperty("buffers").GetProperty("word_bits").GetInt32(), Is.EqualTo(256));
             var unit = root.GetProperty("units")[0];
-            Assert.That(unit.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "name", "kind", "rows", "cols", "lanes", "serial", "max_bits", "bits_per_cycle", "drain" }));
+            Assert.That(unit.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "name", "kind", "rows", "cols", "lanes", "serial", "max_bits", "bits_per_cycle", "drain", "fc_mode" }));
             Assert.That(unit.GetProperty("max_bits").GetInt32(), Is.EqualTo(16));
         }
     }

@@ -48,7 +48,7 @@ public sealed class BitSerialAgreementTests
             strideH, strideW, new Padding(pads[0], pads[1], pads[2], pads[3]), dilationH, dilationW, groups);
 
     // Weights: intB, binary, ternary, uintB; activations: uintB, intB, binary, ternary (all within max_bits 8).
-    private static readonly Gen<NumberFormat> Weights =
+    internal static readonly Gen<NumberFormat> Weights =
         from kind in Gen.Int[0, 3]
         from bits in Gen.Int[2, 8]
         select kind switch { 0 => NumberFormat.Int(bits), 1 => NumberFormat.Binary, 2 => NumberFormat.Ternary, _ => NumberFormat.UInt(bits) };

@@ -144,6 +144,37 @@ public sealed class TimeloopValidationTests
         }
     }
 
+    /// <summary>
+    /// Why simple_ws's global buffer is 0.165x Timeloop's (docs/validation/timeloop.md, README):
+    /// HwSim's systolic ws array reads an input once per 16 columns and writes and reads a partial
+    /// sum once per row fold, where the exercise's C3 x M4 mapping reads an input once per 4 PEs and
+    /// updates an output once per (r, s). The buffer's accesses in 16-bit words, against the
+    /// exercise's printed shared_glb statistics (timeloop-mapper.stats.txt at commit 2d55108:
+    /// inputs 2,709,504 reads + 151,875 fills, outputs 3,211,264 reads + 3,612,672 updates,
+    /// weights 24,192 reads + 864 fills).
+    /// </summary>
+    [Test]
+    public void SimpleWs_BufferAccesses_AgainstTimeloops()
+    {
+        var counts = Run("simple_ws", TimeloopLike("simple_ws")).Result.Layers[0].Counts;
+        long Bits(PrimitiveAction action, BufferKind buffer) => counts.Counts.Where(kv => kv.Key.Action == action && kv.Key.Buffer == buffer).Sum(kv => kv.Value);
+        const long Macs = 10_838_016;
+        const long TimeloopAccesses = 2_709_504 + 151_875 + 3_211_264 + 3_612_672 + 24_192 + 864;
+        var inputReads = Bits(PrimitiveAction.SramReadBit, BufferKind.Ifmap) / 16;
+        var psumReads = Bits(PrimitiveAction.SramReadBit, BufferKind.Ofmap) / 16;
+        var psumWrites = Bits(PrimitiveAction.SramWriteBit, BufferKind.Ofmap) / 16;
+        var all = (Bits(PrimitiveAction.SramReadBit, BufferKind.Ifmap) + Bits(PrimitiveAction.SramReadBit, BufferKind.Weight) + Bits(PrimitiveAction.SramReadBit, BufferKind.Ofmap)
+                   + Bits(PrimitiveAction.SramWriteBit, BufferKind.Ifmap) + Bits(PrimitiveAction.SramWriteBit, BufferKind.Weight) + Bits(PrimitiveAction.SramWriteBit, BufferKind.Ofmap)) / 16;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(inputReads, Is.EqualTo(Macs / 16), "an input read once per 16 columns");
+            Assert.That((psumReads, psumWrites), Is.EqualTo((802_816L, 802_816L)), "a partial sum per row fold: 2 x 401,408 outputs");
+            Assert.That(all, Is.EqualTo(2_455_232L));
+            Assert.That(TimeloopAccesses, Is.EqualTo(9_710_371L));
+            Assert.That((double)TimeloopAccesses / all, Is.EqualTo(3.955).Within(0.0005), "4.0x fewer accesses");
+        }
+    }
+
     /// <summary>The README's summary table quotes the loop-nest totals and DRAM ratios computed here.</summary>
     [Test]
     public void Readme_QuotesTheseFigures()

@@ -18,20 +18,14 @@ namespace HwSim.Quantizer.Tests.Pipeline;
 /// </summary>
 public sealed class ValueSkippingResNet18Tests
 {
-    private static string ResNet18Onnx => Path.Combine(AppContext.BaseDirectory, "Data", "ResNet18.onnx");
-
-    // The layer whose speed-ups the README quotes (ResNet-18's layer3.1.conv2: 14x14 pixels, 256 x 3x3 x 256).
-    private const string Layer = "Convolution341";
+    // The layer whose speed-ups the README quotes.
+    private const string Layer = QuantizedResNet18.Layer3_1_Conv2;
 
     [Test]
     public void ResNet18_on_stripes_like_with_skip_gives_the_readme_figures()
     {
-        set_num_threads(1);
-        using var dir = new TempDir();
-        var (csv, tensors) = (Path.Combine(dir.Path, "r18.csv"), Path.Combine(dir.Path, "tensors"));
-        var run = CliRunner.Run("quantize", ResNet18Onnx, "--calib-synthetic", "1", "--batch-size", "1", "--dump-tensors", tensors, "-o", csv, "-q");
-        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
-        var inner = WorkloadCsv.Read(csv).Layers.Where(l => !l.Precision.Input.IsFloat).ToList();
+        var network = QuantizedResNet18.Get();
+        var inner = network.Inner;
         var arch = Presets.Get("stripes-like");
         // The table of §8 was measured with the serial drain and the window mapping of one-window folds that
         // stripes-like had before fold pipelining and its fully connected mode (Simulator/README.md §3; the
@@ -42,9 +36,7 @@ public sealed class ValueSkippingResNet18Tests
         var totals = new[] { SkipMode.None, SkipMode.ZeroBits, SkipMode.DynamicPrecision }
             .Select(skip => inner.Sum(l => Simulation.Run(l, arch, new BitSerialModel(stripes with { Skip = skip })).ComputeCycles)).ToArray();
 
-        var layer = inner.Single(l => l.Name == Layer);
-        var entry = TensorDump.Read(tensors).Find(Layer)!;
-        var data = new ReferenceData(layer, NpyArray.Read(Path.Combine(tensors, entry.InputFile)).Values, NpyArray.Read(Path.Combine(tensors, entry.WeightFile)).Values);
+        var (layer, data, _) = network.Codes(Layer);
         var reference = new[] { SkipMode.None, SkipMode.ZeroBits, SkipMode.DynamicPrecision }
             .Select(skip => ReferenceEngine.Simulate(layer, arch, new BitSerialReference(stripes with { Skip = skip }), data).Result.ComputeCycles).ToArray();
         var overlapped = new[] { SkipMode.None, SkipMode.ZeroBits, SkipMode.DynamicPrecision }

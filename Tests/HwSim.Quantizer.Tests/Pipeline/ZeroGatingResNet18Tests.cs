@@ -25,21 +25,14 @@ namespace HwSim.Quantizer.Tests.Pipeline;
 /// </summary>
 public sealed class ZeroGatingResNet18Tests
 {
-    private static string ResNet18Onnx => Path.Combine(AppContext.BaseDirectory, "Data", "ResNet18.onnx");
-
-    // ResNet-18's layer3.1.conv2 (14x14 pixels, 256 x 3x3 x 256), as in ValueSkippingResNet18Tests.
-    private const string Layer = "Convolution341";
+    // As in ValueSkippingResNet18Tests.
+    private const string Layer = QuantizedResNet18.Layer3_1_Conv2;
 
     [Test]
     public void ResNet18_on_eyeriss_like_with_zero_gating_gives_the_readme_figures()
     {
-        set_num_threads(1);
-        using var dir = new TempDir();
-        var (csv, tensors) = (Path.Combine(dir.Path, "r18.csv"), Path.Combine(dir.Path, "tensors"));
-        var run = CliRunner.Run("quantize", ResNet18Onnx, "--calib-synthetic", "1", "--batch-size", "1", "--dump-tensors", tensors, "-o", csv, "-q");
-        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
-        var workload = WorkloadCsv.Read(csv);
-        var inner = workload.Layers.Where(l => !l.Precision.Input.IsFloat).ToList();
+        var network = QuantizedResNet18.Get();
+        var (workload, inner) = (network.Workload, network.Inner);
         var plainArch = Presets.Get("eyeriss-like");
         var pe = (SystolicUnitSpec)plainArch.Units.Single();
         var gatedArch = plainArch with { Units = [pe with { Skip = SkipMode.ZeroOperands }] };
@@ -53,9 +46,7 @@ public sealed class ZeroGatingResNet18Tests
         var gatedMacs = gated.Layers.Sum(l => l.Counts.Total(PrimitiveAction.GatedMac));
         var macs = gated.Layers.Sum(l => l.Macs);
 
-        var layer = inner.Single(l => l.Name == Layer);
-        var entry = TensorDump.Read(tensors).Find(Layer)!;
-        var data = new ReferenceData(layer, NpyArray.Read(Path.Combine(tensors, entry.InputFile)).Values, NpyArray.Read(Path.Combine(tensors, entry.WeightFile)).Values);
+        var (layer, data, outputs) = network.Codes(Layer);
         var reference = ReferenceEngine.Simulate(layer, gatedArch, new SystolicReference((SystolicUnitSpec)gatedArch.Units.Single()), data);
         var fastLayer = gated.Layers.Single(l => l.Layer == Layer);
         var (referenceGated, fastGated) = (reference.Result.Counts.Total(PrimitiveAction.GatedMac), fastLayer.Counts.Total(PrimitiveAction.GatedMac));
@@ -65,7 +56,7 @@ public sealed class ZeroGatingResNet18Tests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(inner, Has.Count.EqualTo(20));
-            Assert.That(reference.Output, Is.EqualTo(NpyArray.Read(Path.Combine(tensors, entry.OutputFile!)).Values), "the quantizer's outputs");
+            Assert.That(reference.Output, Is.EqualTo(outputs), "the quantizer's outputs");
             Assert.That(gatedEnergy.Cycles, Is.EqualTo(plainEnergy.Cycles), "gating saves energy, not cycles");
             Assert.That(reference.Result.ComputeCycles, Is.EqualTo(fastLayer.ComputeCycles));
             // Tolerance: the fast engine takes every term's zero share from the layer's codes, the

@@ -41,16 +41,28 @@ internal static class QuantizedResNet18
         }
     }
 
+    private static TempDir? _dir;
+
+    /// <summary>Removes the files, once every fixture of this namespace has run (<see cref="PipelineFixtures"/>).</summary>
+    internal static void Remove() => _dir?.Dispose();
+
     private static Run Quantize()
     {
         set_num_threads(1);
-        // Kept for the whole test run (several fixtures read it), removed when the process ends.
-        var dir = new TempDir();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => dir.Dispose();
+        // Kept until every fixture of the namespace has run: several read it.
+        var dir = _dir = new TempDir();
         var (csv, tensors) = (Path.Combine(dir.Path, "r18.csv"), Path.Combine(dir.Path, "tensors"));
         var onnx = Path.Combine(AppContext.BaseDirectory, "Data", "ResNet18.onnx");
         var run = CliRunner.Run("quantize", onnx, "--calib-synthetic", "1", "--batch-size", "1", "--dump-tensors", tensors, "-o", csv, "-q");
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         return new Run(WorkloadCsv.Read(csv), tensors);
     }
+}
+
+/// <summary>Runs after every fixture of this namespace: the shared quantised network's files go.</summary>
+[SetUpFixture]
+public sealed class PipelineFixtures
+{
+    [OneTimeTearDown]
+    public void RemoveSharedFiles() => QuantizedResNet18.Remove();
 }

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+
+namespace HwSim.Simulator.Nest;
+
+/// <summary>What one level did with one operand, summed over its instances (Simulator/Nest/README.md).</summary>
+/// <param name="Reads">Reads out of the level: serving its children's fills, or the MACs.</param>
+/// <param name="Fills">Writes into the level from its parent keeper.</param>
+/// <param name="Updates">Partial sums written into the level by its children (outputs only).</param>
+public readonly record struct NestAccesses(long Reads, long Fills, long Updates);
+
+/// <summary>
+/// Counts of one layer under one mapping: accesses per level and operand, MACs, cycles and the instances of each
+/// level the mapping uses. Both engines return this; they must agree exactly.
+/// </summary>
+public sealed record NestCounts(ImmutableArray<ImmutableDictionary<NestTensor, NestAccesses>> Levels, long Macs, long Cycles, ImmutableArray<long> UsedInstances)
+{
+    /// <summary>The accesses of level <paramref name="level"/> to <paramref name="tensor"/> (zero where it does not keep it).</summary>
+    public NestAccesses this[int level, NestTensor tensor] => Levels[level].TryGetValue(tensor, out var a) ? a : default;
+
+    /// <summary>Every count on one line per level, for test messages and diffs.</summary>
+    public override string ToString() =>
+        $"MACs {Macs}, cycles {Cycles}\n" + string.Join('\n', Levels.Select((l, i) => $"level {i} (instances {UsedInstances[i]}): " +
+            string.Join("; ", l.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} reads {kv.Value.Reads} fills {kv.Value.Fills} updates {kv.Value.Updates}"))));
+}

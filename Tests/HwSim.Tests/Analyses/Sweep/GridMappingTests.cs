@@ -204,4 +204,18 @@ public class GridMappingTests
             }
         }
     }
+
+    [Test]
+    public void TheReadmesMappingKeysExampleLoads()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).ReplaceLineEndings("\n");
+        var start = readme.IndexOf("```yaml\nvary:\n  units[lowbit].rows: [8, 16, 32]\n  mapping:", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), "README.md's sweep section shows the mapping keys");
+        var body = readme[(start + "```yaml\n".Length)..readme.IndexOf("```", start + 3, StringComparison.Ordinal)];
+        using var dir = new TempDir();
+        dir.File("maps.yaml", "layers:\n  \"features.*\": fixed\n");
+        var sweep = Definition(GridFile.Load(dir.File("grid.yaml", "version: 1\nbase: lowbit-default\n" + body)));
+        Assert.That(sweep.Dimensions.Select(d => d.Dimension.Values.Length), Is.EqualTo(new[] { 3, 3, 2 }));
+        Assert.That(sweep.Policy(sweep.Point(5)).Source, Is.EqualTo(dir.File("maps.yaml")), "point 5: rows 8, maps.yaml, latency");
+    }
 }

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using HwSim.CostModel.Energy;
+using HwSim.CostModel.Quantities;
+using HwSim.CostModel.Technology;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Counting;
+using HwSim.Simulator.Nest;
+using HwSim.Workloads.Formats;
+
+namespace HwSim.CostModel.Nest;
+
+/// <summary>What a nest level is built as, for pricing.</summary>
+public enum NestStorageClass
+{
+    /// <summary>Off-chip memory, priced per bit by device type (never scaled by the node).</summary>
+    Dram,
+
+    /// <summary>An SRAM array (or register file) priced from the CACTI 7 table at its capacity, row width and banks.</summary>
+    Sram,
+
+    /// <summary>A register: Aladdin's per-bit read and write.</summary>
+    Register,
+}
+
+/// <summary>How one nest level is priced.</summary>
+/// <param name="CapacityBytes">The SRAM array's capacity (one instance), for the CACTI table.</param>
+/// <param name="RowBits">Bits one SRAM access moves (the array's width); a scalar of b bits costs b / RowBits of an access, as
+/// Timeloop charges a word of a wider block.</param>
+/// <param name="Banks">SRAM banks.</param>
+/// <param name="Dram">DRAM device type.</param>
+public sealed record NestLevelCost(NestStorageClass Class, long CapacityBytes = 0, int RowBits = 0, int Banks = 1, DramKind Dram = DramKind.Lpddr4)
+{
+    public static NestLevelCost OfDram(DramKind kind) => new(NestStorageClass.Dram, Dram: kind);
+
+    public static NestLevelCost OfSram(long capacityBytes, int rowBits, int banks = 1) => new(NestStorageClass.Sram, capacityBytes, rowBits, banks);
+
+    public static NestLevelCost Register { get; } = new(NestStorageClass.Register);
+}
+
+/// <summary>One level's energy, reads apart from writes (fills and updates).</summary>
+public sealed record NestLevelEnergy(string Level, EnergyPj Reads, EnergyPj Writes)
+{
+    public EnergyPj Total => Reads + Writes;
+}
+
+/// <summary>A nest run priced: the MACs, every level, the total, and the SRAM queries the CACTI table could not answer.</summary>
+public sealed record NestEnergyReport(EnergyPj Macs, ImmutableArray<NestLevelEnergy> Levels, ImmutableArray<string> Warnings)
+{
+    public EnergyPj Total => Levels.Aggregate(Macs, (a, l) => a + l.Total);
+}
+
+/// <summary>
+/// Prices a nest engine's counts (Simulator/Nest) with HwSim's tables: each MAC as a multiply of the weight and input widths plus an
+/// add of the partial sum's, each scalar access of a level at its class's price for the operand's width. Reads are reads; fills and
+/// updates are writes. HwSim's register convention (Simulator/README.md §5) applies to register levels: a register that holds an
+/// operand for the MAC it feeds is not read again each cycle, so a register level's reads (which serve only the MACs) cost nothing,
+/// and its loads (fills, updates) are charged.
+/// </summary>
+public static class NestEnergy
+{
+    public static NestEnergyReport Price(NestArchitecture arch, IReadOnlyList<NestLevelCost> costs, NestCounts counts,
+        NumberFormat weight, NumberFormat input, NumberFormat partialSum, EnergyTable table, TechnologyScaling scaling)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(costs);
+        ArgumentNullException.ThrowIfNull(counts);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(scaling);
+        // The context's buffers price only the GEMM engines' SRAM keys, which nest counts never use; its DRAM is set per level.
+        var context = new EnergyContext(BufferSpec.FromKilobytes(1, 1, 1, 8), DramKinds.Default, scaling);
+        if (costs.Count != arch.Levels.Length)
+            throw new ArgumentException($"{costs.Count} level prices for {arch.Levels.Length} levels", nameof(costs));
+        var mac = table.Energy(ActionKey.Multiply(weight, input), context) + table.Energy(ActionKey.Add(partialSum), context);
+        var warnings = new List<string>();
+        var levels = ImmutableArray.CreateBuilder<NestLevelEnergy>();
+        for (var l = 0; l < arch.Levels.Length; l++)
+        {
+            var (reads, writes) = (EnergyPj.Zero, EnergyPj.Zero);
+            foreach (var (tensor, a) in counts.Levels[l])
+            {
+                var bits = tensor switch { NestTensor.Weights => weight.Bits, NestTensor.Inputs => input.Bits, _ => partialSum.Bits };
+                var (read, write) = Scalar(costs[l], bits, table, context, warnings, arch.Levels[l].Name);
+                reads += read * a.Reads;
+                writes += write * (a.Fills + a.Updates);
+            }
+            levels.Add(new NestLevelEnergy(arch.Levels[l].Name, reads, writes));
+        }
+        return new NestEnergyReport(mac * counts.Macs, levels.ToImmutable(), [.. warnings.Distinct()]);
+    }
+
+    private static (EnergyPj Read, EnergyPj Write) Scalar(NestLevelCost cost, int bits, EnergyTable table, EnergyContext context, List<string> warnings, string level)
+    {
+        switch (cost.Class)
+        {
+            case NestStorageClass.Dram:
+                var dram = context with { Dram = cost.Dram };
+                return (table.Energy(ActionKey.Simple(PrimitiveAction.DramReadByte), dram) * (bits / 8.0),
+                        table.Energy(ActionKey.Simple(PrimitiveAction.DramWriteByte), dram) * (bits / 8.0));
+            case NestStorageClass.Register:
+                return (EnergyPj.Zero, table.Energy(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), context) * bits);
+            default:
+                var share = (double)bits / cost.RowBits;
+                var factor = EnergyTable.NodeFactor(PrimitiveAction.SramReadWord, context);
+                var (read, outsideRead) = table.SramWord(EnergyAction.SramReadWord, cost.CapacityBytes, cost.RowBits, cost.Banks);
+                var (write, _) = table.SramWord(EnergyAction.SramWriteWord, cost.CapacityBytes, cost.RowBits, cost.Banks);
+                if (outsideRead is not null)
+                    warnings.Add($"{level}: {outsideRead}");
+                return (read.Energy * (share * factor), write.Energy * (share * factor));
+        }
+    }
+}

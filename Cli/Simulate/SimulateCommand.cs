@@ -6,6 +6,7 @@ using HwSim.Cli.Common;
 using HwSim.Simulator.Mapping;
 using HwSim.Workloads.Layers;
 using HwSim.CostModel.Energy;
+using HwSim.CostModel.Technology;
 using HwSim.Simulator;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
@@ -86,8 +87,9 @@ public static class SimulateCommand
             throw new InputException("real operands only matter to the cycle-stepped engine: add --reference", "--tensors");
         PipelineOutput.Check(workload, arch, parse.GetValue(Workload.Source)!);
         var mapping = Mapping.Resolve(parse, workload, arch);
-        // The simulator is price-free; a search by energy here prices candidates with the built-in 45 nm table (the energy verb takes others).
-        var result = SimulationProgress.Evaluate(context, workload, arch, mapping, EnergyTable.Default, EnergyContext.At45nm(arch.Buffers));
+        // The simulator is price-free; a search by energy here prices candidates with the built-in 45 nm table (the energy verb takes
+        // others) and the architecture's DRAM type, as the energy verb does by default, so both verbs pick the same loop nests.
+        var result = SimulationProgress.Evaluate(context, workload, arch, mapping, EnergyTable.Default, EnergyContext.Of(arch, TechnologyScaling.Identity45nm));
         if (reference)
         {
             // The reference engine steps the mappings the fast engine's mapper picked (or fixed ones), so both engines run the same schedules.

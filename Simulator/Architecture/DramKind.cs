@@ -6,7 +6,9 @@ namespace HwSim.Simulator.Architecture;
 /// (CostModel/Energy/Data/energy-45nm.csv). The default is
 /// <see cref="Lpddr4"/>: HwSim models edge low-precision accelerators, whose off-chip memory is
 /// LPDDR4 (the default machine's 16 B/cycle at 500 MHz is one LPDDR4 x16 channel), and the
-/// Accelergy/Timeloop example architectures HwSim is compared against use LPDDR4 too.
+/// Accelergy/Timeloop example architectures HwSim is compared against use LPDDR4 too. Presets
+/// whose source states their DRAM use that type instead (Presets.cs: tpu-like, bismo-like and
+/// finn-like DDR3, loom-like HBM2).
 /// </summary>
 public enum DramKind
 {

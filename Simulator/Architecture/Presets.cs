@@ -54,7 +54,8 @@ public static class Presets
     /// XNOR-Net keep in full precision. 500 MHz is the clock of Bit Fusion's 45 nm PE synthesis
     /// (Sharma et al., ISCA 2018; reference/energy-area.md), whose figures the cost model uses.
     /// DRAM 16 B/cycle = 8 GB/s at 500 MHz, about one LPDDR4-4266 x16 channel (8.5 GB/s).
-    /// Buffers 256/256/128 KiB, 64-bit words: a small edge accelerator's SRAM.
+    /// Buffers 256/256/128 KiB, 64-bit words: a small edge accelerator's SRAM. DRAM type LPDDR4
+    /// (HwSim's default, DramKind.cs): the channel above is an LPDDR4 one.
     /// </summary>
     private static ArchitectureSpec LowbitDefault() => new(Default, 500, new DramSpec(16), Kib(256, 256, 128, 64),
     [
@@ -86,6 +87,9 @@ public static class Presets
     /// models it, OutputStationary.cpp's linear mode deals each 16-channel group to the next window
     /// column in turn and Stripes.cpp charges each column p cycles per group while a new group is
     /// issued every cycle, so all 16 rows work on the one window instead of one.
+    /// DRAM type LPDDR4, HwSim's default (DramKind.cs): Stripes, like DaDianNao, holds the network
+    /// on chip and the paper states no off-chip memory type; the type prices only the bytes
+    /// that still cross the channel (a layer's inputs and outputs beyond the buffers, if any).
     /// </summary>
     private static ArchitectureSpec StripesLike() => new("stripes-like", 980, DramSpec.Unlimited, Kib(2048, 32768, 2048, 256),
     [
@@ -113,7 +117,9 @@ public static class Presets
     /// process_tiles advances one cycle per brick step and charges no cycle for a window's outputs,
     /// which the PPU writes meanwhile), against which Stripes' speed-ups were measured. The transfer
     /// function (activation, pooling in the NFU) is not modelled; eDRAM refresh and the inter-tile
-    /// fat tree take no cycles. No float unit: first/last layers must be int.
+    /// fat tree take no cycles. No float unit: first/last layers must be int. DRAM type LPDDR4,
+    /// HwSim's default (DramKind.cs): DaDianNao keeps the network in its eDRAM and, as far as
+    /// checked here, names no off-chip memory type.
     /// </summary>
     private static ArchitectureSpec DadnLike() => new("dadn-like", 606, DramSpec.Unlimited, Kib(2048, 32768, 2048, 256),
     [
@@ -128,11 +134,12 @@ public static class Presets
     /// 16 windows x 128 filters x 16 lanes, approximately the paper's SIP grid. max_bits 16, no
     /// float unit: first/last layers must be int. Loom targets SoCs that cannot afford
     /// multi-megabyte buffers; its exact buffer sizes are not reproduced here, so the buffers are
-    /// HwSim's defaults (256/256/128 KiB), 256-bit words. DRAM approximately 256 B/cycle: the
-    /// paper supplies weights over HBM2 (one stack 256 GB/s = 261 B per cycle at 980 MHz).
+    /// HwSim's defaults (256/256/128 KiB), 256-bit words. DRAM HBM2, approximately 256 B/cycle:
+    /// the paper's evaluation assumes "weights are supplied via a High Bandwidth Memory v2 (HBM2)
+    /// interface" (abstract); one stack 256 GB/s = 261 B per cycle at 980 MHz.
     /// Clock approximately 980 MHz, as for stripes-like (same group, same 65 nm baseline).
     /// </summary>
-    private static ArchitectureSpec LoomLike() => new("loom-like", 980, new DramSpec(256), Kib(256, 256, 128, 256),
+    private static ArchitectureSpec LoomLike() => new("loom-like", 980, new DramSpec(256, DramKind.Hbm2), Kib(256, 256, 128, 256),
     [
         new BitSerialUnitSpec("sip", 16, 128, lanes: 16, SerialMode.Both, maxBits: 16),
     ]);
@@ -144,7 +151,9 @@ public static class Presets
     /// lanes Dk = 256, serial both. Peak 2 x 8 x 256 x 8 = 32768 binary ops/cycle = 6.5 TOPS at
     /// 200 MHz (reference/energy-area.md; the repository's doc/platforms.md lists the same
     /// "8x256x8@200 MHz: 6.5 binary TOPS"). DRAM 8 B/cycle: the 64-bit AXI HP0 port
-    /// (doc/platforms.md). Buffers from the repository's defaults (Makefile LMEM = RMEM = 1024,
+    /// (doc/platforms.md); DDR3: the paper's board, the PYNQ-Z1, has 512 MB of DDR3 on a 16-bit
+    /// bus at 1050 MT/s behind the Zynq's hard memory controller (Digilent, PYNQ-Z1 Reference
+    /// Manual, "Memory"), which the HP ports reach. Buffers from the repository's defaults (Makefile LMEM = RMEM = 1024,
     /// src/main/scala/BISMO.scala): Dm LHS memories of 1024 x Dk bits = 256 KiB (ifmap, the GEMM's
     /// M side) and as much for RHS (weights); results: Dm x Dn memories of 2 x 32-bit entries =
     /// 512 B (ofmap); 256-bit words (Dk bits per tile-memory read). Whether the FPL paper's build
@@ -158,7 +167,7 @@ public static class Presets
     /// from a result memory of 2 entries per dot-product unit (src/main/scala/ResultStage.scala,
     /// resEntriesPerMem = 2): the execute stage accumulates into one entry while the other drains.
     /// </summary>
-    private static ArchitectureSpec BismoLike() => new("bismo-like", 200, new DramSpec(8), Kib(256, 256, 0.5, 256),
+    private static ArchitectureSpec BismoLike() => new("bismo-like", 200, new DramSpec(8, DramKind.Ddr3), Kib(256, 256, 0.5, 256),
     [
         new BitSerialUnitSpec("dpa", 8, 8, lanes: 256, SerialMode.Both, maxBits: 8) { Drain = DrainMode.Overlapped },
     ]);
@@ -178,7 +187,9 @@ public static class Presets
     /// (bnn/bitstreams/pynqZ1-Z2/cnvW1A1-pynqZ1-Z2.hwh, FREQ_HZ 100000000; make-vivado-proj.tcl
     /// drives the accelerator from FCLK_CLK0 at 100 MHz); the Ultra96 build of the same folding runs
     /// at 300 MHz. Memory: every weight is in on-chip memory next to its MVAU and activations stream
-    /// between stages, so DRAM is unlimited (nothing waits on it). Buffers approximately: each
+    /// between stages, so DRAM is unlimited (nothing waits on it); its type is DDR3, the PYNQ-Z1's
+    /// 512 MB of DDR3 (Digilent, PYNQ-Z1 Reference Manual, "Memory"), which prices the images in
+    /// and the results out. Buffers approximately: each
     /// stage is timed with these buffers as if it were alone; 64 KiB of weights holds the largest
     /// layer's (fc7: 512 x 512 bits = 32 KiB) in half the buffer, the PYNQ-Z1's XC7Z020 has
     /// 140 BRAM36 (630 KB) in all; 16 KiB in and out hold a layer's input and output maps
@@ -189,7 +200,7 @@ public static class Presets
     /// the next neuron fold from fresh accumulators, so a fold's output leaves while the next
     /// computes (the FPGA 2017 paper's cycles per MVAU, (MH/PE)(MW/SIMD) per vector, count no drain).
     /// </summary>
-    private static ArchitectureSpec FinnLike() => new("finn-like", 100, DramSpec.Unlimited, Kib(16, 64, 16, 32),
+    private static ArchitectureSpec FinnLike() => new("finn-like", 100, DramSpec.Unlimited with { Type = DramKind.Ddr3 }, Kib(16, 64, 16, 32),
     [
         new DotProduct.DotProductUnitSpec("l0", 1, 16, lanes: 3, NumberFormat.Int(8)) { Drain = DrainMode.Overlapped },
         new XnorUnitSpec("l1", 1, 32, lanes: 32, maxBits: 1) { Drain = DrainMode.Overlapped },
@@ -219,7 +230,9 @@ public static class Presets
     /// from DRAM to the PEs' filter scratchpads, 168 x 224 x 16 bits = 73.5 KiB, which stand in
     /// as the weights' level. 64-bit words (the global buffer's access width, approximately).
     /// DRAM approximately 4 B/cycle: a 64-bit off-chip link at 90 MHz (JSSC 2017) = 720 MB/s =
-    /// 3.6 B per core cycle, rounded. int16 throughout: first/last layers int16.
+    /// 3.6 B per core cycle, rounded. DRAM type LPDDR4, HwSim's default (DramKind.cs): the papers
+    /// as checked here name the link, not the DRAM device behind it. int16 throughout: first/last
+    /// layers int16.
     /// </summary>
     private static ArchitectureSpec EyerissLike() => new("eyeriss-like", 200, new DramSpec(4), new BufferSpec(
     [
@@ -236,12 +249,16 @@ public static class Presets
     /// out (ofmap; the paper's separate 4 MiB of 32-bit accumulators is not modelled apart: half
     /// the ofmap, 6 MiB, holds at least as many partial sums). Weights stream from an 8 GiB DDR3
     /// weight memory through a weight FIFO four tiles deep, 4 x 256 x 256 bytes = 256 KiB (the
-    /// weight buffer). DRAM 46 B/cycle: the paper's block diagram gives 30 GiB/s from the DDR3
-    /// interfaces, 30 x 2^30 / 700 MHz = 46.0 (its table's 34 GB/s peak would be 48; activations
-    /// arriving over PCIe are not a separate channel here). 2048-bit words: the unified buffer
+    /// weight buffer). DRAM type DDR3: the paper's weight memory is 8 GiB of DDR3-2133, 34 GB/s
+    /// peak in its table of the benchmarked servers (2 x 64 bits x 2133 MT/s = 34.1 GB/s).
+    /// DRAM 46 B/cycle, kept as the preset's first version set it (commit 49fa640): the paper's
+    /// block diagram (Figure 1) gives 30 GiB/s from the DDR3 interfaces to the weight FIFO,
+    /// 30 x 2^30 / 700 MHz = 46.0 B/cycle, the path the weights take; the table's 34 GB/s peak
+    /// would be 48.6 (activations arriving over PCIe are not a separate channel here). No source
+    /// says the diagram's figure is wrong, so it stays. 2048-bit words: the unified buffer
     /// feeds one 256-byte row per cycle. int8 throughout: first/last layers int8.
     /// </summary>
-    private static ArchitectureSpec TpuLike() => new("tpu-like", 700, new DramSpec(46), Kib(12 * 1024, 256, 12 * 1024, 2048),
+    private static ArchitectureSpec TpuLike() => new("tpu-like", 700, new DramSpec(46, DramKind.Ddr3), Kib(12 * 1024, 256, 12 * 1024, 2048),
     [
         new SystolicUnitSpec("mxu", 256, 256, Dataflow.WeightStationary, NumberFormat.Int(8)),
     ]);
@@ -260,7 +277,9 @@ public static class Presets
     /// temporal fusion. Approximately: 64-bit SRAM words (the banks' widths are not modelled), and
     /// the simulator's compiler-chosen loop order and tiling are HwSim's mapping (Simulator/README.md
     /// §3: weights held per fold, output pixels streamed). No float unit: first/last layers must
-    /// be int (the paper runs them at 8 bits).
+    /// be int (the paper runs them at 8 bits). DRAM type LPDDR4, HwSim's default (DramKind.cs):
+    /// neither the paper as checked here nor the simulator's configuration (bf_e_conf.ini gives
+    /// only the interface width; its energy model prices no DRAM) names a device type.
     /// </summary>
     private static ArchitectureSpec BitFusionLike() => new("bitfusion-like", 500, new DramSpec(24), Kib(32, 64, 16, 64),
     [

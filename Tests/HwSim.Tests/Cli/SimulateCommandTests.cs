@@ -41,6 +41,25 @@ public class SimulateCommandTests
     }
 
     [Test]
+    public void MapperPricesTheArchitecturesDramType_AsTheEnergyVerbDoes()
+    {
+        // tpu-like's DRAM is DDR3; the mapper's loop nests for VGG-16 at batch 32 depend on it (LPDDR4 prices pick others).
+        static long Cycles(params string[] args)
+        {
+            var r = CliRunner.Run([.. args, "vgg16", "--arch", "tpu-like", "--wbits", "8", "--abits", "8", "--first-last", "int8", "--batch", "32", "--format", "json", "-q"]);
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+            using var doc = JsonDocument.Parse(r.Output);
+            return doc.RootElement.GetProperty("totals").GetProperty("cycles").GetInt64();
+        }
+        var simulated = Cycles("simulate");
+        Assert.Multiple(() =>
+        {
+            Assert.That(simulated, Is.EqualTo(Cycles("energy")).And.EqualTo(24_785_458L));
+            Assert.That(Cycles("energy", "--dram", "lpddr4"), Is.EqualTo(24_851_325L), "the nests LPDDR4 prices pick (simulate's before it took the architecture's type)");
+        });
+    }
+
+    [Test]
     public void LayersNoUnitCanRunAreReportedNotThrown()
     {
         // tpu-like has only an int8 array: fp32 first/last layers cannot run there.

@@ -208,6 +208,24 @@ public sealed class PresetsTests
             Assert.That(arch.ClockMhz, Is.EqualTo(700));
             Assert.That(arch.Buffers.IfmapBytes + arch.Buffers.OfmapBytes, Is.EqualTo(24L * 1024 * 1024));
             Assert.That(arch.Buffers.WeightBytes, Is.EqualTo(4 * 256 * 256), "weight FIFO of four 256x256 int8 tiles");
+            Assert.That(arch.Dram, Is.EqualTo(new DramSpec(46, DramKind.Ddr3)), "DDR3-2133 weight memory; Figure 1's 30 GiB/s = 46 B/cycle at 700 MHz");
         }
     }
+
+    /// <summary>
+    /// Each preset's DRAM type is the one its source states (Presets.cs cites it): the TPU's DDR3
+    /// weight memory, Loom's HBM2, the PYNQ-Z1's DDR3 under BISMO and FINN; the others' sources
+    /// state none and keep HwSim's default, LPDDR4.
+    /// </summary>
+    [TestCase("lowbit-default", DramKind.Lpddr4)]
+    [TestCase("stripes-like", DramKind.Lpddr4)]
+    [TestCase("dadn-like", DramKind.Lpddr4)]
+    [TestCase("loom-like", DramKind.Hbm2)]
+    [TestCase("bismo-like", DramKind.Ddr3)]
+    [TestCase("finn-like", DramKind.Ddr3)]
+    [TestCase("eyeriss-like", DramKind.Lpddr4)]
+    [TestCase("bitfusion-like", DramKind.Lpddr4)]
+    [TestCase("tpu-like", DramKind.Ddr3)]
+    public void DramType_IsTheOneThePresetsSourceStates(string name, DramKind type) =>
+        Assert.That(Presets.Get(name).Dram.Type, Is.EqualTo(type));
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using HwSim.Simulator.Nest;
+using HwSim.Tests.Support;
 using NUnit.Framework;
 
 namespace HwSim.Tests.Simulator.Nest;
@@ -35,11 +36,12 @@ public sealed class TimeloopNestTests
     // tile moves by the same translation as before (OperationSpace::SaveAndSubtractIfSameStride, after
     // NEW_RESET_ON_STRIDE_CHANGE_APPROACH in nest-analysis.cpp: "Hardware pattern generators may be unable to
     // generate complicated patterns ... discard any residual state if the tile shape changes the magnitude or
-    // direction of its stride"). Before #297 a stationary step (translation 0) counted as a change: in a DRAM nest
-    // P, Q, M with M innermost the input tile stays put across M (0), then moves along Q (+Q), a change, so the
-    // whole new tile was fetched. #297's message: "we do want to allow patterns such as translation=<N,0,0,0,N,0,
-    // 0,0,...>. However, this specific case was being detected as a translation vector change, resulting in the old
-    // point-set being thrown away and increasing the number of accesses to the next storage level." The nest rules
+    // direction of its stride"). Before #297 (the code as at v3.0.3) a stationary step recorded translation 0 as
+    // the stride: in a DRAM nest P, Q, M with M innermost the input tile stays put across M (0), then moves along
+    // Q (+Q), a change, so the whole new tile was fetched. #297's message: "we do want to allow patterns such as
+    // translation=<N,0,0,0,N,0,0,0,...>. However, this specific case was being detected as a translation vector
+    // change, resulting in the old point-set being thrown away and increasing the number of accesses to the next
+    // storage level." The nest rules
     // (Simulator/Nest/README.md, Fills) keep whatever the previous tile shares with the new one, whatever loop
     // stepped. simple_ws's DRAM nest is Q alone (always +Q): there Timeloop keeps the halo too and both give 151,875.
     private const string StrideReset =
@@ -156,7 +158,8 @@ public sealed class TimeloopNestTests
     /// The comparison table of docs/validation/timeloop.md (section "Nest engine against Timeloop's own
     /// statistics"), written to the test output from the counts themselves: run with
     /// <c>dotnet test Tests/HwSim.Tests --filter "FullyQualifiedName~TimeloopNestTests.ComparisonTable" --logger "console;verbosity=detailed"</c>
-    /// and paste. Per instance, as Timeloop prints; a count that differs is bold, Timeloop's value first.
+    /// and paste. Per instance, as Timeloop prints; a count that differs is bold, Timeloop's value first. The test
+    /// fails if the note's copy is not the table the counts give.
     /// </summary>
     [Test]
     public void ComparisonTable()
@@ -192,6 +195,8 @@ public sealed class TimeloopNestTests
         }
         TestContext.Out.Write(table.ToString());
         Assert.That(differing, Is.EqualTo(Differences.Length), "every differing count is a listed difference");
+        var note = System.IO.File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "validation", "timeloop.md")).ReplaceLineEndings("\n");
+        Assert.That(note, Does.Contain(table.ToString().ReplaceLineEndings("\n")), "docs/validation/timeloop.md holds this table, unedited");
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

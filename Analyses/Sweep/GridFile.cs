@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Mapper;
 using HwSim.Workloads;
 
 namespace HwSim.Analyses.Sweep;
@@ -32,6 +33,8 @@ public sealed record BoundDimension(GridDimension Dimension, int UnitIndex)
 ///   units[lowbit].lanes: [8, 16]              # a unit by index or by name
 ///   buffers.ifmap_kb: [64, 256]               # KiB
 ///   dram.bandwidth_bytes_per_cycle: [8, 16, unlimited]
+///   mapping: [fixed, search, maps.yaml]       # the mapper per point (a file relative to this file)
+///   objective: [energy, latency]              # what a search minimises per point
 /// </code>
 /// Paths: <see cref="GridParameter.Known"/>. Every value is checked against the base
 /// architecture when the sweep starts, so a bad value fails before any point runs.
@@ -53,6 +56,7 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
           buffers.ifmap_kb: [64, 256]
           dram.bandwidth_bytes_per_cycle: [8, unlimited]
           dram.type: [lpddr4, hbm2]
+          mapping: [fixed, search]    # also a mapping FILE; objective: [energy, latency, edp]
         """;
 
     /// <summary>Reads and validates the grid at <paramref name="path"/>.</summary>
@@ -94,9 +98,14 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
     /// <summary>
     /// The dimensions checked against <paramref name="arch"/>: each unit exists and has the field,
     /// no parameter is varied twice, and every value is one the architecture accepts (alone).
-    /// Errors name the grid file, the line and the YAML path.
+    /// The <c>mapping</c> key's files are checked against each of <paramref name="workloads"/> on
+    /// <paramref name="arch"/>, and an <c>objective</c> key is refused when no point would search
+    /// (every point fixed, by the grid or by <paramref name="mapping"/>, the sweep-wide policy):
+    /// it would change nothing. Errors name the grid file, the line and the YAML path.
     /// </summary>
-    public ImmutableArray<BoundDimension> Bind(ArchitectureSpec arch)
+    /// <param name="mapping">The sweep-wide policy the grid's keys override per point; null: <see cref="MappingPolicy.Default"/>.</param>
+    /// <param name="workloads">The workloads the sweep maps (one per precision); null: mapping files are not checked against a workload.</param>
+    public ImmutableArray<BoundDimension> Bind(ArchitectureSpec arch, MappingPolicy? mapping = null, IEnumerable<Workload>? workloads = null)
     {
         var bound = ImmutableArray.CreateBuilder<BoundDimension>(Dimensions.Length);
         var seen = new Dictionary<(GridField, string?, int), GridDimension>();
@@ -120,9 +129,47 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
                     throw new InputException(e.Rule, $"vary.{d.Path}[{i}]", File, Line(d.Values[i].Line), e);
                 }
             }
+            if (d.Parameter.Field == GridField.Mapping)
+                CheckMappingFiles(d, arch, workloads ?? []);
             bound.Add(b);
         }
+        CheckObjective(mapping ?? MappingPolicy.Default);
         return bound.MoveToImmutable();
+    }
+
+    /// <summary>Each mapping file of the grid checked as <c>--mapping FILE</c> is: against every workload on the base architecture.</summary>
+    private void CheckMappingFiles(GridDimension d, ArchitectureSpec arch, IEnumerable<Workload> workloads)
+    {
+        foreach (var workload in workloads)
+        {
+            for (var i = 0; i < d.Values.Length; i++)
+            {
+                if (d.Values[i].Value is not GridMapping { File: { } file })
+                    continue;
+                try
+                {
+                    file.Check(workload, arch);
+                }
+                catch (InputException e)
+                {
+                    throw new InputException($"the mapping file does not fit: {e.Message}", $"vary.{d.Path}[{i}]", File, Line(d.Values[i].Line), e);
+                }
+            }
+        }
+    }
+
+    /// <summary>An objective varied while no point searches would give rows that differ only in a cell: refused.</summary>
+    private void CheckObjective(MappingPolicy mapping)
+    {
+        if (Dimensions.FirstOrDefault(d => d.Parameter.Field == GridField.Objective) is not { } objective)
+            return;
+        var mappings = Dimensions.FirstOrDefault(d => d.Parameter.Field == GridField.Mapping);
+        var searches = mappings is null ? mapping.Search : mappings.Values.Any(v => ((GridMapping)v.Value!).Search);
+        if (!searches)
+            throw new InputException(mappings is null
+                    ? "every point maps with the fixed schedule (the sweep's mapping policy is fixed), which has no objective; remove the key, or vary 'mapping: [fixed, search]'"
+                    : $"every point maps with the fixed schedule ('mapping' on {Line(mappings.Line)} is only fixed), which has no objective; remove the key, or add search to 'mapping'",
+                $"vary.{objective.Path}", File, Line(objective.Line));
     }
 
     internal static string Line(int line) => "line " + line.ToString(CultureInfo.InvariantCulture);

@@ -89,7 +89,7 @@ internal static class GridFileReader
                 var item = list.Children[i];
                 var itemField = $"{field}[{i}]";
                 var line = (int)item.Start.Line;
-                var (value, error) = parameter.ParseValue(ScalarValue(item, itemField, file), line);
+                var (value, error) = parameter.ParseValue(ScalarValue(item, itemField, file), line, file);
                 if (value is null)
                     throw new InputException(error!, itemField, file, Line(item));
                 // The same value twice would give two points with the same parameters.
@@ -108,6 +108,8 @@ internal static class GridFileReader
         GridField.DramBandwidth => "8, 16, unlimited",
         GridField.IfmapKb or GridField.WeightKb or GridField.OfmapKb => "64, 256",
         GridField.ClockMhz => "250, 500",
+        GridField.Mapping => "fixed, search",
+        GridField.Objective => "energy, latency",
         GridField.UnitKey => GridParameter.KindParameter(parameter.UnitKey!)!.Example,
         _ => "8, 16, 32",
     };

@@ -22,6 +22,12 @@ public enum GridField
     Cols,
     /// <summary>A key of some unit kinds (lanes, dataflow, ...): <see cref="GridParameter.UnitKey"/> says which.</summary>
     UnitKey,
+
+    /// <summary>How layers are mapped (<see cref="GridMapping"/>): not an architecture field, the point's mapping policy.</summary>
+    Mapping,
+
+    /// <summary>What the mapper minimises (<see cref="Simulator.Mapper.MappingObjective"/>): the point's mapping policy too.</summary>
+    Objective,
 }
 
 /// <summary>
@@ -33,7 +39,9 @@ public sealed record GridValue(string Text, object? Value, int Line);
 
 /// <summary>
 /// A parameter path of a grid file ("units[0].rows", "units[lowbit].lanes", "buffers.ifmap_kb",
-/// "dram.bandwidth_bytes_per_cycle", "clock_mhz") and how one of its values changes an architecture.
+/// "dram.bandwidth_bytes_per_cycle", "clock_mhz") and how one of its values changes an architecture;
+/// or "mapping" and "objective", which change how the point's layers are mapped instead
+/// (<see cref="IsPolicy"/>; <see cref="SweepDefinition.Policy"/> applies them).
 /// </summary>
 /// <param name="Path">The path as the grid writes it, spaces removed: it is also the CSV column name.</param>
 /// <param name="Unit">For unit fields, the unit's index ("0") or name ("lowbit"); null otherwise.</param>
@@ -43,7 +51,8 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
     /// <summary>The paths a grid may vary, for messages and the documentation; unit keys come from the registered kinds.</summary>
     public static string Known { get; } = "clock_mhz, dram.bandwidth_bytes_per_cycle, dram.type, buffers.ifmap_kb|weight_kb|ofmap_kb|word_bits, " +
         "units[I].rows|cols (any unit), " + string.Join(", ", KindKeys().GroupBy(k => string.Join(", ", k.Kinds), k => k.Key)
-            .Select(g => $"units[I].{string.Join("|", g)} ({g.Key})")) + "; I is the unit's index or name";
+            .Select(g => $"units[I].{string.Join("|", g)} ({g.Key})")) + "; I is the unit's index or name; " +
+        "mapping (fixed|search|FILE) and objective (energy|latency|edp) vary the mapper per point instead of --mapping and --objective";
 
     /// <summary>Each key some registered kind has, with the kinds that have it, in registration order.</summary>
     private static IEnumerable<(string Key, IReadOnlyList<string> Kinds)> KindKeys() =>
@@ -59,7 +68,12 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
         ["buffers.weight_kb"] = GridField.WeightKb,
         ["buffers.ofmap_kb"] = GridField.OfmapKb,
         ["buffers.word_bits"] = GridField.WordBits,
+        ["mapping"] = GridField.Mapping,
+        ["objective"] = GridField.Objective,
     };
+
+    /// <summary>Whether this parameter sets the point's mapping policy rather than an architecture field.</summary>
+    public bool IsPolicy => Field is GridField.Mapping or GridField.Objective;
 
     private static readonly Dictionary<string, GridField> UnitFields = new(StringComparer.Ordinal)
     {
@@ -89,11 +103,16 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
     /// Parses one scalar of this parameter into its value and canonical text; the rule on failure
     /// (ranges are left to the architecture records, which apply them in <see cref="Apply"/>).
     /// </summary>
-    public (GridValue? Value, string? Error) ParseValue(string text, int line)
+    /// <param name="gridFile">The grid file's path, against whose folder a mapping file is found; null: the working directory.</param>
+    public (GridValue? Value, string? Error) ParseValue(string text, int line, string? gridFile = null)
     {
         var t = text.Trim();
         switch (Field)
         {
+            case GridField.Mapping:
+                return GridMapping.Parse(t, line, gridFile);
+            case GridField.Objective:
+                return GridMapping.ParseObjective(t, line);
             case GridField.DramBandwidth:
                 if (t.Equals("unlimited", StringComparison.OrdinalIgnoreCase))
                     return (new GridValue("unlimited", null, line), null);
@@ -137,9 +156,11 @@ public sealed partial record GridParameter(string Path, GridField Field, string?
     /// <summary>
     /// The architecture with this parameter set to <paramref name="value"/>; the records'
     /// validation errors (<see cref="InputException"/>) pass through for the caller to place.
+    /// A <see cref="IsPolicy"/> parameter leaves the architecture as it is.
     /// </summary>
     public ArchitectureSpec Apply(ArchitectureSpec arch, int unitIndex, GridValue value) => Field switch
     {
+        GridField.Mapping or GridField.Objective => arch,
         GridField.ClockMhz => arch with { ClockMhz = (double)value.Value! },
         GridField.DramBandwidth => arch with { Dram = new DramSpec((int?)value.Value, arch.Dram.Type) },
         GridField.DramType => arch with { Dram = arch.Dram with { Type = (DramKind)value.Value! } },

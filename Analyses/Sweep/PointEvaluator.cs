@@ -37,7 +37,8 @@ public sealed class ModelEvaluator : IPointEvaluator
         var workload = sweep.Precisions[first.Precision].Workload;
         // A search by energy picks mappings at each node's prices, so each node simulates; fixed
         // mappings and latency searches do not depend on prices and simulate once for all nodes.
-        var byPrices = sweep.Mapping is { Search: true, Objective: not MappingObjective.Latency };
+        // The points of one simulation share their grid values, so their policy too.
+        var byPrices = sweep.Policy(first) is { Search: true, Objective: not MappingObjective.Latency };
         NetworkResult? shared = null;
         foreach (var point in sameSimulation)
         {

@@ -48,6 +48,9 @@ public sealed class SweepDefinition
 
     private readonly ImmutableArray<long> _strides;
 
+    /// <summary>Index of the grid's <c>mapping</c> and <c>objective</c> dimensions, or -1.</summary>
+    private readonly int _mappingDimension, _objectiveDimension;
+
     public SweepDefinition(Workload workload, IEnumerable<PrecisionChoice> precisions, ArchitectureSpec baseArchitecture,
         IEnumerable<BoundDimension> dimensions, IEnumerable<TechChoice> techs, CostTables tables, MappingPolicy? mapping = null)
     {
@@ -75,6 +78,8 @@ public sealed class SweepDefinition
             throw new InputException($"the sweep has more than {MaxPoints:N0} points ({string.Join(" x ", radices)}); split it into several grids", "grid");
         PointCount = stride;
         _strides = [.. strides];
+        _mappingDimension = IndexOf(GridField.Mapping);
+        _objectiveDimension = IndexOf(GridField.Objective);
         Header = [.. LeadingColumns, .. Dimensions.Select(d => d.Dimension.Path), "tech", .. SweepCsv.ResultColumns];
         Hash = ComputeHash();
     }
@@ -86,7 +91,10 @@ public sealed class SweepDefinition
     public ImmutableArray<TechChoice> Techs { get; }
     public CostTables Tables { get; }
 
-    /// <summary>How every point's layers are mapped (by default a search minimising energy at the point's prices).</summary>
+    /// <summary>
+    /// How the points' layers are mapped (by default a search minimising energy at the point's
+    /// prices), unless the grid varies <c>mapping</c> or <c>objective</c>: <see cref="Policy"/>.
+    /// </summary>
     public MappingPolicy Mapping { get; }
 
     public long PointCount { get; }
@@ -96,6 +104,9 @@ public sealed class SweepDefinition
 
     /// <summary>The CSV columns, in order.</summary>
     public ImmutableArray<string> Header { get; }
+
+    /// <summary>The <c>objective</c> cell of a point that maps with the fixed schedule, which has no objective.</summary>
+    public const string NoObjective = "none";
 
     /// <summary>Columns before the grid's parameters.</summary>
     public static readonly ImmutableArray<string> LeadingColumns = ["point_id", "network", "wbits", "abits", "first_last", "arch"];
@@ -124,7 +135,31 @@ public sealed class SweepDefinition
         return arch;
     }
 
-    public CostSetting Cost(SweepPoint point) => new(Tables.Energy, Tables.Area, Techs[point.Tech].Scaling, Tables.Dram) { Mapping = Mapping };
+    /// <summary>
+    /// How the point's layers are mapped: the grid's <c>mapping</c> value if the grid varies it,
+    /// else <see cref="Mapping"/>'s; under the grid's <c>objective</c> value if it varies it, else
+    /// <see cref="Mapping"/>'s objective. A fixed schedule has no objective (it ignores the key).
+    /// </summary>
+    public MappingPolicy Policy(SweepPoint point)
+    {
+        if (_mappingDimension < 0 && _objectiveDimension < 0)
+            return Mapping;
+        var objective = _objectiveDimension < 0 ? Mapping.Objective : (MappingObjective)Value(point, _objectiveDimension).Value!;
+        return _mappingDimension < 0 ? (Mapping.Search ? Mapping.WithObjective(objective) : Mapping)
+            : ((GridMapping)Value(point, _mappingDimension).Value!).Policy(objective);
+    }
+
+    private int IndexOf(GridField field)
+    {
+        for (var d = 0; d < Dimensions.Length; d++)
+            if (Dimensions[d].Dimension.Parameter.Field == field)
+                return d;
+        return -1;
+    }
+
+    private GridValue Value(SweepPoint point, int dimension) => Dimensions[dimension].Dimension.Values[point.Values[dimension]];
+
+    public CostSetting Cost(SweepPoint point) => new(Tables.Energy, Tables.Area, Techs[point.Tech].Scaling, Tables.Dram) { Mapping = Policy(point) };
 
     /// <summary>The parameter cells of a point's row, in <see cref="Header"/> order (before the results).</summary>
     public IEnumerable<string> ParameterCells(SweepPoint point)
@@ -136,8 +171,10 @@ public sealed class SweepDefinition
         yield return p.InputBits?.ToString(CultureInfo.InvariantCulture) ?? "";
         yield return p.Policy?.FirstLast.ToString() ?? "";
         yield return BaseArchitecture.Name;
+        // A fixed point ignores the objective: its cell says so rather than naming an objective nothing minimised.
+        var ignoresObjective = _objectiveDimension >= 0 && !Policy(point).Search;
         for (var d = 0; d < Dimensions.Length; d++)
-            yield return Dimensions[d].Dimension.Values[point.Values[d]].Text;
+            yield return d == _objectiveDimension && ignoresObjective ? NoObjective : Value(point, d).Text;
         yield return Techs[point.Tech].Name;
     }
 
@@ -160,8 +197,13 @@ public sealed class SweepDefinition
             text.Append("precision ").Append(p.WeightBits).Append('/').Append(p.InputBits).Append(' ').Append(p.Policy?.ToString() ?? "as given").Append('\n');
         text.Append("architecture\n").Append(ArchitectureYaml.ToYaml(BaseArchitecture)).Append('\n');
         foreach (var d in Dimensions)
+        {
             text.Append("vary ").Append(d.Dimension.Path).Append(" unit ").Append(d.UnitIndex).Append(": ")
                 .Append(string.Join(",", d.Dimension.Values.Select(v => v.Text))).Append('\n');
+            // A mapping file is also identified by its bytes: an edited file is another sweep.
+            if (d.Dimension.Parameter.Field == GridField.Mapping)
+                text.Append("mappings ").Append(string.Join(",", d.Dimension.Values.Select(v => ((GridMapping)v.Value!).Fingerprint))).Append('\n');
+        }
         foreach (var t in Techs)
             text.Append("tech ").Append(t.Name).Append(' ').Append(t.Scaling.ToString()).Append('\n');
         text.Append("dram ").Append(Tables.Dram?.CsvName() ?? "architecture's").Append('\n');

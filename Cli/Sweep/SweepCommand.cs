@@ -61,7 +61,10 @@ public static class SweepCommand
             "Sweep bit-widths, architecture parameters (a grid YAML) and technology nodes: one CSV row per point with cycles, latency, energy, TOPS/W, area and EDP. " +
             "Parallel, resumable (-o), shardable (--shard i/N; join with 'hwsim merge').\n" +
             "Grid YAML ('base:' a preset or an architecture file; every combination of the 'vary:' values, in order), e.g.:\n" + GridFile.Example + "\n" +
-            $"Paths: {GridParameter.Known}.");
+            $"Paths: {GridParameter.Known}.\n" +
+            "'mapping: [fixed, search]' compares the fixed schedule with the mapper on every design, 'objective: [energy, latency]' energy- with latency-optimal mappings " +
+            "(a search's objective: the grid's key, else --objective); a mapping FILE is found beside the grid. Giving a key and its flag (--mapping, --objective) is an error. " +
+            $"A fixed point has no objective: its objective cell reads '{SweepDefinition.NoObjective}' (its rows repeat per objective value).");
         Sweep.AddTo(command);
         command.Add(Output);
         command.Add(Overwrite);

@@ -90,15 +90,30 @@ internal sealed class SweepOptions
         var precisions = Precisions(parse, workload);
         var grid = parse.GetValue(Grid) is { } gridPath ? GridFile.Load(gridPath) : GridFile.None;
         var baseArch = grid.ResolveBase(parse.GetValue(Arch));
-        var dimensions = grid.Bind(baseArch);
+        RefuseFlagAndKey(parse, grid, Cost.Mapping.Mapping, GridField.Mapping);
+        RefuseFlagAndKey(parse, grid, Cost.Mapping.Objective, GridField.Objective);
         var techs = Techs(parse);
         var tables = Tables(parse);
         // A mapping file is checked against the base architecture with every precision (a point whose
-        // varied buffers break a constraint reports that layer as not run, with the reason).
+        // varied buffers break a constraint reports that layer as not run, with the reason); so are the grid's.
         var mapping = Cost.Mapping.Resolve(parse);
         foreach (var p in precisions)
             mapping = Cost.Mapping.Resolve(parse, p.Workload, baseArch);
+        var dimensions = grid.Bind(baseArch, mapping, precisions.Select(p => p.Workload));
         return new SweepDefinition(workload, precisions, baseArch, dimensions, techs, tables, mapping);
+    }
+
+    /// <summary>
+    /// A grid key that varies per point what a flag sets for the whole sweep, with the flag given
+    /// too, is refused: either one silently winning would hide a typo'd command from its author.
+    /// </summary>
+    private static void RefuseFlagAndKey(ParseResult parse, GridFile grid, Option option, GridField field)
+    {
+        if (grid.Dimensions.FirstOrDefault(d => d.Parameter.Field == field) is not { } key || parse.GetResult(option) is not { Implicit: false } given)
+            return;
+        var value = string.Join(" ", given.Tokens.Select(t => t.Value));
+        throw new InputException($"the grid varies '{key.Path}' per point and {option.Name} {value} sets it for the whole sweep; give one (remove {option.Name}, or the key)",
+            $"vary.{key.Path}", grid.File, string.Create(CultureInfo.InvariantCulture, $"line {key.Line}"));
     }
 
     private List<PrecisionChoice> Precisions(ParseResult parse, Workload workload)

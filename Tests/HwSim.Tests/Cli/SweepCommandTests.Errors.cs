@@ -31,6 +31,8 @@ public partial class SweepCommandTests
     [TestCase("base: nosuch-preset\n", "line 2", "field 'base'", "unknown architecture 'nosuch-preset'")]
     [TestCase("vary:\n  units[0].rows: [8, 16\n", "line ", "", "not valid YAML")]
     [TestCase("varry:\n  units[0].rows: [8]\n", "line 2", "field 'varry'", "unknown key 'varry'")]
+    [TestCase("vary:\n  mapping: [fixed, serch]\n", "line 3", "field 'vary.mapping[1]'", "'serch' is not 'fixed', 'search' or a mapping YAML file")]
+    [TestCase("vary: { mapping: [fixed], objective: [energy, speed] }\n", "line 2", "field 'vary.objective[1]'", "'speed' is not a mapper objective (known: energy, latency, edp)")]
     public void BadGridNamesFileLineAndPath(string body, string line, string field, string rule)
     {
         using var dir = new TempDir();

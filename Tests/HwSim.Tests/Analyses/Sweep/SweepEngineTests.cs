@@ -117,7 +117,10 @@ public class SweepEngineTests
     {
         using var dir = new TempDir();
         var grid = GridFile.Load(dir.File("grid.yaml", GridFile.Example));
-        Assert.That(grid.Dimensions.Select(d => d.Values.Length), Is.EqualTo(new[] { 3, 2, 2, 2, 2 }));
+        Assert.That(grid.Dimensions.Select(d => d.Values.Length), Is.EqualTo(new[] { 3, 2, 2, 2, 2, 2 }));
+        Assert.That(grid.Dimensions[^1].Values.Select(v => v.Text), Is.EqualTo(new[] { "fixed", "search" }), "the help shows the mapping key");
+        var arch = grid.ResolveBase(null);
+        Assert.That(grid.Bind(arch), Has.Length.EqualTo(6), "and binds to its base");
     }
 
     /// <summary>Counts what it is asked to compute; results are made up (the runner does not look at them).</summary>

@@ -58,9 +58,12 @@ public sealed record NestEnergyReport(EnergyPj Macs, ImmutableArray<NestLevelEne
 /// </summary>
 public static class NestEnergy
 {
-    public static NestEnergyReport Price(NestArchitecture arch, IReadOnlyList<NestLevelCost> costs, NestCounts counts,
-        NumberFormat weight, NumberFormat input, NumberFormat partialSum, EnergyTable table, TechnologyScaling scaling)
+    /// <param name="output">The finished outputs' format: each output's last write-back into level 0 is a finished output (what a
+    /// layer writes to DRAM), every other output access a partial sum of <paramref name="partialSum"/>'s width.</param>
+    public static NestEnergyReport Price(NestProblem problem, NestArchitecture arch, IReadOnlyList<NestLevelCost> costs, NestCounts counts,
+        NumberFormat weight, NumberFormat input, NumberFormat partialSum, NumberFormat output, EnergyTable table, TechnologyScaling scaling)
     {
+        ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentNullException.ThrowIfNull(costs);
         ArgumentNullException.ThrowIfNull(counts);
@@ -81,7 +84,15 @@ public static class NestEnergy
                 var bits = tensor switch { NestTensor.Weights => weight.Bits, NestTensor.Inputs => input.Bits, _ => partialSum.Bits };
                 var (read, write) = Scalar(costs[l], bits, table, context, warnings, arch.Levels[l].Name);
                 reads += read * a.Reads;
-                writes += write * (a.Fills + a.Updates);
+                if (l == 0 && tensor == NestTensor.Outputs)
+                {
+                    // Level 0 receives every output's last write-back once: finished, in the output format.
+                    var finished = Math.Min(a.Updates, problem.Elements(NestTensor.Outputs));
+                    var (_, writeFinished) = Scalar(costs[l], output.Bits, table, context, warnings, arch.Levels[l].Name);
+                    writes += write * (a.Fills + a.Updates - finished) + writeFinished * finished;
+                }
+                else
+                    writes += write * (a.Fills + a.Updates);
             }
             levels.Add(new NestLevelEnergy(arch.Levels[l].Name, reads, writes));
         }

@@ -34,7 +34,7 @@ public sealed class NestEnergyTests
             NestLevelCost.Register,
         ];
         var int16 = NumberFormat.Int(16);
-        var report = NestEnergy.Price(arch, costs, counts, int16, int16, int16, EnergyTable.Default, TechnologyScaling.Identity45nm);
+        var report = NestEnergy.Price(problem, arch, costs, counts, int16, int16, int16, int16, EnergyTable.Default, TechnologyScaling.Identity45nm);
         TestContext.Out.WriteLine($"MAC {report.Macs.Microjoules:F3} uJ; " + string.Join("; ", report.Levels.Select(l => $"{l.Level} {l.Reads.Microjoules:F3} + {l.Writes.Microjoules:F3} uJ")) + $"; total {report.Total.Microjoules:F3} uJ; {string.Join(" ", report.Warnings)}");
         var reference = File.ReadLines(Path.Combine(RepoPaths.Root, "docs", "examples", "timeloop", "reference.csv"))
             .Single(l => l.StartsWith("simple_ws,", StringComparison.Ordinal)).Split(',').Skip(1).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
@@ -94,7 +94,7 @@ public sealed class NestEnergyTests
     {
         var (problem, arch, timeloops) = NestAnalysisTests.SimpleWs();
         var int16 = NumberFormat.Int(16);
-        double Energy(NestCounts c) => NestEnergy.Price(arch, SimpleWsCosts, c, int16, int16, int16, EnergyTable.Default, TechnologyScaling.Identity45nm).Total.Value;
+        double Energy(NestCounts c) => NestEnergy.Price(problem, arch, SimpleWsCosts, c, int16, int16, int16, int16, EnergyTable.Default, TechnologyScaling.Identity45nm).Total.Value;
         var own = NestMapper.Search(problem, arch, SimpleWsConstraints(), Energy, samples: 20_000, seed: 1);
         var withTimeloops = NestMapper.Search(problem, arch, SimpleWsConstraints(), Energy, samples: 2_000, seed: 2, candidates: [timeloops]);
         TestContext.Out.WriteLine($"{own.Cost / 1e6:F3} uJ, {own.Counts.Cycles} cycles ({own.Valid} of {own.Sampled} samples valid)\n{own.Mapping.Describe(arch)}");

@@ -1,0 +1,74 @@
+using System.Globalization;
+using HwSim.CostModel.Energy;
+using HwSim.CostModel.Nest;
+using HwSim.CostModel.Technology;
+using HwSim.Simulator.Architecture;
+using HwSim.Simulator.Nest;
+using HwSim.Tests.Simulator.Nest;
+using HwSim.Tests.Support;
+using HwSim.Workloads.Formats;
+using NUnit.Framework;
+
+namespace HwSim.Tests.CostModel.Nest;
+
+/// <summary>
+/// Timeloop's three exercises (TimeloopNests: their problem, levels and printed mappings) counted by the nest engine and priced by
+/// HwSim's tables, level by level against the exercises' printed energies (docs/examples/timeloop/reference.csv). The level prices
+/// are the exercises' arch.yaml: LPDDR4; shared_glb 16384 x 64 bit, 32 banks; simple_{ws,os}'s pe_spad a 192 x 16-bit SRAM;
+/// eyeriss_like's spads register files of 12, 192 and 16 x 16 bits (priced as SRAM arrays of that size; the CACTI table starts at
+/// 64 B, so its two smallest are flagged and priced by the per-bit curve); Aladdin registers. simple_* at 45 nm with 16-bit words,
+/// eyeriss_like at 32 nm (its reference ran there) with 8-bit inputs and weights and 16-bit partial sums. Energies are sums of exact
+/// counts times table figures, pinned to 1e-4 relative; ratios to 3 digits.
+/// </summary>
+public sealed class TimeloopNestEnergyTests
+{
+    private static NestLevelCost[] Costs(string design) => design switch
+    {
+        "eyeriss_like" =>
+        [
+            NestLevelCost.OfDram(DramKind.Lpddr4), NestLevelCost.OfSram(128 * 1024, 64, 32),
+            NestLevelCost.OfSram(12 * 2, 16), NestLevelCost.OfSram(192 * 2, 16), NestLevelCost.OfSram(16 * 2, 16),
+        ],
+        _ =>
+        [
+            NestLevelCost.OfDram(DramKind.Lpddr4), NestLevelCost.OfSram(128 * 1024, 64, 32), NestLevelCost.OfSram(192 * 2, 16),
+            NestLevelCost.Register, NestLevelCost.Register, NestLevelCost.Register,
+        ],
+    };
+
+    internal static NestEnergyReport Priced(string design)
+    {
+        var arch = TimeloopNests.Architecture(design);
+        var counts = NestAnalysis.Count(TimeloopNests.Problem, arch, TimeloopNests.Mapping(design));
+        var (word, psum) = design == "eyeriss_like" ? (NumberFormat.Int(8), NumberFormat.Int(16)) : (NumberFormat.Int(16), NumberFormat.Int(16));
+        var scaling = design == "eyeriss_like" ? TechnologyScaling.From45nm(32) : TechnologyScaling.Identity45nm;
+        return NestEnergy.Price(TimeloopNests.Problem, arch, Costs(design), counts, word, word, psum, word, EnergyTable.Default, scaling);
+    }
+
+    private static double[] Reference(string design) =>
+        [.. File.ReadLines(Path.Combine(RepoPaths.Root, "docs", "examples", "timeloop", "reference.csv"))
+            .Single(l => l.StartsWith(design + ",", StringComparison.Ordinal)).Split(',').Skip(1).Take(7).Select(x => double.Parse(x, CultureInfo.InvariantCulture))];
+
+    // HwSim nest total (uJ), global buffer (uJ), per-PE storage (spads and registers, uJ), total / Timeloop's printed total.
+    [TestCase("simple_ws", 132.06999, 47.51821, 4.54520, 0.871)]
+    [TestCase("simple_os", 108.94018, 7.85400, 19.33433, 0.920)]
+    [TestCase("eyeriss_like", 47.02788, 3.04274, 5.61687, 0.793)]
+    public void WithTheExercisesMapping(string design, double total, double glb, double pe, double ratio)
+    {
+        var report = Priced(design);
+        var r = Reference(design);
+        double Uj(string level) => report.Levels.Single(l => l.Level == level).Total.Microjoules;
+        var pes = report.Levels.Skip(2).Sum(l => l.Total.Microjoules);
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {design} | {report.Macs.Microjoules:F3} | {r[1]:F3} ({r[2]:F3}) | {pes:F3} | {r[3] + r[4]:F3} | {Uj("shared_glb"):F3} | {r[5]:F3} | {Uj("DRAM"):F3} | {r[6]:F3} | **{report.Total.Microjoules:F2}** | {r[0]:F2} | {report.Total.Microjoules / r[0]:F3}x |"));
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pins: {report.Total.Microjoules:F5} {Uj("shared_glb"):F5} {pes:F5}"));
+        TestContext.Out.WriteLine(string.Join("; ", report.Levels.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Level} {l.Reads.Microjoules:F3} + {l.Writes.Microjoules:F3}"))) + " " + string.Join(" ", report.Warnings));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Total.Microjoules, Is.EqualTo(total).Within(1e-4).Percent);
+            Assert.That(Uj("shared_glb"), Is.EqualTo(glb).Within(1e-4).Percent);
+            Assert.That(pes, Is.EqualTo(pe).Within(1e-4).Percent);
+            Assert.That(report.Total.Microjoules / r[0], Is.EqualTo(ratio).Within(0.0005), "within 1.25x of Timeloop's total");
+        }
+    }
+}

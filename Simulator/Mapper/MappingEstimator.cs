@@ -20,7 +20,8 @@ namespace HwSim.Simulator.Mapper;
 /// <param name="OutputBytes">Final outputs written to DRAM.</param>
 /// <param name="ComputeCycles">Cycles with a fold in the array: exact on units that drain serially (the sum of the folds' cycles);
 /// with <c>drain: overlapped</c> a lower bound, every overlap taken at its largest (the engine's also depends on the order of fold shapes and on DRAM).</param>
-/// <param name="EstimatedCycles">Compute plus the stalls the bandwidth implies (an estimate; the engine times it exactly).</param>
+/// <param name="EstimatedCycles">Compute plus the stalls the bandwidth implies: the first block's loads, load bursts and the last write,
+/// or the channel's total (a lower bound on the engine's cycles up to transfer rounding; the engine times it exactly).</param>
 /// <param name="Folds">Folds over all groups.</param>
 /// <param name="Counts">Every count but idle PE cycles (which follow from the cycles).</param>
 public sealed record MappingEstimate(LoopNestMapping Mapping, long WeightBytes, long InputBytes, long PsumReadBytes, long PsumWriteBytes,

@@ -20,7 +20,8 @@ namespace HwSim.Simulator.Mapper;
 /// <param name="OutputBytes">Final outputs written to DRAM.</param>
 /// <param name="ComputeCycles">Cycles with a fold in the array: exact on units that drain serially (the sum of the folds' cycles);
 /// with <c>drain: overlapped</c> a lower bound, every overlap taken at its largest (the engine's also depends on the order of fold shapes and on DRAM).</param>
-/// <param name="EstimatedCycles">Compute plus the stalls the bandwidth implies (an estimate; the engine times it exactly).</param>
+/// <param name="EstimatedCycles">Compute plus the stalls the bandwidth implies: the first block's loads, load bursts and the last write,
+/// or the channel's total (a lower bound on the engine's cycles up to transfer rounding; the engine times it exactly).</param>
 /// <param name="Folds">Folds over all groups.</param>
 /// <param name="Counts">Every count but idle PE cycles (which follow from the cycles).</param>
 public sealed record MappingEstimate(LoopNestMapping Mapping, long WeightBytes, long InputBytes, long PsumReadBytes, long PsumWriteBytes,
@@ -74,6 +75,9 @@ public sealed class MappingEstimator
     }
 
     internal GemmProblem Problem => _p;
+
+    /// <summary>Estimate cycles as before the burst term (for the property test that holds the mapper's picks against its former search).</summary>
+    internal bool WithoutBursts { get; init; }
 
     internal BufferSpec Buffers => _buffers;
 
@@ -198,11 +202,52 @@ public sealed class MappingEstimator
         var psum = Outside(GemmDim.K) ? g * (nbK - 1) * DistinctPsums(em, en) : default;
         var dramBytes = w.Bytes + i0.Bytes + 2 * psum.Bytes + c.Outputs.Bytes;
         var dramCycles = w.Cycles + i0.Cycles + 2 * psum.Cycles + c.Outputs.Cycles;
-        // The first block's loads are exposed; after that loads overlap compute, unless the channel is the bottleneck.
+        // The first block's loads are exposed; after that loads overlap compute, unless the channel is the bottleneck
+        // or a block's loads take longer than the block before it computes.
         var first = _dram.TransferCycles(WeightBlockBytes(ek, en) + GemmProblem.PackedBytes(StripRows(em).First * Channels(ek).First, _p.InputFormat));
-        var cycles = Math.Max(c.ComputeCycles + first + c.LastWriteCycles, dramCycles);
+        var cycles = Math.Max(c.ComputeCycles + first + Bursts(c, em, ek, en, order, [nbM, nbK, nbN]) + c.LastWriteCycles, dramCycles);
         return new BlockTraffic(w, i0, psum, cycles, dramBytes);
     }
+
+    /// <summary>
+    /// A lower bound on the cycles block loads add beyond compute and the first block's loads.
+    /// Block b+1's loads are requested when block b starts, and it starts no earlier than they
+    /// arrive and block b ends, so it starts at least max(C_b, L_{b+1}) after block b: each
+    /// transition adds at least L_{b+1} - C_b. C_b is at most a whole block's folds at the
+    /// longest fold's cycles; L_{b+1} at least the smallest weight block (when the transition
+    /// changes K or N) plus the smallest input strip (when it changes M or K), partial sums left
+    /// out. A transition at loop level j (of <paramref name="order"/>) changes that loop's
+    /// dimension and every inner one with more than one trip; between groups everything loads.
+    /// This is what tells a large block that must load while a short block computes (an input
+    /// strip per M block in MNK with small N blocks) from an even one, which the channel's total alone does not.
+    /// </summary>
+    private long Bursts(Chunk c, long em, long ek, long en, System.Collections.Immutable.ImmutableArray<GemmDim> order, long[] trips)
+    {
+        if (_dram.BandwidthBytesPerCycle is null || WithoutBursts)
+            return 0;
+        var blockFolds = Math.Min(em / c.Tile[0], c.Folds[0]) * Math.Min(ek / c.Tile[1], c.Folds[1]) * Math.Min(en / c.Tile[2], c.Folds[2]);
+        var longest = blockFolds * c.LongestFoldCycles;
+        var weights = GemmProblem.PackedBytes(Shortest(_p.K, ek) * Shortest(_p.N, en), _p.WeightFormat);
+        var strip = GemmProblem.PackedBytes(StripRows(em).Values[0].Value * Channels(ek).Values[0].Value, _p.InputFormat);
+        long Exposed(bool w, bool i) => Math.Max(0, _dram.TransferCycles((w ? weights : 0) + (i ? strip : 0)) - longest);
+        var g = (long)_p.Groups;
+        var sum = (g - 1) * Exposed(true, true);
+        long outer = g;
+        for (var j = 0; j < 3; j++)
+        {
+            var t = trips[(int)order[j]];
+            if (t > 1)
+            {
+                bool Changes(GemmDim d) => order[j] == d || (order.IndexOf(d) > j && trips[(int)d] > 1);
+                sum += outer * (t - 1) * Exposed(Changes(GemmDim.K) || Changes(GemmDim.N), Changes(GemmDim.M) || Changes(GemmDim.K));
+            }
+            outer *= t;
+        }
+        return sum;
+    }
+
+    /// <summary>The shortest range of <paramref name="block"/> elements cutting <paramref name="extent"/>.</summary>
+    private static long Shortest(long extent, long block) => block >= extent ? extent : extent % block == 0 ? block : extent % block;
 
     private readonly Dictionary<(long, long), Transfers> _weights = [];
     private readonly Dictionary<(long, long), Transfers> _psums = [];
@@ -307,6 +352,9 @@ public sealed class MappingEstimator
 
         public required Transfers Outputs { get; init; }
 
+        /// <summary>Cycles of the longest fold (serial drains: what a fold occupies the array at most).</summary>
+        public required long LongestFoldCycles { get; init; }
+
         /// <summary>Cycles of the layer's last output write (exposed after the last fold).</summary>
         public required long LastWriteCycles { get; init; }
     }
@@ -319,7 +367,7 @@ public sealed class MappingEstimator
         var folds = new[] { Ceil(_p.M, tile[0]), Ceil(_p.K, tile[1]), Ceil(_p.N, tile[2]) };
         var g = (long)_p.Groups;
         var counts = new ActivityCountsBuilder();
-        long compute = 0, busy = 0, used = 0, longestDrain = 0, longestStartBody = 0;
+        long compute = 0, busy = 0, used = 0, longestDrain = 0, longestStartBody = 0, longestFold = 0;
         var outputs = default(Transfers);
         long lastWrite = 0;
         long W(long bits, BufferKind level) => Words(bits, level);
@@ -342,6 +390,7 @@ public sealed class MappingEstimator
                     var cost = _model.Cost(_p, fold);
                     var times = g * m.Count * k.Count * n.Count;
                     compute += times * cost.ComputeCycles;
+                    longestFold = Math.Max(longestFold, cost.ComputeCycles);
                     longestDrain = Math.Max(longestDrain, cost.DrainCycles);
                     if (fold.StartsReduction)
                         longestStartBody = Math.Max(longestStartBody, cost.ComputeCycles - cost.DrainCycles);
@@ -391,6 +440,7 @@ public sealed class MappingEstimator
             UsedPes = used,
             Counts = counts,
             Outputs = outputs,
+            LongestFoldCycles = longestFold,
             LastWriteCycles = lastWrite,
         };
         _chunks[chunk] = result;

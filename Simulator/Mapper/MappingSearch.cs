@@ -27,7 +27,11 @@ namespace HwSim.Simulator.Mapper;
 /// the loop orders of the dimensions that have more than one block (a dimension whose block
 /// covers its extent has one trip, so its place does not matter: it goes innermost, K last).
 /// Pruned before estimating: blocks that break a capacity, and, for each time chunk and K and N
-/// block, every M block but the largest that fits (DRAM traffic does not grow with the block).
+/// block, every M block but the largest that fits (DRAM traffic does not grow with the block);
+/// under the latency and EDP objectives also a ladder of smaller M blocks (<see cref="SmallerBlocks"/>:
+/// a smaller first block exposes less of its loads before the array starts), ranked in a list of
+/// their own (<see cref="ExtraCandidates"/>) so that the largest blocks' best few still run exactly
+/// and the pick is never slower than with the largest blocks alone.
 /// Ties are broken by fewer estimated cycles (for the latency objective: less energy), fewer DRAM
 /// bytes, then by the earlier candidate in enumeration order
 /// (longer time chunks first, then smaller K, N blocks, then the order's place among
@@ -39,6 +43,14 @@ public sealed class MappingSearch
     /// <summary>Candidates the fast engine runs exactly after the estimate (besides the fixed mapping).</summary>
     public const int ExactCandidates = 3;
 
+    /// <summary>
+    /// Candidates with a smaller M block than the largest that fits (latency and EDP objectives only)
+    /// that the fast engine also runs exactly: 2, because the estimate's cycles are a bound (the
+    /// first block's loads exposed, the channel's total), not the timeline, and the block that wins
+    /// is usually one of the two largest of the ladder whose loads still hide under compute.
+    /// </summary>
+    public const int ExtraCandidates = 2;
+
     /// <summary>Picks remembered at most (a few tens of MB); beyond, the cache starts over.</summary>
     internal const int MaxCached = 1 << 16;
 
@@ -49,6 +61,13 @@ public sealed class MappingSearch
 
     /// <param name="prices">Picojoules per action, for the energy and EDP objectives (null: latency only).</param>
     public MappingSearch(ActionPrice? prices) => _prices = prices;
+
+    /// <summary>
+    /// The search before smaller M blocks were estimated (every objective: the largest M block that
+    /// fits only, cycles estimated without <see cref="MappingEstimator"/>'s burst term), kept so a
+    /// property test can hold the new pick never worse than the old one.
+    /// </summary>
+    internal bool LargestMBlockOnly { get; init; }
 
     /// <summary>Candidates estimated so far (for mappings per second).</summary>
     public long Estimated => Interlocked.Read(ref _estimated);
@@ -97,8 +116,8 @@ public sealed class MappingSearch
 
     private LayerResult Search(LayerWorkload layer, ArchitectureSpec arch, IUnitModel model, MappingObjective objective, MappingConstraint constraint)
     {
-        var estimator = new MappingEstimator(layer, arch, model);
-        var (best, reason, count) = Candidates(estimator, model, arch, objective, constraint);
+        var estimator = new MappingEstimator(layer, arch, model) { WithoutBursts = LargestMBlockOnly };
+        var (best, reason, count) = Candidates(estimator, model, arch, objective, constraint, smallerM: !LargestMBlockOnly);
         Interlocked.Add(ref _estimated, count);
         var free = constraint == MappingConstraint.None;
         var tried = new List<LayerResult>();
@@ -150,11 +169,19 @@ public sealed class MappingSearch
     /// <summary>A candidate and its estimated score, ordered for the top list.</summary>
     private readonly record struct Ranked(double Score, double Then, long DramBytes, long Index, LoopNestMapping Mapping);
 
-    /// <summary>The best few candidates by estimate, the reason when there is none, and how many were estimated.</summary>
+    /// <summary>
+    /// The best few candidates by estimate, the reason when there is none, and how many were estimated.
+    /// Under the latency and EDP objectives (unless <paramref name="smallerM"/> is false) the best
+    /// <see cref="ExtraCandidates"/> with smaller M blocks follow the <paramref name="keep"/> best
+    /// with the largest M blocks, which are the same as without them.
+    /// </summary>
     internal (IReadOnlyList<LoopNestMapping> Best, string? Reason, long Count) Candidates(MappingEstimator e, IUnitModel model, ArchitectureSpec arch,
-        MappingObjective objective, MappingConstraint constraint, int keep = ExactCandidates)
+        MappingObjective objective, MappingConstraint constraint, int keep = ExactCandidates, bool smallerM = true)
     {
         var top = new List<Ranked>(keep + 1);
+        // Energy: a smaller M block never moves fewer DRAM bytes, and compute energy does not depend on blocks, so only latency can gain.
+        var smaller = smallerM && objective != MappingObjective.Energy && constraint.BlockM is null;
+        var extra = new List<Ranked>(ExtraCandidates + 1);
         string? smallestUnfit = null;
         long index = 0;
         var pes = model.Spec.PeCount;
@@ -205,38 +232,67 @@ public sealed class MappingSearch
                         break;
                     }
                     anyN = true;
-                    foreach (var order in Orders(c, bM, bK, bN, constraint))
+                    foreach (var blockM in smaller ? SmallerBlocks(c.Folds[0], bM).Prepend(bM) : [bM])
                     {
-                        MappingEstimator.BlockTraffic t;
-                        try
+                        var list = blockM == bM ? top : extra;
+                        var listKeep = blockM == bM ? keep : ExtraCandidates;
+                        foreach (var order in Orders(c, blockM, bK, bN, constraint))
                         {
-                            t = e.Traffic(c, bM, bK, bN, order);
+                            MappingEstimator.BlockTraffic t;
+                            try
+                            {
+                                t = e.Traffic(c, blockM, bK, bN, order);
+                            }
+                            catch (OverflowException)
+                            {
+                                continue;
+                            }
+                            var energy = prices is null ? 0 : constant + prices.Variable(t) + Price(ActionKey.Simple(PrimitiveAction.IdlePeCycle)) * Math.Max(0, (double)t.Cycles * pes - c.BusyPeCycles);
+                            var score = objective switch
+                            {
+                                MappingObjective.Latency => t.Cycles,
+                                MappingObjective.Energy => energy,
+                                _ => energy * t.Cycles,
+                            };
+                            var at = index++;
+                            // Most candidates lose to the current top few: compared before a mapping is built.
+                            // Equal scores: the faster estimate (for latency: the cheaper) first.
+                            var then = objective == MappingObjective.Latency ? energy : t.Cycles;
+                            if (list.Count >= listKeep && !Better(new Ranked(score, then, t.DramBytes, at, null!), list[^1]))
+                                continue;
+                            Insert(list, new Ranked(score, then, t.DramBytes, at, new LoopNestMapping(chunk, order, blockM, bK, bN)), listKeep);
                         }
-                        catch (OverflowException)
-                        {
-                            continue;
-                        }
-                        var energy = prices is null ? 0 : constant + prices.Variable(t) + Price(ActionKey.Simple(PrimitiveAction.IdlePeCycle)) * Math.Max(0, (double)t.Cycles * pes - c.BusyPeCycles);
-                        var score = objective switch
-                        {
-                            MappingObjective.Latency => t.Cycles,
-                            MappingObjective.Energy => energy,
-                            _ => energy * t.Cycles,
-                        };
-                        var at = index++;
-                        // Most candidates lose to the current top few: compared before a mapping is built.
-                        // Equal scores: the faster estimate (for latency: the cheaper) first.
-                        var then = objective == MappingObjective.Latency ? energy : t.Cycles;
-                        if (top.Count >= keep && !Better(new Ranked(score, then, t.DramBytes, at, null!), top[^1]))
-                            continue;
-                        Insert(top, new Ranked(score, then, t.DramBytes, at, new LoopNestMapping(chunk, order, bM, bK, bN)), keep);
                     }
                 }
                 if (!anyN)
                     break;
             }
         }
-        return ([.. top.Select(r => r.Mapping)], smallestUnfit, index);
+        return ([.. top.Concat(extra).Select(r => r.Mapping)], smallestUnfit, index);
+    }
+
+    /// <summary>
+    /// Smaller M blocks to estimate besides the largest that fits (<paramref name="largest"/> of
+    /// <paramref name="folds"/> fold tiles), descending: the blocks that cut M into twice, four
+    /// times, ... as many blocks, each ceil(folds / blocks) so the blocks are as even as the fold
+    /// count allows (the mapspace's own rule for block factors), down to one fold. Why doublings:
+    /// what a smaller block gains is its smaller first load (exposed before the array starts) and
+    /// smaller bursts, both in proportion to the block, while what it costs (input strips reloaded
+    /// once per outer N block, halo rows fetched again, weights reloaded when M is outside) grows
+    /// with the number of blocks; a geometric ladder brackets the best trade within a factor of
+    /// two in log2(folds) steps (at most 12 for ResNet-50's 3,136-row M on 1-row units), where the
+    /// mapspace's 1-to-16-then-a-quarter ladder would add about 30 blocks per K and N block.
+    /// Every block of the ladder fits: what a block needs grows with it.
+    /// </summary>
+    internal static IEnumerable<long> SmallerBlocks(long folds, long largest)
+    {
+        var previous = largest;
+        for (var blocks = 2 * MappingEstimator.Ceil(folds, largest); previous > 1; blocks *= 2)
+        {
+            var block = MappingEstimator.Ceil(folds, blocks);
+            if (block < previous)
+                yield return previous = block;
+        }
     }
 
     /// <summary>Why blocks of these extents do not fit ("" when <paramref name="explain"/> is false: most probes only need the answer), or null.</summary>

@@ -76,6 +76,64 @@ public sealed class NestReferenceTimeloopTests
         }
     }
 
+    /// <summary>
+    /// simple_output_stationary, same layer: DRAM; shared_glb (weights and inputs, outputs bypass it; the mesh's
+    /// fan-out); pe_spad (192 words, outputs); the three registers. Mapping (timeloop-mapper.map.txt): DRAM P2 Q8 M2;
+    /// shared_glb Q14 R3, then M16 spatial (Y); pe_spad C3 P4 S3; weight_reg P14.
+    /// Timeloop's statistics equal the README's rules except two counts, pinned here at the README's values:
+    /// - DRAM output updates: the rules give 1,204,224, Timeloop printed 401,408. pe_spad's output tile (56 outputs
+    ///   of one filter) stays across shared_glb's R3 loop, an irrelevant loop above it. The README writes a child's
+    ///   tile back at the end of each of its epochs (16 PEs x 56 outputs x 1,344 epochs); Timeloop counts a parent's
+    ///   updates as the child's tile deltas (nest-analysis.cpp ComputeDeltas; tiling.cpp, read-write data spaces:
+    ///   updates = content accesses), so an unchanged tile is not written back: each output once, 401,408.
+    /// - shared_glb input fills and DRAM input reads: the rules give 152,550, Timeloop printed 157,296 = 16 x 9,831,
+    ///   every DRAM epoch (P2 x Q8; M2 innermost keeps the tile) filling the whole tile. Consecutive Q8 tiles share
+    ///   one input column (29 columns, 28 new; 3 channels x 113 rows), which the rules keep:
+    ///   2 x (9,831 + 7 x 3 x 113 x 28) = 152,550; the difference is 2 x 7 x 3 x 113 = 4,746.
+    /// </summary>
+    [Test]
+    public void SimpleOutputStationary_MatchesTimeloopExceptTwoCounts()
+    {
+        var problem = new NestProblem(1, 32, 3, 112, 112, 3, 3, 2, 2);
+        var arch = new NestArchitecture(
+        [
+            new NestLevel("DRAM", [Weights, Inputs, Outputs]),
+            new NestLevel("shared_glb", [Weights, Inputs], 65_536, 16, 16),
+            new NestLevel("pe_spad", [Outputs], 192),
+            new NestLevel("weight_reg", [Weights], 1),
+            new NestLevel("input_activation_reg", [Inputs], 1),
+            new NestLevel("output_activation_reg", [Outputs], 1),
+        ]);
+        var mapping = new NestMapping(
+        [
+            NestLevelLoops.Of([new NestLoop(P, 2), new NestLoop(Q, 8), new NestLoop(M, 2)]),
+            NestLevelLoops.Of([new NestLoop(Q, 14), new NestLoop(R, 3)], [new NestLoop(M, 16, NestAxis.Y)]),
+            NestLevelLoops.Of([new NestLoop(C, 3), new NestLoop(P, 4), new NestLoop(S, 3)]),
+            NestLevelLoops.Of([new NestLoop(P, 14)]),
+            NestLevelLoops.Of([]),
+            NestLevelLoops.Of([]),
+        ]);
+        var (weights, inputs) = NestRandom.Operands(problem, 17);
+        var counts = NestReference.Run(problem, arch, mapping, weights, inputs).Counts;
+        TestContext.Out.WriteLine(counts);
+
+        const long pes = 16;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((counts.Macs, counts.Cycles), Is.EqualTo((10_838_016L, 677_376L)));
+            Assert.That(counts.UsedInstances, Is.EqualTo(new[] { 1L, 1, pes, pes, pes, pes }));
+            Expect(counts, 5, Outputs, pes * 652_288, pes * 652_288, pes * 677_376);
+            Expect(counts, 4, Inputs, pes * 677_376, pes * 677_376, 0);
+            Expect(counts, 3, Weights, pes * 677_376, pes * 48_384, 0);
+            Expect(counts, 2, Outputs, pes * 652_288, 0, pes * 677_376);
+            Expect(counts, 1, Weights, 774_144, 13_824, 0);
+            Expect(counts, 1, Inputs, 677_376, 152_550, 0); // Timeloop: fills 157,296
+            Expect(counts, 0, Weights, 13_824, 0, 0);
+            Expect(counts, 0, Inputs, 152_550, 0, 0); // Timeloop: reads 157,296
+            Expect(counts, 0, Outputs, 0, 0, 1_204_224); // Timeloop: updates 401,408
+        }
+    }
+
     private static void Expect(NestCounts counts, int level, NestTensor tensor, long reads, long fills, long updates) =>
         Assert.That(counts[level, tensor], Is.EqualTo(new NestAccesses(reads, fills, updates)), () => $"level {level} {tensor} (reads, fills, updates)");
 }

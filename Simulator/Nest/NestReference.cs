@@ -139,7 +139,6 @@ public static class NestReference
             var used = new[] { new HashSet<long>(), new HashSet<long>(), new HashSet<long>() };
             // Outputs the innermost keeper's instances touched in earlier cycles (its MAC reads of old partial sums).
             var touchedBefore = Enumerable.Range(0, Instances(innermost[(int)NestTensor.Outputs])).Select(_ => new HashSet<long>()).ToArray();
-            var temporalIndex = new long[_temporal.Length];
             var dims = new long[7];
             var element = new long[3];
             for (long t = 0; t < _cycles; t++)
@@ -153,18 +152,15 @@ public static class NestReference
                 Array.Clear(dims);
                 for (var k = _temporal.Length - 1; k >= 0; k--)
                 {
-                    temporalIndex[k] = rest % _temporal[k].Bound;
+                    dims[(int)_temporal[k].Dim] += rest % _temporal[k].Bound * _temporalStride[k];
                     rest /= _temporal[k].Bound;
-                    dims[(int)_temporal[k].Dim] += temporalIndex[k] * _temporalStride[k];
                 }
                 for (var s = 0; s < _slots; s++)
                 {
-                    var (n, m, c, q0, r, s0) = (D(dims, s, NestDim.N), D(dims, s, NestDim.M), D(dims, s, NestDim.C), D(dims, s, NestDim.Q), D(dims, s, NestDim.R), D(dims, s, NestDim.S));
-                    var pp = D(dims, s, NestDim.P);
-                    var h = pp * p.HStride + r;
-                    var w = q0 * p.WStride + s0;
+                    long D(NestDim d) => dims[(int)d] + _spatialDims[s * 7 + (int)d];
+                    var (n, m, c, pp, q0, r, s0) = (D(NestDim.N), D(NestDim.M), D(NestDim.C), D(NestDim.P), D(NestDim.Q), D(NestDim.R), D(NestDim.S));
                     element[(int)NestTensor.Weights] = ((m * p.C + c) * p.R + r) * p.S + s0;
-                    element[(int)NestTensor.Inputs] = ((n * p.C + c) * p.H + h) * p.W + w;
+                    element[(int)NestTensor.Inputs] = ((n * p.C + c) * p.H + pp * p.HStride + r) * p.W + q0 * p.WStride + s0;
                     element[(int)NestTensor.Outputs] = ((n * p.M + m) * p.P + pp) * p.Q + q0;
                     var o = element[(int)NestTensor.Outputs];
                     outputs[o] = checked(outputs[o] + weights[element[(int)NestTensor.Weights]] * inputs[element[(int)NestTensor.Inputs]]);
@@ -185,8 +181,6 @@ public static class NestReference
                 Close(track);
             return new NestReferenceResult(Counts(), outputs);
         }
-
-        private long D(long[] temporalDims, int slot, NestDim dim) => temporalDims[(int)dim] + _spatialDims[slot * 7 + (int)dim];
 
         /// <summary>The MACs under one instance of the innermost keeper in one cycle: one read per distinct element; outputs also an update, and a read of the old partial sum if the instance touched it before.</summary>
         private void MacAccess(NestTensor tensor, int keeper, HashSet<long> used, HashSet<long>[] touchedBefore, long instance)

@@ -178,7 +178,7 @@ public static class NestReference
                 }
             }
             foreach (var track in _tracks)
-                Close(track);
+                Close(track, last: true);
             return new NestReferenceResult(Counts(), outputs);
         }
 
@@ -200,13 +200,16 @@ public static class NestReference
         /// <summary>
         /// The end of an epoch of the track's level, for all its instances at once: fills (new elements; for outputs only
         /// those touched before), the parent's multicast reads (their union under each parent instance) and, for outputs,
-        /// the parent's updates (the union of the tiles written back).
+        /// the parent's updates: the outputs that left each instance's tile between its previous epoch and this one (known
+        /// only now that this epoch's tile is), and after the last epoch the last tile, each a union over the instances under
+        /// one parent instance (they write back at the same boundary).
         /// </summary>
-        private void Close(Track track)
+        private void Close(Track track, bool last = false)
         {
             var x = (int)track.Tensor;
             var served = new HashSet<long>();
             var written = new HashSet<long>();
+            var writtenAtEnd = new HashSet<long>();
             for (var i = 0; i < track.Instances; i++)
             {
                 var current = track.Current[i];
@@ -220,14 +223,19 @@ public static class NestReference
                 if (track.Touched is not null)
                 {
                     track.Touched[i].UnionWith(current);
-                    written.UnionWith(current);
+                    foreach (var e in previous)
+                        if (!current.Contains(e))
+                            written.Add(e);
+                    if (last)
+                        writtenAtEnd.UnionWith(current);
                 }
                 if ((i + 1) % track.PerParent == 0)
                 {
                     _reads[track.Parent, x] = checked(_reads[track.Parent, x] + served.Count);
-                    _updates[track.Parent, x] = checked(_updates[track.Parent, x] + written.Count);
+                    _updates[track.Parent, x] = checked(_updates[track.Parent, x] + written.Count + writtenAtEnd.Count);
                     served.Clear();
                     written.Clear();
+                    writtenAtEnd.Clear();
                 }
                 // The current tile becomes the previous one; the old previous set is reused, emptied, as the next current.
                 previous.Clear();

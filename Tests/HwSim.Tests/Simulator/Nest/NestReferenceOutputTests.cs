@@ -1,0 +1,64 @@
+using HwSim.Simulator.Nest;
+using HwSim.Simulator.Reference;
+using HwSim.Workloads.Layers;
+using HwSim.Workloads.Shapes;
+using NUnit.Framework;
+
+namespace HwSim.Tests.Simulator.Nest;
+
+/// <summary>
+/// The reference engine computes the layer: over random problems, architectures and mappings (<see cref="NestRandom"/>),
+/// its outputs equal the direct convolution's bit for bit, whatever the loop order, split or spatial assignment.
+/// </summary>
+[TestFixture]
+public sealed class NestReferenceOutputTests
+{
+    /// <summary>Random cases checked; the seeds are 1 .. Count.</summary>
+    private const int Count = 1000;
+
+    [Test]
+    public void OutputsEqualTheDirectConvolution_OnRandomMappings()
+    {
+        int spatial = 0, multiLevel = 0, bypassing = 0, strided = 0, split = 0;
+        SeedLoop(c =>
+        {
+            var p = c.Problem;
+            var (weights, inputs) = NestRandom.Operands(p, c.Seed);
+            var result = NestReference.Run(p, c.Arch, c.Mapping, weights, inputs);
+
+            // The same numbers as an unpadded layer over the padded input: ReferenceData wants inputs (N, C, H, W) and
+            // weights (K, C, R, S) row-major, as the nest does, and outputs (N, K, P, Q) row-major, as the nest does.
+            var shape = new LayerShape(LayerKind.Convolution, p.N, p.C, p.H, p.W, p.M, p.R, p.S, p.HStride, p.WStride);
+            var expected = ReferenceConvolution.Compute(new ReferenceData(new LayerWorkload("nest", shape), inputs, weights));
+            Assert.That(result.Outputs, Is.EqualTo(expected), () => $"{c}\noutputs differ from the direct convolution");
+
+            var loops = c.Mapping.Loops().ToList();
+            Assert.That(result.Counts.Macs, Is.EqualTo(p.Macs), c.ToString);
+            Assert.That(result.Counts.Cycles, Is.EqualTo(loops.Where(x => !x.Loop.Spatial).Aggregate(1L, (a, x) => a * x.Loop.Bound)), c.ToString);
+            Assert.That(result.Counts.UsedInstances, Is.EqualTo(Enumerable.Range(0, c.Arch.Levels.Length)
+                .Select(l => loops.Where(x => x.Loop.Spatial && x.Level < l).Aggregate(1L, (a, x) => a * x.Loop.Bound))), c.ToString);
+
+            if (loops.Any(x => x.Loop.Spatial && x.Loop.Bound > 1)) Interlocked.Increment(ref spatial);
+            if (c.Arch.Levels.Length > 2) Interlocked.Increment(ref multiLevel);
+            if (c.Arch.Levels.Skip(1).Any(l => l.Keeps.Count < 3)) Interlocked.Increment(ref bypassing);
+            if (p.HStride > 1 || p.WStride > 1) Interlocked.Increment(ref strided);
+            if (Enum.GetValues<NestDim>().Any(d => loops.Count(x => x.Loop.Dim == d && x.Loop.Bound > 1) > 1)) Interlocked.Increment(ref split);
+        });
+        TestContext.Out.WriteLine($"{Count} cases: {spatial} with spatial loops, {multiLevel} with 3-4 levels, {bypassing} with bypassing levels, {strided} strided, {split} with a dimension split over loops");
+        // The generator must reach what the rules are about, not only trivial nests.
+        Assert.That(new[] { spatial, multiLevel, bypassing, strided, split }, Has.All.GreaterThan(Count / 5));
+    }
+
+    /// <summary>Runs <paramref name="check"/> on cases 1 .. Count on both cores; the first failure fails the test with its message.</summary>
+    private static void SeedLoop(Action<NestCase> check)
+    {
+        try
+        {
+            Parallel.ForEach(NestRandom.Cases(Count, 1), check);
+        }
+        catch (AggregateException e)
+        {
+            Assert.Fail(e.InnerExceptions[0].Message);
+        }
+    }
+}

@@ -71,4 +71,19 @@ public sealed class TimeloopNestEnergyTests
             Assert.That(report.Total.Microjoules / r[0], Is.EqualTo(ratio).Within(0.0005), "within 1.25x of Timeloop's total");
         }
     }
+
+    /// <summary>The README's nest table and docs/validation/timeloop.md quote these totals and ratios.</summary>
+    [Test]
+    public void Readme_QuotesTheseFigures()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var note = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "validation", "timeloop.md"));
+        foreach (var design in TimeloopNests.Designs)
+        {
+            var (total, timeloop) = (Priced(design).Total.Microjoules, Reference(design)[0]);
+            var name = design == "eyeriss_like" ? "eyeriss_like (32 nm)" : design;
+            Assert.That(readme, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"| {name} | {timeloop:F2} | {total:F2} | {total / timeloop:F3}x |")), design);
+            Assert.That(note, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"**{total:F2}** / {timeloop:F2} | **{total / timeloop:F3}x** |")), design);
+        }
+    }
 }

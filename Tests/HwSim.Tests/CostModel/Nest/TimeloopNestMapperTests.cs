@@ -55,6 +55,7 @@ public sealed class TimeloopNestMapperTests
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pins: {own.Valid} {own.Counts.Cycles} {pesUsed} {report.Total.Microjoules:F5} {report.Total.Microjoules / timeloop:F3}; {own.Valid} of {own.Sampled} valid; both runs {clock.Elapsed.TotalSeconds:F1} s"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MAC {report.Macs.Microjoules:F3}; ") + string.Join("; ", report.Levels.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Level} {l.Reads.Microjoules:F3} + {l.Writes.Microjoules:F3}"))) + " uJ " + string.Join(" ", report.Warnings));
         w.WriteLine(own.Mapping.Describe(arch));
+        w.WriteLine($"the pick's counts: {own.Counts}\nthe exercise's mapping's counts: {exercisesCounts}");
         using (Assert.EnterMultipleScope())
         {
             Assert.That((own.Valid, own.Sampled, own.Counts.Cycles, pesUsed), Is.EqualTo((valid, (long)samples, cycles, pes)));

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using HwSim.CostModel.Energy;
 using HwSim.CostModel.Nest;
@@ -61,51 +60,6 @@ public sealed class NestEnergyTests
         }
     }
 
-    private static readonly NestLevelCost[] SimpleWsCosts =
-    [
-        NestLevelCost.OfDram(DramKind.Lpddr4),
-        NestLevelCost.OfSram(128 * 1024, 64, 32),
-        NestLevelCost.OfSram(192 * 2, 16),
-        NestLevelCost.Register,
-        NestLevelCost.Register,
-        NestLevelCost.Register,
-    ];
-
-    /// <summary>
-    /// simple_ws's constraints from its arch.yaml: the mesh spreads only C and M; the weight register's loops may step only N, P, Q
-    /// (R=S=M=C=1), the input register's only M, R, S (P=Q=C=N=1), the output register's only C, R, S (P=Q=M=N=1).
-    /// </summary>
-    internal static NestLevelConstraint[] SimpleWsConstraints()
-    {
-        ImmutableHashSet<NestDim> Dims(params NestDim[] d) => [.. d];
-        return
-        [
-            NestLevelConstraint.None,
-            new(SpatialX: Dims(NestDim.C, NestDim.M), SpatialY: Dims(NestDim.C, NestDim.M)),
-            NestLevelConstraint.None,
-            new(Temporal: Dims(NestDim.N, NestDim.P, NestDim.Q)),
-            new(Temporal: Dims(NestDim.M, NestDim.R, NestDim.S)),
-            new(Temporal: Dims(NestDim.C, NestDim.R, NestDim.S)),
-        ];
-    }
-
-    [Test]
-    public void SimpleWs_HwSimsNestMapper_UnderTheExercisesConstraints()
-    {
-        var (problem, arch, timeloops) = NestAnalysisTests.SimpleWs();
-        var int16 = NumberFormat.Int(16);
-        double Energy(NestCounts c) => NestEnergy.Price(problem, arch, SimpleWsCosts, c, int16, int16, int16, int16, EnergyTable.Default, TechnologyScaling.Identity45nm).Total.Value;
-        var own = NestMapper.Search(problem, arch, SimpleWsConstraints(), Energy, samples: 20_000, seed: 1);
-        var withTimeloops = NestMapper.Search(problem, arch, SimpleWsConstraints(), Energy, samples: 2_000, seed: 2, candidates: [timeloops]);
-        TestContext.Out.WriteLine($"{own.Cost / 1e6:F3} uJ, {own.Counts.Cycles} cycles ({own.Valid} of {own.Sampled} samples valid)\n{own.Mapping.Describe(arch)}");
-        using (Assert.EnterMultipleScope())
-        {
-            // Pinned as found (seeded sampling is deterministic): all 32 filters x 3 channels over 96 of the 256 PEs, where
-            // Timeloop's mapper, under the same constraints, kept to 12 (132.07 uJ at HwSim's prices, 903,168 cycles).
-            Assert.That((own.Valid, own.Sampled, own.Counts.Cycles), Is.EqualTo((1_598L, 20_000L, 112_896L)));
-            Assert.That(own.Cost / 1e6, Is.EqualTo(121.939).Within(0.001));
-            Assert.That(own.Cost / 1e6 / 151.67, Is.EqualTo(0.804).Within(0.0005), "against Timeloop's printed total");
-            Assert.That(withTimeloops.Cost, Is.LessThanOrEqualTo(Energy(NestAnalysis.Count(problem, arch, timeloops))), "never worse than a candidate it was given");
-        }
-    }
+    // HwSim's nest mapper on this design, under its arch.yaml constraints (TimeloopConstraints), is
+    // TimeloopNestMapperTests.UnderTheExercisesConstraints' simple_ws case.
 }

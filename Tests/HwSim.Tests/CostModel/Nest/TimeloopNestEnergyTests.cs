@@ -22,7 +22,8 @@ namespace HwSim.Tests.CostModel.Nest;
 /// </summary>
 public sealed class TimeloopNestEnergyTests
 {
-    private static NestLevelCost[] Costs(string design) => design switch
+    /// <summary>The level prices of <paramref name="design"/> (the class summary), shared with TimeloopNestMapperTests.</summary>
+    internal static NestLevelCost[] Costs(string design) => design switch
     {
         "eyeriss_like" =>
         [
@@ -36,16 +37,20 @@ public sealed class TimeloopNestEnergyTests
         ],
     };
 
-    internal static NestEnergyReport Priced(string design)
+    internal static NestEnergyReport Priced(string design) =>
+        Priced(design, NestAnalysis.Count(TimeloopNests.Problem, TimeloopNests.Architecture(design), TimeloopNests.Mapping(design)));
+
+    /// <summary><paramref name="counts"/> (of any mapping of <paramref name="design"/>) priced as the class summary says.</summary>
+    internal static NestEnergyReport Priced(string design, NestCounts counts)
     {
         var arch = TimeloopNests.Architecture(design);
-        var counts = NestAnalysis.Count(TimeloopNests.Problem, arch, TimeloopNests.Mapping(design));
         var (word, psum) = design == "eyeriss_like" ? (NumberFormat.Int(8), NumberFormat.Int(16)) : (NumberFormat.Int(16), NumberFormat.Int(16));
         var scaling = design == "eyeriss_like" ? TechnologyScaling.From45nm(32) : TechnologyScaling.Identity45nm;
         return NestEnergy.Price(TimeloopNests.Problem, arch, Costs(design), counts, word, word, psum, word, EnergyTable.Default, scaling);
     }
 
-    private static double[] Reference(string design) =>
+    /// <summary>reference.csv's row for <paramref name="design"/>: total, MAC, corrected MAC, registers, spads, buffer, DRAM (uJ).</summary>
+    internal static double[] Reference(string design) =>
         [.. File.ReadLines(Path.Combine(RepoPaths.Root, "docs", "examples", "timeloop", "reference.csv"))
             .Single(l => l.StartsWith(design + ",", StringComparison.Ordinal)).Split(',').Skip(1).Take(7).Select(x => double.Parse(x, CultureInfo.InvariantCulture))];
 

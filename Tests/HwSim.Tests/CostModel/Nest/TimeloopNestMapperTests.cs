@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using HwSim.Simulator.Nest;
 using HwSim.Tests.Simulator.Nest;
+using HwSim.Tests.Support;
 using NUnit.Framework;
 
 namespace HwSim.Tests.CostModel.Nest;
@@ -91,5 +92,21 @@ public sealed class TimeloopNestMapperTests
             Assert.That(TimeloopConstraints.Broken(own.Mapping, limits), Is.Null, "the pick obeys the constraints");
             Assert.That(withExercises.Cost, Is.EqualTo(Math.Min(own.Cost, exercises.Total.Value)), "the same samples plus the exercise's mapping: the better of the two");
         }
+    }
+
+    /// <summary>
+    /// The README quotes the mapper's picks under the constraints as Timeloop applies them: the energies and ratios that
+    /// <see cref="UnderTheExercisesConstraints"/> pins (its first three cases).
+    /// </summary>
+    [Test]
+    public void Readme_QuotesThePinnedPicks()
+    {
+        var readme = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")), @"\s+", " ");
+        var pinned = typeof(TimeloopNestMapperTests).GetMethod(nameof(UnderTheExercisesConstraints))!
+            .GetCustomAttributes(typeof(TestCaseAttribute), false).Cast<TestCaseAttribute>()
+            .Where(c => (string)c.Arguments[1]! == "timeloop").ToList();
+        Assert.That(pinned, Has.Count.EqualTo(3));
+        foreach (var c in pinned)
+            Assert.That(readme, Does.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(double)c.Arguments[6]!:F2} uJ ({c.Arguments[0]}, {(double)c.Arguments[7]!:F3}x)")));
     }
 }

@@ -71,32 +71,14 @@ public sealed class NestEnergyTests
         NestLevelCost.Register,
     ];
 
-    /// <summary>
-    /// simple_ws's constraints from its arch.yaml: the mesh spreads only C and M; the weight register's loops may step only N, P, Q
-    /// (R=S=M=C=1), the input register's only M, R, S (P=Q=C=N=1), the output register's only C, R, S (P=Q=M=N=1).
-    /// </summary>
-    internal static NestLevelConstraint[] SimpleWsConstraints()
-    {
-        ImmutableHashSet<NestDim> Dims(params NestDim[] d) => [.. d];
-        return
-        [
-            NestLevelConstraint.None,
-            new(SpatialX: Dims(NestDim.C, NestDim.M), SpatialY: Dims(NestDim.C, NestDim.M)),
-            NestLevelConstraint.None,
-            new(Temporal: Dims(NestDim.N, NestDim.P, NestDim.Q)),
-            new(Temporal: Dims(NestDim.M, NestDim.R, NestDim.S)),
-            new(Temporal: Dims(NestDim.C, NestDim.R, NestDim.S)),
-        ];
-    }
-
     [Test]
     public void SimpleWs_HwSimsNestMapper_UnderTheExercisesConstraints()
     {
         var (problem, arch, timeloops) = NestAnalysisTests.SimpleWs();
         var int16 = NumberFormat.Int(16);
         double Energy(NestCounts c) => NestEnergy.Price(problem, arch, SimpleWsCosts, c, int16, int16, int16, int16, EnergyTable.Default, TechnologyScaling.Identity45nm).Total.Value;
-        var own = NestMapper.Search(problem, arch, SimpleWsConstraints(), Energy, samples: 20_000, seed: 1);
-        var withTimeloops = NestMapper.Search(problem, arch, SimpleWsConstraints(), Energy, samples: 2_000, seed: 2, candidates: [timeloops]);
+        var own = NestMapper.Search(problem, arch, TimeloopNests.SimpleWsConstraints(), Energy, samples: 20_000, seed: 1);
+        var withTimeloops = NestMapper.Search(problem, arch, TimeloopNests.SimpleWsConstraints(), Energy, samples: 2_000, seed: 2, candidates: [timeloops]);
         TestContext.Out.WriteLine($"{own.Cost / 1e6:F3} uJ, {own.Counts.Cycles} cycles ({own.Valid} of {own.Sampled} samples valid)\n{own.Mapping.Describe(arch)}");
         using (Assert.EnterMultipleScope())
         {

@@ -95,6 +95,25 @@ internal static class TimeloopNests
         _ => throw new ArgumentOutOfRangeException(nameof(design), design, "not one of " + string.Join(", ", Designs)),
     };
 
+    /// <summary>
+    /// simple_ws's constraints from its arch.yaml: the mesh spreads only C and M; the weight register's loops may step only N, P, Q
+    /// (R=S=M=C=1), the input register's only M, R, S (P=Q=C=N=1), the output register's only C, R, S (P=Q=M=N=1). Here rather
+    /// than in NestEnergyTests so that Benchmarks/Nest, which compiles this file, searches the same mapspace.
+    /// </summary>
+    public static NestLevelConstraint[] SimpleWsConstraints()
+    {
+        static ImmutableHashSet<NestDim> Dims(params NestDim[] d) => [.. d];
+        return
+        [
+            NestLevelConstraint.None,
+            new(SpatialX: Dims(NestDim.C, NestDim.M), SpatialY: Dims(NestDim.C, NestDim.M)),
+            NestLevelConstraint.None,
+            new(Temporal: Dims(NestDim.N, NestDim.P, NestDim.Q)),
+            new(Temporal: Dims(NestDim.M, NestDim.R, NestDim.S)),
+            new(Temporal: Dims(NestDim.C, NestDim.R, NestDim.S)),
+        ];
+    }
+
     /// <summary>Timeloop's mapping of <paramref name="design"/>, transcribed loop by loop from its timeloop-mapper.map.txt.</summary>
     public static NestMapping Mapping(string design) => design switch
     {

@@ -12,7 +12,9 @@ namespace HwSim.Benchmarks.Nest;
 /// Tests/HwSim.Tests/Support): one transcription of Timeloop's files, and no dependency on the test project and NUnit.
 /// Benchmarks/Nest/README.md has the figures.
 /// </summary>
+// Min next to the mean: on a shared, loaded machine the fastest iteration is the better estimate of the program alone.
 [MemoryDiagnoser]
+[MinColumn]
 public class NestBenchmarks
 {
     /// <summary>

@@ -21,6 +21,12 @@ public static class NestAnalysis
     {
         if (mapping.Unfit(problem, arch) is { } why)
             throw new ArgumentException(why, nameof(mapping));
+        return CountFitting(problem, arch, mapping);
+    }
+
+    /// <summary>As <see cref="Count"/> for a mapping the caller has just checked with <see cref="NestMapping.Unfit"/> (the mapper), so it is not checked twice.</summary>
+    internal static NestCounts CountFitting(NestProblem problem, NestArchitecture arch, NestMapping mapping)
+    {
         var nest = new Flat(problem, mapping);
         var levels = arch.Levels.Length;
         var reads = new long[levels, 3];
@@ -133,7 +139,27 @@ public static class NestAnalysis
                 _loops[i] = (loops[i].Loop.Dim, loops[i].Loop.Bound, loops[i].Level, loops[i].Loop.Spatial, inner);
             }
             Cycles = _loops.Where(l => !l.Spatial).Aggregate(1L, (a, l) => checked(a * l.Bound));
+            // Instances and extents per level, once per mapping rather than a pass over the loops per query.
+            _instances = new long[LevelCount + 1];
+            _extents = new long[LevelCount + 1, 7];
+            for (var level = 0; level <= LevelCount; level++)
+                _instances[level] = 1;
+            foreach (var l in _loops)
+                if (l.Spatial)
+                    for (var level = l.Level + 1; level <= LevelCount; level++)
+                        _instances[level] = checked(_instances[level] * l.Bound);
+            for (var d = 0; d < 7; d++)
+                _extents[LevelCount, d] = 1;
+            for (var level = LevelCount - 1; level >= 0; level--)
+                for (var d = 0; d < 7; d++)
+                    _extents[level, d] = _extents[level + 1, d];
+            foreach (var l in _loops)
+                for (var level = 0; level <= l.Level; level++)
+                    _extents[level, (int)l.Dim] = checked(_extents[level, (int)l.Dim] * l.Bound);
         }
+
+        private readonly long[] _instances;
+        private readonly long[,] _extents;
 
         public int LevelCount { get; }
 
@@ -142,10 +168,10 @@ public static class NestAnalysis
         public NestProblem Problem => _problem;
 
         /// <summary>Instances of level <paramref name="level"/> the mapping uses: the product of the spatial bounds above it.</summary>
-        public long Instances(int level) => _loops.Where(l => l.Spatial && l.Level < level).Aggregate(1L, (a, l) => checked(a * l.Bound));
+        public long Instances(int level) => _instances[level];
 
         /// <summary>Extent of a dimension inside a level's tiles.</summary>
-        public long Extent(NestDim dim, int level) => _loops.Where(l => l.Level >= level && l.Dim == dim).Aggregate(1L, (a, l) => checked(a * l.Bound));
+        public long Extent(NestDim dim, int level) => _extents[level, (int)dim];
 
         /// <summary>Cycles in which no temporal loop irrelevant to <paramref name="t"/> is past its first index.</summary>
         public long RelevantCycles(NestTensor t) =>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace HwSim.Simulator.Nest;
 
@@ -38,7 +39,7 @@ public static class NestMapper
             if (mapping.Unfit(problem, arch) is not null)
                 return;
             valid++;
-            var counts = NestAnalysis.Count(problem, arch, mapping);
+            var counts = NestAnalysis.CountFitting(problem, arch, mapping); // Unfit just passed it: not validated twice
             var c = cost(counts);
             if (best is null || c < best.Cost)
                 best = new NestPick(mapping, counts, c, 0, 0);
@@ -47,8 +48,9 @@ public static class NestMapper
             Consider(mapping);
         var random = new Random(seed);
         var slots = Slots(arch, constraints);
+        var primes = Enum.GetValues<NestDim>().Select(d => Primes(problem.Size(d)).ToArray()).ToArray();
         for (var i = 0; i < samples; i++)
-            if (Sample(problem, arch, slots, random) is { } mapping)
+            if (Sample(primes, arch, slots, random) is { } mapping)
                 Consider(mapping);
             else
                 sampled++;
@@ -77,34 +79,85 @@ public static class NestMapper
         return slots;
     }
 
-    private static NestMapping? Sample(NestProblem problem, NestArchitecture arch, Dictionary<NestDim, List<(int Level, NestAxis? Axis)>> slots, Random random)
+    // One sample. The draws from random are those of the first version (one per prime factor, dimensions in NestDim order, then
+    // one per temporal loop of each level, levels in order, to order its loops), so a seed gives the same mappings; the bounds
+    // dealt are kept in arrays indexed by (level, dimension) rather than dictionaries, and the primes are factored once per search.
+    private static NestMapping? Sample(int[][] primes, NestArchitecture arch, Dictionary<NestDim, List<(int Level, NestAxis? Axis)>> slots, Random random)
     {
+        const int dims = 7;
         var levels = arch.Levels.Length;
-        var temporal = new Dictionary<NestDim, int>[levels];
-        var spatial = new Dictionary<(NestDim, NestAxis), int>[levels];
-        for (var l = 0; l < levels; l++)
-            (temporal[l], spatial[l]) = (new(), new());
+        var temporal = new int[levels * dims];
+        var spatialX = new int[levels * dims];
+        var spatialY = new int[levels * dims];
         foreach (var d in Enum.GetValues<NestDim>())
-            foreach (var prime in Primes(problem.Size(d)))
+        {
+            var where = slots[d];
+            foreach (var prime in primes[(int)d])
             {
-                if (slots[d].Count == 0)
+                if (where.Count == 0)
                     return null;
-                var (level, axis) = slots[d][random.Next(slots[d].Count)];
-                if (axis is { } a)
-                    spatial[level][(d, a)] = spatial[level].GetValueOrDefault((d, a), 1) * prime;
-                else
-                    temporal[level][d] = temporal[level].GetValueOrDefault(d, 1) * prime;
+                var (level, axis) = where[random.Next(where.Count)];
+                var bounds = axis switch { NestAxis.X => spatialX, NestAxis.Y => spatialY, _ => temporal };
+                var i = level * dims + (int)d;
+                bounds[i] = Math.Max(bounds[i], 1) * prime;
             }
+        }
         for (var l = 0; l < levels; l++)
         {
-            long x = spatial[l].Where(kv => kv.Key.Item2 == NestAxis.X).Aggregate(1L, (p, kv) => p * kv.Value);
-            long y = spatial[l].Where(kv => kv.Key.Item2 == NestAxis.Y).Aggregate(1L, (p, kv) => p * kv.Value);
+            long x = 1, y = 1;
+            for (var d = 0; d < dims; d++)
+            {
+                x *= Math.Max(spatialX[l * dims + d], 1);
+                y *= Math.Max(spatialY[l * dims + d], 1);
+            }
             if (x > arch.Levels[l].FanoutX || y > arch.Levels[l].FanoutY)
                 return null;
         }
-        return new NestMapping([.. Enumerable.Range(0, levels).Select(l => NestLevelLoops.Of(
-            temporal[l].OrderBy(_ => random.Next()).Select(kv => new NestLoop(kv.Key, kv.Value)),
-            spatial[l].OrderBy(kv => kv.Key.Item2).ThenBy(kv => kv.Key.Item1).Select(kv => new NestLoop(kv.Key.Item1, kv.Value, kv.Key.Item2))))]);
+        var loops = new NestLevelLoops[levels];
+        for (var l = 0; l < levels; l++)
+        {
+            // The temporal loops a level got, in NestDim order (the order the first version's dictionary listed them),
+            // shuffled by sorting on one draw each; the spatial loops X before Y, each in NestDim order.
+            var dealt = new List<NestLoop>(dims);
+            var spread = new List<NestLoop>(dims);
+            for (var d = 0; d < dims; d++)
+            {
+                if (temporal[l * dims + d] > 0)
+                    dealt.Add(new NestLoop((NestDim)d, temporal[l * dims + d]));
+                if (spatialX[l * dims + d] > 0)
+                    spread.Add(new NestLoop((NestDim)d, spatialX[l * dims + d], NestAxis.X));
+            }
+            for (var d = 0; d < dims; d++)
+                if (spatialY[l * dims + d] > 0)
+                    spread.Add(new NestLoop((NestDim)d, spatialY[l * dims + d], NestAxis.Y));
+            loops[l] = new NestLevelLoops(Shuffled(dealt, random), [.. spread]);
+        }
+        return new NestMapping([.. loops]);
+    }
+
+    // The first version's dictionary.OrderBy(_ => random.Next()): one draw per loop, even a lone one (LINQ over a List skips
+    // the draw for a single element, which would change every later sample), then a stable sort on the draws.
+    private static ImmutableArray<NestLoop> Shuffled(List<NestLoop> loops, Random random)
+    {
+        var keys = new int[loops.Count];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = random.Next();
+        var order = new NestLoop[loops.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            // Insertion sort: a few loops per level; equal keys keep their order.
+            var j = i;
+            var key = keys[i];
+            while (j > 0 && keys[j - 1] > key)
+            {
+                keys[j] = keys[j - 1];
+                order[j] = order[j - 1];
+                j--;
+            }
+            keys[j] = key;
+            order[j] = loops[i];
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(order);
     }
 
     private static IEnumerable<int> Primes(int n)

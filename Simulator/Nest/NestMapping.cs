@@ -43,41 +43,83 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
     }
 
     /// <summary>Why the mapping does not fit the problem and architecture (the first rule broken), or null when it does.</summary>
+    /// <remarks>
+    /// The mapper calls this on every sample (tens of thousands per search), so it walks the loops with plain loops and takes
+    /// each level's tile extents from one pass over the levels, inner to outer, rather than through <see cref="Loops"/> and
+    /// <see cref="Extent"/> per dimension and level.
+    /// </remarks>
     public string? Unfit(NestProblem problem, NestArchitecture arch)
     {
         if (Levels.Length != arch.Levels.Length)
             return $"the mapping has {Levels.Length} levels, the architecture {arch.Levels.Length}";
         for (var l = 0; l < Levels.Length; l++)
         {
-            if (Levels[l].Temporal.FirstOrDefault(x => x.Spatial) is { } wrong)
-                return $"level {arch.Levels[l].Name}: temporal loop {wrong} has an axis";
-            if (Levels[l].Spatial.FirstOrDefault(x => !x.Spatial) is { } missing)
-                return $"level {arch.Levels[l].Name}: spatial loop {missing} has no axis";
-            if (Levels[l].Temporal.Concat(Levels[l].Spatial).FirstOrDefault(x => x.Bound < 1) is { } zero)
-                return $"level {arch.Levels[l].Name}: loop {zero} has a bound below 1";
-            foreach (var axis in new[] { NestAxis.X, NestAxis.Y })
+            var (temporal, spatial) = (Levels[l].Temporal, Levels[l].Spatial);
+            foreach (var x in temporal)
+                if (x.Spatial)
+                    return $"level {arch.Levels[l].Name}: temporal loop {x} has an axis";
+            foreach (var x in spatial)
+                if (!x.Spatial)
+                    return $"level {arch.Levels[l].Name}: spatial loop {x} has no axis";
+            foreach (var x in temporal)
+                if (x.Bound < 1)
+                    return $"level {arch.Levels[l].Name}: loop {x} has a bound below 1";
+            foreach (var x in spatial)
+                if (x.Bound < 1)
+                    return $"level {arch.Levels[l].Name}: loop {x} has a bound below 1";
+            foreach (var axis in (ReadOnlySpan<NestAxis>)[NestAxis.X, NestAxis.Y])
             {
-                var used = Levels[l].Spatial.Where(x => x.Axis == axis).Aggregate(1L, (a, x) => a * x.Bound);
+                var used = 1L;
+                foreach (var x in spatial)
+                    if (x.Axis == axis)
+                        used *= x.Bound;
                 var fanout = axis == NestAxis.X ? arch.Levels[l].FanoutX : arch.Levels[l].FanoutY;
                 if (used > fanout)
                     return $"level {arch.Levels[l].Name}: spatial loops on {axis} need {used} instances, its fan-out has {fanout}";
             }
         }
-        foreach (var dim in Enum.GetValues<NestDim>())
+        Span<long> product = stackalloc long[Dims];
+        product.Fill(1);
+        foreach (var level in Levels)
         {
-            var product = Loops().Where(x => x.Loop.Dim == dim).Aggregate(1L, (a, x) => a * x.Loop.Bound);
-            if (product != problem.Size(dim))
-                return $"the bounds of {dim} multiply to {product}, the problem has {dim} = {problem.Size(dim)}";
+            foreach (var x in level.Temporal)
+                product[(int)x.Dim] *= x.Bound;
+            foreach (var x in level.Spatial)
+                product[(int)x.Dim] *= x.Bound;
+        }
+        foreach (var dim in Enum.GetValues<NestDim>())
+            if (product[(int)dim] != problem.Size(dim))
+                return $"the bounds of {dim} multiply to {product[(int)dim]}, the problem has {dim} = {problem.Size(dim)}";
+        // Each level's extents (the product of the bounds at that level and below), levels 1 .. L-1 in one pass from the
+        // inside; every dimension's full product is its size, checked above, so none of these overflows.
+        var extents = new long[Levels.Length * Dims];
+        Span<long> extent = stackalloc long[Dims];
+        extent.Fill(1);
+        for (var l = Levels.Length - 1; l >= 1; l--)
+        {
+            foreach (var x in Levels[l].Temporal)
+                extent[(int)x.Dim] *= x.Bound;
+            foreach (var x in Levels[l].Spatial)
+                extent[(int)x.Dim] *= x.Bound;
+            extent.CopyTo(extents.AsSpan(l * Dims, Dims));
         }
         for (var l = 1; l < Levels.Length; l++)
             if (arch.Levels[l].CapacityWords is { } capacity)
             {
-                var need = arch.Levels[l].Keeps.Sum(t => TileElements(problem, t, l));
+                var e = extents.AsSpan(l * Dims, Dims);
+                var need = 0L;
+                foreach (var t in arch.Levels[l].Keeps)
+                    need = checked(need + TileElements(problem, t, e));
                 if (need > capacity)
-                    return $"level {arch.Levels[l].Name}: its tiles need {need} words ({string.Join(" + ", arch.Levels[l].Keeps.OrderBy(t => t).Select(t => $"{t} {TileElements(problem, t, l)}"))}), it holds {capacity}";
+                {
+                    var a = e.ToArray();
+                    return $"level {arch.Levels[l].Name}: its tiles need {need} words ({string.Join(" + ", arch.Levels[l].Keeps.OrderBy(t => t).Select(t => $"{t} {TileElements(problem, t, a)}"))}), it holds {capacity}";
+                }
             }
         return null;
     }
+
+    private const int Dims = 7;
 
     /// <summary>Extent of <paramref name="dim"/> inside level <paramref name="level"/>'s tiles: the product of its bounds at that level and below.</summary>
     public long Extent(NestDim dim, int level) =>
@@ -89,13 +131,22 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
     /// </summary>
     public long TileElements(NestProblem problem, NestTensor tensor, int level)
     {
-        long E(NestDim d) => Extent(d, level);
+        Span<long> extent = stackalloc long[Dims];
+        foreach (var d in Enum.GetValues<NestDim>())
+            extent[(int)d] = Extent(d, level);
+        return TileElements(problem, tensor, extent);
+    }
+
+    /// <summary>As the public overload, from the level's extents indexed by <see cref="NestDim"/>.</summary>
+    private static long TileElements(NestProblem problem, NestTensor tensor, ReadOnlySpan<long> extent)
+    {
+        static long E(NestDim d, ReadOnlySpan<long> e) => e[(int)d];
         static long Rows(long outputs, long kernel, int stride) => kernel >= stride ? (outputs - 1) * stride + kernel : outputs * kernel;
         return tensor switch
         {
-            NestTensor.Weights => checked(E(NestDim.M) * E(NestDim.C) * E(NestDim.R) * E(NestDim.S)),
-            NestTensor.Inputs => checked(E(NestDim.N) * E(NestDim.C) * Rows(E(NestDim.P), E(NestDim.R), problem.HStride) * Rows(E(NestDim.Q), E(NestDim.S), problem.WStride)),
-            _ => checked(E(NestDim.N) * E(NestDim.M) * E(NestDim.P) * E(NestDim.Q)),
+            NestTensor.Weights => checked(E(NestDim.M, extent) * E(NestDim.C, extent) * E(NestDim.R, extent) * E(NestDim.S, extent)),
+            NestTensor.Inputs => checked(E(NestDim.N, extent) * E(NestDim.C, extent) * Rows(E(NestDim.P, extent), E(NestDim.R, extent), problem.HStride) * Rows(E(NestDim.Q, extent), E(NestDim.S, extent), problem.WStride)),
+            _ => checked(E(NestDim.N, extent) * E(NestDim.M, extent) * E(NestDim.P, extent) * E(NestDim.Q, extent)),
         };
     }
 

@@ -25,7 +25,8 @@ public enum NestObjective
 /// <param name="Scaling">The technology node the tables are scaled to.</param>
 /// <param name="Samples">Mappings the mapper samples per layer (NestMapper.Search), for layers the mapping file leaves open.</param>
 /// <param name="Seed">The mapper's seed: a study is deterministic for a seed.</param>
-public sealed record NestStudyOptions(TechnologyScaling Scaling, NestObjective Objective = NestObjective.Energy, int Samples = 2000, int Seed = 1)
+/// <param name="SearchGiven">Search layers the mapping file maps too, with its mapping as a candidate (the pick is never worse).</param>
+public sealed record NestStudyOptions(TechnologyScaling Scaling, NestObjective Objective = NestObjective.Energy, int Samples = 2000, int Seed = 1, bool SearchGiven = false)
 {
     public EnergyTable Table { get; init; } = EnergyTable.Default;
 }
@@ -97,7 +98,8 @@ public static class NestStudy
         var p = layer.Precision;
         NestEnergyReport Price(NestCounts counts) =>
             NestEnergy.Price(problem, arch, design.Costs, counts, p.Weight, p.Input, p.Accumulator, p.Output, options.Table, options.Scaling);
-        if (mappings?.For(layer.Name, problem, arch) is { } given)
+        var given = mappings?.For(layer.Name, problem, arch);
+        if (given is not null && !options.SearchGiven)
         {
             var counts = NestAnalysis.Count(problem, arch, given);
             return new NestLayerResult(layer.Name, problem, given, counts, Price(counts));
@@ -110,7 +112,7 @@ public static class NestStudy
         };
         try
         {
-            var pick = NestMapper.Search(problem, arch, design.Constraints, cost, options.Samples, options.Seed);
+            var pick = NestMapper.Search(problem, arch, design.Constraints, cost, options.Samples, options.Seed, given is null ? null : [given]);
             return new NestLayerResult(layer.Name, problem, pick.Mapping, pick.Counts, Price(pick.Counts), true, pick.Sampled, pick.Valid);
         }
         catch (InvalidOperationException e)

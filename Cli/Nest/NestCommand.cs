@@ -52,6 +52,11 @@ public static class NestCommand
         DefaultValueFactory = _ => 1,
     };
 
+    private static readonly Option<bool> Search = new("--search")
+    {
+        Description = "Search every layer, also those --mapping maps, with the file's mapping as a candidate: the pick is never worse than it.",
+    };
+
     private static readonly Option<bool> ShowMapping = new("--show-mapping")
     {
         Description = "Print each layer's loop nest (Timeloop's printout) after the tables, and the mappings as a mapping file that --mapping reads back.",
@@ -73,6 +78,7 @@ public static class NestCommand
         command.Add(Objective);
         command.Add(Samples);
         command.Add(Seed);
+        command.Add(Search);
         Technology.AddTo(command);
         command.Add(ShowMapping);
         command.Add(SaveMapping);
@@ -96,7 +102,7 @@ public static class NestCommand
         var (workload, _) = Workload.Load(parse);
         var design = NestDesignFile.Load(parse.GetValue(Design)!);
         var mappings = parse.GetValue(MappingFile) is { } path ? NestMappingFile.Load(path, design) : null;
-        var options = new NestStudyOptions(Technology.Resolve(parse), objective, samples, parse.GetValue(Seed));
+        var options = new NestStudyOptions(Technology.Resolve(parse), objective, samples, parse.GetValue(Seed), parse.GetValue(Search));
         var result = NestStudy.Run(workload, design, mappings, options);
         var mapped = result.Layers.Where(l => l.Mapping is not null).Select(l => (l.Layer, l.Mapping!)).ToList();
         if (parse.GetValue(SaveMapping) is { } save)

@@ -101,8 +101,16 @@ public static class NestStudy
         var given = mappings?.For(layer.Name, problem, arch);
         if (given is not null && !options.SearchGiven)
         {
-            var counts = NestAnalysis.Count(problem, arch, given);
-            return new NestLayerResult(layer.Name, problem, given, counts, Price(counts));
+            try
+            {
+                var counts = NestAnalysis.Count(problem, arch, given);
+                return new NestLayerResult(layer.Name, problem, given, counts, Price(counts));
+            }
+            catch (InvalidOperationException e)
+            {
+                // Tiles too large for the closed form to enumerate (NestAnalysis.MaxEnumerated): a result with the reason.
+                return new NestLayerResult(layer.Name, problem, given, null, null, NotRunReason: e.Message);
+            }
         }
         Func<NestCounts, double> cost = options.Objective switch
         {

@@ -37,6 +37,7 @@ public static partial class HwSimApp
         ("simulate", Simulate.SimulateCommand.Create),
         ("area", Area.AreaCommand.Create),
         ("energy", Energy.EnergyCommand.Create),
+        ("nest", Nest.NestCommand.Create),
         ("table", TableVerb.TableCommand.Create),
         ("compare", Compare.CompareCommand.Create),
         ("datapaths", Datapaths.DatapathsCommand.Create),

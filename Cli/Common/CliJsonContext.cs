@@ -5,6 +5,7 @@ using HwSim.Cli.Compare;
 using HwSim.Cli.Datapaths;
 using HwSim.Cli.Energy;
 using HwSim.Cli.FirstLast;
+using HwSim.Cli.Nest;
 using HwSim.Cli.Networks;
 using HwSim.Cli.Quantize;
 using HwSim.Cli.Report;
@@ -27,6 +28,7 @@ namespace HwSim.Cli.Common;
 /// </summary>
 [JsonSerializable(typeof(SimulateJson))]
 [JsonSerializable(typeof(EnergyJson))]
+[JsonSerializable(typeof(NestJson))]
 [JsonSerializable(typeof(CompareJson))]
 [JsonSerializable(typeof(WorkloadJson))]
 [JsonSerializable(typeof(FirstLastJson))]

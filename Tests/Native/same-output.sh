@@ -60,6 +60,7 @@ hwsim simulate $repo/examples/cnv-w1a1/cnv-w1a1.csv --arch finn-like -f json
 hwsim simulate resnet18 --wbits 4 --abits 2 --show-mapping -q
 hwsim energy resnet18 --wbits 4 --abits 2 -f json -q
 hwsim energy $scale/alexnet.csv --arch $scale/scale-cfg.yaml --tech 7nm -q
+hwsim nest $repo/docs/examples/timeloop/simple_ws.csv --arch $repo/docs/examples/timeloop/simple_ws.nest.yaml --mapping $repo/docs/examples/timeloop/simple_ws.nest-mapping.yaml -f json -q
 hwsim compare resnet18 --arch lowbit-default --arch loom-like --wbits 2 --abits 2 -f json -q
 hwsim workload resnet18 --wbits 4 --abits 4 -f json
 hwsim first-last resnet18 -f json -q

@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using HwSim.CostModel.Energy;
+using HwSim.CostModel.Nest;
+using HwSim.CostModel.Quantities;
+using HwSim.CostModel.Technology;
+using HwSim.Simulator.Nest;
+using HwSim.Workloads;
+
+namespace HwSim.Analyses.Nest;
+
+/// <summary>What the nest mapper minimises for a layer with no mapping given.</summary>
+public enum NestObjective
+{
+    /// <summary>Energy priced by CostModel/Nest/NestEnergy.</summary>
+    Energy,
+
+    /// <summary>Cycles (one MAC per PE per cycle, no stalls: Simulator/Nest/README.md).</summary>
+    Latency,
+
+    /// <summary>Energy x cycles.</summary>
+    Edp,
+}
+
+/// <summary>How a nest study runs.</summary>
+/// <param name="Scaling">The technology node the tables are scaled to.</param>
+/// <param name="Samples">Mappings the mapper samples per layer (NestMapper.Search), for layers the mapping file leaves open.</param>
+/// <param name="Seed">The mapper's seed: a study is deterministic for a seed.</param>
+/// <param name="SearchGiven">Search layers the mapping file maps too, with its mapping as a candidate (the pick is never worse).</param>
+public sealed record NestStudyOptions(TechnologyScaling Scaling, NestObjective Objective = NestObjective.Energy, int Samples = 2000, int Seed = 1, bool SearchGiven = false)
+{
+    public EnergyTable Table { get; init; } = EnergyTable.Default;
+}
+
+/// <summary>
+/// One layer of a nest study: its problem, the mapping (given or searched), counts and energy; or, for a layer the engine cannot
+/// take (groups, dilation) or the mapper found no legal mapping for, the reason.
+/// </summary>
+/// <param name="Searched">Whether the mapper chose the mapping (no entry of the mapping file applied).</param>
+/// <param name="Sampled">Mappings the mapper tried (0 when given).</param>
+/// <param name="Valid">Of those, the ones that fit.</param>
+public sealed record NestLayerResult(string Layer, NestProblem? Problem, NestMapping? Mapping, NestCounts? Counts, NestEnergyReport? Energy,
+    bool Searched = false, long Sampled = 0, long Valid = 0, string? NotRunReason = null)
+{
+    public bool Ran => NotRunReason is null;
+}
+
+/// <summary>A workload on a nest design: every layer, and totals over the layers that ran.</summary>
+public sealed record NestStudyResult(string Workload, NestDesign Design, NestStudyOptions Options, ImmutableArray<NestLayerResult> Layers)
+{
+    private IEnumerable<NestLayerResult> RanLayers => Layers.Where(l => l.Ran);
+
+    public long Cycles => RanLayers.Sum(l => l.Counts!.Cycles);
+
+    public long Macs => RanLayers.Sum(l => l.Counts!.Macs);
+
+    public EnergyPj MacEnergy => RanLayers.Aggregate(EnergyPj.Zero, (a, l) => a + l.Energy!.Macs);
+
+    public EnergyPj Energy => RanLayers.Aggregate(EnergyPj.Zero, (a, l) => a + l.Energy!.Total);
+
+    /// <summary>Level <paramref name="level"/>'s accesses summed over operands and layers.</summary>
+    public NestAccesses Accesses(int level) => RanLayers.Select(l => NestStudy.Accesses(l.Counts!, level))
+        .Aggregate(default(NestAccesses), (a, b) => new(checked(a.Reads + b.Reads), checked(a.Fills + b.Fills), checked(a.Updates + b.Updates)));
+
+    /// <summary>Level <paramref name="level"/>'s energy summed over layers.</summary>
+    public EnergyPj LevelEnergy(int level) => RanLayers.Aggregate(EnergyPj.Zero, (a, l) => a + l.Energy!.Levels[level].Total);
+}
+
+/// <summary>
+/// The nest study: each layer of a workload on a nest design, with the mapping the mapping file gives it or else the one
+/// NestMapper.Search picks under the design's constraints, counted by NestAnalysis and priced by NestEnergy with the layer's own
+/// formats (weights, inputs, the accumulator as partial sums, outputs).
+/// </summary>
+public static class NestStudy
+{
+    public static NestStudyResult Run(Workload workload, NestDesign design, NestMappingFile? mappings, NestStudyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Samples < 1)
+            throw new InputException($"must be at least 1, got {options.Samples}", "samples");
+        mappings?.CheckNames([.. workload.Layers.Select(l => l.Name)]);
+        return new NestStudyResult(workload.Name, design, options, [.. workload.Layers.Select(l => Layer(l, design, mappings, options))]);
+    }
+
+    private static NestLayerResult Layer(Workloads.Layers.LayerWorkload layer, NestDesign design, NestMappingFile? mappings, NestStudyOptions options)
+    {
+        NestProblem problem;
+        try
+        {
+            problem = NestProblem.From(layer.Shape);
+        }
+        catch (InputException e)
+        {
+            return new NestLayerResult(layer.Name, null, null, null, null, NotRunReason: e.Rule);
+        }
+        var arch = design.Architecture;
+        var p = layer.Precision;
+        NestEnergyReport Price(NestCounts counts) =>
+            NestEnergy.Price(problem, arch, design.Costs, counts, p.Weight, p.Input, p.Accumulator, p.Output, options.Table, options.Scaling);
+        var given = mappings?.For(layer.Name, problem, arch);
+        if (given is not null && !options.SearchGiven)
+        {
+            try
+            {
+                var counts = NestAnalysis.Count(problem, arch, given);
+                return new NestLayerResult(layer.Name, problem, given, counts, Price(counts));
+            }
+            catch (InvalidOperationException e)
+            {
+                // Tiles too large for the closed form to enumerate (NestAnalysis.MaxEnumerated): a result with the reason.
+                return new NestLayerResult(layer.Name, problem, given, null, null, NotRunReason: e.Message);
+            }
+        }
+        Func<NestCounts, double> cost = options.Objective switch
+        {
+            NestObjective.Latency => c => c.Cycles,
+            NestObjective.Edp => c => Price(c).Total.Value * c.Cycles,
+            _ => c => Price(c).Total.Value,
+        };
+        try
+        {
+            var pick = NestMapper.Search(problem, arch, design.Constraints, cost, options.Samples, options.Seed, given is null ? null : [given]);
+            return new NestLayerResult(layer.Name, problem, pick.Mapping, pick.Counts, Price(pick.Counts), true, pick.Sampled, pick.Valid);
+        }
+        catch (InvalidOperationException e)
+        {
+            // No sample fitted (fan-outs, capacities), or a sample's tiles were too large to count: a result, not a crash.
+            return new NestLayerResult(layer.Name, problem, null, null, null, true, options.Samples, 0, e.Message);
+        }
+    }
+
+    /// <summary>A level's accesses summed over the operands it keeps.</summary>
+    public static NestAccesses Accesses(NestCounts counts, int level) => counts.Levels[level].Values
+        .Aggregate(default(NestAccesses), (a, b) => new(checked(a.Reads + b.Reads), checked(a.Fills + b.Fills), checked(a.Updates + b.Updates)));
+}

@@ -1,0 +1,39 @@
+using HwSim.Analyses.Nest;
+using HwSim.Simulator.Nest;
+
+namespace HwSim.Cli.Nest;
+
+/// <summary><c>hwsim nest --format json</c>: the study's layers and totals (energies in pJ, counts summed over operands, per operand too).</summary>
+public sealed record NestJson(string Workload, string Design, string Technology, string Objective, IReadOnlyList<NestLayerJson> Layers, NestTotalsJson Totals)
+{
+    public static NestJson From(NestStudyResult r) => new(r.Workload, r.Design.Name, r.Options.Scaling.ToString(), r.Options.Objective.ToString().ToLowerInvariant(),
+        [.. r.Layers.Select(l => Layer(l, r.Design.Architecture))],
+        new NestTotalsJson(r.Macs, r.Cycles, r.Energy.Value, r.MacEnergy.Value,
+            [.. r.Design.Architecture.Levels.Select((lv, i) => Level(lv.Name, r.Accesses(i), r.LevelEnergy(i).Value, null))]));
+
+    private static NestLayerJson Layer(NestLayerResult l, NestArchitecture arch)
+    {
+        if (!l.Ran)
+            return new NestLayerJson(l.Layer, false, l.NotRunReason, l.Problem?.ToString(), null, 0, 0, 0, 0, [], null, null, null);
+        var levels = arch.Levels.Select((lv, i) => Level(lv.Name, NestStudy.Accesses(l.Counts!, i), l.Energy!.Levels[i].Total.Value,
+            l.Counts!.Levels[i].OrderBy(kv => kv.Key).Select(kv => new NestOperandJson(kv.Key.ToString().ToLowerInvariant(), kv.Value.Reads, kv.Value.Fills, kv.Value.Updates)).ToList())).ToList();
+        return new NestLayerJson(l.Layer, true, null, l.Problem!.ToString(), l.Searched ? "searched" : "given", l.Counts!.Macs, l.Counts.Cycles,
+            l.Energy!.Total.Value, l.Energy.Macs.Value, levels, l.Searched ? l.Sampled : null, l.Searched ? l.Valid : null,
+            l.Energy.Warnings.Length == 0 ? null : [.. l.Energy.Warnings]);
+    }
+
+    private static NestLevelJson Level(string name, NestAccesses a, double pj, IReadOnlyList<NestOperandJson>? operands) =>
+        new(name, a.Reads, a.Fills, a.Updates, pj, operands);
+}
+
+public sealed record NestLayerJson(string Name, bool Ran, string? NotRunReason, string? Problem, string? Mapping, long Macs, long Cycles, double EnergyPj,
+    double MacEnergyPj, IReadOnlyList<NestLevelJson> Levels, long? Sampled, long? Valid, IReadOnlyList<string>? Warnings);
+
+public sealed record NestLevelJson(string Name, long Reads, long Fills, long Updates, double EnergyPj, IReadOnlyList<NestOperandJson>? Operands);
+
+public sealed record NestOperandJson(string Operand, long Reads, long Fills, long Updates);
+
+public sealed record NestTotalsJson(long Macs, long Cycles, double EnergyPj, double MacEnergyPj, IReadOnlyList<NestLevelJson> Levels)
+{
+    public double EnergyUj => EnergyPj * 1e-6;
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using HwSim.Simulator.Nest;
+using HwSim.Tests.CostModel.Nest;
+using HwSim.Tests.Simulator.Nest;
+using HwSim.Tests.Support;
+using NUnit.Framework;
+
+namespace HwSim.Tests.Cli;
+
+/// <summary>
+/// <c>hwsim nest</c> on Timeloop's three exercises (docs/examples/timeloop/*.nest.yaml and *.nest-mapping.yaml) gives exactly the
+/// library's figures (TimeloopNestEnergyTests.Priced, NestAnalysis.Count); the mapper path; the README's commands.
+/// </summary>
+public sealed class NestCommandTests
+{
+    private static string Example(string file) => Path.Combine(RepoPaths.Root, "docs", "examples", "timeloop", file);
+
+    private static string Tech(string design) => design == "eyeriss_like" ? "32nm" : "45nm";
+
+    /// <summary>The command the README quotes for <paramref name="design"/>, relative to the repository.</summary>
+    private static string Command(string design) =>
+        $"hwsim nest docs/examples/timeloop/{design}.csv --arch docs/examples/timeloop/{design}.nest.yaml --mapping docs/examples/timeloop/{design}.nest-mapping.yaml --tech {Tech(design)}";
+
+    private static CliResult Run(string design, params string[] extra) =>
+        CliRunner.Run(["nest", Example($"{design}.csv"), "--arch", Example($"{design}.nest.yaml"), "--mapping", Example($"{design}.nest-mapping.yaml"), "--tech", Tech(design), .. extra]);
+
+    private static JsonElement Json(CliResult r)
+    {
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        return JsonDocument.Parse(r.Output).RootElement.Clone();
+    }
+
+    [TestCaseSource(typeof(TimeloopNests), nameof(TimeloopNests.Designs))]
+    public void Exercise_GivesTheLibrarysFigures(string design)
+    {
+        var root = Json(Run(design, "-f", "json", "-q"));
+        var report = TimeloopNestEnergyTests.Priced(design);
+        var arch = TimeloopNests.Architecture(design);
+        var counts = NestAnalysis.Count(TimeloopNests.Problem, arch, TimeloopNests.Mapping(design));
+        var layer = root.GetProperty("layers")[0];
+        using (Assert.EnterMultipleScope())
+        {
+            // The same sums of the same products in the same order: equal to the last bit.
+            Assert.That(root.GetProperty("totals").GetProperty("energy_pj").GetDouble(), Is.EqualTo(report.Total.Value));
+            Assert.That(layer.GetProperty("mapping").GetString(), Is.EqualTo("given"));
+            Assert.That(layer.GetProperty("cycles").GetInt64(), Is.EqualTo(counts.Cycles));
+            Assert.That(layer.GetProperty("mac_energy_pj").GetDouble(), Is.EqualTo(report.Macs.Value));
+            var levels = layer.GetProperty("levels");
+            for (var l = 0; l < arch.Levels.Length; l++)
+            {
+                var level = levels[l];
+                Assert.That(level.GetProperty("energy_pj").GetDouble(), Is.EqualTo(report.Levels[l].Total.Value), arch.Levels[l].Name);
+                foreach (var op in level.GetProperty("operands").EnumerateArray())
+                {
+                    var a = counts[l, Enum.Parse<NestTensor>(op.GetProperty("operand").GetString()!, ignoreCase: true)];
+                    Assert.That((op.GetProperty("reads").GetInt64(), op.GetProperty("fills").GetInt64(), op.GetProperty("updates").GetInt64()),
+                        Is.EqualTo((a.Reads, a.Fills, a.Updates)), $"{arch.Levels[l].Name} {op.GetProperty("operand")}");
+                }
+            }
+        }
+    }
+
+    [TestCase("simple_ws", "132.070")]
+    [TestCase("simple_os", "108.940")]
+    [TestCase("eyeriss_like", "47.028")]
+    public void Exercise_TablePrintsTheTotal(string design, string uj)
+    {
+        var r = Run(design, "--show-mapping");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Output, Does.Contain($"{uj} uJ"));
+        Assert.That(r.Output, Does.Contain(TimeloopNests.Mapping(design).Describe(TimeloopNests.Architecture(design))), "--show-mapping prints the nest");
+    }
+
+    [Test]
+    public void Csv_HasOneRowPerLayer()
+    {
+        var r = Run("simple_ws", "-f", "csv");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var lines = r.Output.TrimEnd().Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(2));
+        Assert.That(lines[1], Does.StartWith("conv,true,10838016,903168," + TimeloopNestEnergyTests.Priced("simple_ws").Total.Value.ToString("R", CultureInfo.InvariantCulture) + ","));
+    }
+
+    [Test]
+    public void Mapper_NeverWorseThanTheGivenMapping_AndItsPickReRuns()
+    {
+        using var dir = new TempDir();
+        var saved = dir.File("picked.yaml");
+        var searched = Json(Run("simple_ws", "--search", "--samples", "200", "--seed", "3", "--save-mapping", saved, "-f", "json", "-q"));
+        var given = TimeloopNestEnergyTests.Priced("simple_ws").Total.Value;
+        var energy = searched.GetProperty("totals").GetProperty("energy_pj").GetDouble();
+        var rerun = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.nest.yaml"), "--mapping", saved, "-f", "json", "-q"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(searched.GetProperty("layers")[0].GetProperty("mapping").GetString(), Is.EqualTo("searched"));
+            Assert.That(searched.GetProperty("layers")[0].GetProperty("sampled").GetInt64(), Is.EqualTo(201), "200 samples and the candidate");
+            Assert.That(energy, Is.LessThanOrEqualTo(given));
+            Assert.That(rerun.GetProperty("totals").GetProperty("energy_pj").GetDouble(), Is.EqualTo(energy), "the saved pick re-runs to the same energy");
+        }
+    }
+
+    [TestCase("energy")]
+    [TestCase("latency")]
+    [TestCase("edp")]
+    public void Mapper_RunsWithoutAMappingFile(string objective)
+    {
+        var root = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.nest.yaml"), "--samples", "100", "--objective", objective, "-f", "json", "-q"));
+        var layer = root.GetProperty("layers")[0];
+        Assert.That((layer.GetProperty("ran").GetBoolean(), layer.GetProperty("mapping").GetString()), Is.EqualTo((true, "searched")));
+        Assert.That(layer.GetProperty("macs").GetInt64(), Is.EqualTo(TimeloopNests.Problem.Macs));
+    }
+
+    [Test]
+    public void GroupedLayer_IsAResultWithItsReason()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("g.csv", "name,c,h,w,k,r,s,stride,groups\nplain,4,8,8,4,3,3,1,1\ndw,4,8,8,4,3,3,1,4\n");
+        var root = Json(CliRunner.Run("nest", csv, "--arch", Example("simple_ws.nest.yaml"), "--samples", "50", "-f", "json", "-q"));
+        var layers = root.GetProperty("layers");
+        Assert.That(layers[0].GetProperty("ran").GetBoolean(), Is.True);
+        Assert.That(layers[1].GetProperty("ran").GetBoolean(), Is.False);
+        Assert.That(layers[1].GetProperty("not_run_reason").GetString(), Does.Contain("no groups"));
+        Assert.That(root.GetProperty("totals").GetProperty("energy_pj").GetDouble(), Is.EqualTo(layers[0].GetProperty("energy_pj").GetDouble()));
+    }
+
+    [Test]
+    public void Help_HasAnExample() =>
+        Assert.That(CliRunner.Run("nest", "--help").Output, Does.Contain("Example: hwsim nest docs/examples/timeloop/simple_ws.csv"));
+
+    /// <summary>README's Timeloop section quotes the three commands these tests run.</summary>
+    [Test]
+    public void Readme_QuotesTheCommands()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        foreach (var design in TimeloopNests.Designs)
+            Assert.That(readme, Does.Contain(Command(design)), design);
+    }
+}

@@ -11,7 +11,7 @@ namespace HwSim.Tests.Analyses.Nest;
 
 /// <summary>
 /// docs/examples/timeloop/{design}.nest.yaml and .nest-mapping.yaml read into exactly the C# fixtures: TimeloopNests' levels and
-/// mappings, TimeloopNestEnergyTests' level prices, NestEnergyTests.SimpleWsConstraints.
+/// mappings, TimeloopNestEnergyTests' level prices, TimeloopConstraints.For (each exercise's arch.yaml constraints as Timeloop applies them).
 /// </summary>
 public sealed class NestDesignFileTests
 {
@@ -44,11 +44,11 @@ public sealed class NestDesignFileTests
         }
     }
 
-    [Test]
-    public void SimpleWs_Constraints_AreTheExercisesConstraints()
+    [TestCaseSource(typeof(TimeloopNests), nameof(TimeloopNests.Designs))]
+    public void Constraints_AreTheExercisesConstraints(string design)
     {
-        var read = Design("simple_ws").Constraints;
-        var fixture = NestEnergyTests.SimpleWsConstraints();
+        var read = Design(design).Constraints;
+        var fixture = TimeloopConstraints.For(design);
         Assert.That(read, Has.Length.EqualTo(fixture.Length));
         static string Show(NestLevelConstraint c) => string.Join(" | ", new[] { c.Temporal, c.SpatialX, c.SpatialY }.Select(s => s is null ? "any" : string.Join(",", s.Order())));
         Assert.That(read.Select(Show), Is.EqualTo(fixture.Select(Show)));

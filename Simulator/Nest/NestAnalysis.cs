@@ -139,23 +139,15 @@ public static class NestAnalysis
                 _loops[i] = (loops[i].Loop.Dim, loops[i].Loop.Bound, loops[i].Level, loops[i].Loop.Spatial, inner);
             }
             Cycles = _loops.Where(l => !l.Spatial).Aggregate(1L, (a, l) => checked(a * l.Bound));
-            // Instances and extents per level, once per mapping rather than a pass over the loops per query.
+            // Instances per level, once per mapping rather than a pass over the loops per query; extents from the mapping's table.
             _instances = new long[LevelCount + 1];
-            _extents = new long[LevelCount + 1, 7];
             for (var level = 0; level <= LevelCount; level++)
                 _instances[level] = 1;
             foreach (var l in _loops)
                 if (l.Spatial)
                     for (var level = l.Level + 1; level <= LevelCount; level++)
                         _instances[level] = checked(_instances[level] * l.Bound);
-            for (var d = 0; d < 7; d++)
-                _extents[LevelCount, d] = 1;
-            for (var level = LevelCount - 1; level >= 0; level--)
-                for (var d = 0; d < 7; d++)
-                    _extents[level, d] = _extents[level + 1, d];
-            foreach (var l in _loops)
-                for (var level = 0; level <= l.Level; level++)
-                    _extents[level, (int)l.Dim] = checked(_extents[level, (int)l.Dim] * l.Bound);
+            _extents = mapping.Extents();
         }
 
         private readonly long[] _instances;

@@ -45,8 +45,7 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
     /// <summary>Why the mapping does not fit the problem and architecture (the first rule broken), or null when it does.</summary>
     /// <remarks>
     /// The mapper calls this on every sample (tens of thousands per search), so it walks the loops with plain loops and takes
-    /// each level's tile extents from one pass over the levels, inner to outer, rather than through <see cref="Loops"/> and
-    /// <see cref="Extent"/> per dimension and level.
+    /// every level's tile extents, and the bounds' full products, from one <see cref="Extents"/> table.
     /// </remarks>
     public string? Unfit(NestProblem problem, NestArchitecture arch)
     {
@@ -78,43 +77,26 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
                     return $"level {arch.Levels[l].Name}: spatial loops on {axis} need {used} instances, its fan-out has {fanout}";
             }
         }
-        Span<long> product = stackalloc long[Dims];
-        product.Fill(1);
-        foreach (var level in Levels)
+        long[,] extents;
+        try
         {
-            foreach (var x in level.Temporal)
-                product[(int)x.Dim] *= x.Bound;
-            foreach (var x in level.Spatial)
-                product[(int)x.Dim] *= x.Bound;
+            extents = Extents();
+        }
+        catch (OverflowException)
+        {
+            return "the loop bounds multiply beyond 2^63";
         }
         foreach (var dim in Enum.GetValues<NestDim>())
-            if (product[(int)dim] != problem.Size(dim))
-                return $"the bounds of {dim} multiply to {product[(int)dim]}, the problem has {dim} = {problem.Size(dim)}";
-        // Each level's extents (the product of the bounds at that level and below), levels 1 .. L-1 in one pass from the
-        // inside; every dimension's full product is its size, checked above, so none of these overflows.
-        var extents = new long[Levels.Length * Dims];
-        Span<long> extent = stackalloc long[Dims];
-        extent.Fill(1);
-        for (var l = Levels.Length - 1; l >= 1; l--)
-        {
-            foreach (var x in Levels[l].Temporal)
-                extent[(int)x.Dim] *= x.Bound;
-            foreach (var x in Levels[l].Spatial)
-                extent[(int)x.Dim] *= x.Bound;
-            extent.CopyTo(extents.AsSpan(l * Dims, Dims));
-        }
+            if (extents[0, (int)dim] != problem.Size(dim))
+                return $"the bounds of {dim} multiply to {extents[0, (int)dim]}, the problem has {dim} = {problem.Size(dim)}";
         for (var l = 1; l < Levels.Length; l++)
             if (arch.Levels[l].CapacityWords is { } capacity)
             {
-                var e = extents.AsSpan(l * Dims, Dims);
                 var need = 0L;
                 foreach (var t in arch.Levels[l].Keeps)
-                    need = checked(need + TileElements(problem, t, e));
+                    need = checked(need + TileElements(problem, t, extents, l));
                 if (need > capacity)
-                {
-                    var a = e.ToArray();
-                    return $"level {arch.Levels[l].Name}: its tiles need {need} words ({string.Join(" + ", arch.Levels[l].Keeps.OrderBy(t => t).Select(t => $"{t} {TileElements(problem, t, a)}"))}), it holds {capacity}";
-                }
+                    return $"level {arch.Levels[l].Name}: its tiles need {need} words ({string.Join(" + ", arch.Levels[l].Keeps.OrderBy(t => t).Select(t => $"{t} {TileElements(problem, t, extents, l)}"))}), it holds {capacity}";
             }
         return null;
     }
@@ -122,31 +104,45 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
     private const int Dims = 7;
 
     /// <summary>Extent of <paramref name="dim"/> inside level <paramref name="level"/>'s tiles: the product of its bounds at that level and below.</summary>
-    public long Extent(NestDim dim, int level) =>
-        Loops().Where(x => x.Level >= level && x.Loop.Dim == dim).Aggregate(1L, (a, x) => a * x.Loop.Bound);
+    public long Extent(NestDim dim, int level) => Extents()[level, (int)dim];
+
+    /// <summary>
+    /// Every level's extents in one pass from the inside: [level, dimension] is the product of the dimension's bounds at that level
+    /// and below (row 0 the whole product, which a fitting mapping makes the problem's size); row <c>Levels.Length</c> is all 1.
+    /// </summary>
+    internal long[,] Extents()
+    {
+        var extents = new long[Levels.Length + 1, Dims];
+        for (var d = 0; d < Dims; d++)
+            extents[Levels.Length, d] = 1;
+        for (var l = Levels.Length - 1; l >= 0; l--)
+        {
+            for (var d = 0; d < Dims; d++)
+                extents[l, d] = extents[l + 1, d];
+            foreach (var x in Levels[l].Temporal)
+                extents[l, (int)x.Dim] = checked(extents[l, (int)x.Dim] * x.Bound);
+            foreach (var x in Levels[l].Spatial)
+                extents[l, (int)x.Dim] = checked(extents[l, (int)x.Dim] * x.Bound);
+        }
+        return extents;
+    }
 
     /// <summary>
     /// Elements of one instance's tile of <paramref name="tensor"/> at <paramref name="level"/> (every tile of a level
     /// has this size: input rows {p·HStride + r} are as many wherever the ranges start).
     /// </summary>
-    public long TileElements(NestProblem problem, NestTensor tensor, int level)
-    {
-        Span<long> extent = stackalloc long[Dims];
-        foreach (var d in Enum.GetValues<NestDim>())
-            extent[(int)d] = Extent(d, level);
-        return TileElements(problem, tensor, extent);
-    }
+    public long TileElements(NestProblem problem, NestTensor tensor, int level) => TileElements(problem, tensor, Extents(), level);
 
-    /// <summary>As the public overload, from the level's extents indexed by <see cref="NestDim"/>.</summary>
-    private static long TileElements(NestProblem problem, NestTensor tensor, ReadOnlySpan<long> extent)
+    /// <summary>As the public overload, from a table of <see cref="Extents"/>.</summary>
+    private static long TileElements(NestProblem problem, NestTensor tensor, long[,] extents, int level)
     {
-        static long E(NestDim d, ReadOnlySpan<long> e) => e[(int)d];
+        long E(NestDim d) => extents[level, (int)d];
         static long Rows(long outputs, long kernel, int stride) => kernel >= stride ? (outputs - 1) * stride + kernel : outputs * kernel;
         return tensor switch
         {
-            NestTensor.Weights => checked(E(NestDim.M, extent) * E(NestDim.C, extent) * E(NestDim.R, extent) * E(NestDim.S, extent)),
-            NestTensor.Inputs => checked(E(NestDim.N, extent) * E(NestDim.C, extent) * Rows(E(NestDim.P, extent), E(NestDim.R, extent), problem.HStride) * Rows(E(NestDim.Q, extent), E(NestDim.S, extent), problem.WStride)),
-            _ => checked(E(NestDim.N, extent) * E(NestDim.M, extent) * E(NestDim.P, extent) * E(NestDim.Q, extent)),
+            NestTensor.Weights => checked(E(NestDim.M) * E(NestDim.C) * E(NestDim.R) * E(NestDim.S)),
+            NestTensor.Inputs => checked(E(NestDim.N) * E(NestDim.C) * Rows(E(NestDim.P), E(NestDim.R), problem.HStride) * Rows(E(NestDim.Q), E(NestDim.S), problem.WStride)),
+            _ => checked(E(NestDim.N) * E(NestDim.M) * E(NestDim.P) * E(NestDim.Q)),
         };
     }
 

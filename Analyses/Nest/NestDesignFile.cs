@@ -46,19 +46,7 @@ public static class NestDesignFile
     private const string LevelExample = "name: shared_glb, class: sram, depth: 16384, width: 64, datawidth: 16";
 
     /// <summary>Reads the design file at <paramref name="path"/>.</summary>
-    public static NestDesign Load(string path) => Read(InputText(path, "design"), path);
-
-    internal static string InputText(string path, string what)
-    {
-        try
-        {
-            return System.IO.File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the nest {what} file: {e.Message}", null, path, null, e);
-        }
-    }
+    public static NestDesign Load(string path) => Read(InputFiles.ReadAllText(path), path);
 
     /// <summary>Parses and validates a design file's text.</summary>
     public static NestDesign Read(string text, string file)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Nest;
 using HwSim.Workloads;
 using HwSim.Workloads.Import;
@@ -29,10 +30,9 @@ public sealed class NestMappingFile
     /// <summary>One entry: the pattern, its line and the mapping it gives.</summary>
     public sealed record Entry(string Pattern, int Line, NestMapping Mapping)
     {
-        private readonly Regex _regex = new("^" + Regex.Escape(Pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        private readonly LayerGlob _glob = new(Pattern);
 
-        public bool Matches(string layer) => _regex.IsMatch(layer);
+        public bool Matches(string layer) => _glob.Matches(layer);
     }
 
     private static readonly string[] TopKeys = ["version", "layers"];
@@ -45,7 +45,7 @@ public sealed class NestMappingFile
     public ImmutableArray<Entry> Entries { get; }
 
     /// <summary>Reads the mapping file at <paramref name="path"/> for <paramref name="design"/>.</summary>
-    public static NestMappingFile Load(string path, NestDesign design) => Read(NestDesignFile.InputText(path, "mapping"), path, design);
+    public static NestMappingFile Load(string path, NestDesign design) => Read(InputFiles.ReadAllText(path), path, design);
 
     /// <summary>Parses a mapping file's text and checks its level names and loops against <paramref name="design"/>.</summary>
     public static NestMappingFile Read(string text, string file, NestDesign design)

@@ -189,7 +189,7 @@ public static class NestCommand
     private static void WriteCsv(TextWriter writer, NestStudyResult r)
     {
         var levels = r.Design.Architecture.Levels;
-        writer.WriteLine("layer,ran,macs,cycles,energy_pj,mac_pj," + string.Join(",", levels.Select(l => CsvText.Field(l.Name)).SelectMany(n => new[] { $"{n}_reads", $"{n}_fills", $"{n}_updates", $"{n}_pj" })) + ",not_run_reason");
+        writer.WriteLine("layer,ran,macs,cycles,energy_pj,mac_pj," + string.Join(",", levels.SelectMany(l => new[] { $"{l.Name}_reads", $"{l.Name}_fills", $"{l.Name}_updates", $"{l.Name}_pj" }).Select(CsvText.Field)) + ",not_run_reason");
         foreach (var l in r.Layers)
         {
             if (!l.Ran)
@@ -202,7 +202,7 @@ public static class NestCommand
                 var a = NestStudy.Accesses(l.Counts!, i);
                 return new[] { Numbers.Plain(a.Reads), Numbers.Plain(a.Fills), Numbers.Plain(a.Updates), D(l.Energy!.Levels[i].Total.Value) };
             });
-            writer.WriteLine($"{CsvText.Field(l.Layer)},true,{l.Counts!.Macs},{l.Counts.Cycles},{D(l.Energy!.Total.Value)},{D(l.Energy.Macs.Value)},{string.Join(",", cells)},");
+            writer.WriteLine($"{CsvText.Field(l.Layer)},true,{Numbers.Plain(l.Counts!.Macs)},{Numbers.Plain(l.Counts.Cycles)},{D(l.Energy!.Total.Value)},{D(l.Energy.Macs.Value)},{string.Join(",", cells)},");
         }
     }
 

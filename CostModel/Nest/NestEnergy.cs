@@ -58,6 +58,10 @@ public sealed record NestEnergyReport(EnergyPj Macs, ImmutableArray<NestLevelEne
 /// </summary>
 public static class NestEnergy
 {
+    // An EnergyContext's buffers price only the GEMM engines' SRAM keys, which nest counts never produce (nest SRAM levels are
+    // priced from their own NestLevelCost); the context is needed for its node scaling, and its DRAM type is set per level.
+    private static readonly BufferSpec UnusedBuffers = BufferSpec.FromKilobytes(1, 1, 1, 8);
+
     /// <param name="output">The finished outputs' format: each output's last write-back into level 0 is a finished output (what a
     /// layer writes to DRAM), every other output access a partial sum of <paramref name="partialSum"/>'s width.</param>
     public static NestEnergyReport Price(NestProblem problem, NestArchitecture arch, IReadOnlyList<NestLevelCost> costs, NestCounts counts,
@@ -69,8 +73,7 @@ public static class NestEnergy
         ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(scaling);
-        // The context's buffers price only the GEMM engines' SRAM keys, which nest counts never use; its DRAM is set per level.
-        var context = new EnergyContext(BufferSpec.FromKilobytes(1, 1, 1, 8), DramKinds.Default, scaling);
+        var context = new EnergyContext(UnusedBuffers, DramKinds.Default, scaling);
         if (costs.Count != arch.Levels.Length)
             throw new ArgumentException($"{costs.Count} level prices for {arch.Levels.Length} levels", nameof(costs));
         var mac = table.Energy(ActionKey.Multiply(weight, input), context) + table.Energy(ActionKey.Add(partialSum), context);

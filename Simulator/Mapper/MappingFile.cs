@@ -31,11 +31,10 @@ public sealed class MappingFile
     /// <summary>One entry: the pattern, its line, and what it asks.</summary>
     public sealed record Entry(string Pattern, int Line, MappingConstraint Constraint, GemmDim? Rows, GemmDim? Cols)
     {
-        private readonly Regex _regex = new("^" + Regex.Escape(Pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        private readonly LayerGlob _glob = new(Pattern);
 
         /// <summary>Whether the entry applies to <paramref name="layer"/>.</summary>
-        public bool Matches(string layer) => _regex.IsMatch(layer);
+        public bool Matches(string layer) => _glob.Matches(layer);
     }
 
     private static readonly string[] TopKeys = ["version", "layers"];

@@ -159,7 +159,7 @@ public sealed class TimeloopValidationTests
         var counts = Run("simple_ws", TimeloopLike("simple_ws")).Result.Layers[0].Counts;
         long Bits(PrimitiveAction action, BufferKind buffer) => counts.Counts.Where(kv => kv.Key.Action == action && kv.Key.Buffer == buffer).Sum(kv => kv.Value);
         const long Macs = 10_838_016;
-        const long TimeloopAccesses = 2_709_504 + 151_875 + 3_211_264 + 3_612_672 + 24_192 + 864;
+        const long TimeloopAccesses = 2_709_504 + 151_875 + 3_211_264 + 3_612_672 + 24_192 + 864; // 9,710,371
         var inputReads = Bits(PrimitiveAction.SramReadBit, BufferKind.Ifmap) / 16;
         var psumReads = Bits(PrimitiveAction.SramReadBit, BufferKind.Ofmap) / 16;
         var psumWrites = Bits(PrimitiveAction.SramWriteBit, BufferKind.Ofmap) / 16;
@@ -170,7 +170,6 @@ public sealed class TimeloopValidationTests
             Assert.That(inputReads, Is.EqualTo(Macs / 16), "an input read once per 16 columns");
             Assert.That((psumReads, psumWrites), Is.EqualTo((802_816L, 802_816L)), "a partial sum per row fold: 2 x 401,408 outputs");
             Assert.That(all, Is.EqualTo(2_455_232L));
-            Assert.That(TimeloopAccesses, Is.EqualTo(9_710_371L));
             Assert.That((double)TimeloopAccesses / all, Is.EqualTo(3.955).Within(0.0005), "4.0x fewer accesses");
         }
     }

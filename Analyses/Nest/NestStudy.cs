@@ -96,8 +96,9 @@ public static class NestStudy
         }
         var arch = design.Architecture;
         var p = layer.Precision;
-        NestEnergyReport Price(NestCounts counts) =>
-            NestEnergy.Price(problem, arch, design.Costs, counts, p.Weight, p.Input, p.Accumulator, p.Output, options.Table, options.Scaling);
+        // Looked up once per layer: the mapper prices every sample it keeps.
+        var sheet = NestEnergy.Sheet(problem, arch, design.Costs, p.Weight, p.Input, p.Accumulator, p.Output, options.Table, options.Scaling);
+        NestEnergyReport Price(NestCounts counts) => sheet.Price(counts);
         var given = mappings?.For(layer.Name, problem, arch);
         if (given is not null && !options.SearchGiven)
         {

@@ -65,12 +65,19 @@ public static class NestEnergy
     /// <param name="output">The finished outputs' format: each output's last write-back into level 0 is a finished output (what a
     /// layer writes to DRAM), every other output access a partial sum of <paramref name="partialSum"/>'s width.</param>
     public static NestEnergyReport Price(NestProblem problem, NestArchitecture arch, IReadOnlyList<NestLevelCost> costs, NestCounts counts,
+        NumberFormat weight, NumberFormat input, NumberFormat partialSum, NumberFormat output, EnergyTable table, TechnologyScaling scaling) =>
+        Sheet(problem, arch, costs, weight, input, partialSum, output, table, scaling).Price(counts);
+
+    /// <summary>
+    /// The prices of one layer on one design, looked up once (each level's read and write per operand width, the MAC), for pricing
+    /// many mappings' counts: the mapper costs every sample it keeps.
+    /// </summary>
+    public static NestPriceSheet Sheet(NestProblem problem, NestArchitecture arch, IReadOnlyList<NestLevelCost> costs,
         NumberFormat weight, NumberFormat input, NumberFormat partialSum, NumberFormat output, EnergyTable table, TechnologyScaling scaling)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentNullException.ThrowIfNull(costs);
-        ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(scaling);
         var context = new EnergyContext(UnusedBuffers, DramKinds.Default, scaling);
@@ -78,28 +85,15 @@ public static class NestEnergy
             throw new ArgumentException($"{costs.Count} level prices for {arch.Levels.Length} levels", nameof(costs));
         var mac = table.Energy(ActionKey.Multiply(weight, input), context) + table.Energy(ActionKey.Add(partialSum), context);
         var warnings = new List<string>();
-        var levels = ImmutableArray.CreateBuilder<NestLevelEnergy>();
+        var perTensor = new (EnergyPj Read, EnergyPj Write)[arch.Levels.Length, 3];
         for (var l = 0; l < arch.Levels.Length; l++)
-        {
-            var (reads, writes) = (EnergyPj.Zero, EnergyPj.Zero);
-            foreach (var (tensor, a) in counts.Levels[l])
+            foreach (var tensor in arch.Levels[l].Keeps)
             {
                 var bits = tensor switch { NestTensor.Weights => weight.Bits, NestTensor.Inputs => input.Bits, _ => partialSum.Bits };
-                var (read, write) = Scalar(costs[l], bits, table, context, warnings, arch.Levels[l].Name);
-                reads += read * a.Reads;
-                if (l == 0 && tensor == NestTensor.Outputs)
-                {
-                    // Level 0 receives every output's last write-back once: finished, in the output format.
-                    var finished = Math.Min(a.Updates, problem.Elements(NestTensor.Outputs));
-                    var (_, writeFinished) = Scalar(costs[l], output.Bits, table, context, warnings, arch.Levels[l].Name);
-                    writes += write * (a.Fills + a.Updates - finished) + writeFinished * finished;
-                }
-                else
-                    writes += write * (a.Fills + a.Updates);
+                perTensor[l, (int)tensor] = Scalar(costs[l], bits, table, context, warnings, arch.Levels[l].Name);
             }
-            levels.Add(new NestLevelEnergy(arch.Levels[l].Name, reads, writes));
-        }
-        return new NestEnergyReport(mac * counts.Macs, levels.ToImmutable(), [.. warnings.Distinct()]);
+        var finishedWrite = arch.Levels[0].Holds(NestTensor.Outputs) ? Scalar(costs[0], output.Bits, table, context, warnings, arch.Levels[0].Name).Write : EnergyPj.Zero;
+        return new NestPriceSheet(problem, arch, mac, perTensor, finishedWrite, [.. warnings.Distinct()]);
     }
 
     private static (EnergyPj Read, EnergyPj Write) Scalar(NestLevelCost cost, int bits, EnergyTable table, EnergyContext context, List<string> warnings, string level)
@@ -121,5 +115,47 @@ public static class NestEnergy
                     warnings.Add($"{level}: {outsideRead}");
                 return (read.Energy * (share * factor), write.Energy * (share * factor));
         }
+    }
+}
+
+/// <summary>One layer's prices on one design (<see cref="NestEnergy.Sheet"/>): counts in, energy per level out.</summary>
+public sealed class NestPriceSheet
+{
+    private readonly NestProblem _problem;
+    private readonly NestArchitecture _arch;
+    private readonly EnergyPj _mac;
+    private readonly (EnergyPj Read, EnergyPj Write)[,] _perTensor;
+    private readonly EnergyPj _finishedWrite;
+
+    internal NestPriceSheet(NestProblem problem, NestArchitecture arch, EnergyPj mac, (EnergyPj Read, EnergyPj Write)[,] perTensor, EnergyPj finishedWrite, ImmutableArray<string> warnings) =>
+        (_problem, _arch, _mac, _perTensor, _finishedWrite, Warnings) = (problem, arch, mac, perTensor, finishedWrite, warnings);
+
+    /// <summary>The SRAM queries the CACTI table could not answer.</summary>
+    public ImmutableArray<string> Warnings { get; }
+
+    /// <summary>Prices <paramref name="counts"/> (of this layer on this design).</summary>
+    public NestEnergyReport Price(NestCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var levels = ImmutableArray.CreateBuilder<NestLevelEnergy>(_arch.Levels.Length);
+        for (var l = 0; l < _arch.Levels.Length; l++)
+        {
+            var (reads, writes) = (EnergyPj.Zero, EnergyPj.Zero);
+            foreach (var (tensor, a) in counts.Levels[l])
+            {
+                var (read, write) = _perTensor[l, (int)tensor];
+                reads += read * a.Reads;
+                if (l == 0 && tensor == NestTensor.Outputs)
+                {
+                    // Level 0 receives every output's last write-back once: finished, in the output format.
+                    var finished = Math.Min(a.Updates, _problem.Elements(NestTensor.Outputs));
+                    writes += write * (a.Fills + a.Updates - finished) + _finishedWrite * finished;
+                }
+                else
+                    writes += write * (a.Fills + a.Updates);
+            }
+            levels.Add(new NestLevelEnergy(_arch.Levels[l].Name, reads, writes));
+        }
+        return new NestEnergyReport(_mac * counts.Macs, levels.MoveToImmutable(), Warnings);
     }
 }

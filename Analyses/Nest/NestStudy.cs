@@ -3,30 +3,18 @@ using HwSim.CostModel.Energy;
 using HwSim.CostModel.Nest;
 using HwSim.CostModel.Quantities;
 using HwSim.CostModel.Technology;
+using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Nest;
 using HwSim.Workloads;
 
 namespace HwSim.Analyses.Nest;
-
-/// <summary>What the nest mapper minimises for a layer with no mapping given.</summary>
-public enum NestObjective
-{
-    /// <summary>Energy priced by CostModel/Nest/NestEnergy.</summary>
-    Energy,
-
-    /// <summary>Cycles (one MAC per PE per cycle, no stalls: Simulator/Nest/README.md).</summary>
-    Latency,
-
-    /// <summary>Energy x cycles.</summary>
-    Edp,
-}
 
 /// <summary>How a nest study runs.</summary>
 /// <param name="Scaling">The technology node the tables are scaled to.</param>
 /// <param name="Samples">Mappings the mapper samples per layer (NestMapper.Search), for layers the mapping file leaves open.</param>
 /// <param name="Seed">The mapper's seed: a study is deterministic for a seed.</param>
 /// <param name="SearchGiven">Search layers the mapping file maps too, with its mapping as a candidate (the pick is never worse).</param>
-public sealed record NestStudyOptions(TechnologyScaling Scaling, NestObjective Objective = NestObjective.Energy, int Samples = 2000, int Seed = 1, bool SearchGiven = false)
+public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjective Objective = MappingObjective.Energy, int Samples = 2000, int Seed = 1, bool SearchGiven = false)
 {
     public EnergyTable Table { get; init; } = EnergyTable.Default;
 }
@@ -115,8 +103,8 @@ public static class NestStudy
         }
         Func<NestCounts, double> cost = options.Objective switch
         {
-            NestObjective.Latency => c => c.Cycles,
-            NestObjective.Edp => c => Price(c).Total.Value * c.Cycles,
+            MappingObjective.Latency => c => c.Cycles,
+            MappingObjective.Edp => c => Price(c).Total.Value * c.Cycles,
             _ => c => Price(c).Total.Value,
         };
         try

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HwSim.Analyses.Nest;
 using HwSim.Cli.Common;
+using HwSim.Simulator.Mapper;
 using HwSim.Workloads;
 using HwSim.Workloads.Import.Csv;
 using Spectre.Console;
@@ -91,9 +92,9 @@ public static class NestCommand
     {
         var objective = parse.GetValue(Objective)!.Trim().ToLowerInvariant() switch
         {
-            "energy" => NestObjective.Energy,
-            "latency" => NestObjective.Latency,
-            "edp" => NestObjective.Edp,
+            "energy" => MappingObjective.Energy,
+            "latency" => MappingObjective.Latency,
+            "edp" => MappingObjective.Edp,
             var o => throw new InputException($"must be energy, latency or edp, got '{o}'", "--objective"),
         };
         var samples = parse.GetValue(Samples);

@@ -1,5 +1,6 @@
 using HwSim.Analyses.Nest;
 using HwSim.CostModel.Technology;
+using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Nest;
 using HwSim.Tests.CostModel.Nest;
 using HwSim.Tests.Simulator.Nest;
@@ -42,7 +43,7 @@ public sealed class NestStudyTests
     public void Latency_SearchWithTheGivenMappingAsCandidate_IsNeverSlower()
     {
         var given = Study("simple_ws", new NestStudyOptions(TechnologyScaling.Identity45nm));
-        var searched = Study("simple_ws", new NestStudyOptions(TechnologyScaling.Identity45nm, NestObjective.Latency, Samples: 100, Seed: 2, SearchGiven: true));
+        var searched = Study("simple_ws", new NestStudyOptions(TechnologyScaling.Identity45nm, MappingObjective.Latency, Samples: 100, Seed: 2, SearchGiven: true));
         Assert.That(searched.Layers.Single().Searched, Is.True);
         Assert.That(searched.Cycles, Is.LessThanOrEqualTo(given.Cycles));
     }

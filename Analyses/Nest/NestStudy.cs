@@ -47,7 +47,7 @@ public sealed record NestStudyResult(string Workload, NestDesign Design, NestStu
 
     /// <summary>Level <paramref name="level"/>'s accesses summed over operands and layers.</summary>
     public NestAccesses Accesses(int level) => RanLayers.Select(l => NestStudy.Accesses(l.Counts!, level))
-        .Aggregate(default(NestAccesses), (a, b) => new(checked(a.Reads + b.Reads), checked(a.Fills + b.Fills), checked(a.Updates + b.Updates)));
+        .Aggregate(default(NestAccesses), (a, b) => a + b);
 
     /// <summary>Level <paramref name="level"/>'s energy summed over layers.</summary>
     public EnergyPj LevelEnergy(int level) => RanLayers.Aggregate(EnergyPj.Zero, (a, l) => a + l.Energy!.Levels[level].Total);
@@ -121,5 +121,5 @@ public static class NestStudy
 
     /// <summary>A level's accesses summed over the operands it keeps.</summary>
     public static NestAccesses Accesses(NestCounts counts, int level) => counts.Levels[level].Values
-        .Aggregate(default(NestAccesses), (a, b) => new(checked(a.Reads + b.Reads), checked(a.Fills + b.Fills), checked(a.Updates + b.Updates)));
+        .Aggregate(default(NestAccesses), (a, b) => a + b);
 }

@@ -1,3 +1,4 @@
+using HwSim.CostModel.Quantities;
 using HwSim.Analyses.Nest;
 using HwSim.Simulator.Nest;
 
@@ -35,5 +36,5 @@ public sealed record NestOperandJson(string Operand, long Reads, long Fills, lon
 
 public sealed record NestTotalsJson(long Macs, long Cycles, double EnergyPj, double MacEnergyPj, IReadOnlyList<NestLevelJson> Levels)
 {
-    public double EnergyUj => EnergyPj * 1e-6;
+    public double EnergyUj => new EnergyPj(EnergyPj).Microjoules;
 }

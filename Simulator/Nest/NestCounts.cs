@@ -6,7 +6,11 @@ namespace HwSim.Simulator.Nest;
 /// <param name="Reads">Reads out of the level: serving its children's fills, or the MACs.</param>
 /// <param name="Fills">Writes into the level from its parent keeper.</param>
 /// <param name="Updates">Partial sums written into the level by its children (outputs only).</param>
-public readonly record struct NestAccesses(long Reads, long Fills, long Updates);
+public readonly record struct NestAccesses(long Reads, long Fills, long Updates)
+{
+    public static NestAccesses operator +(NestAccesses a, NestAccesses b) =>
+        new(checked(a.Reads + b.Reads), checked(a.Fills + b.Fills), checked(a.Updates + b.Updates));
+}
 
 /// <summary>
 /// Counts of one layer under one mapping: accesses per level and operand, MACs, cycles and the instances of each

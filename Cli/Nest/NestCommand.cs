@@ -22,7 +22,7 @@ public static class NestCommand
 
     private static readonly Option<string> Design = new("--arch")
     {
-        Description = "The nest design file (YAML): levels from DRAM inward in Timeloop's terms (class dram|sram|register, depth, width, datawidth, n_banks, keeps, fanout, temporal/spatial constraints). Examples: docs/examples/timeloop/*.nest.yaml.",
+        Description = "The nest design file (YAML): levels from DRAM inward in Timeloop's terms (class dram|sram|register, depth, width, datawidth, n_banks, keeps, fanout, temporal/spatial constraints). Examples: docs/examples/timeloop/*.yaml.",
         HelpName = "DESIGN.yaml",
         Required = true,
     };
@@ -72,7 +72,7 @@ public static class NestCommand
     public static Command Create()
     {
         var command = new Command("nest", "A workload on a nest design (Timeloop-style storage levels and loop-nest mappings): cycles, energy and each level's reads, fills and updates per layer.\n" +
-            "Example: hwsim nest docs/examples/timeloop/simple_ws.csv --arch docs/examples/timeloop/simple_ws.nest.yaml --mapping docs/examples/timeloop/simple_ws.nest-mapping.yaml --tech 45nm");
+            "Example: hwsim nest docs/examples/timeloop/simple_ws.csv --arch docs/examples/timeloop/simple_ws.yaml --mapping docs/examples/timeloop/simple_ws.mapping.yaml --tech 45nm");
         Workload.AddTo(command);
         command.Add(Design);
         command.Add(MappingFile);

@@ -9,7 +9,7 @@ using NUnit.Framework;
 namespace HwSim.Tests.Cli;
 
 /// <summary>
-/// <c>hwsim nest</c> on Timeloop's three exercises (docs/examples/timeloop/*.nest.yaml and *.nest-mapping.yaml) gives exactly the
+/// <c>hwsim nest</c> on Timeloop's three exercises (docs/examples/timeloop/*.yaml and *.mapping.yaml) gives exactly the
 /// library's figures (TimeloopNestEnergyTests.Priced, NestAnalysis.Count); the mapper path; the README's commands.
 /// </summary>
 public sealed class NestCommandTests
@@ -20,10 +20,10 @@ public sealed class NestCommandTests
 
     /// <summary>The command the README quotes for <paramref name="design"/>, relative to the repository.</summary>
     private static string Command(string design) =>
-        $"hwsim nest docs/examples/timeloop/{design}.csv --arch docs/examples/timeloop/{design}.nest.yaml --mapping docs/examples/timeloop/{design}.nest-mapping.yaml --tech {Tech(design)}";
+        $"hwsim nest docs/examples/timeloop/{design}.csv --arch docs/examples/timeloop/{design}.yaml --mapping docs/examples/timeloop/{design}.mapping.yaml --tech {Tech(design)}";
 
     private static CliResult Run(string design, params string[] extra) =>
-        CliRunner.Run(["nest", Example($"{design}.csv"), "--arch", Example($"{design}.nest.yaml"), "--mapping", Example($"{design}.nest-mapping.yaml"), "--tech", Tech(design), .. extra]);
+        CliRunner.Run(["nest", Example($"{design}.csv"), "--arch", Example($"{design}.yaml"), "--mapping", Example($"{design}.mapping.yaml"), "--tech", Tech(design), .. extra]);
 
     private static JsonElement Json(CliResult r)
     {
@@ -90,7 +90,7 @@ public sealed class NestCommandTests
         var searched = Json(Run("simple_ws", "--search", "--samples", "200", "--seed", "3", "--save-mapping", saved, "-f", "json", "-q"));
         var given = TimeloopNestEnergyTests.Priced("simple_ws").Total.Value;
         var energy = searched.GetProperty("totals").GetProperty("energy_pj").GetDouble();
-        var rerun = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.nest.yaml"), "--mapping", saved, "-f", "json", "-q"));
+        var rerun = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.yaml"), "--mapping", saved, "-f", "json", "-q"));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(searched.GetProperty("layers")[0].GetProperty("mapping").GetString(), Is.EqualTo("searched"));
@@ -105,7 +105,7 @@ public sealed class NestCommandTests
     [TestCase("edp")]
     public void Mapper_RunsWithoutAMappingFile(string objective)
     {
-        var root = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.nest.yaml"), "--samples", "100", "--objective", objective, "-f", "json", "-q"));
+        var root = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.yaml"), "--samples", "100", "--objective", objective, "-f", "json", "-q"));
         var layer = root.GetProperty("layers")[0];
         Assert.That((layer.GetProperty("ran").GetBoolean(), layer.GetProperty("mapping").GetString()), Is.EqualTo((true, "searched")));
         Assert.That(layer.GetProperty("macs").GetInt64(), Is.EqualTo(TimeloopNests.Problem.Macs));
@@ -116,7 +116,7 @@ public sealed class NestCommandTests
     {
         using var dir = new TempDir();
         var csv = dir.File("g.csv", "name,c,h,w,k,r,s,stride,groups\nplain,4,8,8,4,3,3,1,1\ndw,4,8,8,4,3,3,1,4\n");
-        var root = Json(CliRunner.Run("nest", csv, "--arch", Example("simple_ws.nest.yaml"), "--samples", "50", "-f", "json", "-q"));
+        var root = Json(CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "-f", "json", "-q"));
         var layers = root.GetProperty("layers");
         Assert.That(layers[0].GetProperty("ran").GetBoolean(), Is.True);
         Assert.That(layers[1].GetProperty("ran").GetBoolean(), Is.False);

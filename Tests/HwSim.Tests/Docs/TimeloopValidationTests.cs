@@ -17,7 +17,7 @@ namespace HwSim.Tests.Docs;
 
 /// <summary>
 /// docs/validation/timeloop.md: Timeloop+Accelergy's simple_weight_stationary and
-/// simple_output_stationary exercises as docs/examples/timeloop/simple_{ws,os}.{yaml,csv}, run
+/// simple_output_stationary exercises as docs/examples/timeloop/simple_{ws,os}.{systolic.yaml,csv}, run
 /// with the fixed mapping (what `hwsim energy` does today) and with a loop nest written to follow
 /// Timeloop's own mapping (its DRAM-level tiles and loop order). HwSim's figures are pinned
 /// (integers exactly; energies to 1e-6 relative: sums of products of exact counts and table
@@ -54,7 +54,7 @@ public sealed class TimeloopValidationTests
     {
         var file = design == "simple_ws" ? "simple_ws" : "simple_os";
         var workload = WorkloadCsv.Read(Example(file + ".csv"));
-        var arch = ArchitectureYaml.Load(Example(file + ".yaml"));
+        var arch = ArchitectureYaml.Load(Example(file + ".systolic.yaml"));
         var layer = workload.Layers.Single();
         var model = UnitModels.For(arch.Units.Single());
         var result = Simulation.Run(layer, arch, model, mapping);
@@ -203,7 +203,7 @@ public sealed class TimeloopValidationTests
         (Evaluated Run, Reference Ref) Search(string design)
         {
             var workload = WorkloadCsv.Read(Example(design + ".csv"));
-            var arch = ArchitectureYaml.Load(Example(design + ".yaml"));
+            var arch = ArchitectureYaml.Load(Example(design + ".systolic.yaml"));
             return (Evaluator.Evaluate(workload, arch, CostSetting.Default), Ref(design));
         }
         var (ws, wsRef) = Search("simple_ws");
@@ -229,8 +229,8 @@ public sealed class TimeloopValidationTests
     [TestCase("simple_os")]
     public void Cli_WithTheMappingFile_PrintsTheLoopNestFigures(string design)
     {
-        var r = CliRunner.Run("energy", Example(design + ".csv"), "--arch", Example(design + ".yaml"), "--tech", "45nm",
-            "--mapping", Example(design + ".mapping.yaml"), "--format", "json");
+        var r = CliRunner.Run("energy", Example(design + ".csv"), "--arch", Example(design + ".systolic.yaml"), "--tech", "45nm",
+            "--mapping", Example(design + ".systolic-mapping.yaml"), "--format", "json");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
         using var json = System.Text.Json.JsonDocument.Parse(r.Output);
         var total = json.RootElement.GetProperty("totals").GetProperty("energy_pj").GetDouble();
@@ -239,7 +239,7 @@ public sealed class TimeloopValidationTests
 
     /// <summary>
     /// eyeriss_like (issue 13 item 6): the note's command, `hwsim energy eyeriss_like.csv --arch
-    /// eyeriss_like.yaml --tech 32nm` (the mapper), with one shared 128 KiB single-buffered global
+    /// eyeriss_like.systolic.yaml --tech 32nm` (the mapper), with one shared 128 KiB single-buffered global
     /// buffer of 32 banks for inputs and outputs. HwSim's figures pinned, and their ratios to
     /// Timeloop's as the note reports them: DRAM within 3 %, total 0.805x (the per-PE
     /// scratchpads HwSim does not simulate are 28 % of Timeloop's total).
@@ -247,7 +247,7 @@ public sealed class TimeloopValidationTests
     [Test]
     public void EyerissLike_WithTheMapper_AsTheNoteReports()
     {
-        var r = CliRunner.Run("energy", Example("eyeriss_like.csv"), "--arch", Example("eyeriss_like.yaml"), "--tech", "32nm", "--format", "json");
+        var r = CliRunner.Run("energy", Example("eyeriss_like.csv"), "--arch", Example("eyeriss_like.systolic.yaml"), "--tech", "32nm", "--format", "json");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
         TestContext.Out.WriteLine(r.Output);
         using var json = System.Text.Json.JsonDocument.Parse(r.Output);

@@ -10,14 +10,14 @@ using NUnit.Framework;
 namespace HwSim.Tests.Analyses.Nest;
 
 /// <summary>
-/// docs/examples/timeloop/{design}.nest.yaml and .nest-mapping.yaml read into exactly the C# fixtures: TimeloopNests' levels and
+/// docs/examples/timeloop/{design}.yaml and .nest-mapping.yaml read into exactly the C# fixtures: TimeloopNests' levels and
 /// mappings, TimeloopNestEnergyTests' level prices, TimeloopConstraints.For (each exercise's arch.yaml constraints as Timeloop applies them).
 /// </summary>
 public sealed class NestDesignFileTests
 {
     private static string Example(string file) => Path.Combine(RepoPaths.Root, "docs", "examples", "timeloop", file);
 
-    internal static NestDesign Design(string design) => NestDesignFile.Load(Example($"{design}.nest.yaml"));
+    internal static NestDesign Design(string design) => NestDesignFile.Load(Example($"{design}.yaml"));
 
     // TimeloopNestEnergyTests.Costs (private there), the exercises' arch.yaml: LPDDR4; shared_glb 16384 x 64 bit = 128 KiB, 32 banks;
     // simple_*'s pe_spad 192 x 16 bit; eyeriss's spads 12, 192 and 16 x 16 bit; registers.
@@ -58,7 +58,7 @@ public sealed class NestDesignFileTests
     public void Mapping_EqualsTheFixture(string design)
     {
         var d = Design(design);
-        var file = NestMappingFile.Load(Example($"{design}.nest-mapping.yaml"), d);
+        var file = NestMappingFile.Load(Example($"{design}.mapping.yaml"), d);
         var read = file.For("conv", TimeloopNests.Problem, d.Architecture);
         var fixture = TimeloopNests.Mapping(design);
         Assert.That(read, Is.Not.Null);

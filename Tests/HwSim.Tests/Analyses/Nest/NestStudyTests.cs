@@ -18,7 +18,7 @@ public sealed class NestStudyTests
     private static NestStudyResult Study(string design, NestStudyOptions options, bool mapping = true)
     {
         var d = NestDesignFileTests.Design(design);
-        var m = mapping ? NestMappingFile.Load(Example($"{design}.nest-mapping.yaml"), d) : null;
+        var m = mapping ? NestMappingFile.Load(Example($"{design}.mapping.yaml"), d) : null;
         return NestStudy.Run(WorkloadSource.Load(Example($"{design}.csv")), d, m, options);
     }
 

@@ -69,6 +69,13 @@ public static class ArchsCommand
             Output.Emit(parse, context, writer => ArchsWriter.List(writer, context, rows, format ?? ArchsFormat.Table));
             return HwSimApp.ExitOk;
         }
+        if (Analyses.Nest.NestDesigns.Text(name) is { } nestText)
+        {
+            if (upgrade || format is not (null or ArchsFormat.Yaml))
+                throw new InputException($"{name} is a nest design: 'hwsim archs {name}' prints its YAML (no --upgrade, no other format)", upgrade ? "--upgrade" : "--format");
+            Output.Emit(parse, context, writer => writer.Write(nestText));
+            return HwSimApp.ExitOk;
+        }
         var (arch, preset) = ArchitectureOption.Find(name);
         var description = preset is null ? $"read from {name}, valid" : Presets.Describe(preset);
         if (upgrade)

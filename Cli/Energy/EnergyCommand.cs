@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using HwSim.Cli.Common;
+using HwSim.Cli.Nest;
 using HwSim.CostModel.Energy;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
@@ -27,7 +28,8 @@ public static class EnergyCommand
 
     public static Command Create()
     {
-        var command = new Command("energy", "Energy per inference of a workload on an architecture, per layer, with a breakdown by component and unit.");
+        var command = new Command("energy", "Energy per inference of a workload on an architecture, per layer, with a breakdown by component and unit.\n" +
+            "A nest design (--arch eyeriss-rs, or a file with top-level 'levels:', e.g. docs/examples/timeloop/simple_ws.yaml) runs on the nest engine: per layer and per storage level, as hwsim nest prints.");
         Workload.AddTo(command);
         Architecture.AddTo(command);
         Technology.AddTo(command);
@@ -41,6 +43,8 @@ public static class EnergyCommand
     private static int Run(ParseResult parse, CliContext context)
     {
         var (workload, policy) = Workload.Load(parse);
+        if (NestRoute.Design(parse, Architecture) is { } design)
+            return NestRoute.Run(parse, context, workload, design, Mapping, Technology.Resolve(parse), Output, Table.Table(parse), Table.DramKind(parse), showMapping: false);
         var arch = Architecture.Resolve(parse);
         var energyContext = EnergyContext.Of(arch, Technology.Resolve(parse), Table.DramKind(parse));
         var table = Table.Table(parse);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
+using HwSim.Cli.Nest;
 using HwSim.Simulator.Mapping;
 using HwSim.Workloads.Layers;
 using HwSim.CostModel.Energy;
@@ -63,7 +64,8 @@ public static class SimulateCommand
 
     public static Command Create()
     {
-        var command = new Command("simulate", "Simulate a workload on an architecture: cycles, DRAM stalls, utilisation and activity counts per layer.");
+        var command = new Command("simulate", "Simulate a workload on an architecture: cycles, DRAM stalls, utilisation and activity counts per layer.\n" +
+            "A nest design (--arch eyeriss-rs, or a file with top-level 'levels:') runs on the nest engine: each level's reads, fills and updates per layer, as hwsim nest prints.");
         Workload.AddTo(command);
         Architecture.AddTo(command);
         command.Add(Reference);
@@ -80,6 +82,13 @@ public static class SimulateCommand
     private static int Run(ParseResult parse, CliContext context)
     {
         var (workload, policy) = Workload.Load(parse);
+        if (NestRoute.Design(parse, Architecture) is { } design)
+        {
+            if (parse.GetValue(Reference))
+                throw new InputException($"{design.Name} is a nest design: its cycle-stepped engine (Simulator/Nest/NestReference) is checked against the closed form in the test suite (NestAgreementTests, 1,000 random cases); --reference steps array architectures", "--reference");
+            // The simulator is price-free; a search by energy prices its candidates with the built-in 45 nm table, as for arrays.
+            return NestRoute.Run(parse, context, workload, design, Mapping, TechnologyScaling.Identity45nm, Output, null, null, parse.GetValue(ShowMapping));
+        }
         var arch = Architecture.Resolve(parse);
         var reference = parse.GetValue(Reference);
         var tensors = parse.GetValue(Tensors) is { } folder ? TensorDump.Read(folder) : null;

@@ -1,0 +1,91 @@
+using HwSim.Workloads;
+using HwSim.Workloads.Import;
+using YamlDotNet.RepresentationModel;
+
+namespace HwSim.Analyses.Nest;
+
+/// <summary>
+/// Where a nest design comes from when a user names one with <c>--arch</c>: a built-in design by name, or a YAML file whose top
+/// level has <c>levels:</c> (an array architecture file has <c>units:</c> instead). The verbs that run the nest engine (energy,
+/// simulate, nest) ask here first and fall back to the array architectures.
+/// </summary>
+public static class NestDesigns
+{
+    /// <summary>
+    /// The built-in nest designs and the files they are read from (embedded, so an installed tool has them): one source, also the
+    /// documented example, never a copy.
+    /// </summary>
+    private static readonly (string Name, string Resource, string Summary)[] Builtin =
+    [
+        ("eyeriss-rs", "HwSim.Analyses.Nest.eyeriss_like.yaml",
+            "Eyeriss' row stationary as Timeloop+Accelergy's eyeriss_like exercise: 14 x 12 PEs with ifmap, weight and psum scratchpads, a 128 KiB shared global buffer, LPDDR4 (docs/examples/timeloop/eyeriss_like.yaml)"),
+    ];
+
+    /// <summary>The built-in designs' names.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Builtin.Select(b => b.Name)];
+
+    /// <summary>Each built-in design's name and a line about it, for <c>hwsim archs</c>.</summary>
+    public static IReadOnlyList<(string Name, string Summary)> Summaries { get; } = [.. Builtin.Select(b => (b.Name, b.Summary))];
+
+    /// <summary>
+    /// The nest design <paramref name="nameOrPath"/> names: a built-in one, or a file with top-level <c>levels:</c> (read and
+    /// validated; its errors are <see cref="InputException"/>s). Null for anything else, which the caller reads as an array
+    /// architecture (a preset, or a file the architecture reader will judge).
+    /// </summary>
+    public static NestDesign? Find(string nameOrPath)
+    {
+        var text = nameOrPath.Trim();
+        foreach (var (name, resource, _) in Builtin)
+            if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
+                return Preset(name, resource);
+        return File.Exists(text) && IsNestDesign(text) ? NestDesignFile.Load(text) : null;
+    }
+
+    /// <summary>Whether the YAML file at <paramref name="path"/> is a nest design: a mapping with <c>levels</c> and no <c>units</c>.</summary>
+    public static bool IsNestDesign(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+        YamlNode? root;
+        try
+        {
+            root = YamlDocuments.LoadSingle(text, path, "an architecture or nest design file");
+        }
+        catch (InputException)
+        {
+            // Not YAML the nest reader could take either: the architecture reader reports it, with its line.
+            return false;
+        }
+        return root is YamlMappingNode map && map.Children.ContainsKey(new YamlScalarNode("levels")) && !map.Children.ContainsKey(new YamlScalarNode("units"));
+    }
+
+    /// <summary>The YAML text of the built-in design <paramref name="name"/>, or null when there is none of that name.</summary>
+    public static string? Text(string name)
+    {
+        foreach (var (n, resource, _) in Builtin)
+            if (string.Equals(name.Trim(), n, StringComparison.OrdinalIgnoreCase))
+                return Resource(n, resource);
+        return null;
+    }
+
+    private static NestDesign Preset(string name, string resource) => NestDesignFile.Read(Resource(name, resource), $"built-in {name}") with { Name = name };
+
+    private static string Resource(string name, string resource)
+    {
+        using var stream = typeof(NestDesigns).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"the built-in nest design {name} is missing from the assembly ({resource})");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -36,13 +36,14 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 /// </code>
 /// Parse (YAML with line numbers), validate (keys, values, the level rules), construct: errors name the file, line and field.
 /// A level holds depth x width / datawidth words (what a mapping's tiles must fit) and is priced as an SRAM of
-/// depth x width / 8 bytes with width-bit rows, as a register (Aladdin's per-bit cost) or as DRAM of its type.
+/// depth x width / 8 bytes with width-bit rows, as a register file (regfile: Aladdin's registers and per-row address comparators,
+/// CostModel/Nest/NestEnergy.cs), as a register (Aladdin's per-bit cost) or as DRAM of its type.
 /// </summary>
 public static class NestDesignFile
 {
     private static readonly string[] TopKeys = ["version", "name", "levels"];
     private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial"];
-    private static readonly string[] Classes = ["dram", "sram", "register"];
+    private static readonly string[] Classes = ["dram", "sram", "regfile", "register"];
     private const string LevelExample = "name: shared_glb, class: sram, depth: 16384, width: 64, datawidth: 16";
 
     /// <summary>Reads the design file at <paramref name="path"/>.</summary>
@@ -83,7 +84,7 @@ public static class NestDesignFile
         var name = map.Text("name") ?? throw map.Missing("name", "every level has a name");
         if (name.Trim().Length == 0)
             throw map.Error("may not be empty", "name");
-        var cls = map.Text("class") ?? throw map.Missing("class", "give dram, sram or register");
+        var cls = map.Text("class") ?? throw map.Missing("class", "give dram, sram, regfile or register");
         if (!Classes.Contains(cls.ToLowerInvariant()))
             throw map.Error($"unknown class '{cls}' (allowed: {string.Join(", ", Classes)})", "class");
         cls = cls.ToLowerInvariant();
@@ -103,7 +104,7 @@ public static class NestDesignFile
         {
             if (map.Value("type") is not null)
                 throw map.Error("applies to dram levels only", "type");
-            if (cls == "register" && map.Value("n_banks") is not null)
+            if (cls is "register" or "regfile" && map.Value("n_banks") is not null)
                 throw map.Error("applies to sram levels only", "n_banks");
             var depth = map.Whole("depth") ?? throw map.Missing("depth", $"a {cls} level needs its depth (rows), width (bits per row) and datawidth (bits per word)");
             var width = map.Whole("width") ?? throw map.Missing("width", $"a {cls} level needs its width in bits per row");
@@ -112,7 +113,12 @@ public static class NestDesignFile
                 throw map.Error($"a row of {width} bits must hold a whole number of {datawidth}-bit words (Timeloop's block size)", "datawidth");
             capacity = checked(depth * width / datawidth);
             var banks = (int)(map.Whole("n_banks") ?? 1);
-            cost = cls == "register" ? NestLevelCost.Register : NestLevelCost.OfSram(checked(depth * width / 8), (int)width, banks);
+            cost = cls switch
+            {
+                "register" => NestLevelCost.Register,
+                "regfile" => NestLevelCost.OfRegisterFile(depth, (int)width),
+                _ => NestLevelCost.OfSram(checked(depth * width / 8), (int)width, banks),
+            };
         }
         var keeps = Keeps(map);
         if (index == 0 && keeps.Count != 3)

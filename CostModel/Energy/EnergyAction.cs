@@ -35,6 +35,8 @@ public enum EnergyAction
     IdlePeCycle,
     /// <summary>One cycle of a busy Bit Fusion fusion unit (BitBricks, shift-add tree and registers together).</summary>
     FusionUnitCycle,
+    /// <summary>One bit of a comparator (a register file's per-row address match).</summary>
+    CompareBit,
 }
 
 /// <summary>The CSV names of <see cref="EnergyAction"/> (snake_case) and what each row must carry.</summary>
@@ -60,6 +62,7 @@ public static class EnergyActions
         EnergyAction.DramWriteBit => "dram_write_bit",
         EnergyAction.IdlePeCycle => "idle_pe_cycle",
         EnergyAction.FusionUnitCycle => "fusion_unit_cycle",
+        EnergyAction.CompareBit => "compare_bit",
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
@@ -76,5 +79,5 @@ public static class EnergyActions
 
     /// <summary>Actions priced per single bit or gate: their bits_a is 1 (or left empty).</summary>
     public static bool IsPerBit(this EnergyAction action) => action is EnergyAction.AndBitOp or EnergyAction.XnorBitOp or EnergyAction.PopcountInputBit
-        or EnergyAction.RegisterReadBit or EnergyAction.RegisterWriteBit;
+        or EnergyAction.RegisterReadBit or EnergyAction.RegisterWriteBit or EnergyAction.CompareBit;
 }

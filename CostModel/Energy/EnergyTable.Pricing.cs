@@ -41,6 +41,7 @@ public sealed partial class EnergyTable
         // idle_pe_cycle row's business (not included by default).
         PrimitiveAction.GatedMac => Priced.Zero("0: gated on a zero input (Eyeriss, JSSC 2017): the MAC's inputs are held, no node toggles (Weste & Harris ch. 5); clock and leakage not included"),
         PrimitiveAction.FusionUnitCycle => Point(new PointKey(EnergyAction.FusionUnitCycle, Arithmetic.None, 0, 0, 0, null)),
+        PrimitiveAction.CompareBit => Point(PerBit(EnergyAction.CompareBit)),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key.Action, "unknown action"),
     };
 

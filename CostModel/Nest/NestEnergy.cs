@@ -20,6 +20,16 @@ public enum NestStorageClass
 
     /// <summary>A register: Aladdin's per-bit read and write.</summary>
     Register,
+
+    /// <summary>
+    /// A register file (a PE's small scratchpad): Aladdin's model, as Accelergy's regfile class builds it (accelergy-aladdin-plug-in;
+    /// timeloop-accelergy-exercises _components/regfile.yaml): one register per bit of the row and one address comparator per row.
+    /// An access reads or writes one row's registers, and every row compares the address: RowBits register bits plus Depth
+    /// comparators of ceil(log2 Depth) bits, at the real size (no CACTI floor of 64 rows and 32 bits, which Accelergy's
+    /// smartbuffer_RF applies and which prices the exercises' spads 2-5x higher). Reads are charged: they go through the row select
+    /// (HwSim's register convention charges reads through a multiplexer or port).
+    /// </summary>
+    RegisterFile,
 }
 
 /// <summary>How one nest level is priced.</summary>
@@ -28,13 +38,18 @@ public enum NestStorageClass
 /// Timeloop charges a word of a wider block.</param>
 /// <param name="Banks">SRAM banks.</param>
 /// <param name="Dram">DRAM device type.</param>
-public sealed record NestLevelCost(NestStorageClass Class, long CapacityBytes = 0, int RowBits = 0, int Banks = 1, DramKind Dram = DramKind.Lpddr4)
+/// <param name="Depth">A register file's rows.</param>
+public sealed record NestLevelCost(NestStorageClass Class, long CapacityBytes = 0, int RowBits = 0, int Banks = 1, DramKind Dram = DramKind.Lpddr4, long Depth = 0)
 {
     public static NestLevelCost OfDram(DramKind kind) => new(NestStorageClass.Dram, Dram: kind);
 
     public static NestLevelCost OfSram(long capacityBytes, int rowBits, int banks = 1) => new(NestStorageClass.Sram, capacityBytes, rowBits, banks);
 
     public static NestLevelCost Register { get; } = new(NestStorageClass.Register);
+
+    /// <param name="depth">Rows.</param>
+    /// <param name="rowBits">Bits per row.</param>
+    public static NestLevelCost OfRegisterFile(long depth, int rowBits) => new(NestStorageClass.RegisterFile, checked(depth * rowBits / 8), rowBits, Depth: depth);
 }
 
 /// <summary>One level's energy, reads apart from writes (fills and updates).</summary>
@@ -96,6 +111,9 @@ public static class NestEnergy
         return new NestPriceSheet(problem, arch, mac, perTensor, finishedWrite, [.. warnings.Distinct()]);
     }
 
+    /// <summary>Bits of a row address: ceil(log2 depth), at least 1.</summary>
+    internal static int AddressBits(long depth) => depth <= 2 ? 1 : 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(depth - 1));
+
     private static (EnergyPj Read, EnergyPj Write) Scalar(NestLevelCost cost, int bits, EnergyTable table, EnergyContext context, List<string> warnings, string level)
     {
         switch (cost.Class)
@@ -106,6 +124,14 @@ public static class NestEnergy
                         table.Energy(ActionKey.Simple(PrimitiveAction.DramWriteByte), dram) * (bits / 8.0));
             case NestStorageClass.Register:
                 return (EnergyPj.Zero, table.Energy(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), context) * bits);
+            case NestStorageClass.RegisterFile:
+            {
+                // A word of b bits costs b / RowBits of a row access, as for SRAM rows (Timeloop's block).
+                var rowShare = (double)bits / cost.RowBits;
+                var compare = table.Energy(ActionKey.Simple(PrimitiveAction.CompareBit), context) * ((double)cost.Depth * AddressBits(cost.Depth));
+                return ((table.Energy(ActionKey.Simple(PrimitiveAction.RegisterReadBit), context) * cost.RowBits + compare) * rowShare,
+                        (table.Energy(ActionKey.Simple(PrimitiveAction.RegisterWriteBit), context) * cost.RowBits + compare) * rowShare);
+            }
             default:
                 var share = (double)bits / cost.RowBits;
                 var factor = EnergyTable.NodeFactor(PrimitiveAction.SramReadWord, context);

@@ -43,6 +43,11 @@ public enum PrimitiveAction
     /// instead of its Multiply and Add; the PE-cycle is still spent (busy in the cycle count).
     /// </summary>
     GatedMac,
+    /// <summary>
+    /// One bit of an address comparator (a register file's row select, CostModel/Nest's regfile class): a comparator of n bits is
+    /// n of these. Counted by no array engine today; the nest engine's register-file levels price their accesses with it.
+    /// </summary>
+    CompareBit,
 }
 
 /// <summary>The arithmetic of a Multiply or Add.</summary>

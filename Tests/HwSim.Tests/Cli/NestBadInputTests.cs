@@ -38,7 +38,7 @@ public sealed class NestBadInputTests
     public void TheBaseFilesRun() => Assert.That(Run(Design, Mapping).ExitCode, Is.Zero, Run(Design, Mapping).ToString());
 
     [TestCase("datawidth: 16,", "datawidth: 16, size: 4,", "line 5", "levels[1].size", "unknown key 'size'")]
-    [TestCase("class: sram", "class: cache", "line 5", "levels[1].class", "unknown class 'cache' (allowed: dram, sram, register)")]
+    [TestCase("class: sram", "class: cache", "line 5", "levels[1].class", "unknown class 'cache' (allowed: dram, sram, regfile, register)")]
     [TestCase("depth: 16384, ", "", "line 5", "levels[1].depth", "missing")]
     [TestCase("x: 16,", "x: 0,", "line 5", "levels[1].fanout.x", "must be a whole number from 1")]
     [TestCase("keeps: [weights]", "keeps: [weights, psums]", "line 6", "levels[2].keeps", "unknown operand 'psums'")]

@@ -61,9 +61,9 @@ public sealed class NestCommandTests
         }
     }
 
-    [TestCase("simple_ws", "132.070")]
-    [TestCase("simple_os", "108.940")]
-    [TestCase("eyeriss_like", "47.028")]
+    [TestCase("simple_ws", "132.112")]
+    [TestCase("simple_os", "127.499")]
+    [TestCase("eyeriss_like", "50.183")]
     public void Exercise_TablePrintsTheTotal(string design, string uj)
     {
         var r = Run(design, "--show-mapping");

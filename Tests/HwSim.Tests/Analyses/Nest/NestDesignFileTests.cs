@@ -22,8 +22,8 @@ public sealed class NestDesignFileTests
     // TimeloopNestEnergyTests.Costs (private there), the exercises' arch.yaml: LPDDR4; shared_glb 16384 x 64 bit = 128 KiB, 32 banks;
     // simple_*'s pe_spad 192 x 16 bit; eyeriss's spads 12, 192 and 16 x 16 bit; registers.
     private static NestLevelCost[] Costs(string design) => design == "eyeriss_like"
-        ? [NestLevelCost.OfDram(DramKind.Lpddr4), NestLevelCost.OfSram(128 * 1024, 64, 32), NestLevelCost.OfSram(24, 16), NestLevelCost.OfSram(384, 16), NestLevelCost.OfSram(32, 16)]
-        : [NestLevelCost.OfDram(DramKind.Lpddr4), NestLevelCost.OfSram(128 * 1024, 64, 32), NestLevelCost.OfSram(384, 16), NestLevelCost.Register, NestLevelCost.Register, NestLevelCost.Register];
+        ? [NestLevelCost.OfDram(DramKind.Lpddr4), NestLevelCost.OfSram(128 * 1024, 64, 32), NestLevelCost.OfRegisterFile(12, 16), NestLevelCost.OfRegisterFile(192, 16), NestLevelCost.OfRegisterFile(16, 16)]
+        : [NestLevelCost.OfDram(DramKind.Lpddr4), NestLevelCost.OfSram(128 * 1024, 64, 32), NestLevelCost.OfRegisterFile(192, 16), NestLevelCost.Register, NestLevelCost.Register, NestLevelCost.Register];
 
     [TestCaseSource(typeof(TimeloopNests), nameof(TimeloopNests.Designs))]
     public void Design_EqualsTheFixture(string design)

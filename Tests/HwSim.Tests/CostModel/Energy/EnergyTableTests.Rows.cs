@@ -16,14 +16,16 @@ public partial class EnergyTableTests
         var published = Table.Rows(At45nm).Where(r => r.Origin == RowOrigin.Published && r.Buffer is null).ToList();
         Assert.Multiple(() =>
         {
-            // 9 Horowitz arithmetic + 11 SRAM + 2 register + 14 DRAM rows + 1 Bit Fusion unit-cycle row in Data/energy-45nm.csv.
-            Assert.That(published, Has.Count.EqualTo(37));
+            // 9 Horowitz arithmetic + 11 SRAM + 2 register + 1 comparator + 14 DRAM rows + 1 Bit Fusion unit-cycle row in Data/energy-45nm.csv.
+            Assert.That(published, Has.Count.EqualTo(38));
             Assert.That(published.Select(r => r.Source), Has.All.Contains("("), "every source carries its status letter");
             Assert.That(published.Single(r => r is { Action: EnergyAction.SramReadWord, CapacityBytes: 8192 }).Energy.Value, Is.EqualTo(10));
             Assert.That(published.Single(r => r is { Action: EnergyAction.SramReadWord, CapacityBytes: 384 }).Source, Does.Contain("not an anchor"));
             Assert.That(published.Single(r => r is { Action: EnergyAction.DramReadBit, Dram: DramKind.Ddr4 }).Energy.Value, Is.EqualTo(20.3125));
             // Bit Fusion's 8/2 fusion unit (systolic_array_synth.csv, C): 3,673,500 nW / 16 units / 500 MHz = 0.459 pJ.
             Assert.That(published.Single(r => r.Action == EnergyAction.FusionUnitCycle).Energy.Value, Is.EqualTo(0.459));
+            // Aladdin's 32-bit comparator, 0.02947 pJ, per bit.
+            Assert.That(published.Single(r => r.Action == EnergyAction.CompareBit).Energy.Value * 32, Is.EqualTo(0.02947).Within(1e-6));
         });
     }
 

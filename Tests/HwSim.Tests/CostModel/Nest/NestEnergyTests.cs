@@ -62,4 +62,29 @@ public sealed class NestEnergyTests
 
     // HwSim's nest mapper on this design, under its arch.yaml constraints (TimeloopConstraints), is
     // TimeloopNestMapperTests.UnderTheExercisesConstraints' simple_ws case.
+
+    /// <summary>
+    /// A register file's access, by hand: a 192 x 16-bit file (8 address bits) costs 16 register bits (0.009 pJ each, Aladdin) plus 192
+    /// comparators of 8 bits (0.02947 pJ per 32 bits, Aladdin) = 0.144 + 1.41456 = 1.55856 pJ per row at 45 nm; an 8-bit word is half
+    /// a row. A 12-row file compares 4 address bits per row; a 2-row file 1.
+    /// </summary>
+    [TestCase(192, 16, 16, 0.144 + 192 * 8 * 0.02947 / 32)]
+    [TestCase(192, 16, 8, (0.144 + 192 * 8 * 0.02947 / 32) / 2)]
+    [TestCase(12, 16, 8, (0.144 + 12 * 4 * 0.02947 / 32) / 2)]
+    [TestCase(2, 16, 16, 0.144 + 2 * 1 * 0.02947 / 32)]
+    public void RegisterFile_ChargesTheRowsRegistersAndEveryRowsComparator(int depth, int width, int bits, double pj)
+    {
+        var problem = new NestProblem(1, 1, 1, 1, 1, 1, 1);
+        var all = System.Collections.Immutable.ImmutableHashSet.Create(NestTensor.Weights, NestTensor.Inputs, NestTensor.Outputs);
+        var arch = new NestArchitecture([new NestLevel("DRAM", all), new NestLevel("rf", all, depth * width / bits)]);
+        var word = NumberFormat.Int(bits);
+        var sheet = NestEnergy.Sheet(problem, arch, [NestLevelCost.OfDram(DramKind.Lpddr4), NestLevelCost.OfRegisterFile(depth, width)],
+            word, word, word, word, EnergyTable.Default, TechnologyScaling.Identity45nm);
+        var counts = new NestCounts([System.Collections.Immutable.ImmutableDictionary<NestTensor, NestAccesses>.Empty,
+            System.Collections.Immutable.ImmutableDictionary<NestTensor, NestAccesses>.Empty.Add(NestTensor.Weights, new NestAccesses(1000, 0, 0))], 1, 1, [1, 1]);
+        var report = sheet.Price(counts);
+        Assert.That(report.Levels[1].Reads.Value, Is.EqualTo(1000 * pj).Within(1e-9).Percent);
+        Assert.That(report.Levels[1].Writes.Value, Is.Zero);
+        Assert.That(report.Warnings, Is.Empty, "a register file is never outside a table");
+    }
 }

@@ -123,7 +123,7 @@ public static class NestCommand
                     if (parse.GetValue(ShowMapping))
                     {
                         foreach (var l in result.Layers.Where(l => l.Mapping is not null))
-                            writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(design.Architecture)}");
+                            writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(design.Architecture, l.Problem!.Groups)}");
                         writer.WriteLine("\n# as a mapping file (--mapping):");
                         writer.Write(NestMappingFile.Write(mapped, design.Architecture));
                     }

@@ -20,8 +20,8 @@ public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjectiv
 }
 
 /// <summary>
-/// One layer of a nest study: its problem, the mapping (given or searched), counts and energy; or, for a layer the engine cannot
-/// take (groups, dilation) or the mapper found no legal mapping for, the reason.
+/// One layer of a nest study: its problem, the mapping (given or searched; its bounds are one group's), counts and energy (of all
+/// groups); or, for a layer the engine cannot take (dilation) or the mapper found no legal mapping for, the reason.
 /// </summary>
 /// <param name="Searched">Whether the mapper chose the mapping (no entry of the mapping file applied).</param>
 /// <param name="Sampled">Mappings the mapper tried (0 when given).</param>

@@ -34,7 +34,7 @@ internal static class NestOutput
                     if (showMapping)
                     {
                         foreach (var l in result.Layers.Where(l => l.Mapping is not null))
-                            writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(result.Design.Architecture)}");
+                            writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(result.Design.Architecture, l.Problem!.Groups)}");
                         writer.WriteLine("\n# as a mapping file (--mapping):");
                         writer.Write(NestMappingFile.Write(mapped, result.Design.Architecture));
                     }

@@ -8,8 +8,8 @@ namespace HwSim.Simulator.Nest;
 /// few kinds of transition: the temporal loop that steps, with every loop inside it wrapping to 0. Each kind moves
 /// the tile by the same shift and happens a known number of times, so a count is a sum over the kinds of
 /// (times it happens) x (what one such step costs), and what one step costs is taken once, from per-axis overlaps
-/// or, where siblings' tiles overlap in part, by enumerating one tile's elements. The cycle-stepped NestReference
-/// counts the same things MAC by MAC.
+/// or, where siblings' tiles overlap in part, by enumerating one tile's elements. A grouped problem's counts are one
+/// group's times G (groups share nothing). The cycle-stepped NestReference counts the same things MAC by MAC.
 /// </summary>
 public static class NestAnalysis
 {
@@ -39,10 +39,22 @@ public static class NestAnalysis
                 Between(nest, t, keepers[i - 1], keepers[i], reads, fills, updates);
             AtMacs(nest, t, keepers[^1], reads, updates);
         }
+        // Groups: the G groups run one after another as the outermost loop of level 0, and every count above is one group's.
+        // Each count is exactly G times that. Group g + 1 has its own weights (filters g·M ..), input channels (g·C ..) and
+        // outputs (filters g·M ..), so at every level l >= 1 the first tile of group g + 1 shares no element with the last tile
+        // of group g, nor with anything the level touched in group g:
+        // - its first epoch fills its whole tile, as the first epoch of a lone group does (T(i, -1) = empty);
+        // - outputs: nothing of group g + 1 was touched before, so it starts at zero with no fills, as a lone group does; the
+        //   last tile of group g leaves at the boundary and is written back once, as a lone group's last tile is at its end;
+        // - multicast unions and spatial reductions are taken within one epoch, which never spans two groups;
+        // - the MACs' reads and updates are per cycle, and a read of an old partial sum needs an output of the same group.
+        // So no level keeps anything across a group boundary and the groups' counts add up; level instances are the same in
+        // every group. NestReference steps the G groups with their own operands and finds the same counts (NestAgreementTests).
+        var g = (long)problem.Groups;
         var counts = Enumerable.Range(0, levels).Select(l => Enum.GetValues<NestTensor>()
             .Where(t => arch.Levels[l].Holds(t))
-            .ToImmutableDictionary(t => t, t => new NestAccesses(reads[l, (int)t], fills[l, (int)t], updates[l, (int)t]))).ToImmutableArray();
-        return new NestCounts(counts, problem.Macs, nest.Cycles, [.. Enumerable.Range(0, levels).Select(nest.Instances)]);
+            .ToImmutableDictionary(t => t, t => new NestAccesses(checked(g * reads[l, (int)t]), checked(g * fills[l, (int)t]), checked(g * updates[l, (int)t])))).ToImmutableArray();
+        return new NestCounts(counts, problem.Macs, checked(g * nest.Cycles), [.. Enumerable.Range(0, levels).Select(nest.Instances)]);
     }
 
     // Child keeper c of t with parent keeper p: c's fills, p's reads serving them (multicast over the c-instances

@@ -146,14 +146,19 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
         };
     }
 
-    /// <summary>Timeloop-style printout: one line per loop, level by level.</summary>
-    public string Describe(NestArchitecture arch)
+    /// <summary>
+    /// Timeloop-style printout: one line per loop, level by level; with <paramref name="groups"/> above 1, the group loop
+    /// first, outermost at level 0 (it is no loop of the mapping, whose bounds are one group's).
+    /// </summary>
+    public string Describe(NestArchitecture arch, int groups = 1)
     {
         var lines = new List<string>();
         var depth = 0;
         for (var l = 0; l < Levels.Length; l++)
         {
             lines.Add($"{new string(' ', 2 * depth)}{arch.Levels[l].Name} [{string.Join(", ", arch.Levels[l].Keeps.OrderBy(t => t))}]");
+            if (l == 0 && groups > 1)
+                lines.Add($"{new string(' ', 2 * ++depth)}for G in [0:{groups}) (groups, one after another)");
             foreach (var loop in Levels[l].Temporal.Concat(Levels[l].Spatial))
             {
                 depth++;

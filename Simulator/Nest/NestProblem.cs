@@ -25,16 +25,22 @@ public enum NestTensor
 
 /// <summary>
 /// A convolution as the nest engine sees it (Simulator/Nest/README.md): batch N, M filters, C input channels,
-/// P x Q outputs, R x S kernels, strides. Inputs are in padded coordinates, h = p·HStride + r, w = q·WStride + s.
+/// P x Q outputs, R x S kernels, strides, and G groups. Inputs are in padded coordinates, h = p·HStride + r,
+/// w = q·WStride + s.
 /// </summary>
+/// <remarks>
+/// N, M, C, P, Q, R and S describe one group: a grouped layer is G independent convolutions of M filters over C
+/// channels each, run one after another as the outermost loop of level 0 (README, Groups). A mapping's bounds are
+/// those of one group; <see cref="Macs"/> and <see cref="Elements"/> cover all G groups.
+/// </remarks>
 public sealed record NestProblem
 {
-    public NestProblem(int n, int m, int c, int p, int q, int r, int s, int hStride = 1, int wStride = 1)
+    public NestProblem(int n, int m, int c, int p, int q, int r, int s, int hStride = 1, int wStride = 1, int groups = 1)
     {
-        foreach (var (value, name) in new[] { (n, "N"), (m, "M"), (c, "C"), (p, "P"), (q, "Q"), (r, "R"), (s, "S"), (hStride, "Hstride"), (wStride, "Wstride") })
+        foreach (var (value, name) in new[] { (n, "N"), (m, "M"), (c, "C"), (p, "P"), (q, "Q"), (r, "R"), (s, "S"), (hStride, "Hstride"), (wStride, "Wstride"), (groups, "G") })
             if (value < 1)
                 throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1");
-        (N, M, C, P, Q, R, S, HStride, WStride) = (n, m, c, p, q, r, s, hStride, wStride);
+        (N, M, C, P, Q, R, S, HStride, WStride, Groups) = (n, m, c, p, q, r, s, hStride, wStride, groups);
     }
 
     public int N { get; }
@@ -47,13 +53,16 @@ public sealed record NestProblem
     public int HStride { get; }
     public int WStride { get; }
 
+    /// <summary>Groups G, run one after another; N, M, C, P, Q, R, S are one group's (1: a dense convolution).</summary>
+    public int Groups { get; }
+
     /// <summary>Input rows in padded coordinates: (P - 1)·HStride + R.</summary>
     public int H => (P - 1) * HStride + R;
 
     /// <summary>Input columns in padded coordinates: (Q - 1)·WStride + S.</summary>
     public int W => (Q - 1) * WStride + S;
 
-    /// <summary>The size of <paramref name="dim"/>.</summary>
+    /// <summary>The size of <paramref name="dim"/> in one group.</summary>
     public int Size(NestDim dim) => dim switch
     {
         NestDim.N => N,
@@ -65,15 +74,18 @@ public sealed record NestProblem
         _ => S,
     };
 
-    /// <summary>MACs: the product of the seven sizes.</summary>
-    public long Macs => checked((long)N * M * C * P * Q * R * S);
+    /// <summary>MACs of all groups: G times the product of the seven sizes.</summary>
+    public long Macs => checked((long)Groups * N * M * C * P * Q * R * S);
 
-    /// <summary>Elements of an operand (inputs in padded coordinates).</summary>
+    /// <summary>
+    /// Elements of an operand over all groups (inputs in padded coordinates): weights [G·M, C, R, S], inputs [N, G·C, H, W],
+    /// outputs [N, G·M, P, Q], the layouts of Reference/ReferenceData.
+    /// </summary>
     public long Elements(NestTensor tensor) => tensor switch
     {
-        NestTensor.Weights => checked((long)M * C * R * S),
-        NestTensor.Inputs => checked((long)N * C * H * W),
-        _ => checked((long)N * M * P * Q),
+        NestTensor.Weights => checked((long)Groups * M * C * R * S),
+        NestTensor.Inputs => checked((long)N * Groups * C * H * W),
+        _ => checked((long)N * Groups * M * P * Q),
     };
 
     /// <summary>Whether the dimension indexes the operand (inputs: N, C and, through h and w, P, Q, R, S).</summary>
@@ -85,18 +97,20 @@ public sealed record NestProblem
     };
 
     /// <summary>
-    /// A layer's convolution, or the reason it has none here: groups and dilation are not supported, and the
-    /// padded input is taken whole (padding is stored and moved, Timeloop's convention).
+    /// A layer's convolution, or the reason it has none here: dilation is not supported, and the padded input is taken
+    /// whole (padding is stored and moved, Timeloop's convention). A grouped layer's M and C are its filters and channels
+    /// per group (LayerShape guarantees both divide by the groups).
     /// </summary>
     public static NestProblem From(LayerShape shape)
     {
-        if (shape.Groups != 1)
-            throw new InputException($"the nest engine has no groups yet (this layer has {shape.Groups})");
         if (shape.DilationH != 1 || shape.DilationW != 1)
             throw new InputException($"the nest engine has no dilation yet (this layer has {shape.DilationH}x{shape.DilationW})");
-        return new NestProblem(shape.Batch, shape.Filters, shape.Channels, shape.OutputHeight, shape.OutputWidth,
-            shape.KernelHeight, shape.KernelWidth, shape.StrideH, shape.StrideW);
+        // LayerShape refuses filters or channels that do not divide by the groups, so the per-group sizes are exact.
+        return new NestProblem(shape.Batch, shape.Filters / shape.Groups, shape.Channels / shape.Groups, shape.OutputHeight, shape.OutputWidth,
+            shape.KernelHeight, shape.KernelWidth, shape.StrideH, shape.StrideW, shape.Groups);
     }
 
-    public override string ToString() => $"N{N} M{M} C{C} P{P} Q{Q} R{R} S{S}" + (HStride == 1 && WStride == 1 ? "" : $" stride {HStride}x{WStride}");
+    /// <summary>"N1 M32 C3 P112 Q112 R3 S3 stride 2x2"; a grouped problem starts with its groups, "G32 N1 M1 C1 ...", then one group's sizes.</summary>
+    public override string ToString() => (Groups == 1 ? "" : $"G{Groups} ") + $"N{N} M{M} C{C} P{P} Q{Q} R{R} S{S}" +
+        (HStride == 1 && WStride == 1 ? "" : $" stride {HStride}x{WStride}");
 }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace HwSim.Simulator.Nest;
 
-/// <summary>The reference engine's counts and the layer's outputs, Outputs[n, m, p, q] row-major.</summary>
+/// <summary>The reference engine's counts and the layer's outputs, Outputs[n, g·M + m, p, q] row-major (g the group).</summary>
 public sealed record NestReferenceResult(NestCounts Counts, long[] Outputs);
 
 /// <summary>
@@ -16,15 +16,17 @@ public sealed record NestReferenceResult(NestCounts Counts, long[] Outputs);
 /// global order of the spatial loops. The global order of all loops interleaves the two kinds, but every epoch is
 /// a prefix of the temporal loops and every instance a prefix of the spatial loops: stepping cycle by cycle makes
 /// all instances of a level close an epoch at once, which is where the unions over siblings are taken, and visits
-/// each instance's epochs and cycles in the same order as the global loop order does.
+/// each instance's epochs and cycles in the same order as the global loop order does. Groups are one more temporal
+/// loop, outside all others: cycle g·(cycles of a group) + t is cycle t of group g, and tiles keep their elements
+/// across group boundaries like any other epoch boundary (they share none, which NestAnalysis relies on).
 /// </remarks>
 public static class NestReference
 {
     /// <summary>
     /// Runs <paramref name="mapping"/> of <paramref name="problem"/> on <paramref name="arch"/>.
     /// </summary>
-    /// <param name="weights">Weights[m, c, r, s], row-major.</param>
-    /// <param name="inputs">Inputs[n, c, h, w] in padded coordinates (H = (P-1)·Hstride + R rows), row-major.</param>
+    /// <param name="weights">Weights[g·M + m, c, r, s], row-major (c within the group, as Reference/ReferenceData's).</param>
+    /// <param name="inputs">Inputs[n, g·C + c, h, w] in padded coordinates (H = (P-1)·Hstride + R rows), row-major.</param>
     /// <exception cref="ArgumentException">The mapping does not fit (the reason is <see cref="NestMapping.Unfit"/>'s), or an operand has the wrong length.</exception>
     public static NestReferenceResult Run(NestProblem problem, NestArchitecture arch, NestMapping mapping, long[] weights, long[] inputs)
     {
@@ -67,6 +69,7 @@ public static class NestReference
         private readonly NestArchitecture _arch;
         private readonly int _levels;
         private readonly NestLoop[] _temporal;
+        /// <summary>Cycles of one group: the product of the temporal bounds.</summary>
         private readonly long _cycles;
         private readonly int _slots;
         private readonly long[] _temporalStride;
@@ -141,11 +144,15 @@ public static class NestReference
             var touchedBefore = Enumerable.Range(0, Instances(innermost[(int)NestTensor.Outputs])).Select(_ => new HashSet<long>()).ToArray();
             var dims = new long[7];
             var element = new long[3];
-            for (long t = 0; t < _cycles; t++)
+            var (groupFilters, groupChannels) = ((long)p.Groups * p.M, (long)p.Groups * p.C);
+            var cycles = checked(p.Groups * _cycles);
+            for (long cycle = 0; cycle < cycles; cycle++)
             {
-                if (t > 0)
+                // Cycle t of group g: the group loop is outside every other, so each level's epoch also ends at a group boundary.
+                var (g, t) = (cycle / _cycles, cycle % _cycles);
+                if (cycle > 0)
                     foreach (var track in _tracks)
-                        if (t % _epochCycles[track.Level] == 0)
+                        if (cycle % _epochCycles[track.Level] == 0)
                             Close(track);
                 // The temporal loops' indices at cycle t: t in their mixed radix, the innermost fastest.
                 var rest = t;
@@ -159,9 +166,10 @@ public static class NestReference
                 {
                     long D(NestDim d) => dims[(int)d] + _spatialDims[s * 7 + (int)d];
                     var (n, m, c, pp, q0, r, s0) = (D(NestDim.N), D(NestDim.M), D(NestDim.C), D(NestDim.P), D(NestDim.Q), D(NestDim.R), D(NestDim.S));
-                    element[(int)NestTensor.Weights] = ((m * p.C + c) * p.R + r) * p.S + s0;
-                    element[(int)NestTensor.Inputs] = ((n * p.C + c) * p.H + pp * p.HStride + r) * p.W + q0 * p.WStride + s0;
-                    element[(int)NestTensor.Outputs] = ((n * p.M + m) * p.P + pp) * p.Q + q0;
+                    // Group g's filters are g·M + m of all G·M, its channels g·C + c of all G·C; a weight's channel is within its group.
+                    element[(int)NestTensor.Weights] = (((g * p.M + m) * p.C + c) * p.R + r) * p.S + s0;
+                    element[(int)NestTensor.Inputs] = ((n * groupChannels + g * p.C + c) * p.H + pp * p.HStride + r) * p.W + q0 * p.WStride + s0;
+                    element[(int)NestTensor.Outputs] = ((n * groupFilters + g * p.M + m) * p.P + pp) * p.Q + q0;
                     var o = element[(int)NestTensor.Outputs];
                     outputs[o] = checked(outputs[o] + weights[element[(int)NestTensor.Weights]] * inputs[element[(int)NestTensor.Inputs]]);
                     foreach (var track in _tracks)
@@ -248,8 +256,8 @@ public static class NestReference
         {
             var levels = Enumerable.Range(0, _levels).Select(l => _arch.Levels[l].Keeps.ToImmutableDictionary(
                 t => t, t => new NestAccesses(_reads[l, (int)t], _fills[l, (int)t], _updates[l, (int)t]))).ToImmutableArray();
-            var macs = checked(_cycles * _slots);
-            return new NestCounts(levels, macs, _cycles, [.. Enumerable.Range(0, _levels).Select(l => (long)Instances(l))]);
+            var cycles = checked(_problem.Groups * _cycles);
+            return new NestCounts(levels, checked(cycles * _slots), cycles, [.. Enumerable.Range(0, _levels).Select(l => (long)Instances(l))]);
         }
     }
 }

@@ -111,17 +111,46 @@ public sealed class NestCommandTests
         Assert.That(layer.GetProperty("macs").GetInt64(), Is.EqualTo(TimeloopNests.Problem.Macs));
     }
 
+    /// <summary>
+    /// A depthwise layer (4 channels, groups 4: G4 N1 M1 C1 P6 Q6 R3 S3, 1,296 MACs) and a grouped one (groups 2: M2 C2 per group)
+    /// run next to a dense one, with the groups in the JSON; a dilated layer is still a result with its reason, left out of the totals.
+    /// </summary>
     [Test]
-    public void GroupedLayer_IsAResultWithItsReason()
+    public void GroupedLayers_Run_DilatedLayerIsAResultWithItsReason()
     {
         using var dir = new TempDir();
-        var csv = dir.File("g.csv", "name,c,h,w,k,r,s,stride,groups\nplain,4,8,8,4,3,3,1,1\ndw,4,8,8,4,3,3,1,4\n");
+        var csv = dir.File("g.csv", "name,c,h,w,k,r,s,stride,groups,dilation\nplain,4,8,8,4,3,3,1,1,1\ndw,4,8,8,4,3,3,1,4,1\ngrouped,4,8,8,4,3,3,1,2,1\ndilated,4,8,8,4,3,3,1,1,2\n");
         var root = Json(CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "-f", "json", "-q"));
         var layers = root.GetProperty("layers");
-        Assert.That(layers[0].GetProperty("ran").GetBoolean(), Is.True);
-        Assert.That(layers[1].GetProperty("ran").GetBoolean(), Is.False);
-        Assert.That(layers[1].GetProperty("not_run_reason").GetString(), Does.Contain("no groups"));
-        Assert.That(root.GetProperty("totals").GetProperty("energy_pj").GetDouble(), Is.EqualTo(layers[0].GetProperty("energy_pj").GetDouble()));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Enumerable.Range(0, 4).Select(i => layers[i].GetProperty("ran").GetBoolean()), Is.EqualTo(new[] { true, true, true, false }));
+            Assert.That(Enumerable.Range(0, 3).Select(i => layers[i].GetProperty("groups").GetInt32()), Is.EqualTo(new[] { 1, 4, 2 }));
+            Assert.That(layers[1].GetProperty("problem").GetString(), Is.EqualTo("G4 N1 M1 C1 P6 Q6 R3 S3"));
+            Assert.That(layers[2].GetProperty("problem").GetString(), Is.EqualTo("G2 N1 M2 C2 P6 Q6 R3 S3"));
+            Assert.That(Enumerable.Range(0, 3).Select(i => layers[i].GetProperty("macs").GetInt64()), Is.EqualTo(new[] { 5_184L, 1_296L, 2_592L }));
+            Assert.That(layers[3].GetProperty("not_run_reason").GetString(), Does.Contain("no dilation"));
+            Assert.That(root.GetProperty("totals").GetProperty("energy_pj").GetDouble(),
+                Is.EqualTo(Enumerable.Range(0, 3).Sum(i => layers[i].GetProperty("energy_pj").GetDouble())).Within(1e-9).Percent);
+            Assert.That(root.GetProperty("totals").GetProperty("macs").GetInt64(), Is.EqualTo(5_184L + 1_296 + 2_592));
+        }
+        var table = CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "--show-mapping");
+        Assert.That(table.Output, Does.Contain("G4 N1 M1 C1 P6 Q6 R3 S3").And.Contain("for G in [0:4) (groups, one after another)"), table.ToString());
+    }
+
+    /// <summary>A grouped layer's saved mapping holds one group's loops (no group loop) and re-runs to the same figures.</summary>
+    [Test]
+    public void GroupedLayer_SavedMappingReRuns()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("g.csv", "name,c,h,w,k,r,s,stride,pad,groups\ndw,8,8,8,8,3,3,1,1,8\n");
+        var saved = dir.File("picked.yaml");
+        var searched = Json(CliRunner.Run("nest", csv, "--arch", Example("eyeriss_like.yaml"), "--samples", "100", "--save-mapping", saved, "-f", "json", "-q"));
+        var rerun = Json(CliRunner.Run("nest", csv, "--arch", Example("eyeriss_like.yaml"), "--mapping", saved, "-f", "json", "-q"));
+        Assert.That(File.ReadAllText(saved), Does.Not.Contain("G"), "no group loop in a mapping file");
+        Assert.That(rerun.GetProperty("layers")[0].GetProperty("mapping").GetString(), Is.EqualTo("given"));
+        Assert.That((rerun.GetProperty("totals").GetProperty("energy_pj").GetDouble(), rerun.GetProperty("totals").GetProperty("cycles").GetInt64()),
+            Is.EqualTo((searched.GetProperty("totals").GetProperty("energy_pj").GetDouble(), searched.GetProperty("totals").GetProperty("cycles").GetInt64())));
     }
 
     [Test]

@@ -10,7 +10,7 @@ using NUnit.Framework;
 namespace HwSim.Tests.Analyses.Nest;
 
 /// <summary>
-/// docs/examples/timeloop/{design}.yaml and .nest-mapping.yaml read into exactly the C# fixtures: TimeloopNests' levels and
+/// docs/examples/timeloop/{design}.yaml and .mapping.yaml read into exactly the C# fixtures: TimeloopNests' levels and
 /// mappings, TimeloopNestEnergyTests' level prices, TimeloopConstraints.For (each exercise's arch.yaml constraints as Timeloop applies them).
 /// </summary>
 public sealed class NestDesignFileTests

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using HwSim.Simulator.Nest;
+using HwSim.Workloads.Layers;
+using HwSim.Workloads.Shapes;
 
 namespace HwSim.Tests.Simulator.Nest;
 
@@ -10,7 +12,7 @@ internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, Nest
         $"seed {Seed}: {Problem}\n" +
         string.Join('\n', Arch.Levels.Select((l, i) => $"level {i} {l.Name}: keeps [{string.Join(", ", l.Keeps.OrderBy(t => t))}], " +
             $"capacity {l.CapacityWords?.ToString() ?? "unbounded"}, fan-out {l.FanoutX}x{l.FanoutY}")) +
-        "\n" + Mapping.Describe(Arch);
+        "\n" + Mapping.Describe(Arch, Problem.Groups);
 }
 
 /// <summary>
@@ -19,12 +21,27 @@ internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, Nest
 /// subset of the operands (possibly none) with a fan-out of up to 4x4; every dimension's size split into its prime
 /// factors, each put on a random level as a temporal loop or, where the fan-out has room, a spatial one; factors
 /// of one dimension on one level sometimes share a loop, sometimes not; bound-1 loops now and then; random loop
-/// orders; capacities unbounded, exactly the tiles' need, or more.
+/// orders; capacities unbounded, exactly the tiles' need, or more. Grouped cases are the same with G = 2..4 groups.
 /// </summary>
 internal static class NestRandom
 {
     /// <summary>Cases <paramref name="firstSeed"/>, <paramref name="firstSeed"/> + 1, ...: each rebuilt alone by <see cref="Case"/>.</summary>
     public static IEnumerable<NestCase> Cases(int count, int firstSeed) => Enumerable.Range(firstSeed, count).Select(Case);
+
+    /// <summary>As <see cref="Cases"/>, each with 2 to 4 groups (<see cref="GroupedCase"/>).</summary>
+    public static IEnumerable<NestCase> GroupedCases(int count, int firstSeed) => Enumerable.Range(firstSeed, count).Select(GroupedCase);
+
+    /// <summary>
+    /// <see cref="Case"/>(<paramref name="seed"/>) with G = 2..4 groups: the same per-group problem, architecture and mapping (a
+    /// mapping's bounds are one group's). G is drawn from a generator of its own, so the ungrouped cases stay what they were.
+    /// </summary>
+    public static NestCase GroupedCase(int seed)
+    {
+        var c = Case(seed);
+        var p = c.Problem;
+        var groups = new Random(unchecked(seed * 7919 + 1)).Next(2, 5);
+        return c with { Problem = new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups) };
+    }
 
     public static NestCase Case(int seed)
     {
@@ -74,13 +91,21 @@ internal static class NestRandom
         return new NestCase(problem, arch, mapping, seed);
     }
 
-    /// <summary>Weights and (padded) inputs drawn uniformly from int8's range, so every product and sum is exact in a long.</summary>
+    /// <summary>Weights and (padded) inputs of all groups drawn uniformly from int8's range, so every product and sum is exact in a long.</summary>
     public static (long[] Weights, long[] Inputs) Operands(NestProblem problem, int seed)
     {
         var rng = new Random(seed);
         long[] Draw(long count) => [.. Enumerable.Range(0, checked((int)count)).Select(_ => (long)rng.Next(-128, 128))];
         return (Draw(problem.Elements(NestTensor.Weights)), Draw(problem.Elements(NestTensor.Inputs)));
     }
+
+    /// <summary>
+    /// The same convolution as a layer for the direct convolution (Reference/ReferenceConvolution): unpadded, over the padded
+    /// input; G·C channels and G·M filters in G groups. ReferenceData wants inputs (N, G·C, H, W), weights (G·M, C, R, S) and
+    /// gives outputs (N, G·M, P, Q), all row-major, the nest's layouts.
+    /// </summary>
+    public static LayerShape DirectShape(NestProblem p) =>
+        new(LayerKind.Convolution, p.N, p.Groups * p.C, p.H, p.W, p.Groups * p.M, p.R, p.S, p.HStride, p.WStride, groups: p.Groups);
 
     private static IEnumerable<int> PrimeFactors(int n)
     {

@@ -8,7 +8,8 @@ namespace HwSim.Tests.Simulator.Nest;
 
 /// <summary>
 /// The reference engine computes the layer: over random problems, architectures and mappings (<see cref="NestRandom"/>),
-/// its outputs equal the direct convolution's bit for bit, whatever the loop order, split or spatial assignment.
+/// its outputs equal the direct convolution's bit for bit, whatever the loop order, split or spatial assignment, and
+/// with 2 to 4 groups (each group's filters over its own channels).
 /// </summary>
 [TestFixture]
 public sealed class NestReferenceOutputTests
@@ -16,28 +17,18 @@ public sealed class NestReferenceOutputTests
     /// <summary>Random cases checked; the seeds are 1 .. Count.</summary>
     private const int Count = 1000;
 
+    /// <summary>Random grouped cases checked; the seeds are Count + 1 .. Count + GroupedCount.</summary>
+    private const int GroupedCount = 250;
+
     [Test]
     public void OutputsEqualTheDirectConvolution_OnRandomMappings()
     {
         int spatial = 0, multiLevel = 0, bypassing = 0, strided = 0, split = 0;
-        SeedLoop(c =>
+        SeedLoop(NestRandom.Cases(Count, 1), c =>
         {
             var p = c.Problem;
-            var (weights, inputs) = NestRandom.Operands(p, c.Seed);
-            var result = NestReference.Run(p, c.Arch, c.Mapping, weights, inputs);
-
-            // The same numbers as an unpadded layer over the padded input: ReferenceData wants inputs (N, C, H, W) and
-            // weights (K, C, R, S) row-major, as the nest does, and outputs (N, K, P, Q) row-major, as the nest does.
-            var shape = new LayerShape(LayerKind.Convolution, p.N, p.C, p.H, p.W, p.M, p.R, p.S, p.HStride, p.WStride);
-            var expected = ReferenceConvolution.Compute(new ReferenceData(new LayerWorkload("nest", shape), inputs, weights));
-            Assert.That(result.Outputs, Is.EqualTo(expected), () => $"{c}\noutputs differ from the direct convolution");
-
+            var result = RunAndCompare(c);
             var loops = c.Mapping.Loops().ToList();
-            Assert.That(result.Counts.Macs, Is.EqualTo(p.Macs), c.ToString);
-            Assert.That(result.Counts.Cycles, Is.EqualTo(loops.Where(x => !x.Loop.Spatial).Aggregate(1L, (a, x) => a * x.Loop.Bound)), c.ToString);
-            Assert.That(result.Counts.UsedInstances, Is.EqualTo(Enumerable.Range(0, c.Arch.Levels.Length)
-                .Select(l => loops.Where(x => x.Loop.Spatial && x.Level < l).Aggregate(1L, (a, x) => a * x.Loop.Bound))), c.ToString);
-
             if (loops.Any(x => x.Loop.Spatial && x.Loop.Bound > 1)) Interlocked.Increment(ref spatial);
             if (c.Arch.Levels.Length > 2) Interlocked.Increment(ref multiLevel);
             if (c.Arch.Levels.Skip(1).Any(l => l.Keeps.Count < 3)) Interlocked.Increment(ref bypassing);
@@ -49,12 +40,44 @@ public sealed class NestReferenceOutputTests
         Assert.That(new[] { spatial, multiLevel, bypassing, strided, split }, Has.All.GreaterThan(Count / 5));
     }
 
-    /// <summary>Runs <paramref name="check"/> on cases 1 .. Count on both cores; the first failure fails the test with its message.</summary>
-    private static void SeedLoop(Action<NestCase> check)
+    [Test]
+    public void GroupedOutputsEqualTheDirectConvolution_OnRandomMappings()
+    {
+        var groups = new int[5];
+        SeedLoop(NestRandom.GroupedCases(GroupedCount, Count + 1), c =>
+        {
+            RunAndCompare(c);
+            Interlocked.Increment(ref groups[c.Problem.Groups]);
+        });
+        TestContext.Out.WriteLine($"{GroupedCount} grouped cases: {groups[2]} with G = 2, {groups[3]} with G = 3, {groups[4]} with G = 4");
+        Assert.That(groups[2..], Has.All.GreaterThan(GroupedCount / 5));
+    }
+
+    /// <summary>
+    /// The reference's outputs against the direct convolution's on the same numbers (an unpadded layer over the padded input,
+    /// NestRandom.DirectShape), and its MACs and cycles against the problem's and the mapping's (cycles of one group times G; instances are one group's).
+    /// </summary>
+    private static NestReferenceResult RunAndCompare(NestCase c)
+    {
+        var p = c.Problem;
+        var (weights, inputs) = NestRandom.Operands(p, c.Seed);
+        var result = NestReference.Run(p, c.Arch, c.Mapping, weights, inputs);
+        var expected = ReferenceConvolution.Compute(new ReferenceData(new LayerWorkload("nest", NestRandom.DirectShape(p)), inputs, weights));
+        Assert.That(result.Outputs, Is.EqualTo(expected), () => $"{c}\noutputs differ from the direct convolution");
+        var loops = c.Mapping.Loops().ToList();
+        Assert.That(result.Counts.Macs, Is.EqualTo(p.Macs), c.ToString);
+        Assert.That(result.Counts.Cycles, Is.EqualTo(p.Groups * loops.Where(x => !x.Loop.Spatial).Aggregate(1L, (a, x) => a * x.Loop.Bound)), c.ToString);
+        Assert.That(result.Counts.UsedInstances, Is.EqualTo(Enumerable.Range(0, c.Arch.Levels.Length)
+            .Select(l => loops.Where(x => x.Loop.Spatial && x.Level < l).Aggregate(1L, (a, x) => a * x.Loop.Bound))), c.ToString);
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="check"/> on <paramref name="cases"/> on both cores; the first failure fails the test with its message.</summary>
+    private static void SeedLoop(IEnumerable<NestCase> cases, Action<NestCase> check)
     {
         try
         {
-            Parallel.ForEach(NestRandom.Cases(Count, 1), check);
+            Parallel.ForEach(cases, check);
         }
         catch (AggregateException e)
         {

@@ -18,9 +18,12 @@ public sealed class NestCommandTests
 
     private static string Tech(string design) => design == "eyeriss_like" ? "32nm" : "45nm";
 
-    /// <summary>The command the README quotes for <paramref name="design"/>, relative to the repository.</summary>
+    /// <summary>
+    /// The command the README quotes for <paramref name="design"/>, relative to the repository: hwsim energy, which prints what hwsim
+    /// nest prints for a nest design (NestRouteTests.Energy_WithTheMappingFile_PrintsWhatNestPrints).
+    /// </summary>
     private static string Command(string design) =>
-        $"hwsim nest docs/examples/timeloop/{design}.csv --arch docs/examples/timeloop/{design}.yaml --mapping docs/examples/timeloop/{design}.mapping.yaml --tech {Tech(design)}";
+        $"hwsim energy docs/examples/timeloop/{design}.csv --arch docs/examples/timeloop/{design}.yaml --mapping docs/examples/timeloop/{design}.mapping.yaml --tech {Tech(design)}";
 
     private static CliResult Run(string design, params string[] extra) =>
         CliRunner.Run(["nest", Example($"{design}.csv"), "--arch", Example($"{design}.yaml"), "--mapping", Example($"{design}.mapping.yaml"), "--tech", Tech(design), .. extra]);

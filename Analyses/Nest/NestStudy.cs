@@ -21,7 +21,7 @@ public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjectiv
 
 /// <summary>
 /// One layer of a nest study: its problem, the mapping (given or searched; its bounds are one group's), counts and energy (of all
-/// groups); or, for a layer the engine cannot take or the mapper found no legal mapping for, the reason.
+/// groups); or, for a layer the mapper found no legal mapping for or whose tiles are too large to count, the reason.
 /// </summary>
 /// <param name="Searched">Whether the mapper chose the mapping (no entry of the mapping file applied).</param>
 /// <param name="Sampled">Mappings the mapper tried (0 when given).</param>

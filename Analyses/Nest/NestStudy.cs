@@ -21,7 +21,7 @@ public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjectiv
 
 /// <summary>
 /// One layer of a nest study: its problem, the mapping (given or searched; its bounds are one group's), counts and energy (of all
-/// groups); or, for a layer the engine cannot take (dilation) or the mapper found no legal mapping for, the reason.
+/// groups); or, for a layer the mapper found no legal mapping for or whose tiles are too large to count, the reason.
 /// </summary>
 /// <param name="Searched">Whether the mapper chose the mapping (no entry of the mapping file applied).</param>
 /// <param name="Sampled">Mappings the mapper tried (0 when given).</param>
@@ -73,15 +73,8 @@ public static class NestStudy
 
     private static NestLayerResult Layer(Workloads.Layers.LayerWorkload layer, NestDesign design, NestMappingFile? mappings, NestStudyOptions options)
     {
-        NestProblem problem;
-        try
-        {
-            problem = NestProblem.From(layer.Shape);
-        }
-        catch (InputException e)
-        {
-            return new NestLayerResult(layer.Name, null, null, null, null, NotRunReason: e.Rule);
-        }
+        // Every layer has a nest problem (grouped and dilated ones too); it is not run only when no mapping fits or its tiles are too large to count (below).
+        var problem = NestProblem.From(layer.Shape);
         var arch = design.Architecture;
         var p = layer.Precision;
         // Looked up once per layer: the mapper prices every sample it keeps.

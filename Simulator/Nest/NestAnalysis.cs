@@ -4,7 +4,8 @@ namespace HwSim.Simulator.Nest;
 
 /// <summary>
 /// The nest engine's fast model: every count of Simulator/Nest/README.md in closed form. Tiles are translates of one
-/// base tile per level (inputs live in padded coordinates, so nothing is clipped), so a level's epochs fall into a
+/// base tile per level (inputs live in padded coordinates, so nothing is clipped, and a dilated tile's rows with gaps move
+/// as one), so a level's epochs fall into a
 /// few kinds of transition: the temporal loop that steps, with every loop inside it wrapping to 0. Each kind moves
 /// the tile by the same shift and happens a known number of times, so a count is a sum over the kinds of
 /// (times it happens) x (what one such step costs), and what one step costs is taken once, from per-axis overlaps
@@ -238,11 +239,15 @@ public static class NestAnalysis
             return steps;
         }
 
-        /// <summary>A shift or offset in dimension indices as the operand's four coordinates (inputs: h = p·Hstride + r, w = q·Wstride + s).</summary>
+        /// <summary>
+        /// A shift or offset in dimension indices as the operand's four coordinates (inputs: h = p·Hstride + r·DilationH,
+        /// w = q·Wstride + s·DilationW; linear, so a translate of a tile in indices is a translate of its elements).
+        /// </summary>
         public long[] Coordinates(NestTensor t, long[] v) => t switch
         {
             NestTensor.Weights => [v[(int)NestDim.M], v[(int)NestDim.C], v[(int)NestDim.R], v[(int)NestDim.S]],
-            NestTensor.Inputs => [v[(int)NestDim.N], v[(int)NestDim.C], v[(int)NestDim.P] * _problem.HStride + v[(int)NestDim.R], v[(int)NestDim.Q] * _problem.WStride + v[(int)NestDim.S]],
+            NestTensor.Inputs => [v[(int)NestDim.N], v[(int)NestDim.C], checked(v[(int)NestDim.P] * _problem.HStride + v[(int)NestDim.R] * _problem.DilationH),
+                checked(v[(int)NestDim.Q] * _problem.WStride + v[(int)NestDim.S] * _problem.DilationW)],
             _ => [v[(int)NestDim.N], v[(int)NestDim.M], v[(int)NestDim.P], v[(int)NestDim.Q]],
         };
 
@@ -251,7 +256,8 @@ public static class NestAnalysis
 
     /// <summary>
     /// A level's base tile of one operand: a product of four per-axis sets (plain ranges, or for input rows and
-    /// columns the set {p·stride + r}), with overlaps against its own translates per axis.
+    /// columns the set {p·stride + r·dilation}, with gaps when dilated), with overlaps against its own translates per axis:
+    /// |A ∩ (A + shift)| is the product over the axes of the 1-D sets' intersections, each counted exactly.
     /// </summary>
     private sealed class Tile
     {
@@ -262,18 +268,21 @@ public static class NestAnalysis
         {
             long E(NestDim d) => nest.Extent(d, level);
             bool[] Range(long n) => [.. Enumerable.Repeat(true, checked((int)n))];
-            bool[] Window(long outputs, long kernel, int stride)
+            // Input rows of a tile: {p·stride + r·dilation}, an interval when dilation is 1 and the kernel covers the stride,
+            // otherwise a set with gaps; its overlaps with its translates are counted element by element below, so gaps need no rule.
+            bool[] Window(long outputs, long kernel, int stride, int dilation)
             {
-                var set = new bool[checked((int)((outputs - 1) * stride + kernel))];
+                var set = new bool[checked((int)((outputs - 1) * stride + (kernel - 1) * dilation + 1))];
                 for (var p = 0L; p < outputs; p++)
                     for (var r = 0L; r < kernel; r++)
-                        set[p * stride + r] = true;
+                        set[p * stride + r * dilation] = true;
                 return set;
             }
             _axes = t switch
             {
                 NestTensor.Weights => [Range(E(NestDim.M)), Range(E(NestDim.C)), Range(E(NestDim.R)), Range(E(NestDim.S))],
-                NestTensor.Inputs => [Range(E(NestDim.N)), Range(E(NestDim.C)), Window(E(NestDim.P), E(NestDim.R), nest.Problem.HStride), Window(E(NestDim.Q), E(NestDim.S), nest.Problem.WStride)],
+                NestTensor.Inputs => [Range(E(NestDim.N)), Range(E(NestDim.C)), Window(E(NestDim.P), E(NestDim.R), nest.Problem.HStride, nest.Problem.DilationH),
+                    Window(E(NestDim.Q), E(NestDim.S), nest.Problem.WStride, nest.Problem.DilationW)],
                 _ => [Range(E(NestDim.N)), Range(E(NestDim.M)), Range(E(NestDim.P)), Range(E(NestDim.Q))],
             };
             _members = [.. _axes.Select(a => Enumerable.Range(0, a.Length).Where(x => a[x]).ToArray())];

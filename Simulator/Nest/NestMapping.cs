@@ -129,7 +129,7 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
 
     /// <summary>
     /// Elements of one instance's tile of <paramref name="tensor"/> at <paramref name="level"/> (every tile of a level
-    /// has this size: input rows {p·HStride + r} are as many wherever the ranges start).
+    /// has this size: input rows {p·HStride + r·DilationH} are as many wherever the ranges of p and r start).
     /// </summary>
     public long TileElements(NestProblem problem, NestTensor tensor, int level) => TileElements(problem, tensor, Extents(), level);
 
@@ -137,14 +137,34 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
     private static long TileElements(NestProblem problem, NestTensor tensor, long[,] extents, int level)
     {
         long E(NestDim d) => extents[level, (int)d];
-        static long Rows(long outputs, long kernel, int stride) => kernel >= stride ? (outputs - 1) * stride + kernel : outputs * kernel;
         return tensor switch
         {
             NestTensor.Weights => checked(E(NestDim.M) * E(NestDim.C) * E(NestDim.R) * E(NestDim.S)),
-            NestTensor.Inputs => checked(E(NestDim.N) * E(NestDim.C) * Rows(E(NestDim.P), E(NestDim.R), problem.HStride) * Rows(E(NestDim.Q), E(NestDim.S), problem.WStride)),
+            NestTensor.Inputs => checked(E(NestDim.N) * E(NestDim.C) * Rows(E(NestDim.P), E(NestDim.R), problem.HStride, problem.DilationH) *
+                Rows(E(NestDim.Q), E(NestDim.S), problem.WStride, problem.DilationW)),
             _ => checked(E(NestDim.N) * E(NestDim.M) * E(NestDim.P) * E(NestDim.Q)),
         };
     }
+
+    /// <summary>
+    /// |{p·stride + r·dilation : 0 ≤ p &lt; outputs, 0 ≤ r &lt; kernel}|, the input rows (or columns) of a tile, in closed form
+    /// (the mapper asks for it on every sample).
+    /// </summary>
+    /// <remarks>
+    /// With g = gcd(stride, dilation), a = stride / g and b = dilation / g coprime, p·a + r·b = p'·a + r'·b exactly when
+    /// p' = p + k·b and r' = r − k·a for an integer k. So the pairs giving one row form a chain (p, r), (p + b, r − a), ... over
+    /// consecutive k, and the rows are the pairs minus those with a next link in the chain: p + b &lt; outputs and r ≥ a, that is
+    /// (outputs − b)+ · (kernel − a)+ pairs. Dilation 1 gives (outputs − 1)·stride + kernel when kernel ≥ stride, else
+    /// outputs·kernel, the dense window's rows.
+    /// </remarks>
+    internal static long Rows(long outputs, long kernel, int stride, int dilation)
+    {
+        var g = Gcd(stride, dilation);
+        var (a, b) = (stride / g, dilation / g);
+        return checked(outputs * kernel - Math.Max(0, outputs - b) * Math.Max(0, kernel - a));
+    }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     /// <summary>
     /// Timeloop-style printout: one line per loop, level by level; with <paramref name="groups"/> above 1, the group loop

@@ -26,7 +26,7 @@ public static class NestReference
     /// Runs <paramref name="mapping"/> of <paramref name="problem"/> on <paramref name="arch"/>.
     /// </summary>
     /// <param name="weights">Weights[g·M + m, c, r, s], row-major (c within the group, as Reference/ReferenceData's).</param>
-    /// <param name="inputs">Inputs[n, g·C + c, h, w] in padded coordinates (H = (P-1)·Hstride + R rows), row-major.</param>
+    /// <param name="inputs">Inputs[n, g·C + c, h, w] in padded coordinates (H = (P-1)·Hstride + (R-1)·DilationH + 1 rows), row-major.</param>
     /// <exception cref="ArgumentException">The mapping does not fit (the reason is <see cref="NestMapping.Unfit"/>'s), or an operand has the wrong length.</exception>
     public static NestReferenceResult Run(NestProblem problem, NestArchitecture arch, NestMapping mapping, long[] weights, long[] inputs)
     {
@@ -167,8 +167,9 @@ public static class NestReference
                     long D(NestDim d) => dims[(int)d] + _spatialDims[s * 7 + (int)d];
                     var (n, m, c, pp, q0, r, s0) = (D(NestDim.N), D(NestDim.M), D(NestDim.C), D(NestDim.P), D(NestDim.Q), D(NestDim.R), D(NestDim.S));
                     // Group g's filters are g·M + m of all G·M, its channels g·C + c of all G·C; a weight's channel is within its group.
+                    // Input row h = p·Hstride + r·DilationH and column w = q·Wstride + s·DilationW, padded coordinates.
                     element[(int)NestTensor.Weights] = (((g * p.M + m) * p.C + c) * p.R + r) * p.S + s0;
-                    element[(int)NestTensor.Inputs] = ((n * groupChannels + g * p.C + c) * p.H + pp * p.HStride + r) * p.W + q0 * p.WStride + s0;
+                    element[(int)NestTensor.Inputs] = ((n * groupChannels + g * p.C + c) * p.H + pp * p.HStride + r * p.DilationH) * p.W + q0 * p.WStride + s0 * p.DilationW;
                     element[(int)NestTensor.Outputs] = ((n * groupFilters + g * p.M + m) * p.P + pp) * p.Q + q0;
                     var o = element[(int)NestTensor.Outputs];
                     outputs[o] = checked(outputs[o] + weights[element[(int)NestTensor.Weights]] * inputs[element[(int)NestTensor.Inputs]]);

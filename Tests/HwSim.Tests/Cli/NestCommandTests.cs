@@ -115,30 +115,35 @@ public sealed class NestCommandTests
     }
 
     /// <summary>
-    /// A depthwise layer (4 channels, groups 4: G4 N1 M1 C1 P6 Q6 R3 S3, 1,296 MACs) and a grouped one (groups 2: M2 C2 per group)
-    /// run next to a dense one, with the groups in the JSON; a dilated layer is still a result with its reason, left out of the totals.
+    /// A depthwise layer (4 channels, groups 4: G4 N1 M1 C1 P6 Q6 R3 S3, 1,296 MACs), a grouped one (groups 2: M2 C2 per group) and a
+    /// dilated one (dilation 2: the 3x3 kernel spans 5x5, so 4x4 outputs, 4·4·16·9 = 2,304 MACs) run next to a dense one, with the
+    /// groups and dilations in the JSON, and all four in the totals.
     /// </summary>
     [Test]
-    public void GroupedLayers_Run_DilatedLayerIsAResultWithItsReason()
+    public void GroupedAndDilatedLayers_Run()
     {
         using var dir = new TempDir();
         var csv = dir.File("g.csv", "name,c,h,w,k,r,s,stride,groups,dilation\nplain,4,8,8,4,3,3,1,1,1\ndw,4,8,8,4,3,3,1,4,1\ngrouped,4,8,8,4,3,3,1,2,1\ndilated,4,8,8,4,3,3,1,1,2\n");
         var root = Json(CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "-f", "json", "-q"));
         var layers = root.GetProperty("layers");
+        var macs = new[] { 5_184L, 1_296L, 2_592L, 2_304L };
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(Enumerable.Range(0, 4).Select(i => layers[i].GetProperty("ran").GetBoolean()), Is.EqualTo(new[] { true, true, true, false }));
-            Assert.That(Enumerable.Range(0, 3).Select(i => layers[i].GetProperty("groups").GetInt32()), Is.EqualTo(new[] { 1, 4, 2 }));
+            Assert.That(Enumerable.Range(0, 4).Select(i => layers[i].GetProperty("ran").GetBoolean()), Is.EqualTo(new[] { true, true, true, true }));
+            Assert.That(Enumerable.Range(0, 4).Select(i => layers[i].GetProperty("groups").GetInt32()), Is.EqualTo(new[] { 1, 4, 2, 1 }));
+            Assert.That(Enumerable.Range(0, 4).Select(i => (layers[i].GetProperty("dilation_h").GetInt32(), layers[i].GetProperty("dilation_w").GetInt32())),
+                Is.EqualTo(new[] { (1, 1), (1, 1), (1, 1), (2, 2) }));
             Assert.That(layers[1].GetProperty("problem").GetString(), Is.EqualTo("G4 N1 M1 C1 P6 Q6 R3 S3"));
             Assert.That(layers[2].GetProperty("problem").GetString(), Is.EqualTo("G2 N1 M2 C2 P6 Q6 R3 S3"));
-            Assert.That(Enumerable.Range(0, 3).Select(i => layers[i].GetProperty("macs").GetInt64()), Is.EqualTo(new[] { 5_184L, 1_296L, 2_592L }));
-            Assert.That(layers[3].GetProperty("not_run_reason").GetString(), Does.Contain("no dilation"));
+            Assert.That(layers[3].GetProperty("problem").GetString(), Is.EqualTo("N1 M4 C4 P4 Q4 R3 S3 dil 2x2"));
+            Assert.That(Enumerable.Range(0, 4).Select(i => layers[i].GetProperty("macs").GetInt64()), Is.EqualTo(macs));
             Assert.That(root.GetProperty("totals").GetProperty("energy_pj").GetDouble(),
-                Is.EqualTo(Enumerable.Range(0, 3).Sum(i => layers[i].GetProperty("energy_pj").GetDouble())).Within(1e-9).Percent);
-            Assert.That(root.GetProperty("totals").GetProperty("macs").GetInt64(), Is.EqualTo(5_184L + 1_296 + 2_592));
+                Is.EqualTo(Enumerable.Range(0, 4).Sum(i => layers[i].GetProperty("energy_pj").GetDouble())).Within(1e-9).Percent);
+            Assert.That(root.GetProperty("totals").GetProperty("macs").GetInt64(), Is.EqualTo(macs.Sum()));
         }
         var table = CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "--show-mapping");
-        Assert.That(table.Output, Does.Contain("G4 N1 M1 C1 P6 Q6 R3 S3").And.Contain("for G in [0:4) (groups, one after another)"), table.ToString());
+        Assert.That(table.Output, Does.Contain("G4 N1 M1 C1 P6 Q6 R3 S3").And.Contain("for G in [0:4) (groups, one after another)")
+            .And.Contain("N1 M4 C4 P4 Q4 R3 S3 dil 2x2"), table.ToString());
     }
 
     /// <summary>A grouped layer's saved mapping holds one group's loops (no group loop) and re-runs to the same figures.</summary>

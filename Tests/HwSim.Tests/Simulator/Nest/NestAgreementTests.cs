@@ -7,7 +7,8 @@ namespace HwSim.Tests.Simulator.Nest;
 /// The nest engine's two models agree exactly: NestAnalysis (closed form) against NestReference (every MAC stepped with real
 /// operands), count by count at every level, on random problems x architectures x mappings (NestRandom: spatial loops, bypassed
 /// operands, strides, split dimensions), on a further share of random cases with 2 to 4 groups (where NestAnalysis takes one
-/// group's counts times G and NestReference steps every group), and on Timeloop's three exercises at full size (whose
+/// group's counts times G and NestReference steps every group), on dilated ones (input tiles with gaps, whose overlaps
+/// NestAnalysis counts per axis), and on Timeloop's three exercises at full size (whose
 /// NestAnalysis counts TimeloopNestTests checks against Timeloop's printed statistics).
 /// </summary>
 public sealed class NestAgreementTests
@@ -41,6 +42,26 @@ public sealed class NestAgreementTests
             AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs).Counts, c.ToString());
         }
         TestContext.Out.WriteLine($"{cases.Count} grouped cases, G = 2, 3, 4: {string.Join(", ", Enumerable.Range(2, 3).Select(g => cases.Count(c => c.Problem.Groups == g)))}");
+    }
+
+    /// <summary>
+    /// 250 dilated cases (dilations 2..3 on each axis, half of them with 2..4 groups, strides 1..2), seeds 7,001 ...: the input
+    /// tiles {p·stride + r·dilation} have gaps, and their overlaps with the previous tile and with siblings' are no longer intervals.
+    /// </summary>
+    [Test]
+    public void DilatedRandomCases_IdenticalCounts()
+    {
+        var cases = NestRandom.DilatedCases(250, 7_001).ToList();
+        foreach (var c in cases)
+        {
+            var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed);
+            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs).Counts, c.ToString());
+        }
+        var (dilatedKernel, grouped, strided) = (cases.Count(c => c.Problem.R > 1 || c.Problem.S > 1), cases.Count(c => c.Problem.Groups > 1),
+            cases.Count(c => c.Problem.HStride > 1 || c.Problem.WStride > 1));
+        TestContext.Out.WriteLine($"{cases.Count} dilated cases: {dilatedKernel} with a kernel over 1 on some axis (the rest: dilation changes nothing), {grouped} grouped, {strided} strided");
+        // The generator must reach what dilation changes: kernels wider than 1 next to strides and groups.
+        Assert.That(new[] { dilatedKernel, grouped, strided }, Has.All.GreaterThan(cases.Count / 4));
     }
 
     [TestCaseSource(typeof(TimeloopNests), nameof(TimeloopNests.Designs))]

@@ -21,7 +21,8 @@ internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, Nest
 /// subset of the operands (possibly none) with a fan-out of up to 4x4; every dimension's size split into its prime
 /// factors, each put on a random level as a temporal loop or, where the fan-out has room, a spatial one; factors
 /// of one dimension on one level sometimes share a loop, sometimes not; bound-1 loops now and then; random loop
-/// orders; capacities unbounded, exactly the tiles' need, or more. Grouped cases are the same with G = 2..4 groups.
+/// orders; capacities unbounded, exactly the tiles' need, or more. Grouped cases are the same with G = 2..4 groups; dilated
+/// cases are the same with dilations 2..3 on each axis and, half of them, 2..4 groups.
 /// </summary>
 internal static class NestRandom
 {
@@ -43,11 +44,30 @@ internal static class NestRandom
         return c with { Problem = new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups) };
     }
 
-    public static NestCase Case(int seed)
+    /// <summary>As <see cref="Cases"/>, each dilated (<see cref="DilatedCase"/>).</summary>
+    public static IEnumerable<NestCase> DilatedCases(int count, int firstSeed) => Enumerable.Range(firstSeed, count).Select(DilatedCase);
+
+    /// <summary>
+    /// <see cref="Case"/>(<paramref name="seed"/>)'s problem, loops and levels with dilations DilationH, DilationW = 2..3 each and, for
+    /// half of the seeds, G = 2..4 groups, strides as drawn (1..2). Dilation widens input tiles, so the capacities are drawn again
+    /// from the dilated tiles' need (the same draws as <see cref="Case"/>'s; the extra parameters come from a generator of their own,
+    /// so the other streams stay what they were).
+    /// </summary>
+    public static NestCase DilatedCase(int seed)
+    {
+        var rng = new Random(unchecked(seed * 7919 + 2));
+        var (dilationH, dilationW, groups) = (rng.Next(2, 4), rng.Next(2, 4), rng.Next(2) == 0 ? 1 : rng.Next(2, 5));
+        return Build(seed, p => new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups, dilationH, dilationW));
+    }
+
+    public static NestCase Case(int seed) => Build(seed, p => p);
+
+    /// <param name="adjust">Changes the drawn problem's groups, dilation (not its sizes), before capacities are drawn from its tiles.</param>
+    private static NestCase Build(int seed, Func<NestProblem, NestProblem> adjust)
     {
         var rng = new Random(seed);
-        var problem = new NestProblem(rng.Next(1, 3), rng.Next(1, 9), rng.Next(1, 7), rng.Next(1, 8), rng.Next(1, 8),
-            rng.Next(1, 4), rng.Next(1, 4), rng.Next(1, 3), rng.Next(1, 3));
+        var problem = adjust(new NestProblem(rng.Next(1, 3), rng.Next(1, 9), rng.Next(1, 7), rng.Next(1, 8), rng.Next(1, 8),
+            rng.Next(1, 4), rng.Next(1, 4), rng.Next(1, 3), rng.Next(1, 3)));
         var levels = rng.Next(1, 5);
         var fanout = Enumerable.Range(0, levels).Select(_ => (X: rng.Next(1, 5), Y: rng.Next(1, 5))).ToArray();
         var keeps = Enumerable.Range(0, levels).Select(l => l == 0
@@ -101,11 +121,12 @@ internal static class NestRandom
 
     /// <summary>
     /// The same convolution as a layer for the direct convolution (Reference/ReferenceConvolution): unpadded, over the padded
-    /// input; G·C channels and G·M filters in G groups. ReferenceData wants inputs (N, G·C, H, W), weights (G·M, C, R, S) and
-    /// gives outputs (N, G·M, P, Q), all row-major, the nest's layouts.
+    /// input; G·C channels and G·M filters in G groups, the problem's dilations. ReferenceData wants inputs (N, G·C, H, W), weights
+    /// (G·M, C, R, S) and gives outputs (N, G·M, P, Q), all row-major, the nest's layouts.
     /// </summary>
     public static LayerShape DirectShape(NestProblem p) =>
-        new(LayerKind.Convolution, p.N, p.Groups * p.C, p.H, p.W, p.Groups * p.M, p.R, p.S, p.HStride, p.WStride, groups: p.Groups);
+        new(LayerKind.Convolution, p.N, p.Groups * p.C, p.H, p.W, p.Groups * p.M, p.R, p.S, p.HStride, p.WStride,
+            dilationH: p.DilationH, dilationW: p.DilationW, groups: p.Groups);
 
     private static IEnumerable<int> PrimeFactors(int n)
     {

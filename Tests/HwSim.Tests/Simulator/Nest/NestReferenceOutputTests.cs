@@ -8,8 +8,8 @@ namespace HwSim.Tests.Simulator.Nest;
 
 /// <summary>
 /// The reference engine computes the layer: over random problems, architectures and mappings (<see cref="NestRandom"/>),
-/// its outputs equal the direct convolution's bit for bit, whatever the loop order, split or spatial assignment, and
-/// with 2 to 4 groups (each group's filters over its own channels).
+/// its outputs equal the direct convolution's bit for bit, whatever the loop order, split or spatial assignment, with 2 to
+/// 4 groups (each group's filters over its own channels), and with dilated kernels.
 /// </summary>
 [TestFixture]
 public sealed class NestReferenceOutputTests
@@ -38,6 +38,26 @@ public sealed class NestReferenceOutputTests
         TestContext.Out.WriteLine($"{Count} cases: {spatial} with spatial loops, {multiLevel} with 3-4 levels, {bypassing} with bypassing levels, {strided} strided, {split} with a dimension split over loops");
         // The generator must reach what the rules are about, not only trivial nests.
         Assert.That(new[] { spatial, multiLevel, bypassing, strided, split }, Has.All.GreaterThan(Count / 5));
+    }
+
+    /// <summary>Random dilated cases checked; the seeds are Count + GroupedCount + 1 .. Count + GroupedCount + DilatedCount.</summary>
+    private const int DilatedCount = 250;
+
+    [Test]
+    public void DilatedOutputsEqualTheDirectConvolution_OnRandomMappings()
+    {
+        int dilatedKernel = 0, grouped = 0, strided = 0, asymmetric = 0;
+        SeedLoop(NestRandom.DilatedCases(DilatedCount, Count + GroupedCount + 1), c =>
+        {
+            var p = c.Problem;
+            RunAndCompare(c);
+            if ((p.R > 1 && p.DilationH > 1) || (p.S > 1 && p.DilationW > 1)) Interlocked.Increment(ref dilatedKernel);
+            if (p.Groups > 1) Interlocked.Increment(ref grouped);
+            if (p.HStride > 1 || p.WStride > 1) Interlocked.Increment(ref strided);
+            if (p.DilationH != p.DilationW) Interlocked.Increment(ref asymmetric);
+        });
+        TestContext.Out.WriteLine($"{DilatedCount} dilated cases: {dilatedKernel} with a dilated kernel over 1, {grouped} grouped, {strided} strided, {asymmetric} with different dilations on H and W");
+        Assert.That(new[] { dilatedKernel, grouped, strided, asymmetric }, Has.All.GreaterThan(DilatedCount / 4));
     }
 
     [Test]

@@ -44,8 +44,8 @@ internal static class ComparePlot
                 if (maybe is not { } ratio || ratio <= 0)
                 {
                     // No bar can show an undefined ratio or a zero on a log axis; say so where the bar would be
-                    // ("-" where the configuration has no such figure: latency and EDP without a clock).
-                    var text = plot.Add.Text(f[m] is null ? CompareText.Missing : maybe is null ? "n/a" : "0x", position, baseline);
+                    // ("no clock" where the configuration has no such figure: a nest design's latency and EDP without clock_mhz).
+                    var text = plot.Add.Text(f[m] is null ? "no clock" : maybe is null ? "n/a" : "0x", position, baseline);
                     text.LabelAlignment = Alignment.LowerCenter;
                     text.LabelFontColor = colour;
                     continue;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Quantities;
 using HwSim.CostModel.Technology;
@@ -12,9 +11,10 @@ namespace HwSim.CostModel.Nest;
 /// <param name="Instances">Copies of the level: the product of the fan-outs of the levels above it.</param>
 public sealed record NestLevelArea(string Level, NestStorageClass Class, long Instances, ImmutableArray<AreaPart> Parts)
 {
-    /// <summary>One instance.</summary>
+    /// <summary>One instance: the sum of its parts.</summary>
     public AreaUm2 Each => Parts.Aggregate(AreaUm2.Zero, (sum, p) => sum + p.Area);
 
+    /// <summary>All instances.</summary>
     public AreaUm2 Area => Each * Instances;
 }
 
@@ -28,27 +28,13 @@ public sealed record NestLevelArea(string Level, NestStorageClass Class, long In
 /// <param name="Warnings">Levels the CACTI table could not price (their area comes from the fitted SRAM law).</param>
 public sealed record NestAreaReport(string Design, TechnologyScaling Scaling, ImmutableArray<NestLevelArea> Levels, long Macs, PeArea Mac, ImmutableArray<string> Warnings)
 {
+    /// <summary>All the MACs.</summary>
     public AreaUm2 MacArea => Mac.Total * Macs;
 
+    /// <summary>The levels and the MACs, at the report's node.</summary>
     public AreaUm2 Total => Levels.Aggregate(MacArea, (sum, l) => sum + l.Area);
 
     public double TotalSquareMillimetres => Total.SquareMillimetres;
-
-    /// <summary>Human-readable breakdown: one line per level and its parts, the MACs, the total.</summary>
-    public IEnumerable<string> Lines()
-    {
-        yield return $"{Design} at {Scaling.Target.Name} (area x{AreaLaws.F(Scaling.AreaFactor)} from {Scaling.Source.Name})";
-        foreach (var l in Levels)
-        {
-            yield return $"{l.Level} ({l.Class.ToString().ToLowerInvariant()}): {l.Instances.ToString("N0", CultureInfo.InvariantCulture)} x {AreaLaws.F(l.Each.Value)} um^2 = {AreaReport.Format(l.Area)}";
-            foreach (var p in l.Parts)
-                yield return $"  {p.Name}: {p.Count} x {AreaLaws.F(p.Each.Value)} um^2 = {AreaLaws.F(p.Area.Value)} um^2  [{p.Source}]";
-        }
-        yield return $"MACs: {Macs.ToString("N0", CultureInfo.InvariantCulture)} x {AreaLaws.F(Mac.Total.Value)} um^2 = {AreaReport.Format(MacArea)}  [{Mac.Description}]";
-        foreach (var p in Mac.Parts)
-            yield return $"  {p.Name}: {p.Count} x {AreaLaws.F(p.Each.Value)} um^2  [{p.Source}]";
-        yield return $"total: {AreaReport.Format(Total)}; {AreaReport.Excluded}";
-    }
 }
 
 /// <summary>
@@ -69,8 +55,8 @@ public sealed record NestAreaReport(string Design, TechnologyScaling Scaling, Im
 /// <item>DRAM: none (off chip).</item>
 /// <item>MACs: the product of every level's fan-out, each a multiplier of the weight and input formats and an adder of the
 /// partial sum's (integer: the int_mult and int_add laws; float: Horowitz's float rows, bf16 as fp16), as NestEnergy prices a
-/// MAC. One MAC runs every layer, so it is the largest any layer's formats need (the widest formats, as an array unit is built
-/// for its widest format); registers are the design's own levels, not part of the MAC.</item>
+/// MAC. One MAC runs every layer, so it is built for the widest formats the layers use (as an array unit is built for its widest
+/// format); registers are the design's own levels, not part of the MAC.</item>
 /// </list>
 /// Everything at 45 nm, then x the scaling's area factor (Stillmaker and Baas), as <see cref="AreaModel"/>.
 /// </summary>
@@ -146,25 +132,26 @@ public static class NestArea
         _ => p.Accumulator.Bits,
     };
 
-    private static PeArea Mac(IReadOnlyCollection<OperandPrecision> precisions, AreaLaws laws, double factor) =>
-        precisions.Distinct().Select(p => Mac(p, laws, factor)).MaxBy(m => m.Total.Value)!;
-
-    private static PeArea Mac(OperandPrecision p, AreaLaws laws, double factor)
+    /// <summary>
+    /// One MAC that runs every layer: a multiplier for the widest weight and the widest input format, an adder for the widest
+    /// partial sum. A float operand anywhere makes the multiplier a float one of the widest float format (bf16 priced as fp16), and a
+    /// float partial sum the adder a float one; otherwise integer laws at the widest widths.
+    /// </summary>
+    private static PeArea Mac(IReadOnlyCollection<OperandPrecision> precisions, AreaLaws laws, double factor)
     {
-        var (w, i, acc) = (p.Weight, p.Input, p.Accumulator);
-        NumberFormat? floatOperand = (w.IsFloat, i.IsFloat) switch
-        {
-            (true, true) => w.Bits >= i.Bits ? w : i,
-            (true, false) => w,
-            (false, true) => i,
-            _ => null,
-        };
-        var multiplier = floatOperand is { } f ? laws.FpMult(f) : laws.IntMultiplier(w.Bits, i.Bits);
-        var adder = acc.IsFloat ? laws.FpAdd(acc) : laws.IntAdder(acc.Bits);
-        return new PeArea($"{w} x {i} multiplier, {acc} adder",
+        var operands = precisions.SelectMany(p => new[] { p.Weight, p.Input }).ToList();
+        var floatOperand = operands.Where(f => f.IsFloat).MaxBy(f => f.Bits);
+        var (w, i) = (precisions.Max(p => p.Weight.Bits), precisions.Max(p => p.Input.Bits));
+        var floatSum = precisions.Select(p => p.Accumulator).Where(f => f.IsFloat).MaxBy(f => f.Bits);
+        var sumBits = precisions.Max(p => p.Accumulator.Bits);
+        var multiplier = floatOperand is { } f ? laws.FpMult(f) : laws.IntMultiplier(w, i);
+        var adder = floatSum is { } s ? laws.FpAdd(s) : laws.IntAdder(sumBits);
+        var multiplierName = floatOperand is { } g ? $"{g} multiplier" : $"{w} x {i}-bit multiplier";
+        var adderName = floatSum is { } t ? $"{t} adder" : $"{sumBits}-bit adder";
+        return new PeArea($"{multiplierName}, {adderName} (the widest formats of the workload's layers)",
         [
-            new AreaPart(floatOperand is { } g ? $"{g} multiplier" : $"{w.Bits} x {i.Bits}-bit multiplier", 1, multiplier.Area * factor, multiplier.Source),
-            new AreaPart(acc.IsFloat ? $"{acc} adder" : $"{acc.Bits}-bit adder", 1, adder.Area * factor, adder.Source),
+            new AreaPart(multiplierName, 1, multiplier.Area * factor, multiplier.Source),
+            new AreaPart(adderName, 1, adder.Area * factor, adder.Source),
         ]);
     }
 }

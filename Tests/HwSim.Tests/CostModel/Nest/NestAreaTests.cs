@@ -75,6 +75,20 @@ public sealed class NestAreaTests
     }
 
     [Test]
+    public void TheMac_IsBuiltForTheWidestWeightAndTheWidestInput_EvenFromDifferentLayers()
+    {
+        // 16-bit weights with 4-bit inputs in one layer, 4-bit weights with 16-bit inputs in another: one MAC runs both, 16 x 16.
+        OperandPrecision[] crossed =
+        [
+            new(NumberFormat.Int(16), NumberFormat.UInt(4), NumberFormat.Int(24), NumberFormat.UInt(4)),
+            new(NumberFormat.Int(4), NumberFormat.UInt(16), NumberFormat.Int(32), NumberFormat.UInt(16)),
+        ];
+        var r = Area(NestDesignFile.Read(Tiny, "tiny.yaml"), crossed);
+        var multiplier = 282 * Math.Pow(4, Math.Log(3495 / 282.0) / Math.Log(16));
+        Assert.That(r.Mac.Total.Value, Is.EqualTo(multiplier + 137).Within(Tolerance).Percent);
+    }
+
+    [Test]
     public void AtAnotherNode_EveryPartScalesByTheAreaFactor()
     {
         var d = NestDesignFile.Read(Tiny, "tiny.yaml");

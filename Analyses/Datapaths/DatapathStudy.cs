@@ -44,8 +44,10 @@ public sealed record DatapathStudy(string Network, FirstLastFormat FirstLast, Im
             throw new InputException("give at least one architecture", "architectures");
         if (precisions.Count == 0)
             throw new InputException("give at least one precision", "precisions");
+        // The study sweeps array units' precisions; a nest design (hwsim compare takes those) has no units to sweep.
+        var specs = architectures.Select(a => a.Spec ?? throw new InputException($"'{a.Argument}' is a nest design; the datapath study runs array architectures (presets or files with units:)", "architectures")).ToList();
         // Names label rows, CSV records and plot series: two architectures with one name could not be told apart.
-        var clash = architectures.GroupBy(a => a.Spec.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        var clash = specs.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
             throw new InputException($"two architectures are named '{clash.Key}'; give each once (rename one YAML's name)", "architectures");
         if (precisions.Distinct().Count() != precisions.Count)
@@ -55,18 +57,18 @@ public sealed record DatapathStudy(string Network, FirstLastFormat FirstLast, Im
         foreach (var precision in precisions)
         {
             var workload = PrecisionPolicy.FromBits(precision.WeightBits, precision.InputBits, firstLast).Apply(network);
-            foreach (var a in architectures)
+            foreach (var (a, spec) in architectures.Zip(specs))
             {
                 // A pipelined machine runs a network only with its own layer-to-unit assignment; the
                 // study's layers run one after another, so such a pair is refused, not mis-measured.
-                if (a.Spec.Execution == Execution.LayerPipelined)
-                    HwSim.Simulator.Pipeline.LayerPipeline.Check(workload, a.Spec);
-                var figures = ConfigurationFigures.From(a.Spec.Name, a.File, Evaluator.Evaluate(workload, a.Spec, cost));
-                var point = new DatapathPoint(a.Spec.Name, precision, figures);
+                if (spec.Execution == Execution.LayerPipelined)
+                    HwSim.Simulator.Pipeline.LayerPipeline.Check(workload, spec);
+                var figures = ConfigurationFigures.From(spec.Name, a.File, Evaluator.Evaluate(workload, spec, cost));
+                var point = new DatapathPoint(spec.Name, precision, figures);
                 points.Add(point);
                 progress?.Invoke(point);
             }
         }
-        return new DatapathStudy(network.Name, firstLast, [.. architectures.Select(a => a.Spec.Name)], [.. precisions], points.MoveToImmutable());
+        return new DatapathStudy(network.Name, firstLast, [.. specs.Select(a => a.Name)], [.. precisions], points.MoveToImmutable());
     }
 }

@@ -14,13 +14,17 @@ namespace HwSim.Analyses.Nest;
 /// </summary>
 /// <param name="Name">The design's name.</param>
 /// <param name="File">The file it was read from.</param>
-public sealed record NestDesign(string Name, string File, NestArchitecture Architecture, ImmutableArray<NestLevelCost> Costs, ImmutableArray<NestLevelConstraint> Constraints);
+/// <param name="ClockMhz">The clock (top-level <c>clock_mhz</c>), or null when the design gives none: then nothing that needs time
+/// (latency, EDP) is derived from its cycles, since no default clock would be the design's.</param>
+public sealed record NestDesign(string Name, string File, NestArchitecture Architecture, ImmutableArray<NestLevelCost> Costs, ImmutableArray<NestLevelConstraint> Constraints,
+    double? ClockMhz = null);
 
 /// <summary>
 /// Reads a nest design file: levels from DRAM inward, in Timeloop's terms so that its arch files port line by line.
 /// <code>
 /// version: 1
 /// name: simple_ws
+/// clock_mhz: 200        # optional: without it, compare gives no latency or EDP
 /// levels:
 ///   - { name: DRAM, class: dram, type: lpddr4 }
 ///   - name: shared_glb
@@ -41,7 +45,7 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 /// </summary>
 public static class NestDesignFile
 {
-    private static readonly string[] TopKeys = ["version", "name", "levels"];
+    private static readonly string[] TopKeys = ["version", "name", "clock_mhz", "levels"];
     private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial"];
     private static readonly string[] Classes = ["dram", "sram", "regfile", "register"];
     private const string LevelExample = "name: shared_glb, class: sram, depth: 16384, width: 64, datawidth: 16";
@@ -58,6 +62,7 @@ public static class NestDesignFile
         top.AllowOnly(TopKeys, "at the top level");
         top.CheckVersion();
         var name = top.Text("name") ?? throw top.Missing("name", "give the design a name");
+        var clock = Clock(top);
         if (top.Value("levels") is not YamlSequenceNode levelsNode || levelsNode.Children.Count == 0)
             throw top.Value("levels") is null
                 ? top.Missing("levels", "give a list of levels from DRAM inward")
@@ -75,7 +80,17 @@ public static class NestDesignFile
             costs.Add(cost);
             constraints.Add(constraint);
         }
-        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable());
+        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable(), clock);
+    }
+
+    /// <summary>The optional top-level clock in MHz: a finite number above 0.</summary>
+    private static double? Clock(NestYaml top)
+    {
+        if (top.Text("clock_mhz") is not { } text)
+            return null;
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var mhz) && double.IsFinite(mhz) && mhz > 0
+            ? mhz
+            : throw top.Error($"must be a clock in MHz above 0, e.g. 200, got '{text}'", "clock_mhz");
     }
 
     private static (NestLevel, NestLevelCost, NestLevelConstraint) Level(NestYaml map, int index)

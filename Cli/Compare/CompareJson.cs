@@ -7,7 +7,7 @@ namespace HwSim.Cli.Compare;
 /// <summary>
 /// The JSON shape of <c>hwsim compare --format json</c> (snake_case keys). Figures are as
 /// <c>hwsim energy</c> and <c>hwsim area</c> report them; a ratio is null where the first
-/// configuration's figure is 0.
+/// configuration's figure is 0 or either figure is missing (latency and EDP of a nest design without a clock).
 /// </summary>
 internal sealed record CompareJson(string Workload, string? Precision, string Technology, int Batch, IReadOnlyList<ConfigurationJson> Configs)
 {
@@ -21,8 +21,11 @@ internal sealed record CompareJson(string Workload, string? Precision, string Te
 }
 
 /// <param name="Partial">True when layers did not run: every figure then covers only the layers that ran.</param>
-internal sealed record ConfigurationJson(string Architecture, string? File, long Cycles, double LatencyMs, double EnergyUj, double TopsPerW,
-    double AreaMm2, double EdpJs, int LayersNotRun, bool Partial, RatioJson RatioToFirst, IReadOnlyList<NotRunJson> NotRun, IReadOnlyList<string> Warnings);
+/// <param name="LatencyMs">Null (written, not dropped) for a nest design without a clock, as is <paramref name="EdpJs"/>.</param>
+internal sealed record ConfigurationJson(string Architecture, string? File, long Cycles,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? LatencyMs, double EnergyUj, double TopsPerW,
+    double AreaMm2, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? EdpJs, int LayersNotRun, bool Partial, RatioJson RatioToFirst,
+    IReadOnlyList<NotRunJson> NotRun, IReadOnlyList<string> Warnings);
 
 // An undefined ratio is written as null, not dropped as the shared options drop nulls, so that
 // every configuration has the same keys.

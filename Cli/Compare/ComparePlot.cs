@@ -43,8 +43,9 @@ internal static class ComparePlot
                 var maybe = c.Ratio(f, m);
                 if (maybe is not { } ratio || ratio <= 0)
                 {
-                    // No bar can show an undefined ratio or a zero on a log axis; say so where the bar would be.
-                    var text = plot.Add.Text(maybe is null ? "n/a" : "0x", position, baseline);
+                    // No bar can show an undefined ratio or a zero on a log axis; say so where the bar would be
+                    // ("no clock" where the configuration has no such figure: a nest design's latency and EDP without clock_mhz).
+                    var text = plot.Add.Text(f[m] is null ? "no clock" : maybe is null ? "n/a" : "0x", position, baseline);
                     text.LabelAlignment = Alignment.LowerCenter;
                     text.LabelFontColor = colour;
                     continue;

@@ -38,15 +38,23 @@ internal static class CompareText
                 console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(f.Label)}: {Markup.Escape(w)}");
     }
 
-    /// <summary>"value  (0.42x)"; the baseline shows only its value, its ratios being 1 by definition.</summary>
+    /// <summary>
+    /// "value  (0.42x)"; the baseline shows only its value, its ratios being 1 by definition. A figure that is not given (latency
+    /// and EDP without a clock) is "-", with no ratio.
+    /// </summary>
     private static string Cell(Comparison c, ConfigurationFigures f, ComparedMetric m)
     {
-        var value = Value(m, f[m]);
+        if (f[m] is not { } v)
+            return Missing;
+        var value = Value(m, v);
         if (ReferenceEquals(f, c.Baseline))
             return value;
         var ratio = c.Ratio(f, m);
         return $"{value}  [grey]({(ratio is { } r ? Ratio(r) : "n/a")})[/]";
     }
+
+    /// <summary>What a figure that is not given shows as in the table.</summary>
+    public const string Missing = "-";
 
     private static string Value(ComparedMetric m, double v) => m switch
     {
@@ -74,8 +82,12 @@ internal static class CompareText
             foreach (var group in f.NotRun.GroupBy(n => n.Reason))
                 yield return $"    {LayerList([.. group.Select(n => n.Layer)])}: {group.Key}";
         }
-        if (c.Configurations.Any(f => ComparedMetrics.All.Any(m => c.Ratio(f, m) is null)))
+        foreach (var f in c.Configurations.Where(f => !f.HasClock))
+            yield return $"{Missing}: {f.Label} is a nest design without clock_mhz, so its latency and EDP are not given (no clock is assumed).";
+        if (ComparedMetrics.All.Any(m => c.Baseline[m] == 0))
             yield return $"n/a: {c.Baseline.Label} has a figure of 0 (no layer ran), so there is nothing to take a ratio to.";
+        else if (!c.Baseline.HasClock && c.Configurations.Any(f => f.HasClock))
+            yield return $"n/a: {c.Baseline.Label} has no latency or EDP, so there is nothing to take those ratios to.";
     }
 
     // A network can have dozens of layers that do not run (every inner layer on finn-like); the first few name the pattern.
@@ -96,6 +108,9 @@ internal static class CompareText
     }
 
     private static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    // A figure that is not given is an empty cell, as an undefined ratio is.
+    private static string D(double? v) => v is { } x ? D(x) : "";
 
     private static string Csv(string s) => CsvText.Field(s);
 }

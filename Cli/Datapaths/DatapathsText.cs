@@ -75,7 +75,12 @@ internal static class DatapathsText
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 
+    // Latency and EDP are null only for a nest design without a clock, which the study does not take; "-" and "" keep the shape.
+    private static string F(double? v, string format) => v is { } x ? F(x, format) : "-";
+
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string R(double? v) => v is { } x ? R(x) : "";
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 }
@@ -84,8 +89,8 @@ internal static class DatapathsText
 internal sealed record DatapathsJson(string Network, string FirstLast, string Technology, IReadOnlyList<DatapathPointJson> Points);
 
 /// <param name="Partial">True when layers did not run: every figure then covers only the layers that ran.</param>
-internal sealed record DatapathPointJson(string Architecture, string Precision, int WeightBits, int InputBits, long Cycles, double LatencyMs,
-    double EnergyUj, double TopsPerW, double AreaMm2, double EdpJs, int Layers,
+internal sealed record DatapathPointJson(string Architecture, string Precision, int WeightBits, int InputBits, long Cycles, double? LatencyMs,
+    double EnergyUj, double TopsPerW, double AreaMm2, double? EdpJs, int Layers,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool Partial, IReadOnlyList<DatapathNotRunJson> NotRun, IReadOnlyList<string> Warnings);
 
 internal sealed record DatapathNotRunJson(string Layer, string Reason);

@@ -15,6 +15,7 @@ public static class AreaComponents
     public const string FpMult = "fp_mult";
     public const string IntMac = "int_mac";
     public const string Register = "register";
+    public const string Comparator = "comparator";
     public const string Sram = "sram";
 
     /// <summary>Component name to the meaning of (bits_a, bits_b), for error messages and documentation.</summary>
@@ -29,6 +30,7 @@ public static class AreaComponents
         [FpMult] = "float multiplier: 16 or 32, the same again",
         [IntMac] = "multiply-accumulate: multiplier bits, adder bits",
         [Register] = "flip-flop: 1, 0",
+        [Comparator] = "equality comparator: width, 0",
         [Sram] = "SRAM array: capacity bits, word bits",
     };
 
@@ -48,12 +50,12 @@ public static class AreaComponents
             return ($"must be at most 4096, got {bitsB}", "bits_b");
         return component switch
         {
-            IntAdd or Register when bitsB != 0 => ($"{component} has one width: bits_b must be 0, got {bitsB}", "bits_b"),
+            IntAdd or Register or Comparator when bitsB != 0 => ($"{component} has one width: bits_b must be 0, got {bitsB}", "bits_b"),
             Register when bitsA != 1 => ($"a register row is per bit: bits_a must be 1, got {bitsA}", "bits_a"),
             FpAdd when bitsB != 0 => ($"fp_add has one width: bits_b must be 0, got {bitsB}", "bits_b"),
             FpAdd or FpMult when bitsA is not (16 or 32) => ($"float widths are 16 or 32, got {bitsA}", "bits_a"),
             FpMult when bitsB != bitsA => ($"fp_mult operands share one format: bits_b must equal bits_a ({bitsA}), got {bitsB}", "bits_b"),
-            IntAdd or Register or FpAdd => null,
+            IntAdd or Register or Comparator or FpAdd => null,
             _ when bitsB < 1 => ($"{meaning}: bits_b must be at least 1, got {bitsB}", "bits_b"),
             _ => null,
         };

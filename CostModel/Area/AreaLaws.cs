@@ -23,12 +23,16 @@ public sealed class AreaLaws
     private readonly IReadOnlyDictionary<(string, long, long), AreaRow> _rows;
     private readonly (double X, double Y)[] _peProducts;
     private readonly (double X, double Y)[] _adderWidths;
+    private readonly (double X, double Y)[] _multiplierProducts;
+    private readonly (double X, double Y)[] _comparatorWidths;
 
     internal AreaLaws(IReadOnlyList<AreaRow> rows)
     {
         _rows = rows.ToDictionary(r => r.Key);
         _peProducts = Interpolation.Merge(rows.Where(r => r.Component == C.PeInt).Select(r => ((double)(r.BitsA * r.BitsB), r.Area.Value)));
         _adderWidths = Interpolation.Merge(rows.Where(r => r.Component == C.IntAdd).Select(r => ((double)r.BitsA, r.Area.Value)));
+        _multiplierProducts = Interpolation.Merge(rows.Where(r => r.Component == C.IntMult).Select(r => ((double)(r.BitsA * r.BitsB), r.Area.Value)));
+        _comparatorWidths = Interpolation.Merge(rows.Where(r => r.Component == C.Comparator).Select(r => ((double)r.BitsA, r.Area.Value)));
         Sram = new SramAreaLaw(rows.Where(r => r.Component == C.Sram));
     }
 
@@ -65,6 +69,35 @@ public sealed class AreaLaws
         var (area, lo, hi) = Interpolation.LinearFromOrigin(_adderWidths, bits);
         var from = lo < 0 ? "0 bits (0 um^2)" : $"{F(_adderWidths[lo].X)} bits ({F(_adderWidths[lo].Y)} um^2)";
         return new(new AreaUm2(area), $"D: int_add linear in width through {from} and {F(_adderWidths[hi].X)} bits ({F(_adderWidths[hi].Y)} um^2), Horowitz ISSCC 2014 (S; not confirmed)");
+    }
+
+    /// <summary>
+    /// An integer multiplier of <paramref name="a"/> x <paramref name="b"/> bits (the nest designs' MACs): the table's int_mult row
+    /// if there is one, else a power law in a*b between the neighbouring rows (log-log, as for the PE law: an array multiplier
+    /// has a*b partial-product cells), extended past the ends with the end segments' exponent. The default rows are Horowitz's
+    /// 8x8 282 and 32x32 3495 um^2 (S, not confirmed): exponent 0.91, so 16x16 = 993 um^2.
+    /// </summary>
+    public SourcedArea IntMultiplier(int a, int b)
+    {
+        if (_rows.TryGetValue((C.IntMult, a, b), out var row) || _rows.TryGetValue((C.IntMult, b, a), out row))
+            return new(row.Area, row.Source);
+        var product = (double)a * b;
+        var (area, lo, hi) = Interpolation.LogLog(_multiplierProducts, product);
+        var how = product < _multiplierProducts[0].X || product > _multiplierProducts[^1].X ? "extrapolated" : "interpolated";
+        return new(new AreaUm2(area), $"D: int_mult {how} as a power law in a*b = {F(product)} through products {F(_multiplierProducts[lo].X)} ({F(_multiplierProducts[lo].Y)} um^2) and {F(_multiplierProducts[hi].X)} ({F(_multiplierProducts[hi].Y)} um^2) of the int_mult rows, Horowitz ISSCC 2014 (S; not confirmed)");
+    }
+
+    /// <summary>
+    /// An equality comparator of <paramref name="bits"/> bits (a register file's row-address match): the table's comparator row
+    /// if there is one, else linear in width through the origin and the rows, Aladdin's law (area x width / 32 from its 32-bit
+    /// comparator, accelergy-aladdin-plug-in aladdin_table.py comparator_estimate_area): 71 / 32 = 2.22 um^2 per bit by default.
+    /// </summary>
+    public SourcedArea Comparator(int bits)
+    {
+        if (_rows.TryGetValue((C.Comparator, bits, 0), out var row))
+            return new(row.Area, row.Source);
+        var (area, _, hi) = Interpolation.LinearFromOrigin(_comparatorWidths, bits);
+        return new(new AreaUm2(area), $"D: comparator linear in width through 0 and {F(_comparatorWidths[hi].X)} bits ({F(_comparatorWidths[hi].Y)} um^2), Aladdin's width/32 law (accelergy-aladdin-plug-in aladdin_table.py, C)");
     }
 
     /// <summary>One full adder: the adder law at one bit (8-bit add 36 um^2 / 8 = 4.5 um^2 with the default rows).</summary>

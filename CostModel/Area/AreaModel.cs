@@ -37,21 +37,29 @@ public static class AreaModel
     /// its own array, as the energy model prices its accesses), single-buffered one array of the
     /// whole; else (outside the table) the area law through the sram rows, its source saying so.
     /// </summary>
-    internal static SourcedArea BufferSram(AreaTable table, long bytes, int wordBits, int banks = EnergyTable.SramBanks, bool doubleBuffered = true)
+    internal static SourcedArea BufferSram(AreaTable table, long bytes, int wordBits, int banks = EnergyTable.SramBanks, bool doubleBuffered = true) =>
+        Sram(table, bytes, wordBits, banks, doubleBuffered).Area;
+
+    /// <summary>
+    /// <see cref="BufferSram"/>, with why the CACTI table could not answer (null when it or a user row did): the nest area model
+    /// (CostModel/Nest/NestArea.cs) flags such levels as warnings, as the energy model flags their accesses.
+    /// </summary>
+    internal static (SourcedArea Area, string? Outside) Sram(AreaTable table, long bytes, int wordBits, int banks, bool doubleBuffered)
     {
         var bits = checked(bytes * 8);
         var user = table.Entries.Where(r => r.Component == AreaComponents.Sram && r.BitsA == bits && r.BitsB == wordBits)
             .FirstOrDefault(r => !AreaTable.Default.Entries.Contains(r));
         if (user is not null)
-            return new(user.Area, user.Source);
+            return (new(user.Area, user.Source), null);
         var arrays = doubleBuffered ? 2 : 1;
         var query = SramTable.Default.Query(bytes / arrays, wordBits, banks);
         if (query.Figures is { } f)
-            return new(new AreaUm2(arrays * f.AreaUm2),
+            return (new(new AreaUm2(arrays * f.AreaUm2),
                 $"C: {arrays} x CACTI 7 (HewlettPackard/cacti {SramTable.Default.CactiCommit[..8]}) 45 nm itrs-hp table, {bytes / arrays} B x {wordBits}-bit words, {banks} bank{(banks == 1 ? "" : "s")}: {AreaLaws.F(f.AreaUm2)} um^2 per {(doubleBuffered ? "half" : "array")}"
-                + (query.GridPoints.Length == 1 ? "" : $" (interpolated between {query.GridPoints.Length} grid points)"));
+                + (query.GridPoints.Length == 1 ? "" : $" (interpolated between {query.GridPoints.Length} grid points)")), null);
         var law = table.Laws.Sram.Area(bits);
-        return new(law.Area, $"OUTSIDE THE CACTI TABLE ({query.Reason}); {law.Source}");
+        var outside = $"{bytes / arrays} B x {wordBits}-bit words is outside the CACTI table: {query.Reason}";
+        return (new(law.Area, $"OUTSIDE THE CACTI TABLE ({query.Reason}); {law.Source}"), outside);
     }
 
     /// <summary>The scaling's area factor; nodes without one (130 and 90 nm) are an input error.</summary>

@@ -116,4 +116,29 @@ public sealed class AreaLawsTests
     }
 
     private static double PeOf(NumberFormat format) => PeAreas.Float(format, Laws, 1).Total.Value;
+
+    [Test]
+    public void IntMultiplier_ReturnsHorowitzsRows_AndAPowerLawInBetween()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Laws.IntMultiplier(8, 8).Area.Value, Is.EqualTo(282));
+            Assert.That(Laws.IntMultiplier(32, 32).Area.Value, Is.EqualTo(3495));
+            Assert.That(Laws.IntMultiplier(8, 8).Source, Does.StartWith("Horowitz"));
+            // Log-log in a*b between products 64 and 1024: 16x16 = 282 x 4^(ln(3495/282)/ln 16) = 993 um^2.
+            Assert.That(Laws.IntMultiplier(16, 16).Area.Value, Is.EqualTo(282 * Math.Pow(4, Math.Log(3495 / 282.0) / Math.Log(16))).Within(1e-9).Percent);
+            Assert.That(Laws.IntMultiplier(8, 16).Area.Value, Is.EqualTo(Laws.IntMultiplier(16, 8).Area.Value));
+            Assert.That(Laws.IntMultiplier(16, 16).Source, Does.StartWith("D: int_mult interpolated"));
+            Assert.That(Laws.IntMultiplier(4, 4).Source, Does.StartWith("D: int_mult extrapolated"));
+        }
+    }
+
+    [TestCase(32, 71.0)]
+    [TestCase(8, 17.75)]
+    [TestCase(4, 8.875)]
+    public void Comparator_IsAladdinsWidthOver32Law(int bits, double um2)
+    {
+        Assert.That(Laws.Comparator(bits).Area.Value, Is.EqualTo(um2).Within(1e-9).Percent);
+        Assert.That(Laws.Comparator(bits).Source, Does.Contain("Aladdin"));
+    }
 }

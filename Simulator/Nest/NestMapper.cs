@@ -7,7 +7,7 @@ namespace HwSim.Simulator.Nest;
 /// The mapper's pick: the mapping, its counts and cost; how many mappings it sampled (given candidates included) and how many of
 /// those fit; how many neighbours its refinement tried, how many of those fit, and how many steps improved.
 /// </summary>
-public sealed record NestPick(NestMapping Mapping, NestCounts Counts, double Cost, long Sampled, long Valid, long Neighbours = 0, long NeighboursValid = 0, int Steps = 0);
+public sealed record NestPick(NestMapping Mapping, NestCounts Counts, double Cost, long Sampled, long Valid, long Neighbours = 0, long NeighboursValid = 0, long Steps = 0);
 
 /// <summary>
 /// A mapper for the nest engine: random sampling of the constrained mapspace, as Timeloop's random-pruned search does. Each sample
@@ -51,7 +51,7 @@ public static class NestMapper
             }
         }
         foreach (var mapping in candidates ?? [])
-            Consider(mapping, NestLevelConstraint.Broken(mapping, constraints) is null);
+            Consider(mapping, mapping.Levels.Length == constraints.Count && NestLevelConstraint.Broken(mapping, constraints) is null); // a wrong level count: Unfit refuses it
         var random = new Random(seed);
         var slots = Slots(arch, constraints);
         var primes = Enum.GetValues<NestDim>().Select(d => Primes(problem.Size(d)).ToArray()).ToArray();

@@ -46,7 +46,7 @@ internal sealed class NestHillClimb(NestProblem problem, NestArchitecture arch, 
     public long Valid { get; private set; }
 
     /// <summary>Steps taken (improvements accepted) over all climbs.</summary>
-    public int Steps { get; private set; }
+    public long Steps { get; private set; }
 
     /// <summary>
     /// One level's loops in the climb's form: temporal loops outermost first (bounds above 1, one per dimension) and the spatial

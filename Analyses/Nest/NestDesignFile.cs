@@ -36,8 +36,13 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 ///     keeps: [weights, inputs, outputs]   # default: all three
 ///     fanout: { x: 16, y: 16 }            # instances of the next level (or MACs) per instance; default 1 x 1
 ///     spatial: { x: [C, M], y: [C, M] }   # dimensions the mapper may spread; default any
+///   - { name: pe_spad, class: regfile, depth: 192, width: 16, datawidth: 16, keeps: [weights], permutation: [P, Q, R, S] }
 ///   - { name: weight_reg, class: register, depth: 1, width: 16, datawidth: 16, keeps: [weights], temporal: [N, P, Q] }
 /// </code>
+/// <c>temporal</c> lists the dimensions a level's temporal loops may step; <c>spatial</c> those its spatial loops may spread on
+/// each axis; <c>permutation</c> the order of its temporal loops, <b>innermost first</b> as in Timeloop's arch files (the listed
+/// dimensions innermost in that order, any other outside them; NestLevelConstraint.Permutation). These constraints bind the
+/// mapper only, as Timeloop's do its mapper: a mapping given in a mapping file is taken as written (NestMappingFile).
 /// Parse (YAML with line numbers), validate (keys, values, the level rules), construct: errors name the file, line and field.
 /// A level holds depth x width / datawidth words (what a mapping's tiles must fit) and is priced as an SRAM of
 /// depth x width / 8 bytes with width-bit rows, as a register file (regfile: Aladdin's registers and per-row address comparators,
@@ -46,7 +51,7 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 public static class NestDesignFile
 {
     private static readonly string[] TopKeys = ["version", "name", "clock_mhz", "levels"];
-    private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial"];
+    private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial", "permutation"];
     private static readonly string[] Classes = ["dram", "sram", "regfile", "register"];
     private const string LevelExample = "name: shared_glb, class: sram, depth: 16384, width: 64, datawidth: 16";
 
@@ -142,7 +147,8 @@ public static class NestDesignFile
         var level = new NestLevel(name, keeps, capacity, fx, fy);
         var temporal = Dims(map, map.List("temporal", "[N, P, Q]"), map.PathOf("temporal"));
         var (sx, sy) = Spatial(map);
-        return (level, cost, new NestLevelConstraint(temporal, sx, sy));
+        var permutation = Permutation(map);
+        return (level, cost, new NestLevelConstraint(temporal, sx, sy, permutation));
     }
 
     private static ImmutableHashSet<NestTensor> Keeps(NestYaml map)
@@ -176,6 +182,23 @@ public static class NestDesignFile
         var s = NestYaml.Of(node, map.PathOf("spatial"), map.File, "x: [C, M], y: [C, M]");
         s.AllowOnly(["x", "y"], "in spatial");
         return (Dims(s, s.List("x", "[C, M]"), s.PathOf("x")), Dims(s, s.List("y", "[C, M]"), s.PathOf("y")));
+    }
+
+    // Timeloop's temporal permutation, innermost first; a dimension listed twice has no single place in the order.
+    private static ImmutableArray<NestDim>? Permutation(NestYaml map)
+    {
+        if (map.List("permutation", "[P, Q, R, S] (innermost first)") is not { } list)
+            return null;
+        var field = map.PathOf("permutation");
+        var order = ImmutableArray.CreateBuilder<NestDim>();
+        foreach (var (text, node) in list)
+        {
+            var d = map.Dim(text, node, field);
+            if (order.Contains(d))
+                throw new InputException($"'{text}' is listed twice (a permutation gives each dimension one place, innermost first)", field, map.File, YamlDocuments.Line(node));
+            order.Add(d);
+        }
+        return order.ToImmutable();
     }
 
     private static ImmutableHashSet<NestDim>? Dims(NestYaml map, IReadOnlyList<(string Text, YamlNode Node)>? list, string field)

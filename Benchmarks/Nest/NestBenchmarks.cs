@@ -29,8 +29,8 @@ public class NestBenchmarks
     private long[] _weights = null!;
     private long[] _inputs = null!;
 
-    /// <summary>Mappings sampled (drawn, valid or not) and valid ones (counted and costed) in one search.</summary>
-    public (long Sampled, long Valid) Searched { get; private set; }
+    /// <summary>Mappings sampled (drawn, valid or not) and valid ones (counted and costed), neighbours refinement evaluated and the valid ones, in one search.</summary>
+    public (long Sampled, long Valid, long Neighbours, long NeighboursValid) Searched { get; private set; }
 
     [GlobalSetup]
     public void Setup()
@@ -47,7 +47,7 @@ public class NestBenchmarks
     public void Cleanup()
     {
         if (Searched.Sampled > 0)
-            Console.WriteLine($"// nest mapper: {Searched.Sampled} mappings sampled, {Searched.Valid} valid (counted and costed) per search; per second = these / the mean");
+            Console.WriteLine($"// nest mapper: {Searched.Sampled} mappings sampled, {Searched.Valid} valid (counted and costed); refinement: {Searched.Neighbours} neighbours, {Searched.NeighboursValid} valid, per search (the last search run); per second = these / the mean");
     }
 
     public static IEnumerable<string> Designs => TimeloopNests.Designs;
@@ -60,11 +60,16 @@ public class NestBenchmarks
     [Benchmark(Description = "NestReference.Run: simple_ws with its own mapping (10.8 M MACs stepped)")]
     public long Reference() => NestReference.Run(TimeloopNests.Problem, _simpleWs, _simpleWsMapping, _weights, _inputs).Counts.Cycles;
 
-    [Benchmark(Description = "NestMapper.Search: simple_ws, the exercise's constraints, 20,000 samples, accesses weighted by level")]
-    public double Search()
+    [Benchmark(Description = "NestMapper.Search: simple_ws, the exercise's constraints, 20,000 samples and the default refinement, accesses weighted by level")]
+    public double Search() => Searching(NestRefinement.Default);
+
+    [Benchmark(Description = "NestMapper.Search: as Search, sampling alone (NestRefinement.None)")]
+    public double SearchSamplingOnly() => Searching(NestRefinement.None);
+
+    private double Searching(NestRefinement refinement)
     {
-        var pick = NestMapper.Search(TimeloopNests.Problem, _simpleWs, TimeloopConstraints.For("simple_ws"), WeightedAccesses, samples: 20_000, seed: 1);
-        Searched = (pick.Sampled, pick.Valid);
+        var pick = NestMapper.Search(TimeloopNests.Problem, _simpleWs, TimeloopConstraints.For("simple_ws"), WeightedAccesses, samples: 20_000, seed: 1, refinement: refinement);
+        Searched = (pick.Sampled, pick.Valid, pick.Neighbours, pick.NeighboursValid);
         return pick.Cost;
     }
 

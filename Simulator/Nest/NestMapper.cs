@@ -4,36 +4,35 @@ using System.Runtime.InteropServices;
 namespace HwSim.Simulator.Nest;
 
 /// <summary>
-/// What a level allows a mapping to put in it (a hardware fact, as a Timeloop arch file's constraints): the dimensions its temporal
-/// loops may step (null: any) and those its spatial loops may spread on each axis (null: any, when the axis fans out at all).
+/// The mapper's pick: the mapping, its counts and cost; how many mappings it sampled (given candidates included) and how many of
+/// those fit; how many neighbours its refinement tried, how many of those fit, and how many steps improved.
 /// </summary>
-public sealed record NestLevelConstraint(ImmutableHashSet<NestDim>? Temporal = null, ImmutableHashSet<NestDim>? SpatialX = null, ImmutableHashSet<NestDim>? SpatialY = null)
-{
-    public static NestLevelConstraint None { get; } = new();
-}
-
-/// <summary>The mapper's pick: the mapping, its counts and cost, and how many mappings it tried and how many of those fit.</summary>
-public sealed record NestPick(NestMapping Mapping, NestCounts Counts, double Cost, long Sampled, long Valid);
+public sealed record NestPick(NestMapping Mapping, NestCounts Counts, double Cost, long Sampled, long Valid, long Neighbours = 0, long NeighboursValid = 0, long Steps = 0);
 
 /// <summary>
 /// A mapper for the nest engine: random sampling of the constrained mapspace, as Timeloop's random-pruned search does. Each sample
 /// deals every prime factor of every dimension to a slot it is allowed in (a level's temporal loops, or its spatial loops on X or
 /// Y), drops samples whose spatial loops exceed a fan-out or whose tiles exceed a capacity, and orders each level's temporal loops
-/// at random. Each valid sample is counted in closed form (NestAnalysis) and costed by the caller's function (energy from the cost
-/// model's prices, cycles, or EDP: the simulator stays price-free). Deterministic for a seed; ties go to the earlier sample. Mappings
-/// the caller already has (e.g. a published one) are evaluated first, so the pick is never worse than any of them.
+/// at random within the level's permutation (NestLevelConstraint.Permutation). Each valid sample is counted in closed form
+/// (NestAnalysis) and costed by the caller's function (energy from the cost model's prices, cycles, or EDP: the simulator stays
+/// price-free). Then <see cref="NestRefinement"/> climbs from the best few by local moves, within the same constraints.
+/// Deterministic for a seed; ties go to the earlier sample, and a refined mapping replaces the best one only if it costs strictly
+/// less. Mappings the caller already has (e.g. a published one) are evaluated first, so the pick is never worse than any of them.
 /// </summary>
 public static class NestMapper
 {
     public static NestPick Search(NestProblem problem, NestArchitecture arch, IReadOnlyList<NestLevelConstraint> constraints,
-        Func<NestCounts, double> cost, int samples, int seed = 1, IEnumerable<NestMapping>? candidates = null)
+        Func<NestCounts, double> cost, int samples, int seed = 1, IEnumerable<NestMapping>? candidates = null, NestRefinement? refinement = null)
     {
         ArgumentNullException.ThrowIfNull(cost);
         if (constraints.Count != arch.Levels.Length)
             throw new ArgumentException($"{constraints.Count} constraints for {arch.Levels.Length} levels", nameof(constraints));
+        refinement ??= NestRefinement.Default;
         NestPick? best = null;
         long sampled = 0, valid = 0;
-        void Consider(NestMapping mapping)
+        // The best few mappings with distinct costs that obey the constraints, best first: the climbs' starts.
+        var starts = new List<(NestMapping Mapping, double Cost)>();
+        void Consider(NestMapping mapping, bool obeys)
         {
             sampled++;
             if (mapping.Unfit(problem, arch) is not null)
@@ -43,20 +42,31 @@ public static class NestMapper
             var c = cost(counts);
             if (best is null || c < best.Cost)
                 best = new NestPick(mapping, counts, c, 0, 0);
+            if (obeys && refinement.Starts > 0 && (starts.Count < refinement.Starts || c < starts[^1].Cost) && !starts.Any(s => s.Cost == c))
+            {
+                var at = starts.FindIndex(s => s.Cost > c);
+                starts.Insert(at < 0 ? starts.Count : at, (mapping, c));
+                if (starts.Count > refinement.Starts)
+                    starts.RemoveAt(starts.Count - 1);
+            }
         }
         foreach (var mapping in candidates ?? [])
-            Consider(mapping);
+            Consider(mapping, mapping.Levels.Length == constraints.Count && NestLevelConstraint.Broken(mapping, constraints) is null); // a wrong level count: Unfit refuses it
         var random = new Random(seed);
         var slots = Slots(arch, constraints);
         var primes = Enum.GetValues<NestDim>().Select(d => Primes(problem.Size(d)).ToArray()).ToArray();
         for (var i = 0; i < samples; i++)
-            if (Sample(primes, arch, slots, random) is { } mapping)
-                Consider(mapping);
+            if (Sample(primes, arch, constraints, slots, random) is { } mapping)
+                Consider(mapping, obeys: true);
             else
                 sampled++;
-        return best is null
-            ? throw new InvalidOperationException($"no legal mapping of {problem} in {sampled} samples (every one broke a fan-out or a capacity)")
-            : best with { Sampled = sampled, Valid = valid };
+        if (best is null)
+            throw new InvalidOperationException($"no legal mapping of {problem} in {sampled} samples (every one broke a fan-out or a capacity)");
+        var climb = new NestHillClimb(problem, arch, constraints, slots, cost, refinement.Budget ?? samples);
+        foreach (var (mapping, c) in starts)
+            if (climb.Climb(mapping, c) is { } end && end.Cost < best.Cost)
+                best = end;
+        return best with { Sampled = sampled, Valid = valid, Neighbours = climb.Tried, NeighboursValid = climb.Valid, Steps = climb.Steps };
     }
 
     // Where each dimension's factors may go: (level, axis or null for temporal).
@@ -82,7 +92,8 @@ public static class NestMapper
     // One sample. The draws from random are those of the first version (one per prime factor, dimensions in NestDim order, then
     // one per temporal loop of each level, levels in order, to order its loops), so a seed gives the same mappings; the bounds
     // dealt are kept in arrays indexed by (level, dimension) rather than dictionaries, and the primes are factored once per search.
-    private static NestMapping? Sample(int[][] primes, NestArchitecture arch, Dictionary<NestDim, List<(int Level, NestAxis? Axis)>> slots, Random random)
+    private static NestMapping? Sample(int[][] primes, NestArchitecture arch, IReadOnlyList<NestLevelConstraint> constraints,
+        Dictionary<NestDim, List<(int Level, NestAxis? Axis)>> slots, Random random)
     {
         const int dims = 7;
         var levels = arch.Levels.Length;
@@ -130,7 +141,7 @@ public static class NestMapper
             for (var d = 0; d < dims; d++)
                 if (spatialY[l * dims + d] > 0)
                     spread.Add(new NestLoop((NestDim)d, spatialY[l * dims + d], NestAxis.Y));
-            loops[l] = new NestLevelLoops(Shuffled(dealt, random), [.. spread]);
+            loops[l] = new NestLevelLoops(Permuted(Shuffled(dealt, random), constraints[l]), [.. spread]);
         }
         return new NestMapping([.. loops]);
     }
@@ -160,7 +171,13 @@ public static class NestMapper
         return ImmutableCollectionsMarshal.AsImmutableArray(order);
     }
 
-    private static IEnumerable<int> Primes(int n)
+    // A level's shuffled temporal loops put in its permutation's order, outermost first: the dimensions it does not list (in
+    // their shuffled order), then the listed ones from the last listed inward. No draw: a seed deals the same factors as without
+    // a permutation, and a level without one keeps its shuffled order.
+    private static ImmutableArray<NestLoop> Permuted(ImmutableArray<NestLoop> loops, NestLevelConstraint constraint) =>
+        constraint.Permutation is null ? loops : [.. loops.OrderByDescending(x => constraint.Rank(x.Dim))]; // OrderBy is stable
+
+    internal static IEnumerable<int> Primes(int n)
     {
         for (var p = 2; (long)p * p <= n; p++)
             while (n % p == 0)

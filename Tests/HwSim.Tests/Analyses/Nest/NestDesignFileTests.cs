@@ -50,7 +50,8 @@ public sealed class NestDesignFileTests
         var read = Design(design).Constraints;
         var fixture = TimeloopConstraints.For(design);
         Assert.That(read, Has.Length.EqualTo(fixture.Length));
-        static string Show(NestLevelConstraint c) => string.Join(" | ", new[] { c.Temporal, c.SpatialX, c.SpatialY }.Select(s => s is null ? "any" : string.Join(",", s.Order())));
+        static string Show(NestLevelConstraint c) => string.Join(" | ", new[] { c.Temporal, c.SpatialX, c.SpatialY }.Select(s => s is null ? "any" : string.Join(",", s.Order())))
+            + " | " + (c.Permutation is { } p ? string.Join(",", p) : "any order"); // the permutation in its own (innermost-first) order
         Assert.That(read.Select(Show), Is.EqualTo(fixture.Select(Show)));
     }
 
@@ -87,5 +88,44 @@ public sealed class NestDesignFileTests
             Assert.That(d.Costs[0], Is.EqualTo(NestLevelCost.OfDram(DramKinds.Default)));
             Assert.That(d.Constraints, Is.All.EqualTo(NestLevelConstraint.None));
         }
+    }
+
+    // A two-level design whose buffer (levels[1], line 4) carries the permutation under test.
+    private static NestDesign WithPermutation(string permutation) => NestDesignFile.Read(
+        $"version: 1\nname: t\nlevels:\n  - {{ name: b, class: sram, depth: 4, width: 32, permutation: {permutation} }}\n".Replace("levels:\n", "levels:\n  - { name: D, class: dram }\n", StringComparison.Ordinal), "t.yaml");
+
+    [Test]
+    public void Permutation_IsReadInnermostFirst()
+    {
+        var c = WithPermutation("[p, Q, R, S]").Constraints;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(c[0].Permutation, Is.Null, "none given: any order");
+            Assert.That(c[1].Permutation, Is.EqualTo(new[] { NestDim.P, NestDim.Q, NestDim.R, NestDim.S }));
+            Assert.That(c[1].Rank(NestDim.P), Is.Zero, "the first listed is the innermost");
+            Assert.That(WithPermutation("[]").Constraints[1].Permutation, Is.Empty, "an empty list constrains nothing");
+        }
+    }
+
+    [TestCase("[P, X, R]", "'X' is not a dimension (allowed: N, M, C, P, Q, R, S)")]
+    [TestCase("[P, Q, p]", "'p' is listed twice (a permutation gives each dimension one place, innermost first)")]
+    [TestCase("PQRS", "must be a list such as [P, Q, R, S] (innermost first)")]
+    [TestCase("[[P, Q]]", "must be a single value")]
+    public void Permutation_BadValues_NameTheFileLineAndField(string permutation, string rule)
+    {
+        var e = Assert.Throws<HwSim.Workloads.InputException>(() => WithPermutation(permutation))!;
+        Assert.That((e.File, e.Location, e.Field, e.Rule), Is.EqualTo(("t.yaml", "line 5", "levels[1].permutation", rule)));
+    }
+
+    [Test]
+    public void Permutation_BindsTheMapperOnly_AGivenMappingIsTakenAsWritten()
+    {
+        // As for the temporal and spatial sets: a mapping file's mapping is the user's, checked for fit (NestMapping.Unfit), not
+        // against the design's constraints. simple_ws's pe_spad with S inside P breaks [P, Q, R, S] and still runs.
+        var d = Design("simple_ws");
+        var text = File.ReadAllText(Example("simple_ws.mapping.yaml")).Replace("pe_spad: { temporal: [R3, Q2, P2] }", "pe_spad: { temporal: [R3, P2, Q2] }", StringComparison.Ordinal);
+        var mapping = NestMappingFile.Read(text, "m.yaml", d).For("conv", TimeloopNests.Problem, d.Architecture);
+        Assert.That(mapping, Is.Not.Null);
+        Assert.That(NestLevelConstraint.Broken(mapping!, d.Constraints), Is.EqualTo("level 2: temporal P2 (outside Q2; permutation [P, Q, R, S], innermost first)"));
     }
 }

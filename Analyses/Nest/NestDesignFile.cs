@@ -17,7 +17,36 @@ namespace HwSim.Analyses.Nest;
 /// <param name="ClockMhz">The clock (top-level <c>clock_mhz</c>), or null when the design gives none: then nothing that needs time
 /// (latency, EDP) is derived from its cycles, since no default clock would be the design's.</param>
 public sealed record NestDesign(string Name, string File, NestArchitecture Architecture, ImmutableArray<NestLevelCost> Costs, ImmutableArray<NestLevelConstraint> Constraints,
-    double? ClockMhz = null);
+    double? ClockMhz = null)
+{
+    /// <summary>Each level's <c>datawidth</c> in bits (0 for DRAM, which is unbounded); empty when the design was built in code.</summary>
+    public ImmutableArray<int> DataWidths { get; init; } = [];
+
+    /// <summary>
+    /// The architecture a layer with these formats sees. A level holds depth x width bits, counted in words of its datawidth
+    /// (Timeloop's convention, which <see cref="Architecture"/> keeps). When the layer's values are wider than a level's datawidth (a
+    /// 16-bit network on a design of 8-bit words), each takes more than one word: the level holds depth x width / b of them, b the
+    /// widest of the weights, inputs and outputs it keeps. Partial sums count as words of the level, as in Timeloop (a design
+    /// declares a wider datawidth where it stores them wider, as eyeriss_like's psum_spad does). Narrower values are not packed.
+    /// </summary>
+    public NestArchitecture ArchitectureFor(int weightBits, int inputBits, int outputBits)
+    {
+        if (DataWidths.IsDefaultOrEmpty)
+            return Architecture;
+        var changed = false;
+        var levels = Architecture.Levels.Select((level, i) =>
+        {
+            if (level.CapacityWords is not { } words || DataWidths[i] <= 0)
+                return level;
+            var widest = level.Keeps.Max(t => t switch { NestTensor.Weights => weightBits, NestTensor.Inputs => inputBits, _ => outputBits });
+            if (widest <= DataWidths[i])
+                return level;
+            changed = true;
+            return level with { CapacityWords = Math.Max(1, checked(words * DataWidths[i]) / widest) };
+        }).ToList();
+        return changed ? new NestArchitecture(levels) : Architecture;
+    }
+}
 
 /// <summary>
 /// Reads a nest design file: levels from DRAM inward, in Timeloop's terms so that its arch files port line by line.
@@ -75,17 +104,19 @@ public static class NestDesignFile
         var levels = new List<NestLevel>();
         var costs = ImmutableArray.CreateBuilder<NestLevelCost>();
         var constraints = ImmutableArray.CreateBuilder<NestLevelConstraint>();
+        var dataWidths = ImmutableArray.CreateBuilder<int>();
         for (var i = 0; i < levelsNode.Children.Count; i++)
         {
             var map = NestYaml.Of(levelsNode.Children[i], $"levels[{i}]", file, LevelExample);
-            var (level, cost, constraint) = Level(map, i);
+            var (level, cost, constraint, dataWidth) = Level(map, i);
             if (levels.Any(l => l.Name == level.Name))
                 throw map.Error($"the name '{level.Name}' is used by two levels", "name");
             levels.Add(level);
             costs.Add(cost);
             constraints.Add(constraint);
+            dataWidths.Add(dataWidth);
         }
-        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable(), clock);
+        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable(), clock) { DataWidths = dataWidths.ToImmutable() };
     }
 
     /// <summary>The optional top-level clock in MHz: a finite number above 0.</summary>
@@ -98,7 +129,7 @@ public static class NestDesignFile
             : throw top.Error($"must be a clock in MHz above 0, e.g. 200, got '{text}'", "clock_mhz");
     }
 
-    private static (NestLevel, NestLevelCost, NestLevelConstraint) Level(NestYaml map, int index)
+    private static (NestLevel, NestLevelCost, NestLevelConstraint, int DataWidth) Level(NestYaml map, int index)
     {
         map.AllowOnly(LevelKeys, "in a level");
         var name = map.Text("name") ?? throw map.Missing("name", "every level has a name");
@@ -109,6 +140,7 @@ public static class NestDesignFile
             throw map.Error($"unknown class '{cls}' (allowed: {string.Join(", ", Classes)})", "class");
         cls = cls.ToLowerInvariant();
         long? capacity = null;
+        var dataWidth = 0;
         NestLevelCost cost;
         if (cls == "dram")
         {
@@ -132,6 +164,7 @@ public static class NestDesignFile
             if (width % datawidth != 0)
                 throw map.Error($"a row of {width} bits must hold a whole number of {datawidth}-bit words (Timeloop's block size)", "datawidth");
             capacity = checked(depth * width / datawidth);
+            dataWidth = checked((int)datawidth);
             var banks = (int)(map.Whole("n_banks") ?? 1);
             cost = cls switch
             {
@@ -148,7 +181,7 @@ public static class NestDesignFile
         var temporal = Dims(map, map.List("temporal", "[N, P, Q]"), map.PathOf("temporal"));
         var (sx, sy) = Spatial(map);
         var permutation = Permutation(map);
-        return (level, cost, new NestLevelConstraint(temporal, sx, sy, permutation));
+        return (level, cost, new NestLevelConstraint(temporal, sx, sy, permutation), dataWidth);
     }
 
     private static ImmutableHashSet<NestTensor> Keeps(NestYaml map)

@@ -75,8 +75,9 @@ public static class NestStudy
     {
         // Every layer has a nest problem (grouped and dilated ones too); it is not run only when no mapping fits or its tiles are too large to count (below).
         var problem = NestProblem.From(layer.Shape);
-        var arch = design.Architecture;
         var p = layer.Precision;
+        // Values wider than a level's words take more than one (NestDesign.ArchitectureFor).
+        var arch = design.ArchitectureFor(p.Weight.Bits, p.Input.Bits, p.Output.Bits);
         // Looked up once per layer: the mapper prices every sample it keeps.
         var sheet = NestEnergy.Sheet(problem, arch, design.Costs, p.Weight, p.Input, p.Accumulator, p.Output, options.Table, options.Scaling);
         NestEnergyReport Price(NestCounts counts) => sheet.Price(counts);

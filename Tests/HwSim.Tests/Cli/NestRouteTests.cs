@@ -101,7 +101,7 @@ public sealed class NestRouteTests
         BadInputTests.AssertOneLineError(CliRunner.Run("simulate", csv, "--arch", design, "--reference"), "--reference", "nest design");
         BadInputTests.AssertOneLineError(CliRunner.Run("energy", csv, "--arch", design, "--mapping", "fixed"), "--mapping", "no fixed schedule");
         // compare takes nest designs (CompareNestTests); the datapath study sweeps array units only.
-        BadInputTests.AssertOneLineError(CliRunner.Run("datapaths", "--arch", design), "simple_ws.yaml", "line 9", "'levels'", "nest design");
+        BadInputTests.AssertOneLineError(CliRunner.Run("datapaths", "--arch", design), "simple_ws.yaml", "line 10", "'levels'", "nest design");
     }
 
     [Test]

@@ -47,4 +47,42 @@ public sealed class NestStudyTests
         Assert.That(searched.Layers.Single().Searched, Is.True);
         Assert.That(searched.Cycles, Is.LessThanOrEqualTo(given.Cycles));
     }
+
+    /// <summary>
+    /// eyeriss_like stores 8-bit words (psum_spad 16-bit ones): for 8-bit layers its capacities are Timeloop's; 16-bit weights and
+    /// inputs take two words each, so the buffer (16384 x 64 bits) holds 65,536 of them instead of 131,072, the ifmap and weight
+    /// spads 12 and 192 instead of 24 and 384; psum_spad (outputs, 16-bit words) is unchanged for 8- or 16-bit outputs.
+    /// </summary>
+    [Test]
+    public void WiderValuesThanTheLevelsWords_FitFewer()
+    {
+        var d = NestDesignFileTests.Design("eyeriss_like");
+        var eight = d.ArchitectureFor(8, 8, 8);
+        var sixteen = d.ArchitectureFor(16, 16, 16);
+        var mixed = d.ArchitectureFor(8, 16, 8);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(eight, Is.SameAs(d.Architecture), "no value wider than its level's words: the design as written");
+            Assert.That(sixteen.Levels.Select(l => l.CapacityWords), Is.EqualTo(new long?[] { null, 65_536, 12, 192, 16 }));
+            Assert.That(eight.Levels.Select(l => l.CapacityWords), Is.EqualTo(new long?[] { null, 131_072, 24, 384, 16 }));
+            // 16-bit inputs, 8-bit weights: the buffer keeps inputs and outputs (the widest, 16), weights_spad only weights (8).
+            Assert.That(mixed.Levels.Select(l => l.CapacityWords), Is.EqualTo(new long?[] { null, 65_536, 12, 384, 16 }));
+        }
+    }
+
+    [Test]
+    public void WiderValues_ATileThatFitsEightBitWordsDoesNotFitSixteenBitOnes()
+    {
+        // A 4 x 16-bit buffer of 8-bit words: 8 weights at 8 bits, 4 at 16. The tile of 6 weights fits the first only.
+        var d = NestDesignFile.Read("version: 1\nname: tiny\nlevels:\n  - { name: DRAM, class: dram }\n" +
+            "  - { name: buf, class: sram, depth: 4, width: 16, datawidth: 8, keeps: [weights] }\n", "tiny.yaml");
+        var problem = new NestProblem(1, 1, 1, 1, 1, 1, 6);
+        var mapping = new NestMapping([NestLevelLoops.Of([]), NestLevelLoops.Of([new NestLoop(NestDim.S, 6)])]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(8, 8, 8)), Is.Null);
+            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(16, 8, 8)), Does.Contain("buf"));
+            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(8, 16, 16)), Is.Null, "inputs and outputs bypass buf");
+        }
+    }
 }

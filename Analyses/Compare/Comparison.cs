@@ -228,7 +228,7 @@ public sealed record Comparison(string Workload, int Batch, ImmutableArray<Confi
     {
         // --dram replaces the design's DRAM type, as it does for hwsim energy on a nest design (Cli/Nest/NestRoute.cs).
         if (cost.Dram is { } kind)
-            design = design with { Costs = [.. design.Costs.Select(c => c.Class == NestStorageClass.Dram ? c with { Dram = kind } : c)] };
+            design = design.WithDram(kind);
         var options = new NestStudyOptions(cost.Scaling, objective) { Table = cost.Energy };
         if (samples is { } n)
             options = options with { Samples = n };

@@ -29,23 +29,39 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
     /// widest of the weights, inputs and outputs it keeps. Partial sums count as words of the level, as in Timeloop (a design
     /// declares a wider datawidth where it stores them wider, as eyeriss_like's psum_spad does). Narrower values are not packed.
     /// </summary>
-    public NestArchitecture ArchitectureFor(int weightBits, int inputBits, int outputBits)
+    /// <returns>The architecture, or null with the reason when some level cannot hold even one of the layer's values.</returns>
+    public (NestArchitecture? Architecture, string? Unfit) ArchitectureFor(int weightBits, int inputBits, int outputBits)
     {
         if (DataWidths.IsDefaultOrEmpty)
-            return Architecture;
+            return (Architecture, null);
+        var levels = new List<NestLevel>(Architecture.Levels.Length);
         var changed = false;
-        var levels = Architecture.Levels.Select((level, i) =>
+        for (var i = 0; i < Architecture.Levels.Length; i++)
         {
+            var level = Architecture.Levels[i];
             if (level.CapacityWords is not { } words || DataWidths[i] <= 0)
-                return level;
+            {
+                levels.Add(level);
+                continue;
+            }
             var widest = level.Keeps.Max(t => t switch { NestTensor.Weights => weightBits, NestTensor.Inputs => inputBits, _ => outputBits });
             if (widest <= DataWidths[i])
-                return level;
+            {
+                levels.Add(level);
+                continue;
+            }
+            var bits = checked(words * DataWidths[i]);
+            if (bits < widest)
+                return (null, $"level {level.Name} holds {bits} bits, less than one {widest}-bit value of this layer");
             changed = true;
-            return level with { CapacityWords = Math.Max(1, checked(words * DataWidths[i]) / widest) };
-        }).ToList();
-        return changed ? new NestArchitecture(levels) : Architecture;
+            levels.Add(level with { CapacityWords = bits / widest });
+        }
+        return (changed ? new NestArchitecture(levels) : Architecture, null);
     }
+
+    /// <summary>This design with its DRAM levels priced as <paramref name="kind"/> (<c>--dram</c>).</summary>
+    public NestDesign WithDram(DramKind kind) =>
+        this with { Costs = [.. Costs.Select(c => c.Class == NestStorageClass.Dram ? c with { Dram = kind } : c)] };
 }
 
 /// <summary>
@@ -115,6 +131,19 @@ public static class NestDesignFile
             costs.Add(cost);
             constraints.Add(constraint);
             dataWidths.Add(dataWidth);
+        }
+        // Instances multiply down the levels (NestArea, NestAnalysis count them in 64 bits): refuse a hierarchy whose fan-outs overflow.
+        long instances = 1;
+        for (var i = 0; i < levels.Count; i++)
+        {
+            try
+            {
+                instances = checked(instances * levels[i].FanoutX * levels[i].FanoutY);
+            }
+            catch (OverflowException)
+            {
+                throw NestYaml.Of(levelsNode.Children[i], $"levels[{i}]", file, LevelExample).Error("the fan-outs down to this level multiply to more than 2^63 instances", "fanout");
+            }
         }
         return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable(), clock) { DataWidths = dataWidths.ToImmutable() };
     }

@@ -15,17 +15,17 @@ public static class NestDesigns
     /// The built-in nest designs and the files they are read from (embedded, so an installed tool has them): one source, also the
     /// documented example, never a copy.
     /// </summary>
-    private static readonly (string Name, string Resource, string Summary)[] Builtin =
+    private static readonly (string Name, string Resource, string Summary)[] Builtins =
     [
         ("eyeriss-rs", "HwSim.Analyses.Nest.eyeriss_like.yaml",
             "Eyeriss' row stationary as Timeloop+Accelergy's eyeriss_like exercise: 14 x 12 PEs with ifmap, weight and psum scratchpads, a 128 KiB shared global buffer, LPDDR4 (docs/examples/timeloop/eyeriss_like.yaml)"),
     ];
 
     /// <summary>The built-in designs' names.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. Builtin.Select(b => b.Name)];
+    public static IReadOnlyList<string> Names { get; } = [.. Builtins.Select(b => b.Name)];
 
     /// <summary>Each built-in design's name and a line about it, for <c>hwsim archs</c>.</summary>
-    public static IReadOnlyList<(string Name, string Summary)> Summaries { get; } = [.. Builtin.Select(b => (b.Name, b.Summary))];
+    public static IReadOnlyList<(string Name, string Summary)> Summaries { get; } = [.. Builtins.Select(b => (b.Name, b.Summary))];
 
     /// <summary>
     /// The nest design <paramref name="nameOrPath"/> names: a built-in one, or a file with top-level <c>levels:</c> (read and
@@ -35,10 +35,21 @@ public static class NestDesigns
     public static NestDesign? Find(string nameOrPath)
     {
         var text = nameOrPath.Trim();
-        foreach (var (name, resource, _) in Builtin)
-            if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
-                return Preset(name, resource);
-        return File.Exists(text) && IsNestDesign(text) ? NestDesignFile.Load(text) : null;
+        return Builtin(text) ?? (File.Exists(text) && IsNestDesign(text) ? NestDesignFile.Load(text) : null);
+    }
+
+    /// <summary>The built-in design <paramref name="name"/> (any case), or null when there is none of that name.</summary>
+    public static NestDesign? Builtin(string name) => Entry(name) is var (n, resource, _) ? Preset(n, resource) : null;
+
+    /// <summary>Whether <paramref name="name"/> names a built-in design.</summary>
+    public static bool IsBuiltin(string name) => Entry(name) is not null;
+
+    private static (string Name, string Resource, string Summary)? Entry(string name)
+    {
+        foreach (var entry in Builtins)
+            if (string.Equals(name.Trim(), entry.Name, StringComparison.OrdinalIgnoreCase))
+                return entry;
+        return null;
     }
 
     /// <summary>Whether the YAML file at <paramref name="path"/> is a nest design: a mapping with <c>levels</c> and no <c>units</c>.</summary>
@@ -71,13 +82,7 @@ public static class NestDesigns
     }
 
     /// <summary>The YAML text of the built-in design <paramref name="name"/>, or null when there is none of that name.</summary>
-    public static string? Text(string name)
-    {
-        foreach (var (n, resource, _) in Builtin)
-            if (string.Equals(name.Trim(), n, StringComparison.OrdinalIgnoreCase))
-                return Resource(n, resource);
-        return null;
-    }
+    public static string? Text(string name) => Entry(name) is var (n, resource, _) ? Resource(n, resource) : null;
 
     private static NestDesign Preset(string name, string resource) => NestDesignFile.Read(Resource(name, resource), $"built-in {name}") with { Name = name };
 

@@ -14,8 +14,11 @@ namespace HwSim.Analyses.Nest;
 /// <param name="Samples">Mappings the mapper samples per layer (NestMapper.Search), for layers the mapping file leaves open.</param>
 /// <param name="Seed">The mapper's seed: a study is deterministic for a seed.</param>
 /// <param name="SearchGiven">Search layers the mapping file maps too, with its mapping as a candidate (the pick is never worse).</param>
-public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjective Objective = MappingObjective.Energy, int Samples = 2000, int Seed = 1, bool SearchGiven = false)
+public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjective Objective = MappingObjective.Energy, int Samples = NestStudyOptions.DefaultSamples, int Seed = 1, bool SearchGiven = false)
 {
+    /// <summary>Mappings sampled per layer unless a caller says otherwise (hwsim nest --samples; energy, simulate and compare use it).</summary>
+    public const int DefaultSamples = 2000;
+
     public EnergyTable Table { get; init; } = EnergyTable.Default;
 }
 
@@ -45,6 +48,12 @@ public sealed record NestStudyResult(string Workload, NestDesign Design, NestStu
 
     public EnergyPj Energy => RanLayers.Aggregate(EnergyPj.Zero, (a, l) => a + l.Energy!.Total);
 
+    /// <summary>Inferences the workload computes at once (its batch): every total is for the batch.</summary>
+    public int Batch { get; init; } = 1;
+
+    /// <summary>Energy per inference: the total over the batch, as hwsim energy and compare report it.</summary>
+    public EnergyPj EnergyPerInference => Energy * (1.0 / Batch);
+
     /// <summary>Level <paramref name="level"/>'s accesses summed over operands and layers.</summary>
     public NestAccesses Accesses(int level) => RanLayers.Select(l => NestStudy.Accesses(l.Counts!, level))
         .Aggregate(default(NestAccesses), (a, b) => a + b);
@@ -68,7 +77,7 @@ public static class NestStudy
         if (options.Samples < 1)
             throw new InputException($"must be at least 1, got {options.Samples}", "samples");
         mappings?.CheckNames([.. workload.Layers.Select(l => l.Name)]);
-        return new NestStudyResult(workload.Name, design, options, [.. workload.Layers.Select(l => Layer(l, design, mappings, options))]);
+        return new NestStudyResult(workload.Name, design, options, [.. workload.Layers.Select(l => Layer(l, design, mappings, options))]) { Batch = workload.Batch };
     }
 
     private static NestLayerResult Layer(Workloads.Layers.LayerWorkload layer, NestDesign design, NestMappingFile? mappings, NestStudyOptions options)
@@ -77,7 +86,9 @@ public static class NestStudy
         var problem = NestProblem.From(layer.Shape);
         var p = layer.Precision;
         // Values wider than a level's words take more than one (NestDesign.ArchitectureFor).
-        var arch = design.ArchitectureFor(p.Weight.Bits, p.Input.Bits, p.Output.Bits);
+        var (fitted, unfit) = design.ArchitectureFor(p.Weight.Bits, p.Input.Bits, p.Output.Bits);
+        if (fitted is not { } arch)
+            return new NestLayerResult(layer.Name, problem, null, null, null, NotRunReason: unfit);
         // Looked up once per layer: the mapper prices every sample it keeps.
         var sheet = NestEnergy.Sheet(problem, arch, design.Costs, p.Weight, p.Input, p.Accumulator, p.Output, options.Table, options.Scaling);
         NestEnergyReport Price(NestCounts counts) => sheet.Price(counts);

@@ -69,7 +69,14 @@ public static class ArchsCommand
             Output.Emit(parse, context, writer => ArchsWriter.List(writer, context, rows, format ?? ArchsFormat.Table));
             return HwSimApp.ExitOk;
         }
-        if (Analyses.Nest.NestDesigns.Text(name) is { } nestText)
+        // A nest design (built in, or a file with top-level levels:): read and validated by the nest reader, printed as it is.
+        var nestText = Analyses.Nest.NestDesigns.Text(name);
+        if (nestText is null && File.Exists(name) && Analyses.Nest.NestDesigns.IsNestDesign(name))
+        {
+            Analyses.Nest.NestDesignFile.Load(name);
+            nestText = File.ReadAllText(name);
+        }
+        if (nestText is not null)
         {
             if (upgrade || format is not (null or ArchsFormat.Yaml))
                 throw new InputException($"{name} is a nest design: 'hwsim archs {name}' prints its YAML (no --upgrade, no other format)", upgrade ? "--upgrade" : "--format");

@@ -26,5 +26,8 @@ public sealed class ArchitectureOption
     public static ArchitectureSpec Load(string nameOrPath) => Find(nameOrPath).Spec;
 
     /// <summary><see cref="ArchitectureSource.Find"/>, with the option named in its errors.</summary>
-    internal static (ArchitectureSpec Spec, string? Preset) Find(string nameOrPath) => LibraryFields.Named(() => ArchitectureSource.Find(nameOrPath), "--arch", "architecture");
+    internal static (ArchitectureSpec Spec, string? Preset) Find(string nameOrPath) =>
+        Analyses.Nest.NestDesigns.IsBuiltin(nameOrPath)
+            ? throw new InputException($"'{nameOrPath.Trim()}' is a built-in nest design (storage levels and loop nests, not array units): the verbs energy, simulate, nest and compare run it", "--arch")
+            : LibraryFields.Named(() => ArchitectureSource.Find(nameOrPath), "--arch", "architecture");
 }

@@ -118,8 +118,7 @@ public static class CompareCommand
     {
         if (LibraryFields.Named(() => NestDesigns.Find(argument), "--arch", "architecture") is { } design)
         {
-            var builtin = NestDesigns.Names.Any(n => string.Equals(n, argument.Trim(), StringComparison.OrdinalIgnoreCase));
-            return new ComparedArchitecture(argument, builtin ? null : argument, design);
+            return new ComparedArchitecture(argument, NestDesigns.IsBuiltin(argument) ? null : argument, design);
         }
         var (spec, preset) = ArchitectureOption.Find(argument);
         return new ComparedArchitecture(argument, preset is null ? argument : null, spec);

@@ -43,7 +43,7 @@ public static class NestCommand
     private static readonly Option<int> Samples = new("--samples")
     {
         Description = "Mappings the mapper samples per layer (random-pruned search, as Timeloop's).",
-        DefaultValueFactory = _ => 2000,
+        DefaultValueFactory = _ => NestStudyOptions.DefaultSamples,
         HelpName = "N",
     };
 
@@ -101,7 +101,9 @@ public static class NestCommand
         if (samples < 1)
             throw new InputException($"must be at least 1, got {samples}", "--samples");
         var (workload, _) = Workload.Load(parse);
-        var design = NestDesignFile.Load(parse.GetValue(Design)!);
+        // A built-in design by name, else a design file (read as one whatever its keys, so its errors are the nest reader's).
+        var named = parse.GetValue(Design)!;
+        var design = NestDesigns.Builtin(named) ?? NestDesignFile.Load(named);
         var mappings = parse.GetValue(MappingFile) is { } path ? NestMappingFile.Load(path, design) : null;
         var options = new NestStudyOptions(Technology.Resolve(parse), objective, samples, parse.GetValue(Seed), parse.GetValue(Search));
         var result = NestStudy.Run(workload, design, mappings, options);

@@ -9,7 +9,7 @@ public sealed record NestJson(string Workload, string Design, string Technology,
 {
     public static NestJson From(NestStudyResult r) => new(r.Workload, r.Design.Name, r.Options.Scaling.ToString(), r.Options.Objective.ToString().ToLowerInvariant(),
         [.. r.Layers.Select(l => Layer(l, r.Design.Architecture))],
-        new NestTotalsJson(r.Macs, r.Cycles, r.Energy.Value, r.MacEnergy.Value,
+        new NestTotalsJson(r.Macs, r.Cycles, r.Batch, r.Energy.Value, r.EnergyPerInference.Microjoules, r.MacEnergy.Value,
             [.. r.Design.Architecture.Levels.Select((lv, i) => Level(lv.Name, r.Accesses(i), r.LevelEnergy(i).Value, null))]));
 
     private static NestLayerJson Layer(NestLayerResult l, NestArchitecture arch)
@@ -39,7 +39,9 @@ public sealed record NestLevelJson(string Name, long Reads, long Fills, long Upd
 
 public sealed record NestOperandJson(string Operand, long Reads, long Fills, long Updates);
 
-public sealed record NestTotalsJson(long Macs, long Cycles, double EnergyPj, double MacEnergyPj, IReadOnlyList<NestLevelJson> Levels)
+/// <param name="Batch">Inferences the totals cover (the workload's batch).</param>
+/// <param name="EnergyPerInferenceUj">The total energy over the batch, microjoules.</param>
+public sealed record NestTotalsJson(long Macs, long Cycles, int Batch, double EnergyPj, double EnergyPerInferenceUj, double MacEnergyPj, IReadOnlyList<NestLevelJson> Levels)
 {
     public double EnergyUj => new EnergyPj(EnergyPj).Microjoules;
 }

@@ -73,7 +73,9 @@ internal static class NestOutput
 
         var summary = new Table().Border(TableBorder.Rounded).Title("total");
         summary.AddColumn("").AddColumn(new TableColumn("value").RightAligned());
-        summary.AddRow("energy", $"{Uj(r.Energy.Value)} uJ");
+        summary.AddRow(r.Batch == 1 ? "energy (one inference)" : $"energy (batch of {r.Batch})", $"{Uj(r.Energy.Value)} uJ");
+        if (r.Batch > 1)
+            summary.AddRow("energy per inference", $"{Uj(r.EnergyPerInference.Value)} uJ");
         summary.AddRow("cycles", Numbers.Grouped(r.Cycles));
         summary.AddRow("MACs", Numbers.Grouped(r.Macs));
         summary.AddRow("technology", Markup.Escape(r.Options.Scaling.ToString()));

@@ -17,8 +17,8 @@ namespace HwSim.Cli.Nest;
 /// </summary>
 internal static class NestRoute
 {
-    /// <summary>Mappings the mapper samples per layer from these verbs (hwsim nest's default; hwsim nest --samples sets others).</summary>
-    public const int Samples = 2000;
+    /// <summary>Mappings the mapper samples per layer from these verbs (hwsim nest --samples sets others).</summary>
+    public const int Samples = NestStudyOptions.DefaultSamples;
 
     /// <summary>The nest design <c>--arch</c> names, or null when it names an array architecture.</summary>
     public static NestDesign? Design(ParseResult parse, ArchitectureOption arch) =>
@@ -41,7 +41,7 @@ internal static class NestRoute
             _ => throw new InputException($"must be 'search' or a nest mapping YAML file; '{text}' is neither (no such file)", "--mapping"),
         };
         if (dram is { } kind)
-            design = design with { Costs = [.. design.Costs.Select(c => c.Class == NestStorageClass.Dram ? c with { Dram = kind } : c)] };
+            design = design.WithDram(kind);
         var options = new NestStudyOptions(scaling, parse.GetValue(mapping.Objective), Samples) { Table = table ?? EnergyTable.Default };
         context.Progress($"{workload.Name} on nest design {design.Name}: {workload.Layers.Length} layers, {(mappings is null ? $"the nest mapper samples {Samples:N0} mappings each" : "mappings from the file, the nest mapper for the rest")}");
         var result = NestStudy.Run(workload, design, mappings, options);

@@ -86,6 +86,8 @@ public static class SimulateCommand
         {
             if (parse.GetValue(Reference))
                 throw new InputException($"{design.Name} is a nest design: its cycle-stepped engine (Simulator/Nest/NestReference) is checked against the closed form in the test suite (NestAgreementTests, 1,000 random cases); --reference steps array architectures", "--reference");
+            if (parse.GetValue(Tensors) is not null)
+                throw new InputException($"{design.Name} is a nest design: real operands only matter to the cycle-stepped engine of array architectures (--reference)", "--tensors");
             // The simulator is price-free; a search by energy prices its candidates with the built-in 45 nm table, as for arrays.
             return NestRoute.Run(parse, context, workload, design, Mapping, TechnologyScaling.Identity45nm, Output, null, null, parse.GetValue(ShowMapping));
         }

@@ -124,7 +124,8 @@ public sealed class NestCommandTests
     {
         using var dir = new TempDir();
         var csv = dir.File("g.csv", "name,c,h,w,k,r,s,stride,groups,dilation\nplain,4,8,8,4,3,3,1,1,1\ndw,4,8,8,4,3,3,1,4,1\ngrouped,4,8,8,4,3,3,1,2,1\ndilated,4,8,8,4,3,3,1,1,2\n");
-        var root = Json(CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "-f", "json", "-q"));
+        // int16 values: simple_ws' registers are 16 bits wide, and a level narrower than one value runs nothing (NestDesign.ArchitectureFor).
+        var root = Json(CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "--wbits", "16", "--abits", "16", "--first-last", "int16", "-f", "json", "-q"));
         var layers = root.GetProperty("layers");
         var macs = new[] { 5_184L, 1_296L, 2_592L, 2_304L };
         using (Assert.EnterMultipleScope())
@@ -141,7 +142,7 @@ public sealed class NestCommandTests
                 Is.EqualTo(Enumerable.Range(0, 4).Sum(i => layers[i].GetProperty("energy_pj").GetDouble())).Within(1e-9).Percent);
             Assert.That(root.GetProperty("totals").GetProperty("macs").GetInt64(), Is.EqualTo(macs.Sum()));
         }
-        var table = CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "--show-mapping");
+        var table = CliRunner.Run("nest", csv, "--arch", Example("simple_ws.yaml"), "--samples", "50", "--wbits", "16", "--abits", "16", "--first-last", "int16", "--show-mapping");
         Assert.That(table.Output, Does.Contain("G4 N1 M1 C1 P6 Q6 R3 S3").And.Contain("for G in [0:4) (groups, one after another)")
             .And.Contain("N1 M4 C4 P4 Q4 R3 S3 dil 2x2"), table.ToString());
     }

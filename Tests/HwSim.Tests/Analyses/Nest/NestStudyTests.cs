@@ -57,12 +57,12 @@ public sealed class NestStudyTests
     public void WiderValuesThanTheLevelsWords_FitFewer()
     {
         var d = NestDesignFileTests.Design("eyeriss_like");
-        var eight = d.ArchitectureFor(8, 8, 8);
-        var sixteen = d.ArchitectureFor(16, 16, 16);
-        var mixed = d.ArchitectureFor(8, 16, 8);
+        var eight = d.ArchitectureFor(8, 8, 8).Architecture!;
+        var sixteen = d.ArchitectureFor(16, 16, 16).Architecture!;
+        var mixed = d.ArchitectureFor(8, 16, 8).Architecture!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(eight, Is.SameAs(d.Architecture), "no value wider than its level's words: the design as written");
+            Assert.That(ReferenceEquals(eight, d.Architecture), Is.True, "no value wider than its level's words: the design as written");
             Assert.That(sixteen.Levels.Select(l => l.CapacityWords), Is.EqualTo(new long?[] { null, 65_536, 12, 192, 16 }));
             Assert.That(eight.Levels.Select(l => l.CapacityWords), Is.EqualTo(new long?[] { null, 131_072, 24, 384, 16 }));
             // 16-bit inputs, 8-bit weights: the buffer keeps inputs and outputs (the widest, 16), weights_spad only weights (8).
@@ -80,9 +80,23 @@ public sealed class NestStudyTests
         var mapping = new NestMapping([NestLevelLoops.Of([]), NestLevelLoops.Of([new NestLoop(NestDim.S, 6)])]);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(8, 8, 8)), Is.Null);
-            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(16, 8, 8)), Does.Contain("buf"));
-            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(8, 16, 16)), Is.Null, "inputs and outputs bypass buf");
+            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(8, 8, 8).Architecture!), Is.Null);
+            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(16, 8, 8).Architecture!), Does.Contain("buf"));
+            Assert.That(mapping.Unfit(problem, d.ArchitectureFor(8, 16, 16).Architecture!), Is.Null, "inputs and outputs bypass buf");
         }
+    }
+
+    [Test]
+    public void ALevelSmallerThanOneValue_TheLayerDoesNotRun()
+    {
+        // An 8-bit register cannot hold one 16-bit weight: the layer is a result with the reason, not a 16-bit weight in 8 bits.
+        var d = NestDesignFile.Read("version: 1\nname: tiny\nlevels:\n  - { name: DRAM, class: dram }\n" +
+            "  - { name: wreg, class: register, depth: 1, width: 8, datawidth: 8, keeps: [weights] }\n", "tiny.yaml");
+        var (arch, unfit) = d.ArchitectureFor(16, 16, 16);
+        Assert.That((arch, unfit), Is.EqualTo(((HwSim.Simulator.Nest.NestArchitecture?)null, "level wreg holds 8 bits, less than one 16-bit value of this layer")));
+        using var dir = new TempDir();
+        var csv = File.ReadAllText(Example("simple_ws.csv"));
+        var study = NestStudy.Run(WorkloadSource.Load(dir.File("w.csv", csv)), d, null, new NestStudyOptions(TechnologyScaling.Identity45nm) { });
+        Assert.That(study.Layers.Single().NotRunReason, Is.EqualTo(unfit));
     }
 }

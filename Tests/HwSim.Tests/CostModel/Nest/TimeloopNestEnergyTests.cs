@@ -87,7 +87,13 @@ public sealed class TimeloopNestEnergyTests
         {
             var (total, timeloop) = (Priced(design).Total.Microjoules, Reference(design)[0]);
             var name = design == "eyeriss_like" ? "eyeriss_like (32 nm)" : design;
-            Assert.That(readme, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"| {name} | {timeloop:F2} | {total:F2} | {total / timeloop:F3}x |")), design);
+            // The whole row: total, ratio and each part against Timeloop's (MAC with its corrected figure in brackets).
+            var report = Priced(design);
+            var r = Reference(design);
+            double Uj(string level) => report.Levels.Single(l => l.Level == level).Total.Microjoules;
+            var pes = report.Levels.Skip(2).Sum(l => l.Total.Microjoules);
+            Assert.That(readme, Does.Contain(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {timeloop:F2} | {total:F2} | {total / timeloop:F3}x | {report.Macs.Microjoules:F2} / {r[1]:F2} ({r[2]:F2}) | {pes:F2} / {r[3] + r[4]:F2} | {Uj("shared_glb"):F2} / {r[5]:F2} | {Uj("DRAM"):F2} / {r[6]:F2} |")), design);
             Assert.That(note, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"**{total:F2}** / {timeloop:F2} | **{total / timeloop:F3}x** |")), design);
         }
     }

@@ -12,8 +12,9 @@ namespace HwSim.Tests.CostModel.Nest;
 /// exercises' own constraints (TimeloopConstraints, loop permutations included), minimising energy at TimeloopNestEnergyTests'
 /// prices; against the exercise's mapping at the same prices and Timeloop's printed total (docs/examples/timeloop/reference.csv).
 /// Each case runs the mapper three times with the same seed: sampling alone, sampling and refinement (the pick), and sampling
-/// with the exercise's mapping as a candidate. The mapper is deterministic, so picks are pinned as found: integers exactly,
-/// energies to 1e-4 relative (sums of exact counts times table figures), ratios to 3 digits.
+/// with the exercise's mapping as a candidate; and once more minimising EDP (energy x cycles), Timeloop's own objective
+/// (UnderTheExercisesConstraints_MinimisingEdp). The mapper is deterministic, so picks are pinned as found: integers exactly,
+/// energies to 1e-4 % (sums of exact counts times table figures), ratios to 3 digits. Prices: the spads as register files.
 /// </summary>
 public sealed class TimeloopNestMapperTests
 {
@@ -237,6 +238,9 @@ public sealed class TimeloopNestMapperTests
             Assert.That(TimeloopConstraints.Broken(Pick("simple_ws (sram pick)"), TimeloopConstraints.For("simple_ws")), Is.Null);
             Assert.That(TimeloopNestEnergyTests.Priced("simple_ws", wsOld).Total.Microjoules, Is.EqualTo(107.62286).Within(1e-4).Percent);
             Assert.That((wsOld.Cycles, wsOld.UsedInstances[^1], wsOld[1, O].Reads, wsOld[2, W].Reads), Is.EqualTo((677_376L, 16L, 0L, 10_838_016L)));
+            // ... because M16 on Y reads one input a cycle for all 16 PEs; the pick's C3 x M4 reads three (one per C, each to 4 PEs)
+            // a cycle for 4/3 the cycles.
+            Assert.That((wsOld[1, I].Reads, ws[1, I].Reads, wsX[1, I].Reads), Is.EqualTo((677_376L, 2_709_504L, 2_709_504L)));
             Assert.That(Levels("simple_ws", wsOld), Is.EqualTo(new[] { 70.93, 6.04, 16.89, 1.56, 1.56, 1.56 }).Using<double[]>((a, b) => Near(a, b)));
             // simple_os: weights fetched once from DRAM.
             Assert.That((os[0, W].Reads, osX[0, W].Reads, os[1, W].Reads, osX[1, W].Reads), Is.EqualTo((864L, 13_824L, 84_672L, 774_144L)));

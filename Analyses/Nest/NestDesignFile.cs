@@ -14,13 +14,21 @@ namespace HwSim.Analyses.Nest;
 /// </summary>
 /// <param name="Name">The design's name.</param>
 /// <param name="File">The file it was read from.</param>
-public sealed record NestDesign(string Name, string File, NestArchitecture Architecture, ImmutableArray<NestLevelCost> Costs, ImmutableArray<NestLevelConstraint> Constraints);
+public sealed record NestDesign(string Name, string File, NestArchitecture Architecture, ImmutableArray<NestLevelCost> Costs, ImmutableArray<NestLevelConstraint> Constraints)
+{
+    /// <summary>
+    /// Whether the PEs take the input operand one bit at a time (<c>bit_serial: inputs</c>, Stripes' PEs): a layer's problem then has
+    /// B = its input bits, and each bit-step is priced as AND gates and a shift-accumulate (CostModel/Nest/NestEnergy.cs). False: B = 1.
+    /// </summary>
+    public bool BitSerialInputs { get; init; }
+}
 
 /// <summary>
 /// Reads a nest design file: levels from DRAM inward, in Timeloop's terms so that its arch files port line by line.
 /// <code>
 /// version: 1
 /// name: simple_ws
+/// bit_serial: inputs      # optional: the PEs take input values one bit at a time (a B dimension, Simulator/Nest/README.md)
 /// levels:
 ///   - { name: DRAM, class: dram, type: lpddr4 }
 ///   - name: shared_glb
@@ -41,7 +49,10 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 /// </summary>
 public static class NestDesignFile
 {
-    private static readonly string[] TopKeys = ["version", "name", "levels"];
+    private static readonly string[] TopKeys = ["version", "name", "bit_serial", "levels"];
+
+    // The operands a design may make bit-serial: inputs only (Stripes' serial activations); weights would need a second bit dimension.
+    private static readonly string[] SerialOperands = ["inputs"];
     private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial"];
     private static readonly string[] Classes = ["dram", "sram", "regfile", "register"];
     private const string LevelExample = "name: shared_glb, class: sram, depth: 16384, width: 64, datawidth: 16";
@@ -58,6 +69,10 @@ public static class NestDesignFile
         top.AllowOnly(TopKeys, "at the top level");
         top.CheckVersion();
         var name = top.Text("name") ?? throw top.Missing("name", "give the design a name");
+        var bitSerial = top.Text("bit_serial") is { } serial
+            ? SerialOperands.Contains(serial.Trim().ToLowerInvariant()) ? true
+                : throw top.Error($"unknown bit-serial operand '{serial}' (allowed: {string.Join(", ", SerialOperands)}; leave the key out for bit-parallel PEs)", "bit_serial")
+            : false;
         if (top.Value("levels") is not YamlSequenceNode levelsNode || levelsNode.Children.Count == 0)
             throw top.Value("levels") is null
                 ? top.Missing("levels", "give a list of levels from DRAM inward")
@@ -75,7 +90,7 @@ public static class NestDesignFile
             costs.Add(cost);
             constraints.Add(constraint);
         }
-        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable());
+        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable()) { BitSerialInputs = bitSerial };
     }
 
     private static (NestLevel, NestLevelCost, NestLevelConstraint) Level(NestYaml map, int index)

@@ -84,7 +84,7 @@ public static class NestMapper
     // dealt are kept in arrays indexed by (level, dimension) rather than dictionaries, and the primes are factored once per search.
     private static NestMapping? Sample(int[][] primes, NestArchitecture arch, Dictionary<NestDim, List<(int Level, NestAxis? Axis)>> slots, Random random)
     {
-        const int dims = 7;
+        const int dims = NestProblem.DimCount;
         var levels = arch.Levels.Length;
         var temporal = new int[levels * dims];
         var spatialX = new int[levels * dims];

@@ -10,7 +10,8 @@ namespace HwSim.Simulator.Nest;
 /// the tile by the same shift and happens a known number of times, so a count is a sum over the kinds of
 /// (times it happens) x (what one such step costs), and what one step costs is taken once, from per-axis overlaps
 /// or, where siblings' tiles overlap in part, by enumerating one tile's elements. A grouped problem's counts are one
-/// group's times G (groups share nothing). The cycle-stepped NestReference counts the same things MAC by MAC.
+/// group's times G (groups share nothing). A bit-serial problem's input bits are one more dimension, B, and one more axis of the
+/// input tiles (a plain range, as C is); nothing else changes. The cycle-stepped NestReference counts the same things MAC by MAC.
 /// </summary>
 public static class NestAnalysis
 {

@@ -19,6 +19,12 @@ namespace HwSim.Analyses.Nest;
 public sealed record NestDesign(string Name, string File, NestArchitecture Architecture, ImmutableArray<NestLevelCost> Costs, ImmutableArray<NestLevelConstraint> Constraints,
     double? ClockMhz = null)
 {
+    /// <summary>
+    /// Whether the PEs take the input operand one bit at a time (<c>bit_serial: inputs</c>, Stripes' PEs): a layer's problem then has
+    /// B = its input bits, and each bit-step is priced as AND gates and a shift-accumulate (CostModel/Nest/NestEnergy.cs). False: B = 1.
+    /// </summary>
+    public bool BitSerialInputs { get; init; }
+
     /// <summary>Each level's <c>datawidth</c> in bits (0 for DRAM, which is unbounded); empty when the design was built in code.</summary>
     public ImmutableArray<int> DataWidths { get; init; } = [];
 
@@ -70,6 +76,7 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 /// version: 1
 /// name: simple_ws
 /// clock_mhz: 200        # optional: without it, compare gives no latency or EDP
+/// bit_serial: inputs      # optional: the PEs take input values one bit at a time (a B dimension, Simulator/Nest/README.md)
 /// levels:
 ///   - { name: DRAM, class: dram, type: lpddr4 }
 ///   - name: shared_glb
@@ -95,7 +102,10 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 /// </summary>
 public static class NestDesignFile
 {
-    private static readonly string[] TopKeys = ["version", "name", "clock_mhz", "levels"];
+    private static readonly string[] TopKeys = ["version", "name", "clock_mhz", "bit_serial", "levels"];
+
+    // The operands a design may make bit-serial: inputs only (Stripes' serial activations); weights would need a second bit dimension.
+    private static readonly string[] SerialOperands = ["inputs"];
     private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial", "permutation"];
     private static readonly string[] Classes = ["dram", "sram", "regfile", "register"];
     private const string LevelExample = "name: shared_glb, class: sram, depth: 16384, width: 64, datawidth: 16";
@@ -113,6 +123,10 @@ public static class NestDesignFile
         top.CheckVersion();
         var name = top.Text("name") ?? throw top.Missing("name", "give the design a name");
         var clock = Clock(top);
+        var bitSerial = top.Text("bit_serial") is { } serial
+            ? SerialOperands.Contains(serial.Trim().ToLowerInvariant()) ? true
+                : throw top.Error($"unknown bit-serial operand '{serial}' (allowed: {string.Join(", ", SerialOperands)}; leave the key out for bit-parallel PEs)", "bit_serial")
+            : false;
         if (top.Value("levels") is not YamlSequenceNode levelsNode || levelsNode.Children.Count == 0)
             throw top.Value("levels") is null
                 ? top.Missing("levels", "give a list of levels from DRAM inward")
@@ -145,7 +159,7 @@ public static class NestDesignFile
                 throw NestYaml.Of(levelsNode.Children[i], $"levels[{i}]", file, LevelExample).Error("the fan-outs down to this level multiply to more than 2^63 instances", "fanout");
             }
         }
-        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable(), clock) { DataWidths = dataWidths.ToImmutable() };
+        return new NestDesign(name, file, new NestArchitecture(levels), costs.ToImmutable(), constraints.ToImmutable(), clock) { DataWidths = dataWidths.ToImmutable(), BitSerialInputs = bitSerial };
     }
 
     /// <summary>The optional top-level clock in MHz: a finite number above 0.</summary>

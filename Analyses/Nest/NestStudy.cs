@@ -6,6 +6,7 @@ using HwSim.CostModel.Technology;
 using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Nest;
 using HwSim.Workloads;
+using HwSim.Workloads.Layers;
 
 namespace HwSim.Analyses.Nest;
 
@@ -65,7 +66,8 @@ public sealed record NestStudyResult(string Workload, NestDesign Design, NestStu
 /// <summary>
 /// The nest study: each layer of a workload on a nest design, with the mapping the mapping file gives it or else the one
 /// NestMapper.Search picks under the design's constraints, counted by NestAnalysis and priced by NestEnergy with the layer's own
-/// formats (weights, inputs, the accumulator as partial sums, outputs).
+/// formats (weights, inputs, the accumulator as partial sums, outputs). On a design with bit-serial PEs (<see cref="NestDesign.BitSerialInputs"/>)
+/// a layer's problem has B = its input bits, so its MACs are bit-steps and its input accesses bits.
 /// </summary>
 public static class NestStudy
 {
@@ -82,9 +84,16 @@ public static class NestStudy
 
     private static NestLayerResult Layer(Workloads.Layers.LayerWorkload layer, NestDesign design, NestMappingFile? mappings, NestStudyOptions options)
     {
-        // Every layer has a nest problem (grouped and dilated ones too); it is not run only when no mapping fits or its tiles are too large to count (below).
-        var problem = NestProblem.From(layer.Shape);
+        // Every layer has a nest problem (grouped and dilated ones too); it is not run only when no mapping fits or its tiles are too large
+        // to count (below), when bit-serial PEs are given inputs that have no bits to step (floats), or when a level cannot hold one of
+        // its values.
         var p = layer.Precision;
+        if (design.BitSerialInputs && (p.Input.IsFloat || p.Weight.IsFloat))
+            return new NestLayerResult(layer.Name, NestProblem.From(layer.Shape), null, null, null,
+                NotRunReason: $"the design's PEs are bit-serial (bit_serial: inputs) and take integer weights and inputs; this layer has {p.Weight} weights and {p.Input} inputs");
+        // Bit-serial PEs step the input's code one bit-plane at a time: its bits, binary and ternary as 2-bit codes (the lane register's
+        // codes of HwSim's bit-serial array kind, Simulator/BitSerial/BitPlanes.cs).
+        var problem = NestProblem.From(layer.Shape, design.BitSerialInputs ? CodeHistogram.Planes(p.Input) : 1);
         // Values wider than a level's words take more than one (NestDesign.ArchitectureFor).
         var (fitted, unfit) = design.ArchitectureFor(p.Weight.Bits, p.Input.Bits, p.Output.Bits);
         if (fitted is not { } arch)

@@ -22,7 +22,7 @@ public static class NestCommand
 
     private static readonly Option<string> Design = new("--arch")
     {
-        Description = "The nest design file (YAML): levels from DRAM inward in Timeloop's terms (class dram|sram|register, depth, width, datawidth, n_banks, keeps, fanout, temporal/spatial constraints). Examples: docs/examples/timeloop/*.yaml.",
+        Description = "The nest design file (YAML): levels from DRAM inward in Timeloop's terms (class dram|sram|register, depth, width, datawidth, n_banks, keeps, fanout, temporal/spatial constraints; bit_serial: inputs for PEs that take input values one bit at a time). Examples: docs/examples/timeloop/*.yaml, docs/examples/nest/stripes_like.yaml.",
         HelpName = "DESIGN.yaml",
         Required = true,
     };

@@ -6,6 +6,7 @@ using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Counting;
 using HwSim.Simulator.Nest;
 using HwSim.Workloads.Formats;
+using HwSim.Workloads.Layers;
 
 namespace HwSim.CostModel.Nest;
 
@@ -71,6 +72,16 @@ public sealed record NestEnergyReport(EnergyPj Macs, ImmutableArray<NestLevelEne
 /// operand for the MAC it feeds is not read again each cycle, so a register level's reads (which serve only the MACs) cost nothing,
 /// and its loads (fills, updates) are charged.
 /// </summary>
+/// <remarks>
+/// A bit-serial problem (B = <see cref="NestProblem.Bits"/> above 1, Simulator/Nest/README.md) is priced as HwSim's bit-serial array
+/// kind prices its steps (Simulator/BitSerial/BitSerialModel.cs, serial activations), with the same actions and table rows: each
+/// bit-step (a counted MAC) ANDs the b_w weight bits with one input bit, b_w <c>AndBitOp</c>s, and shift-accumulates the product into
+/// the partial sum, one <c>ShiftAccumulate</c> of the partial sum's width (priced as an add of that width unless the table has a row:
+/// the shift is wiring). A nest PE takes one term per step, so there is no adder tree and no <c>PopcountInputBit</c>, which the array
+/// kind counts for its lanes' tree; products of PEs that share an output are reduced in the network, which the nest counts do not
+/// price for bit-parallel problems either. An input access moves one bit: a level's price per input access is that of a 1-bit scalar
+/// (a row access costs 1 / RowBits of a row, DRAM 1/8 of a byte, a register one bit).
+/// </remarks>
 public static class NestEnergy
 {
     // An EnergyContext's buffers price only the GEMM engines' SRAM keys, which nest counts never produce (nest SRAM levels are
@@ -98,18 +109,32 @@ public static class NestEnergy
         var context = new EnergyContext(UnusedBuffers, DramKinds.Default, scaling);
         if (costs.Count != arch.Levels.Length)
             throw new ArgumentException($"{costs.Count} level prices for {arch.Levels.Length} levels", nameof(costs));
-        var mac = table.Energy(ActionKey.Multiply(weight, input), context) + table.Energy(ActionKey.Add(partialSum), context);
+        if (problem.Bits > 1 && (weight.IsFloat || input.IsFloat))
+            throw new ArgumentException($"a bit-serial problem ({problem}) needs integer weights and inputs, got {weight} and {input}", nameof(weight));
+        var mac = problem.Bits == 1
+            ? table.Energy(ActionKey.Multiply(weight, input), context) + table.Energy(ActionKey.Add(partialSum), context)
+            : BitStep(weight, partialSum, table, context);
         var warnings = new List<string>();
         var perTensor = new (EnergyPj Read, EnergyPj Write)[arch.Levels.Length, 3];
         for (var l = 0; l < arch.Levels.Length; l++)
             foreach (var tensor in arch.Levels[l].Keeps)
             {
-                var bits = tensor switch { NestTensor.Weights => weight.Bits, NestTensor.Inputs => input.Bits, _ => partialSum.Bits };
+                // A bit-serial problem's input element is one bit (its accesses move one bit each).
+                var bits = tensor switch { NestTensor.Weights => weight.Bits, NestTensor.Inputs => problem.Bits == 1 ? input.Bits : 1, _ => partialSum.Bits };
                 perTensor[l, (int)tensor] = Scalar(costs[l], bits, table, context, warnings, arch.Levels[l].Name);
             }
         var finishedWrite = arch.Levels[0].Holds(NestTensor.Outputs) ? Scalar(costs[0], output.Bits, table, context, warnings, arch.Levels[0].Name).Write : EnergyPj.Zero;
         return new NestPriceSheet(problem, arch, mac, perTensor, finishedWrite, [.. warnings.Distinct()]);
     }
+
+    /// <summary>
+    /// One bit-step of a bit-serial PE, BitSerialModel's serial-activation step for one term: the weight's b_w bit-planes ANDed with the
+    /// input bit (b_w <c>AndBitOp</c>; binary and ternary weights as 2-bit codes, as the array kind's lane registers hold them) and one
+    /// <c>ShiftAccumulate</c> of the partial sum's width.
+    /// </summary>
+    internal static EnergyPj BitStep(NumberFormat weight, NumberFormat partialSum, EnergyTable table, EnergyContext context) =>
+        table.Energy(ActionKey.Simple(PrimitiveAction.AndBitOp), context) * CodeHistogram.Planes(weight) +
+        table.Energy(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, partialSum.Bits), context);
 
     /// <summary>Bits of a row address: ceil(log2 depth), at least 1.</summary>
     internal static int AddressBits(long depth) => depth <= 2 ? 1 : 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(depth - 1));

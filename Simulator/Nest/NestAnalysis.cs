@@ -10,7 +10,8 @@ namespace HwSim.Simulator.Nest;
 /// the tile by the same shift and happens a known number of times, so a count is a sum over the kinds of
 /// (times it happens) x (what one such step costs), and what one step costs is taken once, from per-axis overlaps
 /// or, where siblings' tiles overlap in part, by enumerating one tile's elements. A grouped problem's counts are one
-/// group's times G (groups share nothing). The cycle-stepped NestReference counts the same things MAC by MAC.
+/// group's times G (groups share nothing). A bit-serial problem's input bits are one more dimension, B, and one more axis of the
+/// input tiles (a plain range, as C is); nothing else changes. The cycle-stepped NestReference counts the same things MAC by MAC.
 /// </summary>
 public static class NestAnalysis
 {
@@ -192,7 +193,7 @@ public static class NestAnalysis
             var index = new int[loops.Length];
             while (true)
             {
-                var v = new long[7];
+                var v = new long[NestProblem.DimCount];
                 for (var i = 0; i < loops.Length; i++)
                     v[(int)_loops[loops[i]].Dim] += index[i] * _loops[loops[i]].Stride;
                 yield return Coordinates(t, v);
@@ -218,7 +219,7 @@ public static class NestAnalysis
                 var j = _loops[outer[a]];
                 if (j.Bound == 1)
                     continue;
-                var shift = new long[7];
+                var shift = new long[NestProblem.DimCount];
                 shift[(int)j.Dim] += j.Stride;
                 for (var b = a + 1; b < outer.Length; b++)
                 {
@@ -240,23 +241,29 @@ public static class NestAnalysis
         }
 
         /// <summary>
-        /// A shift or offset in dimension indices as the operand's four coordinates (inputs: h = p·Hstride + r·DilationH,
-        /// w = q·Wstride + s·DilationW; linear, so a translate of a tile in indices is a translate of its elements).
+        /// A shift or offset in dimension indices as the operand's coordinates, <see cref="Axes"/> of them (inputs: h = p·Hstride +
+        /// r·DilationH, w = q·Wstride + s·DilationW, and the bit b; linear, so a translate of a tile in indices is a translate of its
+        /// elements). Weights and outputs, which B does not index, have a fifth coordinate that is always 0, so every operand's tile
+        /// is a product of five per-axis sets.
         /// </summary>
         public long[] Coordinates(NestTensor t, long[] v) => t switch
         {
-            NestTensor.Weights => [v[(int)NestDim.M], v[(int)NestDim.C], v[(int)NestDim.R], v[(int)NestDim.S]],
+            NestTensor.Weights => [v[(int)NestDim.M], v[(int)NestDim.C], v[(int)NestDim.R], v[(int)NestDim.S], 0],
             NestTensor.Inputs => [v[(int)NestDim.N], v[(int)NestDim.C], checked(v[(int)NestDim.P] * _problem.HStride + v[(int)NestDim.R] * _problem.DilationH),
-                checked(v[(int)NestDim.Q] * _problem.WStride + v[(int)NestDim.S] * _problem.DilationW)],
-            _ => [v[(int)NestDim.N], v[(int)NestDim.M], v[(int)NestDim.P], v[(int)NestDim.Q]],
+                checked(v[(int)NestDim.Q] * _problem.WStride + v[(int)NestDim.S] * _problem.DilationW), v[(int)NestDim.B]],
+            _ => [v[(int)NestDim.N], v[(int)NestDim.M], v[(int)NestDim.P], v[(int)NestDim.Q], 0],
         };
+
+        /// <summary>Coordinates of every operand: four of a convolution's tensor and the input bit (0 for weights and outputs).</summary>
+        public const int Axes = 5;
 
         public static bool IsZero(long[] v) => v.All(x => x == 0);
     }
 
     /// <summary>
-    /// A level's base tile of one operand: a product of four per-axis sets (plain ranges, or for input rows and
-    /// columns the set {p·stride + r·dilation}, with gaps when dilated), with overlaps against its own translates per axis:
+    /// A level's base tile of one operand: a product of five per-axis sets (plain ranges, or for input rows and
+    /// columns the set {p·stride + r·dilation}, with gaps when dilated; the fifth axis is the input's bits, a single 0 for weights and
+    /// outputs), with overlaps against its own translates per axis:
     /// |A ∩ (A + shift)| is the product over the axes of the 1-D sets' intersections, each counted exactly.
     /// </summary>
     private sealed class Tile
@@ -280,10 +287,10 @@ public static class NestAnalysis
             }
             _axes = t switch
             {
-                NestTensor.Weights => [Range(E(NestDim.M)), Range(E(NestDim.C)), Range(E(NestDim.R)), Range(E(NestDim.S))],
+                NestTensor.Weights => [Range(E(NestDim.M)), Range(E(NestDim.C)), Range(E(NestDim.R)), Range(E(NestDim.S)), Range(1)],
                 NestTensor.Inputs => [Range(E(NestDim.N)), Range(E(NestDim.C)), Window(E(NestDim.P), E(NestDim.R), nest.Problem.HStride, nest.Problem.DilationH),
-                    Window(E(NestDim.Q), E(NestDim.S), nest.Problem.WStride, nest.Problem.DilationW)],
-                _ => [Range(E(NestDim.N)), Range(E(NestDim.M)), Range(E(NestDim.P)), Range(E(NestDim.Q))],
+                    Window(E(NestDim.Q), E(NestDim.S), nest.Problem.WStride, nest.Problem.DilationW), Range(E(NestDim.B))],
+                _ => [Range(E(NestDim.N)), Range(E(NestDim.M)), Range(E(NestDim.P)), Range(E(NestDim.Q)), Range(1)],
             };
             _members = [.. _axes.Select(a => Enumerable.Range(0, a.Length).Where(x => a[x]).ToArray())];
             Size = _members.Aggregate(1L, (a, m) => checked(a * m.Length));
@@ -295,7 +302,7 @@ public static class NestAnalysis
         public long Overlap(long[] shift)
         {
             var product = 1L;
-            for (var a = 0; a < 4; a++)
+            for (var a = 0; a < Flat.Axes; a++)
             {
                 var n = 0L;
                 foreach (var x in _members[a])
@@ -318,25 +325,28 @@ public static class NestAnalysis
                 return shift is null ? Size : Size - Overlap(shift);
             if (checked(Size * siblings.Count) > MaxEnumerated)
                 throw new InvalidOperationException($"the nest engine would enumerate {Size} elements for each of {siblings.Count} sibling tiles; beyond {MaxEnumerated}");
-            var span = new long[4];
-            for (var a = 0; a < 4; a++)
+            var span = new long[Flat.Axes];
+            for (var a = 0; a < Flat.Axes; a++)
                 span[a] = _axes[a].Length + siblings.Max(s => s[a]) - siblings.Min(s => s[a]);
-            var low = Enumerable.Range(0, 4).Select(a => siblings.Min(s => s[a])).ToArray();
+            var low = Enumerable.Range(0, Flat.Axes).Select(a => siblings.Min(s => s[a])).ToArray();
             var seen = new HashSet<long>();
             foreach (var s in siblings)
                 foreach (var x0 in _members[0])
                     foreach (var x1 in _members[1])
                         foreach (var x2 in _members[2])
                             foreach (var x3 in _members[3])
-                            {
-                                if (shift is not null && Contains(0, x0 + shift[0]) && Contains(1, x1 + shift[1]) && Contains(2, x2 + shift[2]) && Contains(3, x3 + shift[3]))
-                                    continue; // held before: x + s was in A + s - shift
-                                var key = x0 + s[0] - low[0];
-                                key = key * span[1] + x1 + s[1] - low[1];
-                                key = key * span[2] + x2 + s[2] - low[2];
-                                key = key * span[3] + x3 + s[3] - low[3];
-                                seen.Add(key);
-                            }
+                                foreach (var x4 in _members[4])
+                                {
+                                    if (shift is not null && Contains(0, x0 + shift[0]) && Contains(1, x1 + shift[1]) && Contains(2, x2 + shift[2]) &&
+                                        Contains(3, x3 + shift[3]) && Contains(4, x4 + shift[4]))
+                                        continue; // held before: x + s was in A + s - shift
+                                    var key = x0 + s[0] - low[0];
+                                    key = key * span[1] + x1 + s[1] - low[1];
+                                    key = key * span[2] + x2 + s[2] - low[2];
+                                    key = key * span[3] + x3 + s[3] - low[3];
+                                    key = key * span[4] + x4 + s[4] - low[4];
+                                    seen.Add(key);
+                                }
             return seen.Count;
         }
 

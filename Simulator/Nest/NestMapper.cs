@@ -95,7 +95,7 @@ public static class NestMapper
     private static NestMapping? Sample(int[][] primes, NestArchitecture arch, IReadOnlyList<NestLevelConstraint> constraints,
         Dictionary<NestDim, List<(int Level, NestAxis? Axis)>> slots, Random random)
     {
-        const int dims = 7;
+        const int dims = NestProblem.DimCount;
         var levels = arch.Levels.Length;
         var temporal = new int[levels * dims];
         var spatialX = new int[levels * dims];

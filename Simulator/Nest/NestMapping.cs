@@ -94,14 +94,14 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
             {
                 var need = 0L;
                 foreach (var t in arch.Levels[l].Keeps)
-                    need = checked(need + TileElements(problem, t, extents, l));
+                    need = checked(need + TileWords(problem, t, extents, l));
                 if (need > capacity)
-                    return $"level {arch.Levels[l].Name}: its tiles need {need} words ({string.Join(" + ", arch.Levels[l].Keeps.OrderBy(t => t).Select(t => $"{t} {TileElements(problem, t, extents, l)}"))}), it holds {capacity}";
+                    return $"level {arch.Levels[l].Name}: its tiles need {need} words ({string.Join(" + ", arch.Levels[l].Keeps.OrderBy(t => t).Select(t => $"{t} {TileWords(problem, t, extents, l)}"))}), it holds {capacity}";
             }
         return null;
     }
 
-    private const int Dims = 7;
+    private const int Dims = NestProblem.DimCount;
 
     /// <summary>Extent of <paramref name="dim"/> inside level <paramref name="level"/>'s tiles: the product of its bounds at that level and below.</summary>
     public long Extent(NestDim dim, int level) => Extents()[level, (int)dim];
@@ -129,9 +129,25 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
 
     /// <summary>
     /// Elements of one instance's tile of <paramref name="tensor"/> at <paramref name="level"/> (every tile of a level
-    /// has this size: input rows {p·HStride + r·DilationH} are as many wherever the ranges of p and r start).
+    /// has this size: input rows {p·HStride + r·DilationH} are as many wherever the ranges of p and r start). A bit-serial problem's
+    /// input elements are bits: values times the tile's extent of B.
     /// </summary>
     public long TileElements(NestProblem problem, NestTensor tensor, int level) => TileElements(problem, tensor, Extents(), level);
+
+    /// <summary>
+    /// Words one instance's tile of <paramref name="tensor"/> at <paramref name="level"/> occupies, what a level's capacity must hold:
+    /// its elements, except that a bit-serial problem's input tile (B above 1, elements are bits) packs its bits into words of B
+    /// bits, ceil(bits / B) (a tile holding every bit of its values needs one word per value).
+    /// </summary>
+    public long TileWords(NestProblem problem, NestTensor tensor, int level) => TileWords(problem, tensor, Extents(), level);
+
+    private static long TileWords(NestProblem problem, NestTensor tensor, long[,] extents, int level)
+    {
+        var elements = TileElements(problem, tensor, extents, level);
+        // Packed as the pricing reads them (CostModel/Nest/NestEnergy.cs: a bit costs 1 / RowBits of a row): a row holds bits of several
+        // values side by side, bit-plane style, so bits of a tile that keeps only some planes of its values take no more room than they are.
+        return tensor == NestTensor.Inputs && problem.Bits > 1 ? (elements + problem.Bits - 1) / problem.Bits : elements;
+    }
 
     /// <summary>As the public overload, from a table of <see cref="Extents"/>.</summary>
     private static long TileElements(NestProblem problem, NestTensor tensor, long[,] extents, int level)
@@ -141,7 +157,7 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
         {
             NestTensor.Weights => checked(E(NestDim.M) * E(NestDim.C) * E(NestDim.R) * E(NestDim.S)),
             NestTensor.Inputs => checked(E(NestDim.N) * E(NestDim.C) * Rows(E(NestDim.P), E(NestDim.R), problem.HStride, problem.DilationH) *
-                Rows(E(NestDim.Q), E(NestDim.S), problem.WStride, problem.DilationW)),
+                Rows(E(NestDim.Q), E(NestDim.S), problem.WStride, problem.DilationW) * E(NestDim.B)),
             _ => checked(E(NestDim.N) * E(NestDim.M) * E(NestDim.P) * E(NestDim.Q)),
         };
     }
@@ -182,9 +198,19 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
             foreach (var loop in Levels[l].Temporal.Concat(Levels[l].Spatial))
             {
                 depth++;
-                lines.Add($"{new string(' ', 2 * depth)}for {loop.Dim} in [0:{loop.Bound}){(loop.Spatial ? $" (spatial {loop.Axis})" : "")}");
+                lines.Add($"{new string(' ', 2 * depth)}for {loop.Dim} in [0:{loop.Bound}){Note(loop)}");
             }
         }
         return string.Join('\n', lines);
     }
+
+    // A B loop says what it is in hardware: temporal, input bits one after another (bit-serial, as Stripes' PEs); spatial, bit-planes
+    // side by side on PEs whose shifted products the network reduces (a bit-plane array).
+    private static string Note(NestLoop loop) => (loop.Spatial, loop.Dim == NestDim.B) switch
+    {
+        (true, true) => $" (spatial {loop.Axis}, input bit-planes side by side)",
+        (true, false) => $" (spatial {loop.Axis})",
+        (false, true) => " (input bits, serial)",
+        _ => "",
+    };
 }

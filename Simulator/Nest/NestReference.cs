@@ -18,7 +18,9 @@ public sealed record NestReferenceResult(NestCounts Counts, long[] Outputs);
 /// all instances of a level close an epoch at once, which is where the unions over siblings are taken, and visits
 /// each instance's epochs and cycles in the same order as the global loop order does. Groups are one more temporal
 /// loop, outside all others: cycle g·(cycles of a group) + t is cycle t of group g, and tiles keep their elements
-/// across group boundaries like any other epoch boundary (they share none, which NestAnalysis relies on).
+/// across group boundaries like any other epoch boundary (they share none, which NestAnalysis relies on). With B above 1
+/// (bit-serial PEs) each MAC is a bit-step: the weight times bit b of the input value, shifted by b and accumulated (subtracted
+/// for the sign bit of a signed input), so the outputs are the convolution's once every bit has been stepped.
 /// </remarks>
 public static class NestReference
 {
@@ -26,17 +28,31 @@ public static class NestReference
     /// Runs <paramref name="mapping"/> of <paramref name="problem"/> on <paramref name="arch"/>.
     /// </summary>
     /// <param name="weights">Weights[g·M + m, c, r, s], row-major (c within the group, as Reference/ReferenceData's).</param>
-    /// <param name="inputs">Inputs[n, g·C + c, h, w] in padded coordinates (H = (P-1)·Hstride + (R-1)·DilationH + 1 rows), row-major.</param>
-    /// <exception cref="ArgumentException">The mapping does not fit (the reason is <see cref="NestMapping.Unfit"/>'s), or an operand has the wrong length.</exception>
-    public static NestReferenceResult Run(NestProblem problem, NestArchitecture arch, NestMapping mapping, long[] weights, long[] inputs)
+    /// <param name="inputs">
+    /// Input values Inputs[n, g·C + c, h, w] in padded coordinates (H = (P-1)·Hstride + (R-1)·DilationH + 1 rows), row-major: values,
+    /// not bits, also when B is above 1 (the engine takes their bits itself).
+    /// </param>
+    /// <param name="signedInputs">
+    /// With B above 1: whether the inputs are B-bit two's-complement codes (bit B-1 weighs -2^(B-1)) or unsigned (bit b weighs 2^b);
+    /// every input must lie in that range. Ignored when B is 1 (bit-parallel: the value is used whole).
+    /// </param>
+    /// <exception cref="ArgumentException">The mapping does not fit (the reason is <see cref="NestMapping.Unfit"/>'s), an operand has the wrong length, or an input does not fit B bits.</exception>
+    public static NestReferenceResult Run(NestProblem problem, NestArchitecture arch, NestMapping mapping, long[] weights, long[] inputs, bool signedInputs = true)
     {
         if (mapping.Unfit(problem, arch) is { } reason)
             throw new ArgumentException(reason, nameof(mapping));
         if (weights.Length != problem.Elements(NestTensor.Weights))
             throw new ArgumentException($"{problem} has {problem.Elements(NestTensor.Weights)} weights, got {weights.Length}", nameof(weights));
-        if (inputs.Length != problem.Elements(NestTensor.Inputs))
-            throw new ArgumentException($"{problem} has {problem.Elements(NestTensor.Inputs)} inputs (padded), got {inputs.Length}", nameof(inputs));
-        return new Stepper(problem, arch, mapping).Run(weights, inputs);
+        if (inputs.Length != problem.InputValues)
+            throw new ArgumentException($"{problem} has {problem.InputValues} input values (padded), got {inputs.Length}", nameof(inputs));
+        if (problem.Bits > 1)
+        {
+            var (low, high) = signedInputs ? (-(1L << (problem.Bits - 1)), (1L << (problem.Bits - 1)) - 1) : (0L, (1L << problem.Bits) - 1);
+            var i = Array.FindIndex(inputs, x => x < low || x > high);
+            if (i >= 0)
+                throw new ArgumentException($"input {i} is {inputs[i]}, outside the {(signedInputs ? "signed" : "unsigned")} {problem.Bits}-bit range [{low}, {high}]", nameof(inputs));
+        }
+        return new Stepper(problem, arch, mapping).Run(weights, inputs, signedInputs);
     }
 
     /// <summary>One level's tiles of one operand (levels >= 1 that keep it): the current and previous epoch's, per instance.</summary>
@@ -95,15 +111,15 @@ public static class NestReference
             _cycles = _temporal.Aggregate(1L, (a, x) => checked(a * x.Bound));
             _slots = checked((int)spatial.Aggregate(1L, (a, i) => checked(a * loops[i].Loop.Bound)));
 
-            // Each MAC slot's contribution to the seven dimension indices, decomposed over the spatial loops (innermost fastest).
-            _spatialDims = new long[_slots * 7];
+            // Each MAC slot's contribution to the dimension indices, decomposed over the spatial loops (innermost fastest).
+            _spatialDims = new long[_slots * NestProblem.DimCount];
             for (var s = 0; s < _slots; s++)
             {
                 long rest = s;
                 for (var k = spatial.Length - 1; k >= 0; k--)
                 {
                     var loop = loops[spatial[k]].Loop;
-                    _spatialDims[s * 7 + (int)loop.Dim] += rest % loop.Bound * stride[spatial[k]];
+                    _spatialDims[s * NestProblem.DimCount + (int)loop.Dim] += rest % loop.Bound * stride[spatial[k]];
                     rest /= loop.Bound;
                 }
             }
@@ -132,7 +148,7 @@ public static class NestReference
 
         private int Instances(int level) => checked((int)(_slots / _instanceSpan[level]));
 
-        public NestReferenceResult Run(long[] weights, long[] inputs)
+        public NestReferenceResult Run(long[] weights, long[] inputs, bool signedInputs)
         {
             var p = _problem;
             var outputs = new long[p.Elements(NestTensor.Outputs)];
@@ -142,7 +158,7 @@ public static class NestReference
             var used = new[] { new HashSet<long>(), new HashSet<long>(), new HashSet<long>() };
             // Outputs the innermost keeper's instances touched in earlier cycles (its MAC reads of old partial sums).
             var touchedBefore = Enumerable.Range(0, Instances(innermost[(int)NestTensor.Outputs])).Select(_ => new HashSet<long>()).ToArray();
-            var dims = new long[7];
+            var dims = new long[NestProblem.DimCount];
             var element = new long[3];
             var (groupFilters, groupChannels) = ((long)p.Groups * p.M, (long)p.Groups * p.C);
             var cycles = checked(p.Groups * _cycles);
@@ -164,15 +180,16 @@ public static class NestReference
                 }
                 for (var s = 0; s < _slots; s++)
                 {
-                    long D(NestDim d) => dims[(int)d] + _spatialDims[s * 7 + (int)d];
-                    var (n, m, c, pp, q0, r, s0) = (D(NestDim.N), D(NestDim.M), D(NestDim.C), D(NestDim.P), D(NestDim.Q), D(NestDim.R), D(NestDim.S));
+                    long D(NestDim d) => dims[(int)d] + _spatialDims[s * NestProblem.DimCount + (int)d];
+                    var (n, m, c, pp, q0, r, s0, b) = (D(NestDim.N), D(NestDim.M), D(NestDim.C), D(NestDim.P), D(NestDim.Q), D(NestDim.R), D(NestDim.S), D(NestDim.B));
                     // Group g's filters are g·M + m of all G·M, its channels g·C + c of all G·C; a weight's channel is within its group.
-                    // Input row h = p·Hstride + r·DilationH and column w = q·Wstride + s·DilationW, padded coordinates.
+                    // Input row h = p·Hstride + r·DilationH and column w = q·Wstride + s·DilationW, padded coordinates; bit b innermost.
                     element[(int)NestTensor.Weights] = (((g * p.M + m) * p.C + c) * p.R + r) * p.S + s0;
-                    element[(int)NestTensor.Inputs] = ((n * groupChannels + g * p.C + c) * p.H + pp * p.HStride + r * p.DilationH) * p.W + q0 * p.WStride + s0 * p.DilationW;
+                    var value = ((n * groupChannels + g * p.C + c) * p.H + pp * p.HStride + r * p.DilationH) * p.W + q0 * p.WStride + s0 * p.DilationW;
+                    element[(int)NestTensor.Inputs] = value * p.Bits + b;
                     element[(int)NestTensor.Outputs] = ((n * groupFilters + g * p.M + m) * p.P + pp) * p.Q + q0;
                     var o = element[(int)NestTensor.Outputs];
-                    outputs[o] = checked(outputs[o] + weights[element[(int)NestTensor.Weights]] * inputs[element[(int)NestTensor.Inputs]]);
+                    outputs[o] = checked(outputs[o] + Step(weights[element[(int)NestTensor.Weights]], inputs[value], (int)b, signedInputs));
                     foreach (var track in _tracks)
                         track.Current[s / track.Span].Add(element[(int)track.Tensor]);
                     for (var x = 0; x < 3; x++)
@@ -189,6 +206,20 @@ public static class NestReference
             foreach (var track in _tracks)
                 Close(track, last: true);
             return new NestReferenceResult(Counts(), outputs);
+        }
+
+        /// <summary>
+        /// One MAC: with B = 1 the weight times the input value; with B above 1 one bit-step, the weight ANDed with bit
+        /// <paramref name="bit"/> of the input's code (two's complement: an arithmetic shift keeps the sign bits), shifted left by
+        /// <paramref name="bit"/>, and negated for the top bit of a signed input, whose weight is -2^(B-1).
+        /// </summary>
+        private long Step(long weight, long input, int bit, bool signedInputs)
+        {
+            if (_problem.Bits == 1)
+                return checked(weight * input);
+            var term = ((input >> bit) & 1) == 1 ? weight : 0;
+            var shifted = checked(term * (1L << bit));
+            return signedInputs && bit == _problem.Bits - 1 ? -shifted : shifted;
         }
 
         /// <summary>The MACs under one instance of the innermost keeper in one cycle: one read per distinct element; outputs also an update, and a read of the old partial sum if the instance touched it before.</summary>

@@ -8,7 +8,7 @@ namespace HwSim.Tests.Simulator.Nest;
 /// operands), count by count at every level, on random problems x architectures x mappings (NestRandom: spatial loops, bypassed
 /// operands, strides, split dimensions), on a further share of random cases with 2 to 4 groups (where NestAnalysis takes one
 /// group's counts times G and NestReference steps every group), on dilated ones (input tiles with gaps, whose overlaps
-/// NestAnalysis counts per axis), and on Timeloop's three exercises at full size (whose
+/// NestAnalysis counts per axis), on bit-serial ones (an eighth dimension B, the input's bits), and on Timeloop's three exercises at full size (whose
 /// NestAnalysis counts TimeloopNestTests checks against Timeloop's printed statistics).
 /// </summary>
 public sealed class NestAgreementTests
@@ -62,6 +62,25 @@ public sealed class NestAgreementTests
         TestContext.Out.WriteLine($"{cases.Count} dilated cases: {dilatedKernel} with a kernel over 1 on some axis (the rest: dilation changes nothing), {grouped} grouped, {strided} strided");
         // The generator must reach what dilation changes: kernels wider than 1 next to strides and groups.
         Assert.That(new[] { dilatedKernel, grouped, strided }, Has.All.GreaterThan(cases.Count / 4));
+    }
+
+    /// <summary>
+    /// 250 bit-serial cases (B = 2..8 input bits, signed and unsigned inputs, a third grouped and a third dilated, strides 1..2), seeds
+    /// 8,001 ...: B is an eighth dimension indexing the inputs only, its loops temporal (bits one after another) or spatial (bit-planes
+    /// side by side, whose products the network reduces) at random levels.
+    /// </summary>
+    [Test]
+    public void BitSerialRandomCases_IdenticalCounts()
+    {
+        var cases = NestRandom.BitCases(250, 8_001).ToList();
+        foreach (var c in cases)
+        {
+            var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed, c.SignedInputs);
+            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs, c.SignedInputs).Counts, c.ToString());
+        }
+        var coverage = NestBitsTests.Coverage(cases);
+        TestContext.Out.WriteLine($"{cases.Count} bit-serial cases: {coverage}");
+        Assert.That(coverage.Minimum, Is.GreaterThan(cases.Count / 10), coverage.ToString());
     }
 
     [TestCaseSource(typeof(TimeloopNests), nameof(TimeloopNests.Designs))]

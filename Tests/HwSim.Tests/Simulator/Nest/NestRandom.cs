@@ -5,11 +5,14 @@ using HwSim.Workloads.Shapes;
 
 namespace HwSim.Tests.Simulator.Nest;
 
-/// <summary>One random problem, architecture and mapping that fits it; <see cref="Seed"/> rebuilds it alone.</summary>
-internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, NestMapping Mapping, int Seed)
+/// <summary>
+/// One random problem, architecture and mapping that fits it; <see cref="Seed"/> rebuilds it alone. <see cref="SignedInputs"/>: with B
+/// above 1, whether the inputs are two's-complement codes or unsigned (NestReference's parameter).
+/// </summary>
+internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, NestMapping Mapping, int Seed, bool SignedInputs = true)
 {
     public override string ToString() =>
-        $"seed {Seed}: {Problem}\n" +
+        $"seed {Seed}: {Problem}{(Problem.Bits > 1 ? SignedInputs ? " (signed inputs)" : " (unsigned inputs)" : "")}\n" +
         string.Join('\n', Arch.Levels.Select((l, i) => $"level {i} {l.Name}: keeps [{string.Join(", ", l.Keeps.OrderBy(t => t))}], " +
             $"capacity {l.CapacityWords?.ToString() ?? "unbounded"}, fan-out {l.FanoutX}x{l.FanoutY}")) +
         "\n" + Mapping.Describe(Arch, Problem.Groups);
@@ -22,7 +25,8 @@ internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, Nest
 /// factors, each put on a random level as a temporal loop or, where the fan-out has room, a spatial one; factors
 /// of one dimension on one level sometimes share a loop, sometimes not; bound-1 loops now and then; random loop
 /// orders; capacities unbounded, exactly the tiles' need, or more. Grouped cases are the same with G = 2..4 groups; dilated
-/// cases are the same with dilations 2..3 on each axis and, half of them, 2..4 groups.
+/// cases are the same with dilations 2..3 on each axis and, half of them, 2..4 groups; bit-serial cases have B = 2..8 input bits
+/// (B's factors dealt like any other dimension's), signed or unsigned inputs, and some groups and dilations.
 /// </summary>
 internal static class NestRandom
 {
@@ -60,6 +64,23 @@ internal static class NestRandom
         return Build(seed, p => new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups, dilationH, dilationW));
     }
 
+    /// <summary>As <see cref="Cases"/>, each bit-serial (<see cref="BitCase"/>).</summary>
+    public static IEnumerable<NestCase> BitCases(int count, int firstSeed) => Enumerable.Range(firstSeed, count).Select(BitCase);
+
+    /// <summary>
+    /// <see cref="Case"/>(<paramref name="seed"/>)'s problem with B = 2..8 input bits, signed or unsigned inputs (even odds), for a
+    /// third of the seeds G = 2..4 groups and for another third dilations 2..3 (strides as drawn, 1..2). B's prime factors are dealt
+    /// like any other dimension's: to random levels, temporal or, where a fan-out has room, spatial; capacities are drawn from the
+    /// bit-serial tiles' need in words. The extra parameters come from a generator of their own, so the other streams stay what they were.
+    /// </summary>
+    public static NestCase BitCase(int seed)
+    {
+        var rng = new Random(unchecked(seed * 7919 + 3));
+        var (bits, signed, kind) = (rng.Next(2, 9), rng.Next(2) == 0, rng.Next(3));
+        var (groups, dilationH, dilationW) = kind switch { 1 => (rng.Next(2, 5), 1, 1), 2 => (1, rng.Next(2, 4), rng.Next(2, 4)), _ => (1, 1, 1) };
+        return Build(seed, p => new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups, dilationH, dilationW, bits)) with { SignedInputs = signed };
+    }
+
     public static NestCase Case(int seed) => Build(seed, p => p);
 
     /// <param name="adjust">Changes the drawn problem's groups, dilation (not its sizes), before capacities are drawn from its tiles.</param>
@@ -80,7 +101,8 @@ internal static class NestRandom
         var used = new long[levels, 2];
         for (var l = 0; l < levels; l++)
             (used[l, 0], used[l, 1]) = (1, 1);
-        foreach (var dim in Enum.GetValues<NestDim>())
+        // B only when it is above 1: its draw (a bound-1 loop now and then) would shift every later draw of the other streams.
+        foreach (var dim in Enum.GetValues<NestDim>().Where(d => d != NestDim.B || problem.Bits > 1))
             foreach (var factor in PrimeFactors(problem.Size(dim)).Concat(rng.NextDouble() < 0.2 ? new[] { 1 } : Array.Empty<int>()))
             {
                 var l = rng.Next(levels);
@@ -103,7 +125,7 @@ internal static class NestRandom
         var arch = new NestArchitecture(Enumerable.Range(0, levels).Select(l =>
         {
             long? capacity = null;
-            var need = keeps[l].Sum(t => mapping.TileElements(problem, t, l));
+            var need = keeps[l].Sum(t => mapping.TileWords(problem, t, l));
             if (l > 0 && need > 0)
                 capacity = rng.Next(3) switch { 0 => null, 1 => need, _ => need + rng.NextInt64(need + 1) };
             return new NestLevel(l == 0 ? "DRAM" : $"L{l}", keeps[l], capacity, fanout[l].X, fanout[l].Y);
@@ -111,12 +133,16 @@ internal static class NestRandom
         return new NestCase(problem, arch, mapping, seed);
     }
 
-    /// <summary>Weights and (padded) inputs of all groups drawn uniformly from int8's range, so every product and sum is exact in a long.</summary>
-    public static (long[] Weights, long[] Inputs) Operands(NestProblem problem, int seed)
+    /// <summary>
+    /// Weights and (padded) input values of all groups drawn uniformly from int8's range, so every product and sum is exact in a long;
+    /// with B above 1 the inputs from B bits' range instead, signed [-2^(B-1), 2^(B-1)) or unsigned [0, 2^B).
+    /// </summary>
+    public static (long[] Weights, long[] Inputs) Operands(NestProblem problem, int seed, bool signedInputs = true)
     {
         var rng = new Random(seed);
-        long[] Draw(long count) => [.. Enumerable.Range(0, checked((int)count)).Select(_ => (long)rng.Next(-128, 128))];
-        return (Draw(problem.Elements(NestTensor.Weights)), Draw(problem.Elements(NestTensor.Inputs)));
+        var (low, high) = problem.Bits == 1 ? (-128, 128) : signedInputs ? (-(1 << (problem.Bits - 1)), 1 << (problem.Bits - 1)) : (0, 1 << problem.Bits);
+        long[] Draw(long count, int from, int to) => [.. Enumerable.Range(0, checked((int)count)).Select(_ => (long)rng.Next(from, to))];
+        return (Draw(problem.Elements(NestTensor.Weights), -128, 128), Draw(problem.InputValues, low, high));
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace HwSim.Tests.Simulator.Nest;
 /// <summary>
 /// The reference engine computes the layer: over random problems, architectures and mappings (<see cref="NestRandom"/>),
 /// its outputs equal the direct convolution's bit for bit, whatever the loop order, split or spatial assignment, with 2 to
-/// 4 groups (each group's filters over its own channels), and with dilated kernels.
+/// 4 groups (each group's filters over its own channels), with dilated kernels, and with bit-serial inputs (B = 2..8 bits).
 /// </summary>
 [TestFixture]
 public sealed class NestReferenceOutputTests
@@ -60,6 +60,23 @@ public sealed class NestReferenceOutputTests
         Assert.That(new[] { dilatedKernel, grouped, strided, asymmetric }, Has.All.GreaterThan(DilatedCount / 4));
     }
 
+    /// <summary>Random bit-serial cases checked; the seeds follow the dilated ones.</summary>
+    private const int BitCount = 250;
+
+    /// <summary>
+    /// Bit-serial cases (B = 2..8, signed and unsigned inputs, some grouped or dilated): the reference steps every bit of every input
+    /// value, the weight times the bit shifted into place (the sign bit subtracted), and the sums are the direct convolution's.
+    /// </summary>
+    [Test]
+    public void BitSerialOutputsEqualTheDirectConvolution_OnRandomMappings()
+    {
+        var cases = NestRandom.BitCases(BitCount, Count + GroupedCount + DilatedCount + 1).ToList();
+        SeedLoop(cases, c => RunAndCompare(c));
+        var coverage = NestBitsTests.Coverage(cases);
+        TestContext.Out.WriteLine($"{BitCount} bit-serial cases: {coverage}");
+        Assert.That(coverage.Minimum, Is.GreaterThan(BitCount / 10), coverage.ToString());
+    }
+
     [Test]
     public void GroupedOutputsEqualTheDirectConvolution_OnRandomMappings()
     {
@@ -80,8 +97,8 @@ public sealed class NestReferenceOutputTests
     private static NestReferenceResult RunAndCompare(NestCase c)
     {
         var p = c.Problem;
-        var (weights, inputs) = NestRandom.Operands(p, c.Seed);
-        var result = NestReference.Run(p, c.Arch, c.Mapping, weights, inputs);
+        var (weights, inputs) = NestRandom.Operands(p, c.Seed, c.SignedInputs);
+        var result = NestReference.Run(p, c.Arch, c.Mapping, weights, inputs, c.SignedInputs);
         var expected = ReferenceConvolution.Compute(new ReferenceData(new LayerWorkload("nest", NestRandom.DirectShape(p)), inputs, weights));
         Assert.That(result.Outputs, Is.EqualTo(expected), () => $"{c}\noutputs differ from the direct convolution");
         var loops = c.Mapping.Loops().ToList();

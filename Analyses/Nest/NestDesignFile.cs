@@ -87,6 +87,7 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 ///     n_banks: 32
 ///     keeps: [weights, inputs, outputs]   # default: all three
 ///     fanout: { x: 16, y: 16 }            # instances of the next level (or MACs) per instance; default 1 x 1
+///     read_bandwidth: 16                  # words per cycle per instance (also write_bandwidth); default unlimited
 ///     spatial: { x: [C, M], y: [C, M] }   # dimensions the mapper may spread; default any
 ///   - { name: pe_spad, class: regfile, depth: 192, width: 16, datawidth: 16, keeps: [weights], permutation: [P, Q, R, S] }
 ///   - { name: weight_reg, class: register, depth: 1, width: 16, datawidth: 16, keeps: [weights], temporal: [N, P, Q] }
@@ -106,7 +107,7 @@ public static class NestDesignFile
 
     // The operands a design may make bit-serial: inputs only (Stripes' serial activations); weights would need a second bit dimension.
     private static readonly string[] SerialOperands = ["inputs"];
-    private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial", "permutation"];
+    private static readonly string[] LevelKeys = ["name", "class", "type", "depth", "width", "datawidth", "n_banks", "keeps", "fanout", "temporal", "spatial", "permutation", "read_bandwidth", "write_bandwidth"];
     private static readonly string[] Classes = ["dram", "sram", "regfile", "register"];
     private const string LevelExample = "name: shared_glb, class: sram, depth: 16384, width: 64, datawidth: 16";
 
@@ -163,6 +164,16 @@ public static class NestDesignFile
     }
 
     /// <summary>The optional top-level clock in MHz: a finite number above 0.</summary>
+    /// <summary>An optional bandwidth in words per cycle per instance (Timeloop's read_bandwidth, write_bandwidth).</summary>
+    private static double? Bandwidth(NestYaml map, string key)
+    {
+        if (map.Text(key) is not { } text)
+            return null;
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var b) && double.IsFinite(b) && b > 0
+            ? b
+            : throw map.Error($"must be words per cycle above 0, e.g. 16, got '{text}'", key);
+    }
+
     private static double? Clock(NestYaml top)
     {
         if (top.Text("clock_mhz") is not { } text)
@@ -220,7 +231,8 @@ public static class NestDesignFile
         if (index == 0 && keeps.Count != 3)
             throw map.Error($"level 0 ({name}) must keep every operand (weights, inputs, outputs); it keeps {string.Join(", ", keeps.OrderBy(t => t)).ToLowerInvariant()}", "keeps");
         var (fx, fy) = Fanout(map);
-        var level = new NestLevel(name, keeps, capacity, fx, fy);
+        var (readBandwidth, writeBandwidth) = (Bandwidth(map, "read_bandwidth"), Bandwidth(map, "write_bandwidth"));
+        var level = new NestLevel(name, keeps, capacity, fx, fy, readBandwidth, writeBandwidth);
         var temporal = Dims(map, map.List("temporal", "[N, P, Q]"), map.PathOf("temporal"));
         var (sx, sy) = Spatial(map);
         var permutation = Permutation(map);

@@ -34,6 +34,12 @@ public sealed record NestLayerResult(string Layer, NestProblem? Problem, NestMap
     bool Searched = false, long Sampled = 0, long Valid = 0, string? NotRunReason = null)
 {
     public bool Ran => NotRunReason is null;
+
+    /// <summary>The layer's cycles: its compute cycles, or more where a level's bandwidth cannot keep up (NestBandwidth); 0 when it did not run.</summary>
+    public long Cycles { get; init; }
+
+    /// <summary>Cycles beyond the compute cycles that some level's bandwidth costs.</summary>
+    public long StallCycles => Counts is null ? 0 : Cycles - Counts.Cycles;
 }
 
 /// <summary>A workload on a nest design: every layer, and totals over the layers that ran.</summary>
@@ -41,7 +47,7 @@ public sealed record NestStudyResult(string Workload, NestDesign Design, NestStu
 {
     private IEnumerable<NestLayerResult> RanLayers => Layers.Where(l => l.Ran);
 
-    public long Cycles => RanLayers.Sum(l => l.Counts!.Cycles);
+    public long Cycles => RanLayers.Sum(l => l.Cycles);
 
     public long Macs => RanLayers.Sum(l => l.Counts!.Macs);
 
@@ -107,7 +113,7 @@ public static class NestStudy
             try
             {
                 var counts = NestAnalysis.Count(problem, arch, given);
-                return new NestLayerResult(layer.Name, problem, given, counts, Price(counts));
+                return new NestLayerResult(layer.Name, problem, given, counts, Price(counts)) { Cycles = NestBandwidth.Cycles(arch, counts) };
             }
             catch (InvalidOperationException e)
             {
@@ -117,14 +123,14 @@ public static class NestStudy
         }
         Func<NestCounts, double> cost = options.Objective switch
         {
-            MappingObjective.Latency => c => c.Cycles,
-            MappingObjective.Edp => c => Price(c).Total.Value * c.Cycles,
+            MappingObjective.Latency => c => NestBandwidth.Cycles(arch, c),
+            MappingObjective.Edp => c => Price(c).Total.Value * NestBandwidth.Cycles(arch, c),
             _ => c => Price(c).Total.Value,
         };
         try
         {
             var pick = NestMapper.Search(problem, arch, design.Constraints, cost, options.Samples, options.Seed, given is null ? null : [given]);
-            return new NestLayerResult(layer.Name, problem, pick.Mapping, pick.Counts, Price(pick.Counts), true, pick.Sampled, pick.Valid);
+            return new NestLayerResult(layer.Name, problem, pick.Mapping, pick.Counts, Price(pick.Counts), true, pick.Sampled, pick.Valid) { Cycles = NestBandwidth.Cycles(arch, pick.Counts) };
         }
         catch (InvalidOperationException e)
         {

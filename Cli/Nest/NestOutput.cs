@@ -63,7 +63,7 @@ internal static class NestOutput
             }
             layers.AddRow(Markup.Escape(l.Layer), Markup.Escape(l.Problem!.ToString()),
                 l.Searched ? $"searched ({Numbers.Grouped(l.Valid)} of {Numbers.Grouped(l.Sampled)} fit)" : "given",
-                Numbers.Grouped(l.Counts!.Macs), Numbers.Grouped(l.Counts.Cycles), Uj(l.Energy!.Total.Value), Uj(l.Energy.Macs.Value));
+                Numbers.Grouped(l.Counts!.Macs), Numbers.Grouped(l.Cycles), Uj(l.Energy!.Total.Value), Uj(l.Energy.Macs.Value));
         }
         console.Write(layers);
 
@@ -116,7 +116,7 @@ internal static class NestOutput
                 var a = NestStudy.Accesses(l.Counts!, i);
                 return new[] { Numbers.Plain(a.Reads), Numbers.Plain(a.Fills), Numbers.Plain(a.Updates), D(l.Energy!.Levels[i].Total.Value) };
             });
-            writer.WriteLine($"{CsvText.Field(l.Layer)},true,{Numbers.Plain(l.Counts!.Macs)},{Numbers.Plain(l.Counts.Cycles)},{D(l.Energy!.Total.Value)},{D(l.Energy.Macs.Value)},{string.Join(",", cells)},");
+            writer.WriteLine($"{CsvText.Field(l.Layer)},true,{Numbers.Plain(l.Counts!.Macs)},{Numbers.Plain(l.Cycles)},{D(l.Energy!.Total.Value)},{D(l.Energy.Macs.Value)},{string.Join(",", cells)},");
         }
     }
 

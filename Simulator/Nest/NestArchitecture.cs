@@ -11,7 +11,10 @@ namespace HwSim.Simulator.Nest;
 /// <param name="CapacityWords">Words one instance holds (all kept operands together), or null for unbounded (DRAM).</param>
 /// <param name="FanoutX">Instances of the next level per instance along X.</param>
 /// <param name="FanoutY">Instances of the next level per instance along Y.</param>
-public sealed record NestLevel(string Name, ImmutableHashSet<NestTensor> Keeps, long? CapacityWords = null, int FanoutX = 1, int FanoutY = 1)
+/// <param name="ReadBandwidth">Words one instance can read per cycle (Timeloop's <c>read_bandwidth</c>), or null for unlimited.</param>
+/// <param name="WriteBandwidth">Words one instance can take in (fills and updates) per cycle, or null for unlimited.</param>
+public sealed record NestLevel(string Name, ImmutableHashSet<NestTensor> Keeps, long? CapacityWords = null, int FanoutX = 1, int FanoutY = 1,
+    double? ReadBandwidth = null, double? WriteBandwidth = null)
 {
     public bool Holds(NestTensor tensor) => Keeps.Contains(tensor);
 }
@@ -33,6 +36,8 @@ public sealed record NestArchitecture
                 throw new ArgumentException($"level {level.Name}: fan-out {level.FanoutX}x{level.FanoutY} must be at least 1x1", nameof(levels));
             if (level.CapacityWords is < 1)
                 throw new ArgumentException($"level {level.Name}: capacity {level.CapacityWords} words must be at least 1", nameof(levels));
+            if (level.ReadBandwidth is { } r && !(double.IsFinite(r) && r > 0) || level.WriteBandwidth is { } w && !(double.IsFinite(w) && w > 0))
+                throw new ArgumentException($"level {level.Name}: bandwidths must be above 0 words per cycle", nameof(levels));
         }
     }
 

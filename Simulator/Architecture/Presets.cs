@@ -24,7 +24,7 @@ public static class Presets
         new("loom-like", "Loom (Sharify et al., DAC 2018): weights and activations both bit-serial, 128 16bx16b MACs/cycle equivalent; first/last layers must be int", LoomLike),
         new("bismo-like", "BISMO (Umuroglu et al., FPL 2018): 8x256x8 bit-serial overlay at 200 MHz on PYNQ-Z1, 6.5 binary TOPS; first/last layers must be int up to 8 bits", BismoLike),
         new("finn-like", "FINN (Umuroglu et al., FPGA 2017) as BNN-PYNQ builds CNV-W1A1: nine MVAUs with the published PE x SIMD folding, layer-pipelined, 100 MHz (PYNQ-Z1); run examples/cnv-w1a1/cnv-w1a1.csv (layers name their units l0..l8)", FinnLike),
-        new("eyeriss-like", "Eyeriss (Chen et al., ISSCC 2016; JSSC 2017): 12x14 PEs, 16-bit fixed point, 108 KB global buffer shared by ifmaps and partial sums; row stationary approximated as ws and the per-PE scratchpads not simulated (both need a loop nest over the seven convolution dimensions: Simulator/README.md section 4)", EyerissLike),
+        new("eyeriss-like", "Eyeriss (Chen et al., ISSCC 2016; JSSC 2017): 12x14 PEs, 16-bit fixed point, 108 KB global buffer shared by ifmaps and partial sums; row stationary approximated as ws and the per-PE scratchpads not simulated, which the systolic kind cannot express; the built-in nest design eyeriss-rs has both (Simulator/Nest)", EyerissLike),
         new("bitfusion-like", "Bit Fusion (Sharma et al., ISCA 2018): 16x32 = 512 fusion units of 16 BitBricks at 500 MHz, 32/64/16 KiB buffers; first/last layers must be int up to 16 bits", BitFusionLike),
         new("tpu-like", "TPU v1 (Jouppi et al., ISCA 2017): 256x256 int8 weight-stationary array at 700 MHz, 24 MiB unified buffer", TpuLike),
     ];

@@ -6,6 +6,7 @@ using HwSim.CostModel.Technology;
 using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Nest;
 using HwSim.Workloads;
+using HwSim.Workloads.Formats;
 using HwSim.Workloads.Layers;
 
 namespace HwSim.Analyses.Nest;
@@ -85,10 +86,14 @@ public static class NestStudy
         if (options.Samples < 1)
             throw new InputException($"must be at least 1, got {options.Samples}", "samples");
         mappings?.CheckNames([.. workload.Layers.Select(l => l.Name)]);
-        return new NestStudyResult(workload.Name, design, options, [.. workload.Layers.Select(l => Layer(l, design, mappings, options))]) { Batch = workload.Batch };
+        // Layers of the same problem and formats that no mapping file entry maps get the same search (same design, options and seed):
+        // searched once, as the mapper's cache by (layer shape, formats, hierarchy) asks. ResNet-50's 54 layers are 24 such problems.
+        var searched = new Dictionary<(NestProblem, OperandPrecision), NestLayerResult>();
+        return new NestStudyResult(workload.Name, design, options, [.. workload.Layers.Select(l => Layer(l, design, mappings, options, searched))]) { Batch = workload.Batch };
     }
 
-    private static NestLayerResult Layer(Workloads.Layers.LayerWorkload layer, NestDesign design, NestMappingFile? mappings, NestStudyOptions options)
+    private static NestLayerResult Layer(Workloads.Layers.LayerWorkload layer, NestDesign design, NestMappingFile? mappings, NestStudyOptions options,
+        Dictionary<(NestProblem, OperandPrecision), NestLayerResult> searched)
     {
         // Every layer has a nest problem (grouped and dilated ones too); it is not run only when no mapping fits or its tiles are too large
         // to count (below), when bit-serial PEs are given inputs that have no bits to step (floats), or when a level cannot hold one of
@@ -121,6 +126,17 @@ public static class NestStudy
                 return new NestLayerResult(layer.Name, problem, given, null, null, NotRunReason: e.Message);
             }
         }
+        if (given is null && searched.TryGetValue((problem, p), out var same))
+            return same with { Layer = layer.Name };
+        var result = Search(layer.Name, problem, arch, design, given, options, Price);
+        if (given is null)
+            searched[(problem, p)] = result;
+        return result;
+    }
+
+    private static NestLayerResult Search(string layer, NestProblem problem, NestArchitecture arch, NestDesign design, NestMapping? given, NestStudyOptions options,
+        Func<NestCounts, NestEnergyReport> Price)
+    {
         Func<NestCounts, double> cost = options.Objective switch
         {
             MappingObjective.Latency => c => NestBandwidth.Cycles(arch, c),
@@ -130,12 +146,12 @@ public static class NestStudy
         try
         {
             var pick = NestMapper.Search(problem, arch, design.Constraints, cost, options.Samples, options.Seed, given is null ? null : [given]);
-            return new NestLayerResult(layer.Name, problem, pick.Mapping, pick.Counts, Price(pick.Counts), true, pick.Sampled, pick.Valid) { Cycles = NestBandwidth.Cycles(arch, pick.Counts) };
+            return new NestLayerResult(layer, problem, pick.Mapping, pick.Counts, Price(pick.Counts), true, pick.Sampled, pick.Valid) { Cycles = NestBandwidth.Cycles(arch, pick.Counts) };
         }
         catch (InvalidOperationException e)
         {
             // No sample fitted (fan-outs, capacities), or a sample's tiles were too large to count: a result, not a crash.
-            return new NestLayerResult(layer.Name, problem, null, null, null, true, options.Samples, 0, e.Message);
+            return new NestLayerResult(layer, problem, null, null, null, true, options.Samples, 0, e.Message);
         }
     }
 

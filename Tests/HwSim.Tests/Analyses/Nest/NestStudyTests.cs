@@ -99,4 +99,34 @@ public sealed class NestStudyTests
         var study = NestStudy.Run(WorkloadSource.Load(dir.File("w.csv", csv)), d, null, new NestStudyOptions(TechnologyScaling.Identity45nm) { });
         Assert.That(study.Layers.Single().NotRunReason, Is.EqualTo(unfit));
     }
+
+    /// <summary>
+    /// Layers of the same problem and formats are searched once per study: each gets the figures it gets searched alone (same seed),
+    /// under its own name; a layer that differs only in its formats is searched for itself.
+    /// </summary>
+    [Test]
+    public void IdenticalLayers_GetTheFiguresOfTheirOwnSearch()
+    {
+        using var dir = new TempDir();
+        const string header = "name,c,h,w,k,r,s,stride,weight_format,input_format,accumulator_format,output_format\n";
+        const string a = "8,10,10,8,3,3,1,int16,int16,int16,int16\n";
+        const string b = "8,10,10,8,3,3,1,int8,int8,int16,int8\n";
+        var all = WorkloadSource.Load(dir.File("all.csv", header + "first," + a + "second," + a + "narrow," + b));
+        var d = NestDesignFileTests.Design("simple_os");
+        var options = new NestStudyOptions(TechnologyScaling.Identity45nm, Samples: 300);
+        var study = NestStudy.Run(all, d, null, options);
+        var alone = new[] { ("first", a), ("second", a), ("narrow", b) }
+            .Select(x => NestStudy.Run(WorkloadSource.Load(dir.File(x.Item1 + ".csv", header + x.Item1 + "," + x.Item2)), d, null, options).Layers.Single()).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(study.Layers.Select(l => l.Layer), Is.EqualTo(new[] { "first", "second", "narrow" }));
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.That(study.Layers[i].Energy!.Total.Value, Is.EqualTo(alone[i].Energy!.Total.Value), study.Layers[i].Layer);
+                // NestMapping holds immutable arrays (reference equality): compared by their printout.
+                Assert.That((study.Layers[i].Cycles, study.Layers[i].Mapping!.Describe(d.Architecture)), Is.EqualTo((alone[i].Cycles, alone[i].Mapping!.Describe(d.Architecture))), study.Layers[i].Layer);
+            }
+            Assert.That(study.Layers[2].Energy!.Total.Value, Is.Not.EqualTo(study.Layers[0].Energy!.Total.Value), "other formats, other prices");
+        }
+    }
 }

@@ -124,16 +124,15 @@ public sealed record ConfigurationFigures(string Label, string? File, long Cycle
     /// The figures of a nest study (what <c>hwsim energy</c> prints for the design: its cycles and energy over the layers that ran)
     /// and the design's area. Energy per inference is the total over the batch; latency and EDP need the design's clock.
     /// </summary>
-    public static ConfigurationFigures From(string label, string? file, NestStudyResult study, NestAreaReport area, int batch)
+    public static ConfigurationFigures From(string label, string? file, NestStudyResult study, NestAreaReport area)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(area);
         var pj = study.Energy.Value;
-        // As EnergyReport derives them: 2 operations per MAC; seconds from cycles at the clock.
-        var topsPerWatt = pj == 0 ? 0 : 2.0 * study.Macs / (pj * 1e-12) / 1e12;
+        var topsPerWatt = CostModel.Pricing.EnergyReport.TopsPerWattOf(study.Macs, study.Energy);
         double? seconds = study.Design.ClockMhz is { } mhz ? study.Cycles / (mhz * 1e6) : null;
         var warnings = study.Layers.Where(l => l.Energy is not null).SelectMany(l => l.Energy!.Warnings).Concat(area.Warnings).Distinct();
-        return new ConfigurationFigures(label, file, study.Cycles, seconds * 1e3, pj * 1e-6 / batch, topsPerWatt, area.TotalSquareMillimetres,
+        return new ConfigurationFigures(label, file, study.Cycles, seconds * 1e3, study.EnergyPerInference.Microjoules, topsPerWatt, area.TotalSquareMillimetres,
             pj * 1e-12 * seconds, study.Layers.Length, [.. study.Layers.Where(l => !l.Ran).Select(l => new NotRunLayer(l.Layer, l.NotRunReason!))])
         {
             Warnings = [.. warnings],
@@ -234,7 +233,7 @@ public sealed record Comparison(string Workload, int Batch, ImmutableArray<Confi
             options = options with { Samples = n };
         var study = NestStudy.Run(workload, design, null, options);
         var area = NestArea.Of(design.Name, design.Architecture, design.Costs, [.. workload.Layers.Select(l => l.Precision).Distinct()], cost.Area, cost.Scaling);
-        return ConfigurationFigures.From(label, file, study, area, workload.Batch);
+        return ConfigurationFigures.From(label, file, study, area);
     }
 
     /// <summary>

@@ -55,7 +55,10 @@ public sealed record EnergyReport(string Workload, string Architecture, string T
     public double AveragePowerWatts => LatencySeconds == 0 ? 0 : Total.Value * 1e-12 / LatencySeconds;
 
     /// <summary>Operations per joule in tera: a b_w x b_a MAC counts as 2 operations, whatever its widths.</summary>
-    public double TopsPerWatt => Total.Value == 0 ? 0 : 2.0 * Macs / (Total.Value * 1e-12) / 1e12;
+    public double TopsPerWatt => TopsPerWattOf(Macs, Total);
+
+    /// <summary>Tera-operations per joule of <paramref name="macs"/> MACs at <paramref name="energy"/>, 2 operations per MAC; 0 for no energy.</summary>
+    public static double TopsPerWattOf(long macs, EnergyPj energy) => energy.Value == 0 ? 0 : 2.0 * macs / (energy.Value * 1e-12) / 1e12;
 
     /// <summary>Achieved throughput, tera-operations per second (2 per MAC).</summary>
     public double Tops => LatencySeconds == 0 ? 0 : 2.0 * Macs / LatencySeconds / 1e12;

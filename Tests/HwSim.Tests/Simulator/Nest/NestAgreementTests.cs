@@ -19,15 +19,21 @@ public sealed class NestAgreementTests
         Assert.That(fast.ToString(), Is.EqualTo(reference.ToString()), what);
     }
 
+    /// <summary>Both engines count every case (its own operands, signed or not) identically.</summary>
+    private static void AssertEnginesAgree(IEnumerable<NestCase> cases)
+    {
+        foreach (var c in cases)
+        {
+            var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed, c.SignedInputs);
+            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs, c.SignedInputs).Counts, c.ToString());
+        }
+    }
+
     [Test]
     public void RandomCases_IdenticalCounts()
     {
         var cases = NestRandom.Cases(1_000, 5_001).ToList();
-        foreach (var c in cases)
-        {
-            var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed);
-            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs).Counts, c.ToString());
-        }
+        AssertEnginesAgree(cases);
         TestContext.Out.WriteLine($"{cases.Count} cases, {cases.Count(c => c.Mapping.Levels.Any(l => l.Spatial.Length > 0))} with spatial loops");
     }
 
@@ -36,11 +42,7 @@ public sealed class NestAgreementTests
     public void GroupedRandomCases_IdenticalCounts()
     {
         var cases = NestRandom.GroupedCases(250, 6_001).ToList();
-        foreach (var c in cases)
-        {
-            var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed);
-            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs).Counts, c.ToString());
-        }
+        AssertEnginesAgree(cases);
         TestContext.Out.WriteLine($"{cases.Count} grouped cases, G = 2, 3, 4: {string.Join(", ", Enumerable.Range(2, 3).Select(g => cases.Count(c => c.Problem.Groups == g)))}");
     }
 
@@ -52,11 +54,7 @@ public sealed class NestAgreementTests
     public void DilatedRandomCases_IdenticalCounts()
     {
         var cases = NestRandom.DilatedCases(250, 7_001).ToList();
-        foreach (var c in cases)
-        {
-            var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed);
-            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs).Counts, c.ToString());
-        }
+        AssertEnginesAgree(cases);
         var (dilatedKernel, grouped, strided) = (cases.Count(c => c.Problem.R > 1 || c.Problem.S > 1), cases.Count(c => c.Problem.Groups > 1),
             cases.Count(c => c.Problem.HStride > 1 || c.Problem.WStride > 1));
         TestContext.Out.WriteLine($"{cases.Count} dilated cases: {dilatedKernel} with a kernel over 1 on some axis (the rest: dilation changes nothing), {grouped} grouped, {strided} strided");
@@ -73,11 +71,7 @@ public sealed class NestAgreementTests
     public void BitSerialRandomCases_IdenticalCounts()
     {
         var cases = NestRandom.BitCases(250, 8_001).ToList();
-        foreach (var c in cases)
-        {
-            var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed, c.SignedInputs);
-            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs, c.SignedInputs).Counts, c.ToString());
-        }
+        AssertEnginesAgree(cases);
         var coverage = NestBitsTests.Coverage(cases);
         TestContext.Out.WriteLine($"{cases.Count} bit-serial cases: {coverage}");
         Assert.That(coverage.Minimum, Is.GreaterThan(cases.Count / 10), coverage.ToString());

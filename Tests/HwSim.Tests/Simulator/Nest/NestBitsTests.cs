@@ -3,6 +3,8 @@ using NUnit.Framework;
 using static HwSim.Simulator.Nest.NestDim;
 using static HwSim.Simulator.Nest.NestTensor;
 
+using static HwSim.Tests.Simulator.Nest.NestHand;
+
 namespace HwSim.Tests.Simulator.Nest;
 
 /// <summary>
@@ -198,19 +200,5 @@ public sealed class NestBitsTests
             cases.Count(c => c.Problem.HStride > 1 || c.Problem.WStride > 1));
     }
 
-    private static IEnumerable<(string Engine, NestCounts Counts)> BothEngines(NestProblem problem, NestArchitecture arch, NestMapping mapping)
-    {
-        var (weights, inputs) = NestRandom.Operands(problem, 7);
-        yield return ("analysis", NestAnalysis.Count(problem, arch, mapping));
-        yield return ("reference", NestReference.Run(problem, arch, mapping, weights, inputs).Counts);
-    }
-
-    private static NestLoop T(NestDim dim, int bound) => new(dim, bound);
-
     private static NestLevel Level(string name, long? capacity, params NestTensor[] keeps) => new(name, [.. keeps], capacity, 1, 1);
-
-    private static NestMapping Map(params NestLevelLoops[] levels) => new([.. levels]);
-
-    private static void Expect(NestCounts counts, int level, NestTensor tensor, long reads, long fills, long updates, string engine) =>
-        Assert.That(counts[level, tensor], Is.EqualTo(new NestAccesses(reads, fills, updates)), () => $"{engine}: level {level} {tensor} (reads, fills, updates)\n{counts}");
 }

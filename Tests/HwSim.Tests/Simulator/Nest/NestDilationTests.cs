@@ -6,6 +6,8 @@ using NUnit.Framework;
 using static HwSim.Simulator.Nest.NestDim;
 using static HwSim.Simulator.Nest.NestTensor;
 
+using static HwSim.Tests.Simulator.Nest.NestHand;
+
 namespace HwSim.Tests.Simulator.Nest;
 
 /// <summary>
@@ -149,24 +151,8 @@ public sealed class NestDilationTests
         Assert.That(() => new NestProblem(1, 1, 1, 1, 1, 3, 1, dilationH: int.MaxValue), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("2^31 - 1 rows or columns"));
     }
 
-    private static IEnumerable<(string Engine, NestCounts Counts)> BothEngines(NestProblem problem, NestArchitecture arch, NestMapping mapping)
-    {
-        var (weights, inputs) = NestRandom.Operands(problem, 7);
-        yield return ("analysis", NestAnalysis.Count(problem, arch, mapping));
-        yield return ("reference", NestReference.Run(problem, arch, mapping, weights, inputs).Counts);
-    }
-
-    private static NestLoop T(NestDim dim, int bound) => new(dim, bound);
-
-    private static NestLoop X(NestDim dim, int bound) => new(dim, bound, NestAxis.X);
-
     private static NestLevel Level(string name, long? capacity, int fanoutX, int fanoutY, params NestTensor[] keeps) => new(name, [.. keeps], capacity, fanoutX, fanoutY);
 
     /// <summary>DRAM (keeps everything, no fan-out) above <paramref name="inner"/>.</summary>
     private static NestArchitecture Arch(NestLevel inner) => new([Level("DRAM", null, 1, 1, Weights, Inputs, Outputs), inner]);
-
-    private static NestMapping Map(params NestLevelLoops[] levels) => new([.. levels]);
-
-    private static void Expect(NestCounts counts, int level, NestTensor tensor, long reads, long fills, long updates, string engine) =>
-        Assert.That(counts[level, tensor], Is.EqualTo(new NestAccesses(reads, fills, updates)), () => $"{engine}: level {level} {tensor} (reads, fills, updates)\n{counts}");
 }

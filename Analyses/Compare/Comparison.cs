@@ -231,9 +231,8 @@ public sealed record Comparison(string Workload, int Batch, ImmutableArray<Confi
         var options = new NestStudyOptions(cost.Scaling, objective) { Table = cost.Energy };
         if (samples is { } n)
             options = options with { Samples = n };
-        var study = NestStudy.Run(workload, design, null, options);
-        var area = NestArea.Of(design.Name, design.Architecture, design.Costs, [.. workload.Layers.Select(l => l.Precision).Distinct()], cost.Area, cost.Scaling);
-        return ConfigurationFigures.From(label, file, study, area);
+        var session = new NestSession(design, null, options, cost.Area);
+        return ConfigurationFigures.From(label, file, session.Run(workload), session.Area(workload));
     }
 
     /// <summary>

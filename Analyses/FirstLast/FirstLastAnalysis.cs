@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HwSim.Analyses.Nest;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
 using HwSim.CostModel.Quantities;
@@ -176,7 +177,7 @@ public static class FirstLastAnalysis
         var keptEnergy = energy.Where(l => keptNames.Contains(l.Layer)).ToImmutableArray();
         var keptUnits = keptEnergy.Where(l => l.Ran).Select(l => l.Unit!).Distinct(StringComparer.Ordinal).ToImmutableArray();
 
-        var notRun = NotRun(energy, keptNames, arch.Name);
+        var notRun = NotRun([.. energy.Where(l => !l.Ran).Select(l => (l.Layer, l.NotRunReason!))], keptNames, arch.Name);
         CostAmounts? keptCost = null, totalCost = null;
         if (notRun is null)
         {
@@ -188,7 +189,11 @@ public static class FirstLastAnalysis
             OperationCounts.Of(kept), OperationCounts.Of(workload.Layers), keptCost, totalCost, keptUnits, notRun);
     }
 
-    private static CostAmounts Sum(IEnumerable<LayerEnergy> layers, AreaUm2 area)
+    private static CostAmounts Sum(IEnumerable<LayerEnergy> layers, AreaUm2 area) =>
+        Sum(layers.Select(l => (l.Cycles, l.Total, l[EnergyComponent.Compute])), area);
+
+    /// <summary>Cycles, energy and compute energy of layers (an array's or a nest study's), summed, with the area they ran on.</summary>
+    private static CostAmounts Sum(IEnumerable<(long Cycles, EnergyPj Total, EnergyPj Compute)> layers, AreaUm2 area)
     {
         long cycles = 0;
         EnergyPj total = EnergyPj.Zero, compute = EnergyPj.Zero;
@@ -196,7 +201,7 @@ public static class FirstLastAnalysis
         {
             cycles = cycles + l.Cycles;
             total += l.Total;
-            compute += l[EnergyComponent.Compute];
+            compute += l.Compute;
         }
         return new CostAmounts(cycles, total, compute, area);
     }
@@ -206,15 +211,68 @@ public static class FirstLastAnalysis
     /// the total), so the row says which and why instead of printing a wrong share. A kept
     /// layer is named first: that is the usual case (fp32 on an integer-only accelerator).
     /// </summary>
-    private static string? NotRun(ImmutableArray<LayerEnergy> layers, HashSet<string> kept, string arch)
+    /// <param name="failed">The layers that did not run, in order, each with its reason.</param>
+    private static string? NotRun(IReadOnlyList<(string Layer, string Reason)> failed, HashSet<string> kept, string arch)
     {
-        var failed = layers.Where(l => !l.Ran).ToList();
         if (failed.Count == 0)
             return null;
         var keptFailed = failed.Where(l => kept.Contains(l.Layer)).ToList();
         var (first, what) = keptFailed.Count > 0 ? (keptFailed[0], "first/last") : (failed[0], "inner layers");
         var count = keptFailed.Count > 0 ? keptFailed.Count : failed.Count;
         var layerWord = count == 1 ? "layer" : "layers";
-        return $"{what} not run on {arch} ({count} {layerWord}, e.g. {first.Layer}): {first.NotRunReason}";
+        return $"{what} not run on {arch} ({count} {layerWord}, e.g. {first.Layer}): {first.Reason}";
     }
+
+    /// <summary>
+    /// Rows for every network x kept format on a nest design: each row is <paramref name="nest"/>'s study of the network at that
+    /// format, in place of the array simulation. Rows run in parallel; the session's searches are shared, so an inner layer that
+    /// every format leaves alone is searched once, not once per format.
+    /// </summary>
+    /// <param name="done">Called once per finished row (from worker threads), for progress.</param>
+    public static ImmutableArray<FirstLastRow> Analyse(IReadOnlyList<Workload> networks, PrecisionPolicy inner, IReadOnlyList<FirstLastFormat> keep,
+        NestSession nest, Action<FirstLastRow>? done = null)
+    {
+        ArgumentNullException.ThrowIfNull(nest);
+        var jobs = networks.SelectMany(n => keep.Select(k => (Network: n, Policy: inner with { FirstLast = k }))).ToArray();
+        var rows = new FirstLastRow[jobs.Length];
+        Parallel.For(0, jobs.Length, i =>
+        {
+            rows[i] = Row(jobs[i].Network, jobs[i].Policy, nest);
+            done?.Invoke(rows[i]);
+        });
+        return [.. rows];
+    }
+
+    /// <summary>
+    /// One row on a nest design: <paramref name="network"/> at <paramref name="policy"/> run by the nest study, the kept layers'
+    /// cycles (stalls included), energy and MAC energy (the compute energy) beside the network's. The kept layers run on the whole
+    /// design, so their "unit" is the design and its area (NestArea, sized for this row's formats) is both the kept and the total area.
+    /// </summary>
+    public static FirstLastRow Row(Workload network, PrecisionPolicy policy, NestSession nest)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(nest);
+        var workload = policy.Apply(network);
+        var kept = workload.Layers.Where(l => IsKept(l, policy.RealDownsample)).ToImmutableArray();
+        var keptNames = kept.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var study = nest.Run(workload);
+        var design = nest.Design.Name;
+        var notRun = NotRun([.. study.Layers.Where(l => !l.Ran).Select(l => (l.Layer, l.NotRunReason!))], keptNames, design);
+        // As for an array, the units are those the kept layers that ran ran on: here the design, if any of them ran.
+        ImmutableArray<string> keptUnits = study.Layers.Any(l => l.Ran && keptNames.Contains(l.Layer)) ? [design] : [];
+        CostAmounts? keptCost = null, totalCost = null;
+        if (notRun is null)
+        {
+            var area = nest.Area(workload).Total;
+            // No kept layer (a network whose layers are all inner) runs on nothing: no area, as an array's empty unit list.
+            keptCost = Sum(study.Layers.Where(l => keptNames.Contains(l.Layer)), keptUnits.IsEmpty ? AreaUm2.Zero : area);
+            totalCost = Sum(study.Layers, area);
+        }
+        return new FirstLastRow(network.Name, policy.FirstLast.ToString(), [.. kept.Select(l => l.Name)],
+            OperationCounts.Of(kept), OperationCounts.Of(workload.Layers), keptCost, totalCost, keptUnits, notRun);
+    }
+
+    private static CostAmounts Sum(IEnumerable<NestLayerResult> layers, AreaUm2 area) =>
+        Sum(layers.Select(l => (l.Cycles, l.Energy!.Total, l.Energy.Macs)), area);
 }

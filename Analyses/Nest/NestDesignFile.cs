@@ -21,7 +21,8 @@ public sealed record NestDesign(string Name, string File, NestArchitecture Archi
 {
     /// <summary>
     /// Whether the PEs take the input operand one bit at a time (<c>bit_serial: inputs</c>, Stripes' PEs): a layer's problem then has
-    /// B = its input bits, and each bit-step is priced as AND gates and a shift-accumulate (CostModel/Nest/NestEnergy.cs). False: B = 1.
+    /// B = its input bits, each bit-step is priced as AND gates and adder-tree inputs, and each accumulation into a PE's accumulator as a
+    /// shift-accumulate (CostModel/Nest/NestEnergy.cs). False: B = 1.
     /// </summary>
     public bool BitSerialInputs { get; init; }
 

@@ -7,7 +7,7 @@ namespace HwSim.Analyses.Nest;
 /// <summary>
 /// Where a nest design comes from when a user names one with <c>--arch</c>: a built-in design by name, or a YAML file whose top
 /// level has <c>levels:</c> (an array architecture file has <c>units:</c> instead). The verbs that run the nest engine (energy,
-/// simulate, nest) ask here first and fall back to the array architectures.
+/// simulate, nest, compare, first-last, width, sweep, report) ask here first and fall back to the array architectures.
 /// </summary>
 public static class NestDesigns
 {
@@ -53,7 +53,25 @@ public static class NestDesigns
     }
 
     /// <summary>Whether the YAML file at <paramref name="path"/> is a nest design: a mapping with <c>levels</c> and no <c>units</c>.</summary>
-    public static bool IsNestDesign(string path)
+    public static bool IsNestDesign(string path) =>
+        TopLevel(path) is { } map && map.Children.ContainsKey(new YamlScalarNode("levels")) && !map.Children.ContainsKey(new YamlScalarNode("units"));
+
+    /// <summary>
+    /// The array architecture <paramref name="named"/> names, for verbs that run one through its units' nest translations: a preset,
+    /// or a YAML file whose top level has <c>units:</c> (read by the architecture reader, whose errors name their lines). Null for
+    /// anything else (a nest design, or a file that is not YAML, which the nest reader then reports).
+    /// </summary>
+    public static Simulator.Architecture.ArchitectureSpec? ArrayArchitecture(string named)
+    {
+        var text = named.Trim();
+        if (Simulator.Architecture.Presets.Contains(text))
+            return Simulator.Architecture.Presets.Get(text);
+        return File.Exists(text) && TopLevel(text) is { } map && map.Children.ContainsKey(new YamlScalarNode("units"))
+            ? Simulator.Architecture.ArchitectureYaml.Load(text)
+            : null;
+    }
+
+    private static YamlMappingNode? TopLevel(string path)
     {
         string text;
         try
@@ -62,11 +80,11 @@ public static class NestDesigns
         }
         catch (IOException)
         {
-            return false;
+            return null;
         }
         catch (UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
         YamlNode? root;
         try
@@ -75,10 +93,10 @@ public static class NestDesigns
         }
         catch (InputException)
         {
-            // Not YAML the nest reader could take either: the architecture reader reports it, with its line.
-            return false;
+            // Not YAML the nest reader could take either: the reader the caller falls back to reports it, with its line.
+            return null;
         }
-        return root is YamlMappingNode map && map.Children.ContainsKey(new YamlScalarNode("levels")) && !map.Children.ContainsKey(new YamlScalarNode("units"));
+        return root as YamlMappingNode;
     }
 
     /// <summary>The YAML text of the built-in design <paramref name="name"/>, or null when there is none of that name.</summary>

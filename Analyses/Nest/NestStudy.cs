@@ -22,6 +22,12 @@ public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjectiv
     public const int DefaultSamples = 2000;
 
     public EnergyTable Table { get; init; } = EnergyTable.Default;
+
+    /// <summary>
+    /// Layers searched at once (threads). Each search is seeded and independent, so the figures do not depend on it; 1 in the library
+    /// (a sweep already runs points in parallel), the cores in the CLI's one-network verbs.
+    /// </summary>
+    public int Parallelism { get; init; } = 1;
 }
 
 /// <summary>
@@ -78,22 +84,44 @@ public sealed record NestStudyResult(string Workload, NestDesign Design, NestStu
 /// </summary>
 public static class NestStudy
 {
-    public static NestStudyResult Run(Workload workload, NestDesign design, NestMappingFile? mappings, NestStudyOptions options)
+    /// <param name="cache">
+    /// Searches to share with other studies of the same design and options (first-last's formats, width's widths); null: this
+    /// study's own. Either way a (problem, formats) that no mapping file entry maps is searched once.
+    /// </param>
+    public static NestStudyResult Run(Workload workload, NestDesign design, NestMappingFile? mappings, NestStudyOptions options, NestSearchCache? cache = null) =>
+        Run(workload, design, mappings, options, cache, namesChecked: false);
+
+    /// <param name="namesChecked">
+    /// The mapping file's names were checked against a larger workload of which <paramref name="workload"/> is a part (an array
+    /// architecture's layers on one unit, <see cref="ArrayNestStudy"/>): an entry for another part's layer is not an error here.
+    /// </param>
+    internal static NestStudyResult Run(Workload workload, NestDesign design, NestMappingFile? mappings, NestStudyOptions options, NestSearchCache? cache, bool namesChecked)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Samples < 1)
             throw new InputException($"must be at least 1, got {options.Samples}", "samples");
-        mappings?.CheckNames([.. workload.Layers.Select(l => l.Name)]);
+        // Another design's or options' searches would be the wrong picks: a caller's bug, not the user's input.
+        if (cache is not null && !cache.Serves(design, options))
+            throw new ArgumentException("the cache holds the searches of another design or other options", nameof(cache));
+        if (!namesChecked)
+            mappings?.CheckNames([.. workload.Layers.Select(l => l.Name)]);
         // Layers of the same problem and formats that no mapping file entry maps get the same search (same design, options and seed):
         // searched once, as the mapper's cache by (layer shape, formats, hierarchy) asks. ResNet-50's 54 layers are 24 such problems.
-        var searched = new Dictionary<(NestProblem, OperandPrecision), NestLayerResult>();
-        return new NestStudyResult(workload.Name, design, options, [.. workload.Layers.Select(l => Layer(l, design, mappings, options, searched))]) { Batch = workload.Batch };
+        var searched = cache ?? new NestSearchCache(design, options);
+        if (options.Parallelism < 1)
+            throw new InputException($"must be at least 1, got {options.Parallelism}", "parallelism");
+        // Layers in workload order whatever the threads: a search two layers share runs once (the cache's), the other waits for it.
+        var layers = options.Parallelism == 1
+            ? [.. workload.Layers.Select(l => Layer(l, design, mappings, options, searched))]
+            : workload.Layers.AsParallel().AsOrdered().WithDegreeOfParallelism(options.Parallelism)
+                .Select(l => Layer(l, design, mappings, options, searched)).ToImmutableArray();
+        return new NestStudyResult(workload.Name, design, options, layers) { Batch = workload.Batch };
     }
 
     private static NestLayerResult Layer(Workloads.Layers.LayerWorkload layer, NestDesign design, NestMappingFile? mappings, NestStudyOptions options,
-        Dictionary<(NestProblem, OperandPrecision), NestLayerResult> searched)
+        NestSearchCache searched)
     {
         // Every layer has a nest problem (grouped and dilated ones too); it is not run only when no mapping fits or its tiles are too large
         // to count (below), when bit-serial PEs are given inputs that have no bits to step (floats), or when a level cannot hold one of
@@ -126,12 +154,10 @@ public static class NestStudy
                 return new NestLayerResult(layer.Name, problem, given, null, null, NotRunReason: e.Message);
             }
         }
-        if (given is null && searched.TryGetValue((problem, p), out var same))
-            return same with { Layer = layer.Name };
-        var result = Search(layer.Name, problem, arch, design, given, options, Price);
-        if (given is null)
-            searched[(problem, p)] = result;
-        return result;
+        if (given is not null)
+            return Search(layer.Name, problem, arch, design, given, options, Price);
+        // The layer's name is no part of the search: a layer that finds another's search takes it under its own name.
+        return searched.GetOrSearch(problem, p, () => Search(layer.Name, problem, arch, design, null, options, Price)) with { Layer = layer.Name };
     }
 
     private static NestLayerResult Search(string layer, NestProblem problem, NestArchitecture arch, NestDesign design, NestMapping? given, NestStudyOptions options,

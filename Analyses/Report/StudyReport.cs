@@ -82,36 +82,12 @@ public sealed record StudyReport(Evaluated Main, PrecisionPolicy Policy, Immutab
     {
         var e = Main;
         var r = e.Energy;
-        var md = new StringBuilder();
-        md.AppendLine($"# HwSim report: {e.Workload.Name} on {e.Architecture.Name}");
-        md.AppendLine();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Inner layers {Policy.InnerWeight} x {Policy.InnerInput}, first/last {Policy.FirstLast}; technology {r.Technology}; layers mapped by {Mapping}; produced by {producer} on {date:yyyy-MM-dd} (UTC)."));
-        md.AppendLine();
-        md.AppendLine("| | |");
-        md.AppendLine("|---|---:|");
-        foreach (var (label, value) in SummaryRows())
-            md.AppendLine($"| {label} | {value} |");
-        md.AppendLine();
-        md.AppendLine("## Where the energy goes");
-        md.AppendLine();
-        md.AppendLine("| component | uJ per inference | share |");
-        md.AppendLine("|---|---:|---:|");
-        foreach (var (label, uj, share) in BreakdownRows())
-            md.AppendLine($"| {label} | {uj} | {share} |");
-        md.AppendLine();
+        var md = Head($"{e.Workload.Name} on {e.Architecture.Name}",
+            string.Create(CultureInfo.InvariantCulture, $"Inner layers {Policy.InnerWeight} x {Policy.InnerInput}, first/last {Policy.FirstLast}; technology {r.Technology}; layers mapped by {Mapping}; produced by {producer} on {date:yyyy-MM-dd} (UTC)."),
+            SummaryRows(), "component", BreakdownRows());
         md.AppendLine("![energy per layer](energy-per-layer.png)");
         md.AppendLine();
-        md.AppendLine("## What the first and last layers cost");
-        md.AppendLine();
-        md.AppendLine("Share of the first and last layers in the whole network, for each format they are kept at (inner layers unchanged).");
-        md.AppendLine();
-        md.AppendLine("| keep | MACs | bit-ops | cycles | compute energy | energy | area of their unit |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var s in Shares)
-            md.AppendLine($"| {s.Keep} | {P(s.MacsShare)} | {P(s.BitOperationsShare)} | {P(s.CyclesShare)} | {P(s.ComputeEnergyShare)} | {P(s.EnergyShare)} | {P(s.KeptUnitAreaShare)} |");
-        md.AppendLine();
-        md.AppendLine("![first/last share](first-last.png)");
-        md.AppendLine();
+        md.Append(SharesMarkdown(Shares, ""));
         if (Width is not null)
             md.Append(WidthMarkdown(Width));
         md.AppendLine("## Files");
@@ -121,7 +97,54 @@ public sealed record StudyReport(Evaluated Main, PrecisionPolicy Policy, Immutab
         return md.ToString();
     }
 
-    private static string WidthMarkdown(WidthStudy s)
+    /// <summary>report.md's head, an array's or a nest design's: title, the line saying what ran, the summary and the energy breakdown by <paramref name="part"/>.</summary>
+    internal static StringBuilder Head(string title, string ran, IEnumerable<(string Label, string Value)> summary, string part,
+        IEnumerable<(string Label, string Uj, string Share)> breakdown)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# HwSim report: {title}");
+        md.AppendLine();
+        md.AppendLine(ran);
+        md.AppendLine();
+        md.AppendLine("| | |");
+        md.AppendLine("|---|---:|");
+        foreach (var (label, value) in summary)
+            md.AppendLine($"| {label} | {value} |");
+        md.AppendLine();
+        md.AppendLine("## Where the energy goes");
+        md.AppendLine();
+        md.AppendLine($"| {part} | uJ per inference | share |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (var (label, uj, share) in breakdown)
+            md.AppendLine($"| {label} | {uj} | {share} |");
+        md.AppendLine();
+        return md;
+    }
+
+    /// <summary>The first/last section of report.md (array and nest reports alike); <paramref name="note"/>, when not empty, is a line after the table's lead.</summary>
+    internal static string SharesMarkdown(ImmutableArray<FirstLastRow> shares, string note)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## What the first and last layers cost");
+        md.AppendLine();
+        md.AppendLine("Share of the first and last layers in the whole network, for each format they are kept at (inner layers unchanged).");
+        md.AppendLine();
+        if (note.Length > 0)
+        {
+            md.AppendLine(note);
+            md.AppendLine();
+        }
+        md.AppendLine("| keep | MACs | bit-ops | cycles | compute energy | energy | area of their unit |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in shares)
+            md.AppendLine($"| {s.Keep} | {P(s.MacsShare)} | {P(s.BitOperationsShare)} | {P(s.CyclesShare)} | {P(s.ComputeEnergyShare)} | {P(s.EnergyShare)} | {P(s.KeptUnitAreaShare)} |");
+        md.AppendLine();
+        md.AppendLine("![first/last share](first-last.png)");
+        md.AppendLine();
+        return md.ToString();
+    }
+
+    internal static string WidthMarkdown(WidthStudy s)
     {
         var md = new StringBuilder();
         md.AppendLine($"## Width break-even (WRPN): {s.Inner} widened k times vs the {s.Baseline} baseline");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using HwSim.Analyses.Nest;
 using HwSim.Simulator.Architecture;
 using HwSim.Simulator.Mapper;
 using HwSim.Workloads;
@@ -93,6 +94,45 @@ public sealed record GridFile(string? File, string? Base, int BaseLine, Immutabl
             // An error inside the base's own file names that file; a bad preset name is the grid's line.
             throw e.At(File, Line(BaseLine), "base");
         }
+    }
+
+    /// <summary>
+    /// The nest design the sweep runs, when <paramref name="archOption"/> (--arch) or else the grid's <c>base</c> names one (a built-in
+    /// design, or a file with top-level <c>levels:</c>); null when it names an array architecture (<see cref="ResolveBase"/>).
+    /// </summary>
+    public NestDesign? ResolveNestBase(string? archOption)
+    {
+        if (!string.IsNullOrWhiteSpace(archOption))
+            return NestDesigns.Find(archOption);
+        if (Base is null)
+            return null;
+        try
+        {
+            return NestDesigns.Find(Base);
+        }
+        catch (InputException e)
+        {
+            throw e.At(File, Line(BaseLine), "base");
+        }
+    }
+
+    /// <summary>
+    /// The dimensions of a grid over a nest design: only <c>objective</c> varies a nest study (the precisions and nodes vary with
+    /// --bits and --tech). Every other key is a field of an array architecture (units, buffers, DRAM bandwidth, clock) or the array
+    /// mapper's <c>mapping</c>, which a nest design does not have: refused, naming the grid file, the line and the key.
+    /// </summary>
+    public ImmutableArray<BoundDimension> BindNest(NestDesign design)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        foreach (var d in Dimensions.Where(d => d.Parameter.Field != GridField.Objective))
+        {
+            var what = d.Parameter.Field == GridField.Mapping
+                ? "varies the mapping per point, which on a nest design is one for the whole sweep: give --mapping search or a nest mapping file"
+                : "is a field of an array architecture";
+            throw new InputException($"'{d.Path}' {what}; the base {design.Name} is a nest design (storage levels, not units), over which a grid varies only 'objective'",
+                $"vary.{d.Path}", File, Line(d.Line));
+        }
+        return [.. Dimensions.Select(d => new BoundDimension(d, -1))];
     }
 
     /// <summary>

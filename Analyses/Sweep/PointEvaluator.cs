@@ -1,3 +1,5 @@
+using HwSim.Analyses.Compare;
+using HwSim.Analyses.Nest;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.CostModel.Pricing;
@@ -32,6 +34,13 @@ public sealed class ModelEvaluator : IPointEvaluator
 /// <inheritdoc/>
     public IEnumerable<(SweepPoint Point, PointResult Result)> Evaluate(SweepDefinition sweep, IReadOnlyList<SweepPoint> sameSimulation)
     {
+        if (sweep.Nest is not null)
+            return Nest(sweep, sameSimulation);
+        return Array(sweep, sameSimulation);
+    }
+
+    private static IEnumerable<(SweepPoint Point, PointResult Result)> Array(SweepDefinition sweep, IReadOnlyList<SweepPoint> sameSimulation)
+    {
         var first = sameSimulation[0];
         var arch = sweep.Architecture(first);
         var workload = sweep.Precisions[first.Precision].Workload;
@@ -46,6 +55,23 @@ public sealed class ModelEvaluator : IPointEvaluator
             var counts = byPrices ? Evaluator.Simulate(workload, arch, cost) : shared ??= Evaluator.Simulate(workload, arch, cost);
             var priced = Evaluator.Price(workload, arch, counts, cost);
             yield return (point, Result(priced.Energy, priced.Area));
+        }
+    }
+
+    /// <summary>
+    /// A nest sweep's points: each the nest study of its precision at its node and objective (a search by energy picks mappings at
+    /// the node's prices, so every point searches), with the design's area for the precision's formats; the figures are what
+    /// <c>hwsim compare</c> gives a nest design (no clock: no latency, no EDP).
+    /// </summary>
+    private static IEnumerable<(SweepPoint Point, PointResult Result)> Nest(SweepDefinition sweep, IReadOnlyList<SweepPoint> sameSimulation)
+    {
+        var design = sweep.Tables.Dram is { } kind ? sweep.Nest!.WithDram(kind) : sweep.Nest!;
+        foreach (var point in sameSimulation)
+        {
+            var session = new NestSession(design, sweep.NestMappings, sweep.NestOptions(point), sweep.Tables.Area);
+            var workload = sweep.Precisions[point.Precision].Workload;
+            var f = ConfigurationFigures.From(design.Name, null, session.Run(workload), session.Area(workload));
+            yield return (point, new PointResult(f.Cycles, f.LatencyMs, f.EnergyUj, f.TopsPerWatt, f.AreaMm2, f.EdpJs, f.NotRun.Length));
         }
     }
 

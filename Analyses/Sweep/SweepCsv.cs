@@ -8,13 +8,13 @@ namespace HwSim.Analyses.Sweep;
 
 /// <summary>The figures a sweep records for one point.</summary>
 /// <param name="Cycles">Cycles of the layers that ran, one pass of the workload.</param>
-/// <param name="LatencyMs">One pass of the workload (its batch; zoo networks have batch 1), milliseconds.</param>
+/// <param name="LatencyMs">One pass of the workload (its batch; zoo networks have batch 1), milliseconds; null (an empty cell) for a nest design without clock_mhz.</param>
 /// <param name="EnergyUj">Energy per inference, microjoules.</param>
 /// <param name="TopsPerW">Efficiency, tera-operations per joule (a MAC is 2 operations).</param>
 /// <param name="AreaMm2">Area of the units and SRAM buffers, mm^2.</param>
-/// <param name="EdpJs">Energy-delay product of one pass, joule-seconds.</param>
+/// <param name="EdpJs">Energy-delay product of one pass, joule-seconds; null without a clock, as the latency.</param>
 /// <param name="LayersNotRun">Layers no unit could run; they are not in the other figures.</param>
-public sealed record PointResult(long Cycles, double LatencyMs, double EnergyUj, double TopsPerW, double AreaMm2, double EdpJs, int LayersNotRun);
+public sealed record PointResult(long Cycles, double? LatencyMs, double EnergyUj, double TopsPerW, double AreaMm2, double? EdpJs, int LayersNotRun);
 
 /// <summary>A data row of a sweep CSV: its point id, its text exactly as written, and where it came from.</summary>
 public sealed record SweepRow(long Id, string Line, int LineNumber = 0);
@@ -48,7 +48,7 @@ public static class SweepCsv
     public static string Row(SweepDefinition sweep, SweepPoint point, PointResult r) =>
         string.Join(",", sweep.ParameterCells(point).Select(Quote).Concat(
         [
-            r.Cycles.ToString(CultureInfo.InvariantCulture), D(r.LatencyMs), D(r.EnergyUj), D(r.TopsPerW), D(r.AreaMm2), D(r.EdpJs),
+            r.Cycles.ToString(CultureInfo.InvariantCulture), r.LatencyMs is { } ms ? D(ms) : "", D(r.EnergyUj), D(r.TopsPerW), D(r.AreaMm2), r.EdpJs is { } edp ? D(edp) : "",
             r.LayersNotRun.ToString(CultureInfo.InvariantCulture),
         ]));
 

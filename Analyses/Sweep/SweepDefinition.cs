@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HwSim.Analyses.Nest;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Energy;
 using HwSim.CostModel.Evaluation;
@@ -53,11 +54,32 @@ public sealed class SweepDefinition
 
     public SweepDefinition(Workload workload, IEnumerable<PrecisionChoice> precisions, ArchitectureSpec baseArchitecture,
         IEnumerable<BoundDimension> dimensions, IEnumerable<TechChoice> techs, CostTables tables, MappingPolicy? mapping = null)
+        : this(workload, precisions, baseArchitecture, null, null, dimensions, techs, tables, mapping ?? MappingPolicy.Default)
     {
-        Mapping = mapping ?? MappingPolicy.Default;
+        ArgumentNullException.ThrowIfNull(baseArchitecture);
+    }
+
+    /// <summary>
+    /// A sweep of a nest design: every point is the nest study of its precision on <paramref name="design"/> at its node, under its
+    /// objective (the grid's <c>objective</c>, else <paramref name="objective"/>), in place of the array simulation. Only
+    /// <c>objective</c> may vary (<see cref="GridFile.BindNest"/>); the design's DRAM type is replaced by <paramref name="tables"/>' if given.
+    /// </summary>
+    /// <param name="mappings">The nest mapping file (--mapping FILE), or null to search every layer.</param>
+    public SweepDefinition(Workload workload, IEnumerable<PrecisionChoice> precisions, NestDesign design, NestMappingFile? mappings,
+        IEnumerable<BoundDimension> dimensions, IEnumerable<TechChoice> techs, CostTables tables, MappingObjective objective)
+        : this(workload, precisions, null, design ?? throw new ArgumentNullException(nameof(design)), mappings, dimensions, techs, tables, MappingPolicy.SearchFor(objective))
+    {
+    }
+
+    private SweepDefinition(Workload workload, IEnumerable<PrecisionChoice> precisions, ArchitectureSpec? baseArchitecture, NestDesign? nest, NestMappingFile? nestMappings,
+        IEnumerable<BoundDimension> dimensions, IEnumerable<TechChoice> techs, CostTables tables, MappingPolicy mapping)
+    {
+        Mapping = mapping;
         Workload = workload;
         Precisions = [.. precisions];
-        BaseArchitecture = baseArchitecture;
+        _base = baseArchitecture;
+        Nest = nest;
+        NestMappings = nestMappings;
         Dimensions = [.. dimensions];
         Techs = [.. techs];
         Tables = tables;
@@ -86,7 +108,27 @@ public sealed class SweepDefinition
 
     public Workload Workload { get; }
     public ImmutableArray<PrecisionChoice> Precisions { get; }
-    public ArchitectureSpec BaseArchitecture { get; }
+
+    private readonly ArchitectureSpec? _base;
+
+    /// <summary>The array architecture the grid varies; a nest sweep (<see cref="Nest"/>) has none.</summary>
+    public ArchitectureSpec BaseArchitecture => _base ?? throw new InvalidOperationException($"the sweep runs the nest design {Nest!.Name}, not an array architecture");
+
+    /// <summary>The nest design every point runs, or null for a sweep of array architectures.</summary>
+    public NestDesign? Nest { get; }
+
+    /// <summary>A nest sweep's mapping file (--mapping FILE), or null: the nest mapper searches every layer.</summary>
+    public NestMappingFile? NestMappings { get; }
+
+    /// <summary>Mappings the nest mapper samples per layer, as hwsim energy on a nest design.</summary>
+    public int NestSamples => NestStudyOptions.DefaultSamples;
+
+    /// <summary>The nest study options of a point of a nest sweep: its node, its objective, the sweep's energy table.</summary>
+    public NestStudyOptions NestOptions(SweepPoint point) =>
+        new(Techs[point.Tech].Scaling, Policy(point).Objective, NestSamples) { Table = Tables.Energy };
+
+    /// <summary>The name in the CSV's arch column: the base architecture's or the nest design's.</summary>
+    public string ArchitectureName => _base?.Name ?? Nest!.Name;
     public ImmutableArray<BoundDimension> Dimensions { get; }
     public ImmutableArray<TechChoice> Techs { get; }
     public CostTables Tables { get; }
@@ -170,7 +212,7 @@ public sealed class SweepDefinition
         yield return p.WeightBits?.ToString(CultureInfo.InvariantCulture) ?? "";
         yield return p.InputBits?.ToString(CultureInfo.InvariantCulture) ?? "";
         yield return p.Policy?.FirstLast.ToString() ?? "";
-        yield return BaseArchitecture.Name;
+        yield return ArchitectureName;
         // A fixed point ignores the objective: its cell says so rather than naming an objective nothing minimised.
         var ignoresObjective = _objectiveDimension >= 0 && !Policy(point).Search;
         for (var d = 0; d < Dimensions.Length; d++)
@@ -195,7 +237,15 @@ public sealed class SweepDefinition
         }
         foreach (var p in Precisions)
             text.Append("precision ").Append(p.WeightBits).Append('/').Append(p.InputBits).Append(' ').Append(p.Policy?.ToString() ?? "as given").Append('\n');
-        text.Append("architecture\n").Append(ArchitectureYaml.ToYaml(BaseArchitecture)).Append('\n');
+        if (Nest is { } design)
+        {
+            // A nest design is identified by its text (a built-in one by its embedded file), its mapping file by its bytes, the mapper by its samples.
+            text.Append("nest design ").Append(design.Name).Append(" sha256 ").Append(Sha256(NestDesigns.Text(design.Name) is { } builtin && design.File.StartsWith("built-in", StringComparison.Ordinal)
+                ? builtin : InputFiles.ReadAllText(design.File))).Append('\n');
+            text.Append("nest mappings ").Append(NestMappings is null ? "searched" : Sha256(InputFiles.ReadAllText(NestMappings.File))).Append(" samples ").Append(NestSamples).Append('\n');
+        }
+        else
+            text.Append("architecture\n").Append(ArchitectureYaml.ToYaml(BaseArchitecture)).Append('\n');
         foreach (var d in Dimensions)
         {
             text.Append("vary ").Append(d.Dimension.Path).Append(" unit ").Append(d.UnitIndex).Append(": ")

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using HwSim.Analyses.Nest;
 using HwSim.CostModel.Evaluation;
+using HwSim.CostModel.Nest;
 using HwSim.CostModel.Quantities;
 using HwSim.Simulator.Architecture;
 using HwSim.Workloads;
@@ -16,13 +18,26 @@ namespace HwSim.Analyses.Width;
 /// <param name="Macs">Multiply-accumulates of one run (all layers ran).</param>
 /// <param name="BitOps">b_w x b_a x MACs summed over layers.</param>
 /// <param name="Cycles">Total cycles, stalls included.</param>
-/// <param name="LatencySeconds">Cycles at the architecture's clock, seconds.</param>
+/// <param name="LatencySeconds">Cycles at the architecture's clock, seconds; null for a nest design without a clock (clock_mhz).</param>
 /// <param name="Energy">Energy of one run (one batch).</param>
-/// <param name="Area">Area of the architecture, the same for every network run on it.</param>
-public sealed record WidthCosts(long Macs, long BitOps, long Cycles, double LatencySeconds, EnergyPj Energy, AreaUm2 Area)
+/// <param name="Area">Area of the architecture (of a nest design: sized for the network's formats, NestArea).</param>
+public sealed record WidthCosts(long Macs, long BitOps, long Cycles, double? LatencySeconds, EnergyPj Energy, AreaUm2 Area)
 {
     /// <summary>The figures of an evaluated network.</summary>
     public static WidthCosts Of(Evaluated e) => new(e.Workload.Macs, e.Workload.BitOperations, e.Energy.Cycles, e.Energy.LatencySeconds, e.Energy.Total, e.Area.Total);
+
+    /// <summary>
+    /// The figures of a nest study of <paramref name="workload"/> (every layer ran) and the design's area. MACs and bit-operations
+    /// are the workload's, as for an array (a bit-serial design's study counts bit-steps instead); cycles include bandwidth stalls.
+    /// </summary>
+    public static WidthCosts Of(Workload workload, NestStudyResult study, NestAreaReport area)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(area);
+        double? seconds = study.Design.ClockMhz is { } mhz ? study.Cycles / (mhz * 1e6) : null;
+        return new(workload.Macs, workload.BitOperations, study.Cycles, seconds, study.Energy, area.Total);
+    }
 }
 
 /// <summary>The widened low-bit network at one width k, and its ratios to the baseline (derived, not stored).</summary>
@@ -37,8 +52,13 @@ public sealed record WidthPoint(double K, WidthCosts Costs, WidthCosts Baseline)
     /// <summary>Energy of the widened network over the baseline's.</summary>
     public double EnergyRatio => Costs.Energy / Baseline.Energy;
 
-    /// <summary>Latency ratio; the same architecture and clock run both, so it is the cycle ratio.</summary>
-    public double LatencyRatio => Costs.LatencySeconds / Baseline.LatencySeconds;
+    /// <summary>
+    /// Latency ratio; the same architecture and clock run both, so it is the cycle ratio (taken from the cycles where a nest design
+    /// has no clock).
+    /// </summary>
+    public double LatencyRatio => (Costs.LatencySeconds, Baseline.LatencySeconds) is (double costs, double baseline)
+        ? costs / baseline
+        : (double)Costs.Cycles / Baseline.Cycles;
 }
 
 /// <summary>A width study: the baseline, the widened network at every grid width, and the break-even widths.</summary>
@@ -63,9 +83,32 @@ public static class WidthAnalysis
     /// <param name="widths">Width multipliers, ascending and distinct.</param>
     /// <param name="progress">Receives one line per network evaluated (for stderr); called from one thread at a time.</param>
     public static WidthStudy Run(Workload lowBit, Workload baseline, string baselineName, string inner, string firstLast,
-        ArchitectureSpec arch, CostSetting cost, IReadOnlyList<double> widths, Action<string> progress)
+        ArchitectureSpec arch, CostSetting cost, IReadOnlyList<double> widths, Action<string> progress) =>
+        Run(lowBit, baseline, baselineName, inner, firstLast, arch.Name, cost.Scaling.Target.Name,
+            (network, what) => WidthCosts.Of(Checked(Evaluator.Evaluate(network, arch, cost), what)), widths, progress);
+
+    /// <summary>
+    /// The study on a nest design: every network (the baseline and each width) is <paramref name="nest"/>'s nest study in place of
+    /// the array simulation, priced with the design's area for the network's formats. The session's searches are shared, so a layer
+    /// that several widths leave alike (the first layer's input channels, say) is searched once.
+    /// </summary>
+    /// <param name="lowBit">The network at the low-bit policy, unwidened; widened here by each k.</param>
+    /// <param name="baseline">The network at the baseline precision, unwidened.</param>
+    /// <param name="widths">Width multipliers, ascending and distinct.</param>
+    /// <param name="progress">Receives one line per network evaluated (for stderr); called from one thread at a time.</param>
+    public static WidthStudy Run(Workload lowBit, Workload baseline, string baselineName, string inner, string firstLast,
+        NestSession nest, IReadOnlyList<double> widths, Action<string> progress)
     {
-        var baseCosts = WidthCosts.Of(Checked(Evaluator.Evaluate(baseline, arch, cost), $"the {baselineName} baseline"));
+        ArgumentNullException.ThrowIfNull(nest);
+        return Run(lowBit, baseline, baselineName, inner, firstLast, nest.Design.Name, nest.Options.Scaling.Target.Name,
+            (network, what) => WidthCosts.Of(network, Checked(nest.Run(network), what), nest.Area(network)), widths, progress);
+    }
+
+    /// <param name="price">The costs of one network (every layer run), the second argument naming it for errors.</param>
+    private static WidthStudy Run(Workload lowBit, Workload baseline, string baselineName, string inner, string firstLast,
+        string architecture, string technology, Func<Workload, string, WidthCosts> price, IReadOnlyList<double> widths, Action<string> progress)
+    {
+        var baseCosts = price(baseline, $"the {baselineName} baseline");
         // Nearby widths often round every layer to the same channels; such networks are priced
         // once. Lazy makes a network that two searches ask for at the same time run only once.
         var cache = new ConcurrentDictionary<string, Lazy<WidthCosts>>(StringComparer.Ordinal);
@@ -79,7 +122,7 @@ public static class WidthAnalysis
                 var text = k.ToString("0.####", CultureInfo.InvariantCulture);
                 lock (gate)
                     progress($"width: k = {text} ({why})");
-                return WidthCosts.Of(Checked(Evaluator.Evaluate(widened, arch, cost), $"width {text}"));
+                return price(widened, $"width {text}");
             })).Value;
         }
 
@@ -93,7 +136,7 @@ public static class WidthAnalysis
         var latency = Task.Run(() => BreakEven.Find([.. points.Select(p => (p.K, p.LatencyRatio))],
             k => new WidthPoint(k, At(k, "latency break-even"), baseCosts).LatencyRatio));
         Unwrap(() => Task.WaitAll(energy, latency));
-        return new WidthStudy(lowBit.Name, baselineName, inner, firstLast, arch.Name, cost.Scaling.Target.Name, baseCosts, points,
+        return new WidthStudy(lowBit.Name, baselineName, inner, firstLast, architecture, technology, baseCosts, points,
             energy.Result, latency.Result, cache.Count);
     }
 
@@ -110,6 +153,19 @@ public static class WidthAnalysis
             policy.FirstLast.ToString(), arch, cost, setting.Widths, progress);
     }
 
+    /// <summary>
+    /// The study as <c>hwsim report --arch NEST</c> runs it: as <see cref="Run(Workload, WidthSetting, ArchitectureSpec, CostSetting, Action{string})"/>,
+    /// every network priced by <paramref name="nest"/>'s nest study.
+    /// </summary>
+    public static WidthStudy Run(Workload network, WidthSetting setting, NestSession nest, Action<string> progress)
+    {
+        var policy = PrecisionPolicy.FromBits(setting.Bits, setting.Bits, FirstLastFormat.Keep(NumberFormat.Fp32));
+        var lowBit = policy.Apply(network);
+        var baseline = new PrecisionPolicy(setting.Baseline, setting.Baseline, FirstLastFormat.Same).Apply(network);
+        return Run(lowBit, baseline, setting.Baseline.Name, $"{policy.InnerWeight!.Name} x {policy.InnerInput!.Name}",
+            policy.FirstLast.ToString(), nest, setting.Widths, progress);
+    }
+
     /// <summary>Parallel work wraps what it throws; the user's error (or the bug) comes out as itself, one line or its own stack trace.</summary>
     private static void Unwrap(Action parallel)
     {
@@ -122,6 +178,14 @@ public static class WidthAnalysis
             var inner = e.Flatten().InnerExceptions;
             ExceptionDispatchInfo.Throw(inner.FirstOrDefault(x => x is InputException) ?? inner[0]);
         }
+    }
+
+    /// <summary>A ratio needs every layer priced: a layer the design cannot run (no mapping fits, a value wider than a level) is the user's to fix.</summary>
+    private static NestStudyResult Checked(NestStudyResult r, string what)
+    {
+        var notRun = r.Layers.FirstOrDefault(l => !l.Ran);
+        return notRun is null ? r
+            : throw new InputException($"{what}: layer '{notRun.Layer}' does not run on {r.Design.Name}: {notRun.NotRunReason} (try another architecture or first/last format)", "architecture");
     }
 
     /// <summary>A ratio needs every layer priced: a layer no unit can run (or that does not fit) is the user's to fix.</summary>

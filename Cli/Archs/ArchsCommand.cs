@@ -39,6 +39,17 @@ public static class ArchsCommand
         Description = "Print the architecture (a file or a preset) in the storage: form, DRAM first then every on-chip level; with -o FILE written atomically. The comments of the old file are not carried over.",
     };
 
+    private static readonly Option<bool> AsNest = new("--as-nest")
+    {
+        Description = "Print one unit of the array architecture as a nest design (YAML that 'hwsim nest --arch FILE' reads): its storage levels, PE grid and the kind's spatial rules as constraints (Analyses/Nest/ArrayNestDesign.cs). A kind the nest engine cannot state is refused with the reason.",
+    };
+
+    private static readonly Option<string?> Unit = new("--unit")
+    {
+        Description = "With --as-nest: the unit to translate (needed when the architecture has more than one).",
+        HelpName = "NAME",
+    };
+
     // Only its -o FILE (atomic write); the format is the verb's own.
     private static readonly OutputOptions Output = new();
 
@@ -48,6 +59,8 @@ public static class ArchsCommand
         command.Add(Name);
         command.Add(Format);
         command.Add(Upgrade);
+        command.Add(AsNest);
+        command.Add(Unit);
         command.Add(Output.File);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
@@ -70,6 +83,8 @@ public static class ArchsCommand
             return HwSimApp.ExitOk;
         }
         // A nest design (built in, or a file with top-level levels:): read and validated by the nest reader, printed as it is.
+        if (parse.GetValue(AsNest) && (Analyses.Nest.NestDesigns.IsBuiltin(name) || File.Exists(name) && Analyses.Nest.NestDesigns.IsNestDesign(name)))
+            throw new InputException($"{name} is already a nest design: 'hwsim archs {name}' prints it; --as-nest translates an array architecture", "--as-nest");
         var nestText = Analyses.Nest.NestDesigns.Text(name);
         if (nestText is null && File.Exists(name) && Analyses.Nest.NestDesigns.IsNestDesign(name))
         {
@@ -84,6 +99,10 @@ public static class ArchsCommand
             return HwSimApp.ExitOk;
         }
         var (arch, preset) = ArchitectureOption.Find(name);
+        if (parse.GetValue(AsNest))
+            return PrintAsNest(parse, context, arch, format, upgrade);
+        if (parse.GetValue(Unit) is not null)
+            throw new InputException("applies with --as-nest (e.g. 'hwsim archs lowbit-default --as-nest --unit lowbit')", "--unit");
         var description = preset is null ? $"read from {name}, valid" : Presets.Describe(preset);
         if (upgrade)
         {
@@ -95,6 +114,23 @@ public static class ArchsCommand
             return HwSimApp.ExitOk;
         }
         Output.Emit(parse, context, writer => ArchsWriter.One(writer, context, arch, description, format ?? ArchsFormat.Yaml));
+        return HwSimApp.ExitOk;
+    }
+
+    /// <summary><c>--as-nest</c>: one unit's nest translation as a nest design file, or its refusal as the error.</summary>
+    private static int PrintAsNest(ParseResult parse, CliContext context, ArchitectureSpec arch, ArchsFormat? format, bool upgrade)
+    {
+        if (upgrade || format is not (null or ArchsFormat.Yaml))
+            throw new InputException("--as-nest prints a nest design file (YAML): leave --format and --upgrade out", upgrade ? "--upgrade" : "--format");
+        var units = string.Join(", ", arch.Units.Select(u => u.Name));
+        var unit = parse.GetValue(Unit) is { } wanted
+            ? Analyses.Nest.ArrayNest.UnitNamed(arch, wanted) ?? throw new InputException($"{arch.Name} has no unit '{wanted}' (units: {units})", "--unit")
+            : arch.Units.Length == 1 ? arch.Units[0]
+            : throw new InputException($"{arch.Name} has {arch.Units.Length} units ({units}); give --unit NAME", "--unit");
+        var translation = Analyses.Nest.ArrayNest.Translate(arch, unit);
+        if (translation.Yaml is not { } yaml)
+            throw new InputException($"unit {unit.Name} ({unit.Kind}) of {arch.Name} has no nest statement: {translation.Refusal}", "--as-nest");
+        Output.Emit(parse, context, writer => writer.Write(yaml));
         return HwSimApp.ExitOk;
     }
 }

@@ -40,7 +40,7 @@ internal static class ArchsWriter
                 break;
             default:
                 context.ConsoleOn(writer).Write(ArchsText.ListTable(rows));
-                writer.WriteLine("Built-in nest designs (storage levels down to per-PE scratchpads, loop-nest mappings; hwsim energy, simulate, nest and compare run them; print one as YAML: hwsim archs NAME):");
+                writer.WriteLine("Built-in nest designs (storage levels down to per-PE scratchpads, loop-nest mappings; hwsim energy, simulate, nest, compare, first-last, width and sweep run them; print one as YAML: hwsim archs NAME):");
                 foreach (var (name, summary) in Analyses.Nest.NestDesigns.Summaries)
                     writer.WriteLine($"  {name}: {summary}");
                 break;

@@ -28,6 +28,6 @@ public sealed class ArchitectureOption
     /// <summary><see cref="ArchitectureSource.Find"/>, with the option named in its errors.</summary>
     internal static (ArchitectureSpec Spec, string? Preset) Find(string nameOrPath) =>
         Analyses.Nest.NestDesigns.IsBuiltin(nameOrPath)
-            ? throw new InputException($"'{nameOrPath.Trim()}' is a built-in nest design (storage levels and loop nests, not array units): the verbs energy, simulate, nest and compare run it", "--arch")
+            ? throw new InputException($"'{nameOrPath.Trim()}' is a built-in nest design (storage levels and loop nests, not array units): the verbs energy, simulate, nest, compare, first-last, width, sweep and report run it", "--arch")
             : LibraryFields.Named(() => ArchitectureSource.Find(nameOrPath), "--arch", "architecture");
 }

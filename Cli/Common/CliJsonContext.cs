@@ -29,6 +29,7 @@ namespace HwSim.Cli.Common;
 [JsonSerializable(typeof(SimulateJson))]
 [JsonSerializable(typeof(EnergyJson))]
 [JsonSerializable(typeof(NestJson))]
+[JsonSerializable(typeof(ArrayNestJson))]
 [JsonSerializable(typeof(CompareJson))]
 [JsonSerializable(typeof(WorkloadJson))]
 [JsonSerializable(typeof(FirstLastJson))]

@@ -13,7 +13,7 @@ public sealed class MappingOptions
 {
     public Option<string> Mapping { get; } = new("--mapping")
     {
-        Description = "How layers are mapped onto the array: 'search' (the mapper picks each layer's loop nest, never worse than fixed under --objective), 'fixed' (the one schedule of earlier HwSim versions, SCALE-Sim's order), or a YAML file fixing or constraining layers by name or glob (e.g. 'layers: { conv1: fixed, \"layer*\": { order: [N, M, K], block_k: 2 } }'); the mapper searches what a file leaves open.",
+        Description = "How layers are mapped onto the array: 'search' (the mapper picks each layer's loop nest, never worse than fixed under --objective), 'fixed' (the one schedule of earlier HwSim versions, SCALE-Sim's order), or a YAML file fixing or constraining layers by name or glob (e.g. 'layers: { conv1: fixed, \"layer*\": { order: [N, M, K], block_k: 2 } }'); the mapper searches what a file leaves open. On a nest design (--arch eyeriss-rs or a file with top-level 'levels:'): 'search' (the nest mapper) or a nest mapping file (per layer, each level's loops, as 'hwsim nest --save-mapping' writes); 'fixed' is refused there.",
         DefaultValueFactory = _ => "search",
         HelpName = "fixed|search|FILE",
     };

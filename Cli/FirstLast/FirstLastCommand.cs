@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using HwSim.Analyses.FirstLast;
 using HwSim.Cli.Common;
+using HwSim.Cli.Nest;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.Workloads;
@@ -54,7 +55,8 @@ public static class FirstLastCommand
     public static Command Create()
     {
         var command = new Command("first-last",
-            "Share of the first and last layers (kept at fp32, fp16, int8 or the inner precision) in a network's MACs, bit-operations, OPs, cycles, energy and unit area.");
+            "Share of the first and last layers (kept at fp32, fp16, int8 or the inner precision) in a network's MACs, bit-operations, OPs, cycles, energy and unit area.\n" +
+            "A nest design (--arch eyeriss-rs, or a file with top-level 'levels:') runs each format's network on the nest engine, as hwsim energy does (--mapping search|FILE, --objective); its kept unit is the whole design.");
         Workload.AddTo(command, firstLast: false);
         command.Add(Keep);
         command.Add(All);
@@ -79,8 +81,10 @@ public static class FirstLastCommand
             keep = [keep[0]];
         // --wbits and --abits have defaults here, so there is always a policy; its first/last format is each of --keep in turn.
         var inner = (Workload.Policy(parse) ?? throw new InvalidOperationException("--wbits and --abits have defaults")) with { FirstLast = keep[0] };
-        var arch = Architecture.Resolve(parse);
-        var cost = Cost.Resolve(parse);
+        // A nest design runs each format's network through the nest study (Cli/Nest/NestRoute.cs) in place of the array simulation.
+        var nest = NestRoute.Design(parse, Architecture) is { } design ? NestRoute.Session(parse, design, Cost) : null;
+        var arch = nest is null ? Architecture.Resolve(parse) : null;
+        var cost = nest is null ? Cost.Resolve(parse) : null;
         var plotBase = parse.GetValue(Plot);
         if (plotBase is not null && string.IsNullOrWhiteSpace(plotBase))
             throw new InputException("give a file name without extension (BASE.png and BASE.svg are written)", "--plot");
@@ -98,24 +102,33 @@ public static class FirstLastCommand
             var finished = 0;
             var total = networks.Length * keep.Length;
             var gate = new Lock();
-            rows = FirstLastAnalysis.Analyse(networks, inner, keep, arch, cost, row =>
+            void Done(FirstLastRow row)
             {
                 var n = Interlocked.Increment(ref finished);
                 // Rows finish on worker threads; one whole line per call keeps stderr readable.
                 lock (gate)
                     context.Progress($"first-last: {row.Network} {row.Keep} done ({n}/{total})");
-            });
+            }
+            if (nest is not null)
+                context.Progress($"the zoo on nest design {nest.Design.Name}: {NestRoute.Searching(nest)}");
+            rows = nest is null ? FirstLastAnalysis.Analyse(networks, inner, keep, arch!, cost!, Done) : FirstLastAnalysis.Analyse(networks, inner, keep, nest, Done);
             workloadName = "zoo";
         }
         else
         {
             var network = Workload.LoadSource(parse);
-            rows = FirstLastAnalysis.Analyse(network, inner, keep, arch, Cost.Resolve(parse, network, arch));
+            if (nest is not null)
+                context.Progress($"{network.Name} on nest design {nest.Design.Name}: {network.Layers.Length} layers x {keep.Length} first/last formats, {NestRoute.Searching(nest)}");
+            rows = nest is null ? FirstLastAnalysis.Analyse(network, inner, keep, arch!, Cost.Resolve(parse, network, arch!)) : FirstLastAnalysis.Analyse([network], inner, keep, nest);
             workloadName = network.Name;
         }
 
-        var result = new FirstLastJson(workloadName, arch.Name, cost.Scaling.Target.Name, new InnerJson(inner.InnerWeight!.Name, inner.InnerInput!.Name),
-            inner.RealDownsample, FirstLastAnalysis.OpsDefinition + "; " + FirstLastAnalysis.OpsCaveat, [.. rows.Select(FirstLastRowJson.From)]);
+        var result = new FirstLastJson(workloadName, arch?.Name ?? nest!.Design.Name, (cost?.Scaling ?? nest!.Options.Scaling).Target.Name,
+            new InnerJson(inner.InnerWeight!.Name, inner.InnerInput!.Name),
+            inner.RealDownsample, FirstLastAnalysis.OpsDefinition + "; " + FirstLastAnalysis.OpsCaveat, [.. rows.Select(FirstLastRowJson.From)])
+        {
+            NestDesign = nest is not null,
+        };
         // The plot first: a bad --plot folder then fails before -o FILE is written, not after.
         if (plotBase is not null)
         {

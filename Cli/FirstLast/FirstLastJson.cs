@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using HwSim.Analyses.FirstLast;
 
 namespace HwSim.Cli.FirstLast;
@@ -7,7 +8,15 @@ namespace HwSim.Cli.FirstLast;
 /// 0..1; energies in pJ, areas in um^2). Cost fields are absent on a row whose layers did not run.
 /// </summary>
 internal sealed record FirstLastJson(string Workload, string Architecture, string Technology, InnerJson Inner, bool RealDownsample,
-    string OpsDefinition, IReadOnlyList<FirstLastRowJson> Rows);
+    string OpsDefinition, IReadOnlyList<FirstLastRowJson> Rows)
+{
+    /// <summary>
+    /// Whether the architecture is a nest design (its kept_units is the design, whose whole area is the kept area). Not written:
+    /// the JSON of an array architecture stays as it was, and kept_units names the design.
+    /// </summary>
+    [JsonIgnore]
+    public bool NestDesign { get; init; }
+}
 
 internal sealed record InnerJson(string Weight, string Input);
 

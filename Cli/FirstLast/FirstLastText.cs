@@ -110,7 +110,9 @@ internal static class FirstLastText
             console.MarkupLine($"[grey]{Markup.Escape(FirstLastAnalysis.OpsDefinition)}.[/]");
             console.MarkupLine($"[grey]{Markup.Escape(FirstLastAnalysis.OpsCaveat)}.[/]");
         }
-        console.MarkupLine($"[grey]kept-unit area: the unit(s) the kept layers ran on, over the chip's units and SRAM ({Markup.Escape(AreaReport.Excluded)}).[/]");
+        console.MarkupLine(run.NestDesign
+            ? $"[grey]kept-unit area: a nest design runs every layer on all of its levels and MACs, so the kept layers' area is the whole design's (sized for each row's formats) and its share is 100 %.[/]"
+            : $"[grey]kept-unit area: the unit(s) the kept layers ran on, over the chip's units and SRAM ({Markup.Escape(AreaReport.Excluded)}).[/]");
     }
 
     private const string NotRunCell = "[red]not run[/]";

@@ -22,9 +22,16 @@ public static class NestCommand
 
     private static readonly Option<string> Design = new("--arch")
     {
-        Description = "The nest design file (YAML): levels from DRAM inward in Timeloop's terms (class dram|sram|register, depth, width, datawidth, n_banks, keeps, fanout, temporal/spatial constraints; bit_serial: inputs for PEs that take input values one bit at a time). Examples: docs/examples/timeloop/*.yaml, docs/examples/nest/stripes_like.yaml.",
-        HelpName = "DESIGN.yaml",
+        Description = "The nest design: a built-in one (eyeriss-rs; see hwsim archs) or a file (YAML): levels from DRAM inward in Timeloop's terms (class dram|sram|regfile|register, depth, width, datawidth, n_banks, keeps, fanout, temporal/spatial constraints; bit_serial: inputs for PEs that take input values one bit at a time). Examples: docs/examples/timeloop/*.yaml, docs/examples/nest/stripes_like.yaml. " +
+            "Or an array architecture (a preset such as lowbit-default, or a file with units:): each unit stated as a nest design (hwsim archs NAME --as-nest prints it), each layer on the unit the array engines pick for its formats.",
+        HelpName = "DESIGN|ARRAY",
         Required = true,
+    };
+
+    private static readonly Option<string?> Unit = new("--unit")
+    {
+        Description = "With an array architecture as --arch: run every layer on this unit's nest design (default: each layer on the unit the array engines pick for its formats).",
+        HelpName = "NAME",
     };
 
     private static readonly Option<string?> MappingFile = new("--mapping")
@@ -75,6 +82,7 @@ public static class NestCommand
             "Example: hwsim nest docs/examples/timeloop/simple_ws.csv --arch docs/examples/timeloop/simple_ws.yaml --mapping docs/examples/timeloop/simple_ws.mapping.yaml --tech 45nm");
         Workload.AddTo(command);
         command.Add(Design);
+        command.Add(Unit);
         command.Add(MappingFile);
         command.Add(Objective);
         command.Add(Samples);
@@ -103,9 +111,19 @@ public static class NestCommand
         var (workload, _) = Workload.Load(parse);
         // A built-in design by name, else a design file (read as one whatever its keys, so its errors are the nest reader's).
         var named = parse.GetValue(Design)!;
+        var options = new NestStudyOptions(Technology.Resolve(parse), objective, samples, parse.GetValue(Seed), parse.GetValue(Search)) { Parallelism = Environment.ProcessorCount };
+        var mappingPath = parse.GetValue(MappingFile);
+        var unit = parse.GetValue(Unit);
+        // An array architecture (a preset, or a file whose top level has units:) runs through its units' nest translations.
+        if (NestDesigns.Builtin(named) is null && NestDesigns.ArrayArchitecture(named) is { } arch)
+        {
+            var run = ArrayNestStudy.Run(workload, arch, unit, options, mappingPath is null ? null : d => NestMappingFile.Load(mappingPath, d));
+            return NestOutput.RenderArray(parse, context, Output, run, parse.GetValue(ShowMapping), parse.GetValue(SaveMapping));
+        }
+        if (unit is not null)
+            throw new InputException($"applies to an array architecture as --arch (a preset such as {Simulator.Architecture.Presets.Default}, or a file with units:); {named} is a nest design", "--unit");
         var design = NestDesigns.Builtin(named) ?? NestDesignFile.Load(named);
-        var mappings = parse.GetValue(MappingFile) is { } path ? NestMappingFile.Load(path, design) : null;
-        var options = new NestStudyOptions(Technology.Resolve(parse), objective, samples, parse.GetValue(Seed), parse.GetValue(Search));
+        var mappings = mappingPath is { } path ? NestMappingFile.Load(path, design) : null;
         var result = NestStudy.Run(workload, design, mappings, options);
         return NestOutput.Render(parse, context, Output, result, parse.GetValue(ShowMapping), parse.GetValue(SaveMapping));
     }

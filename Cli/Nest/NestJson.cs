@@ -46,3 +46,24 @@ public sealed record NestTotalsJson(long Macs, long Cycles, int Batch, double En
 {
     public double EnergyUj => new EnergyPj(EnergyPj).Microjoules;
 }
+
+/// <summary>
+/// <c>hwsim nest --arch ARRAY -f json</c> when the run used more than one unit's nest design or left layers unrun: each unit's study as
+/// <see cref="NestJson"/> (its own levels), and the layers not run. A run on one design with every layer placed prints <see cref="NestJson"/> itself.
+/// </summary>
+/// <param name="Totals">The network's figures: the units' layers that ran, summed (each unit's own figures are in <paramref name="Units"/>).</param>
+public sealed record ArrayNestJson(string Workload, string Architecture, ArrayNestTotalsJson Totals, IReadOnlyList<NestJson> Units, IReadOnlyList<ArrayNestNotRunJson> NotRun)
+{
+    public static ArrayNestJson From(ArrayNestStudyResult r) =>
+        new(r.Workload, r.Architecture, new ArrayNestTotalsJson(r.Cycles, r.Batch, r.Energy.Value, r.EnergyPerInference.Microjoules, r.LayersRun, r.NotRun.Length),
+            [.. r.Studies.Select(NestJson.From)], [.. r.NotRun.Select(n => new ArrayNestNotRunJson(n.Layer, n.Unit, n.Reason))]);
+}
+
+/// <summary>
+/// A network's totals over several units' nest designs. No MAC total: a bit-serial unit counts bit-steps, the others MACs, and the two
+/// do not add; each unit's totals give its own.
+/// </summary>
+public sealed record ArrayNestTotalsJson(long Cycles, int Batch, double EnergyPj, double EnergyPerInferenceUj, int LayersRun, int LayersNotRun);
+
+/// <param name="Unit">The unit the layer would run on, or null when no unit takes its formats.</param>
+public sealed record ArrayNestNotRunJson(string Layer, string? Unit, string Reason);

@@ -8,6 +8,7 @@ using HwSim.Analyses.FirstLast;
 using HwSim.Analyses.Report;
 using HwSim.Cli.FirstLast;
 using HwSim.Cli.Common;
+using HwSim.Cli.Nest;
 using HwSim.Cli.Tradeoff;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
@@ -27,7 +28,7 @@ namespace HwSim.Cli.Report;
 /// break-even of a 1-bit network; tables on the terminal and a folder with report.md, the
 /// CSV/JSON behind every table and the plots.
 /// </summary>
-public static class ReportCommand
+public static partial class ReportCommand
 {
     private static readonly WorkloadOptions Workload =
         WorkloadOptions.Study(FirstLastAnalysis.DefaultNetwork, FirstLastAnalysis.DefaultWeightBits, FirstLastAnalysis.DefaultInputBits);
@@ -48,7 +49,8 @@ public static class ReportCommand
     public static Command Create()
     {
         var command = new Command("report",
-            "Energy per inference, latency, throughput, area, the first/last-layer share and the width break-even, on built-in defaults (ResNet-18 W4A2, fp32 first/last, lowbit-default, 45 nm); writes a folder with report.md, tables and plots.");
+            "Energy per inference, latency, throughput, area, the first/last-layer share and the width break-even, on built-in defaults (ResNet-18 W4A2, fp32 first/last, lowbit-default, 45 nm); writes a folder with report.md, tables and plots.\n" +
+            "A nest design (--arch eyeriss-rs, or a file with top-level 'levels:') runs every section on the nest engine, as hwsim energy does (--mapping search|FILE, --objective): energy by storage level, area per level, time-based figures only with clock_mhz.");
         Workload.AddTo(command);
         command.Add(Keep);
         Architecture.AddTo(command);
@@ -65,6 +67,9 @@ public static class ReportCommand
     private static int Run(ParseResult parse, CliContext context)
     {
         var folder = parse.GetValue(Directory)!;
+        // A nest design (--arch eyeriss-rs, or a file with top-level 'levels:') runs the report's studies on the nest engine.
+        if (NestRoute.Design(parse, Architecture) is { } design)
+            return RunNest(parse, context, folder, design);
         var policy = Workload.Policy(parse) ?? throw new InvalidOperationException("--wbits and --abits have defaults");
         var network = Workload.LoadSource(parse);
         var arch = Architecture.Resolve(parse);

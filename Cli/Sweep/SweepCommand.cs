@@ -78,6 +78,9 @@ public static class SweepCommand
     private static int Run(ParseResult parse, CliContext context)
     {
         var sweep = Sweep.Definition(parse);
+        // The plot is energy against latency: a nest design without a clock has no latency to draw (its cells are empty).
+        if (parse.GetValue(PlotBase) is not null && sweep.Nest is { ClockMhz: null } clockless)
+            throw new InputException($"draws energy against latency, and the nest design {clockless.Name} has no clock_mhz, so its points have no latency; give the design a clock_mhz or leave out --plot", "--plot");
         var shard = parse.GetValue(ShardOption) is { } s ? Shard.Parse(s) : Shard.All;
         var jobs = parse.GetValue(Jobs);
         if (jobs < 1)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using HwSim.Analyses.Sweep;
 using HwSim.Cli.Common;
+using HwSim.Cli.Nest;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Technology;
 using HwSim.Simulator.Architecture;
@@ -63,7 +64,8 @@ internal sealed class SweepOptions
 
     public Option<string?> Arch { get; } = new("--arch")
     {
-        Description = $"Base architecture: a preset ({string.Join(", ", Simulator.Architecture.Presets.Names)}) or a .yaml file. Overrides the grid's 'base'. Default: the grid's base, else {Simulator.Architecture.Presets.Default}.",
+        Description = $"Base architecture: a preset ({string.Join(", ", Simulator.Architecture.Presets.Names)}) or a .yaml file. Overrides the grid's 'base'. Default: the grid's base, else {Simulator.Architecture.Presets.Default}. " +
+            "A nest design (eyeriss-rs, or a file with top-level 'levels:') runs the nest study per point (--mapping search|FILE, --objective); its grid may vary only 'objective'.",
         HelpName = "NAME|FILE",
     };
 
@@ -89,6 +91,17 @@ internal sealed class SweepOptions
         var workload = WorkloadSource.Load(parse.GetValue(Network)!);
         var precisions = Precisions(parse, workload);
         var grid = parse.GetValue(Grid) is { } gridPath ? GridFile.Load(gridPath) : GridFile.None;
+        // A nest design (--arch, or the grid's base) runs the nest study per point; a grid over it varies only the objective.
+        if (LibraryFields.Named(() => grid.ResolveNestBase(parse.GetValue(Arch)), "--arch", "architecture") is { } design)
+        {
+            RefuseFlagAndKey(parse, grid, Cost.Mapping.Objective, GridField.Objective);
+            var nestDimensions = grid.BindNest(design);
+            var mappings = NestRoute.Mappings(parse, Cost.Mapping, design);
+            // Checked before any point runs, as an array sweep checks its mapping file against every precision.
+            foreach (var p in precisions)
+                mappings?.CheckNames([.. p.Workload.Layers.Select(l => l.Name)]);
+            return new SweepDefinition(workload, precisions, design, mappings, nestDimensions, Techs(parse), Tables(parse), parse.GetValue(Cost.Mapping.Objective));
+        }
         var baseArch = grid.ResolveBase(parse.GetValue(Arch));
         RefuseFlagAndKey(parse, grid, Cost.Mapping.Mapping, GridField.Mapping);
         RefuseFlagAndKey(parse, grid, Cost.Mapping.Objective, GridField.Objective);

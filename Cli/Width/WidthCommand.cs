@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HwSim.Analyses.Width;
 using HwSim.Cli.Common;
+using HwSim.Cli.Nest;
 using HwSim.CostModel.Area;
 using HwSim.CostModel.Evaluation;
 using HwSim.Workloads;
@@ -51,7 +52,8 @@ public static class WidthCommand
 
     public static Command Create()
     {
-        var command = new Command("width", "WRPN's question: the widened low-bit network's MACs, bit-ops, cycles, energy and area relative to an fp32 or int8 baseline, and the break-even widths.");
+        var command = new Command("width", "WRPN's question: the widened low-bit network's MACs, bit-ops, cycles, energy and area relative to an fp32 or int8 baseline, and the break-even widths.\n" +
+            "A nest design (--arch eyeriss-rs, or a file with top-level 'levels:') prices every network on the nest engine, as hwsim energy does (--mapping search|FILE, --objective); without clock_mhz the latency ratio is the cycle ratio.");
         // WRPN's networks are binary: without --wbits/--abits this verb studies W1A1, not the workload's own formats.
         Workload.WeightBits.DefaultValueFactory = _ => 1;
         Workload.WeightBits.Description = "Weight bits of the widened network's inner layers, 1..32 (1 = binary +/-1).";
@@ -78,12 +80,23 @@ public static class WidthCommand
             throw new InputException("cannot write the plot: its directory does not exist", "--plot", plotBase);
         var (lowBit, given) = Workload.Load(parse);
         var policy = given ?? throw new InvalidOperationException("--wbits and --abits default to 1 here, so there is always a policy");
-        var arch = Architecture.Resolve(parse);
-        var cost = Cost.Resolve(parse, lowBit, arch);
         var baseline = new PrecisionPolicy(baselineFormat, baselineFormat, FirstLastFormat.Same).Apply(lowBit);
         var inner = $"{policy.InnerWeight?.Name ?? "as given"} x {policy.InnerInput?.Name ?? "as given"}";
 
-        var study = WidthAnalysis.Run(lowBit, baseline, baselineFormat.Name, inner, policy.FirstLast.ToString(), arch, cost, widths, context.Progress);
+        WidthStudy study;
+        // A nest design prices every network with the nest study (Cli/Nest/NestRoute.cs) in place of the array simulation.
+        if (NestRoute.Design(parse, Architecture) is { } design)
+        {
+            var nest = NestRoute.Session(parse, design, Cost);
+            context.Progress($"{lowBit.Name} on nest design {nest.Design.Name}: the baseline and each width, {NestRoute.Searching(nest)}");
+            study = WidthAnalysis.Run(lowBit, baseline, baselineFormat.Name, inner, policy.FirstLast.ToString(), nest, widths, context.Progress);
+        }
+        else
+        {
+            var arch = Architecture.Resolve(parse);
+            var cost = Cost.Resolve(parse, lowBit, arch);
+            study = WidthAnalysis.Run(lowBit, baseline, baselineFormat.Name, inner, policy.FirstLast.ToString(), arch, cost, widths, context.Progress);
+        }
 
         Output.Emit(parse, context, writer =>
         {
@@ -146,7 +159,12 @@ public static class WidthCommand
         console.Write(table);
         console.MarkupLine(BreakEvenLine("energy", s.Energy, s, p => p.EnergyRatio));
         console.MarkupLine(BreakEvenLine("latency", s.Latency, s, p => p.LatencyRatio));
-        console.MarkupLine($"area: {Markup.Escape(AreaReport.Format(b.Area))} for both: the same architecture ({Markup.Escape(s.Architecture)}) runs the baseline and every width, so the area ratio is 1.");
+        // An array's area is the same for every network; a nest design's MACs and registers are sized for the network's formats.
+        var widened = s.Points.Select(p => p.Costs.Area).Distinct().ToList();
+        if (widened is [var same] && same == b.Area)
+            console.MarkupLine($"area: {Markup.Escape(AreaReport.Format(b.Area))} for both: the same architecture ({Markup.Escape(s.Architecture)}) runs the baseline and every width, so the area ratio is 1.");
+        else
+            console.MarkupLine($"area: {Markup.Escape(AreaReport.Format(b.Area))} for the baseline, {Markup.Escape(string.Join(", ", widened.Select(AreaReport.Format)))} widened: {Markup.Escape(s.Architecture)}'s MACs and registers are sized for each network's formats (NestArea).");
     }
 
     private static string BreakEvenLine(string what, BreakEven be, WidthStudy s, Func<WidthPoint, double> ratio) =>

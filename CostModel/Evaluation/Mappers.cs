@@ -26,4 +26,10 @@ public static class Mappers
             Known.Clear();
         return Known.GetOrAdd((table, context), k => new MappingSearch(Prices(k.Table, k.Context)));
     }
+
+    /// <summary>
+    /// Forgets every shared mapper and so its picks: the next search starts cold, as in a new
+    /// process (benchmarks of whole sweeps measure cold runs with it).
+    /// </summary>
+    public static void Forget() => Known.Clear();
 }

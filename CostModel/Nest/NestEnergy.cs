@@ -60,6 +60,7 @@ public sealed record NestLevelEnergy(string Level, EnergyPj Reads, EnergyPj Writ
 }
 
 /// <summary>A nest run priced: the MACs, every level, the total, and the SRAM queries the CACTI table could not answer.</summary>
+/// <param name="Macs">The compute: MACs, or for a bit-serial problem its bit-steps (AND gates, adder-tree inputs) and its accumulations.</param>
 public sealed record NestEnergyReport(EnergyPj Macs, ImmutableArray<NestLevelEnergy> Levels, ImmutableArray<string> Warnings)
 {
     public EnergyPj Total => Levels.Aggregate(Macs, (a, l) => a + l.Total);
@@ -74,13 +75,19 @@ public sealed record NestEnergyReport(EnergyPj Macs, ImmutableArray<NestLevelEne
 /// </summary>
 /// <remarks>
 /// A bit-serial problem (B = <see cref="NestProblem.Bits"/> above 1, Simulator/Nest/README.md) is priced as HwSim's bit-serial array
-/// kind prices its steps (Simulator/BitSerial/BitSerialModel.cs, serial activations), with the same actions and table rows: each
-/// bit-step (a counted MAC) ANDs the b_w weight bits with one input bit, b_w <c>AndBitOp</c>s, and shift-accumulates the product into
-/// the partial sum, one <c>ShiftAccumulate</c> of the partial sum's width (priced as an add of that width unless the table has a row:
-/// the shift is wiring). A nest PE takes one term per step, so there is no adder tree and no <c>PopcountInputBit</c>, which the array
-/// kind counts for its lanes' tree; products of PEs that share an output are reduced in the network, which the nest counts do not
-/// price for bit-parallel problems either. An input access moves one bit: a level's price per input access is that of a 1-bit scalar
-/// (a row access costs 1 / RowBits of a row, DRAM 1/8 of a byte, a register one bit).
+/// kind prices its steps (Simulator/BitSerial/BitSerialModel.cs, Counted(), serial activations), with the same actions and table rows
+/// (a Stripes SIP: lanes whose products an adder tree sums, and one shift-accumulator after the tree):
+/// <list type="bullet">
+/// <item>each bit-step (a counted MAC) ANDs the b_w weight bits with one input bit, b_w <c>AndBitOp</c>s, and feeds the b_w product
+/// bits into the adder tree, b_w <c>PopcountInputBit</c>s (the array kind counts one tree input per AND);</item>
+/// <item>each accumulation into the PE's accumulator (<see cref="NestCounts.Accumulations"/>: the innermost output keeper's updates,
+/// one per tree sum, since the MACs that meet on one output in one cycle are reduced first) is one <c>ShiftAccumulate</c> of the
+/// partial sum's width (priced as an add of that width unless the table has a row: the shift is wiring). With C, R, S or B spread
+/// over L lanes below that level, that is one per L bit-steps, as the array kind's one per PE per compute cycle.</item>
+/// </list>
+/// A bit-parallel problem keeps Timeloop's convention: each MAC a multiply and an add, the network's reduction of PEs that share an
+/// output not priced apart. An input access moves one bit: a level's price per input access is that of a 1-bit scalar (a row access
+/// costs 1 / RowBits of a row, DRAM 1/8 of a byte, a register one bit).
 /// </remarks>
 public static class NestEnergy
 {
@@ -113,7 +120,9 @@ public static class NestEnergy
             throw new ArgumentException($"a bit-serial problem ({problem}) needs integer weights and inputs, got {weight} and {input}", nameof(weight));
         var mac = problem.Bits == 1
             ? table.Energy(ActionKey.Multiply(weight, input), context) + table.Energy(ActionKey.Add(partialSum), context)
-            : BitStep(weight, partialSum, table, context);
+            : BitStep(weight, table, context);
+        // A bit-parallel MAC's add is in its price; a bit-serial PE's shift-accumulate is per accumulation, not per bit-step.
+        var accumulate = problem.Bits == 1 ? EnergyPj.Zero : Accumulate(partialSum, table, context);
         var warnings = new List<string>();
         var perTensor = new (EnergyPj Read, EnergyPj Write)[arch.Levels.Length, 3];
         for (var l = 0; l < arch.Levels.Length; l++)
@@ -124,16 +133,20 @@ public static class NestEnergy
                 perTensor[l, (int)tensor] = Scalar(costs[l], bits, table, context, warnings, arch.Levels[l].Name);
             }
         var finishedWrite = arch.Levels[0].Holds(NestTensor.Outputs) ? Scalar(costs[0], output.Bits, table, context, warnings, arch.Levels[0].Name).Write : EnergyPj.Zero;
-        return new NestPriceSheet(problem, arch, mac, perTensor, finishedWrite, [.. warnings.Distinct()]);
+        return new NestPriceSheet(problem, arch, mac, accumulate, perTensor, finishedWrite, [.. warnings.Distinct()]);
     }
 
     /// <summary>
     /// One bit-step of a bit-serial PE, BitSerialModel's serial-activation step for one term: the weight's b_w bit-planes ANDed with the
-    /// input bit (b_w <c>AndBitOp</c>; binary and ternary weights as 2-bit codes, as the array kind's lane registers hold them) and one
-    /// <c>ShiftAccumulate</c> of the partial sum's width.
+    /// input bit (b_w <c>AndBitOp</c>; binary and ternary weights as 2-bit codes, as the array kind's lane registers hold them), and
+    /// the b_w product bits into the lanes' adder tree (b_w <c>PopcountInputBit</c>, as BitSerialModel counts one per bit op).
     /// </summary>
-    internal static EnergyPj BitStep(NumberFormat weight, NumberFormat partialSum, EnergyTable table, EnergyContext context) =>
-        table.Energy(ActionKey.Simple(PrimitiveAction.AndBitOp), context) * CodeHistogram.Planes(weight) +
+    internal static EnergyPj BitStep(NumberFormat weight, EnergyTable table, EnergyContext context) =>
+        (table.Energy(ActionKey.Simple(PrimitiveAction.AndBitOp), context) + table.Energy(ActionKey.Simple(PrimitiveAction.PopcountInputBit), context))
+        * CodeHistogram.Planes(weight);
+
+    /// <summary>One accumulation of a bit-serial PE: a <c>ShiftAccumulate</c> of the partial sum's width (BitSerialModel's, per PE per compute cycle).</summary>
+    internal static EnergyPj Accumulate(NumberFormat partialSum, EnergyTable table, EnergyContext context) =>
         table.Energy(ActionKey.Simple(PrimitiveAction.ShiftAccumulate, partialSum.Bits), context);
 
     /// <summary>Bits of a row address: ceil(log2 depth), at least 1.</summary>
@@ -175,11 +188,16 @@ public sealed class NestPriceSheet
     private readonly NestProblem _problem;
     private readonly NestArchitecture _arch;
     private readonly EnergyPj _mac;
+    private readonly EnergyPj _accumulate;
     private readonly (EnergyPj Read, EnergyPj Write)[,] _perTensor;
     private readonly EnergyPj _finishedWrite;
 
-    internal NestPriceSheet(NestProblem problem, NestArchitecture arch, EnergyPj mac, (EnergyPj Read, EnergyPj Write)[,] perTensor, EnergyPj finishedWrite, ImmutableArray<string> warnings) =>
-        (_problem, _arch, _mac, _perTensor, _finishedWrite, Warnings) = (problem, arch, mac, perTensor, finishedWrite, warnings);
+    /// <param name="mac">Per counted MAC (a bit-step when B is above 1).</param>
+    /// <param name="accumulate">Per accumulation into the PEs' accumulators (<see cref="NestCounts.Accumulations"/>): zero for a
+    /// bit-parallel problem, whose MAC price has its add.</param>
+    internal NestPriceSheet(NestProblem problem, NestArchitecture arch, EnergyPj mac, EnergyPj accumulate, (EnergyPj Read, EnergyPj Write)[,] perTensor,
+        EnergyPj finishedWrite, ImmutableArray<string> warnings) =>
+        (_problem, _arch, _mac, _accumulate, _perTensor, _finishedWrite, Warnings) = (problem, arch, mac, accumulate, perTensor, finishedWrite, warnings);
 
     /// <summary>The SRAM queries the CACTI table could not answer.</summary>
     public ImmutableArray<string> Warnings { get; }
@@ -207,6 +225,9 @@ public sealed class NestPriceSheet
             }
             levels.Add(new NestLevelEnergy(_arch.Levels[l].Name, reads, writes));
         }
-        return new NestEnergyReport(_mac * counts.Macs, levels.MoveToImmutable(), Warnings);
+        var compute = _mac * counts.Macs;
+        if (_problem.Bits > 1)
+            compute += _accumulate * counts.Accumulations(_arch);
+        return new NestEnergyReport(compute, levels.MoveToImmutable(), Warnings);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class ArchitectureYamlReader(string file)
         var root = ArchitectureYamlMap.Of(ParseDocument(text), "", file, TopExample);
         CheckVersion(root);
         if (root.Has("levels") && !root.Has("units"))
-            throw root.Error("this is a nest design (top-level 'levels:', storage levels in Timeloop's terms), not an array architecture (units:): the verbs energy, simulate, nest and compare run it", "levels");
+            throw root.Error("this is a nest design (top-level 'levels:', storage levels in Timeloop's terms), not an array architecture (units:): the verbs energy, simulate, nest, compare, first-last, width and sweep run it", "levels");
         root.AllowOnly(Schema.TopKeys, "at the top level");
         var name = root.RequiredText("name");
         var clock = root.Number("clock_mhz") ?? Schema.ClockMhz;

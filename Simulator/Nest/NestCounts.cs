@@ -21,6 +21,20 @@ public sealed record NestCounts(ImmutableArray<ImmutableDictionary<NestTensor, N
     /// <summary>The accesses of level <paramref name="level"/> to <paramref name="tensor"/> (zero where it does not keep it).</summary>
     public NestAccesses this[int level, NestTensor tensor] => Levels[level].TryGetValue(tensor, out var a) ? a : default;
 
+    /// <summary>
+    /// Accumulations into the PEs' accumulators: the output updates of the innermost level that keeps outputs. That count is, per
+    /// instance and cycle, the distinct outputs its MACs update (Simulator/Nest/README.md, What is counted): MACs that meet on one
+    /// output in one cycle are reduced in the network first (an adder tree), and the tree's sum is one update. So it is the MACs
+    /// divided by the spatial bounds of the reduction dimensions (C, R, S, B) at that level and below, a figure of the mapping that
+    /// both engines' counts give. A bit-serial PE shift-accumulates once per accumulation (CostModel/Nest/NestEnergy.cs).
+    /// </summary>
+    /// <param name="arch">The architecture these counts are of.</param>
+    public long Accumulations(NestArchitecture arch)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        return this[arch.InnermostKeeper(NestTensor.Outputs), NestTensor.Outputs].Updates;
+    }
+
     /// <summary>Every count on one line per level, for test messages and diffs.</summary>
     public override string ToString() =>
         $"MACs {Macs}, cycles {Cycles}\n" + string.Join('\n', Levels.Select((l, i) => $"level {i} (instances {UsedInstances[i]}): " +

@@ -129,4 +129,28 @@ public sealed class NestStudyTests
             Assert.That(study.Layers[2].Energy!.Total.Value, Is.Not.EqualTo(study.Layers[0].Energy!.Total.Value), "other formats, other prices");
         }
     }
+
+    /// <summary>
+    /// Searching layers on several threads gives the serial study's figures layer by layer, in workload order: each search is seeded and
+    /// independent, and a problem two layers share is searched once (tiny_cnn: conv2 and conv3).
+    /// </summary>
+    [Test]
+    public void Parallelism_ChangesNothingButTime()
+    {
+        var workload = WorkloadSource.Load(Path.Combine(RepoPaths.Root, "docs", "examples", "nest", "tiny_cnn.csv"));
+        var d = NestDesignFileTests.Design("eyeriss_like");
+        var serial = NestStudy.Run(workload, d, null, new NestStudyOptions(TechnologyScaling.Identity45nm, Samples: 200));
+        var parallel = NestStudy.Run(workload, d, null, new NestStudyOptions(TechnologyScaling.Identity45nm, Samples: 200) { Parallelism = 3 });
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(parallel.Layers.Select(l => l.Layer), Is.EqualTo(new[] { "conv1", "conv2", "conv3", "fc" }));
+            for (var i = 0; i < serial.Layers.Length; i++)
+            {
+                var (a, b) = (serial.Layers[i], parallel.Layers[i]);
+                Assert.That((b.Cycles, b.Counts!.Macs, b.Energy!.Total.Value, b.Mapping!.Describe(d.Architecture)),
+                    Is.EqualTo((a.Cycles, a.Counts!.Macs, a.Energy!.Total.Value, a.Mapping!.Describe(d.Architecture))), a.Layer);
+            }
+            Assert.Throws<HwSim.Workloads.InputException>(() => NestStudy.Run(workload, d, null, new NestStudyOptions(TechnologyScaling.Identity45nm) { Parallelism = 0 }));
+        }
+    }
 }

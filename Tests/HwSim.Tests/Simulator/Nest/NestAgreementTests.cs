@@ -19,14 +19,33 @@ public sealed class NestAgreementTests
         Assert.That(fast.ToString(), Is.EqualTo(reference.ToString()), what);
     }
 
-    /// <summary>Both engines count every case (its own operands, signed or not) identically.</summary>
+    /// <summary>
+    /// Both engines count every case (its own operands, signed or not) identically, and their accumulations (the innermost output
+    /// keeper's updates, which a bit-serial PE's shift-accumulates are priced on) are the mapping's figure.
+    /// </summary>
     private static void AssertEnginesAgree(IEnumerable<NestCase> cases)
     {
         foreach (var c in cases)
         {
             var (weights, inputs) = NestRandom.Operands(c.Problem, c.Seed, c.SignedInputs);
-            AssertSame(NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs, c.SignedInputs).Counts, c.ToString());
+            var (fast, reference) = (NestAnalysis.Count(c.Problem, c.Arch, c.Mapping), NestReference.Run(c.Problem, c.Arch, c.Mapping, weights, inputs, c.SignedInputs).Counts);
+            AssertSame(fast, reference, c.ToString());
+            AssertAccumulations(fast, c.Arch, c.Mapping, c.ToString());
+            AssertAccumulations(reference, c.Arch, c.Mapping, c.ToString());
         }
+    }
+
+    /// <summary>
+    /// <see cref="NestCounts.Accumulations"/> from the mapping alone: the MACs divided by the lanes one adder tree sums, the spatial
+    /// bounds of the reduction dimensions (C, R, S, B) at the innermost level that keeps outputs and below (its fan-out reaches the MACs).
+    /// </summary>
+    internal static void AssertAccumulations(NestCounts counts, NestArchitecture arch, NestMapping mapping, string what)
+    {
+        var k = arch.InnermostKeeper(NestTensor.Outputs);
+        var lanes = mapping.Loops().Where(x => x.Loop.Spatial && x.Level >= k && !NestProblem.Indexes(NestTensor.Outputs, x.Loop.Dim))
+            .Aggregate(1L, (a, x) => a * x.Loop.Bound);
+        Assert.That(counts.Macs % lanes, Is.Zero, what);
+        Assert.That(counts.Accumulations(arch), Is.EqualTo(counts.Macs / lanes), () => $"accumulations: {counts.Macs} MACs / {lanes} lanes\n{what}");
     }
 
     [Test]
@@ -82,6 +101,8 @@ public sealed class NestAgreementTests
     {
         var (problem, arch, mapping) = (TimeloopNests.Problem, TimeloopNests.Architecture(design), TimeloopNests.Mapping(design));
         var (weights, inputs) = NestRandom.Operands(problem, 7);
-        AssertSame(NestAnalysis.Count(problem, arch, mapping), NestReference.Run(problem, arch, mapping, weights, inputs).Counts, design);
+        var fast = NestAnalysis.Count(problem, arch, mapping);
+        AssertSame(fast, NestReference.Run(problem, arch, mapping, weights, inputs).Counts, design);
+        AssertAccumulations(fast, arch, mapping, design);
     }
 }

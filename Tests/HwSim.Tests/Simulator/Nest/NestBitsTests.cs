@@ -24,6 +24,7 @@ public sealed class NestBitsTests
     /// - Inputs: the register's tile is the 4 bits of one value (1 word of 4 bits: it fits); its epochs need values p0, p1, p0, p1:
     ///   4 bits each, 16 fills, 16 DRAM reads; 16 MAC reads.
     /// - Outputs at DRAM: 16 updates (one per bit-step); the 4 outputs' first bit-steps read no old partial sum, the other 12 do.
+    ///   One PE, no tree: 16 accumulations, one per bit-step.
     /// </summary>
     [Test]
     public void BitSerialPe_ByHand()
@@ -40,7 +41,7 @@ public sealed class NestBitsTests
             Expect(counts, 2, Inputs, 16, 16, 0, engine);
             Expect(counts, 0, Inputs, 16, 0, 0, engine);
             Expect(counts, 0, Outputs, 12, 0, 16, engine);
-            Assert.That((counts.Macs, counts.Cycles), Is.EqualTo((16L, 16L)), engine);
+            Assert.That((counts.Macs, counts.Cycles, counts.Accumulations(arch)), Is.EqualTo((16L, 16L, 16L)), engine);
         }
     }
 
@@ -49,7 +50,8 @@ public sealed class NestBitsTests
     /// register; DRAM steps M2, P2. 4 cycles, 16 bit-steps.
     /// - Inputs: each PE's tile is one bit; its 4 epochs need a new bit each, 16 fills; DRAM serves the 4 PEs 4 distinct bits per epoch, 16.
     /// - Weights: the 4 PEs use the same weight each cycle, read once (multicast): 4 reads.
-    /// - Outputs: the 4 PEs update the same output each cycle, reduced in the network: 4 updates, none of an output touched before.
+    /// - Outputs: the 4 PEs update the same output each cycle, reduced in the network: 4 updates, none of an output touched before;
+    ///   4 accumulations, one per 4 bit-planes' sum.
     /// </summary>
     [Test]
     public void BitPlaneArray_ByHand()
@@ -64,8 +66,40 @@ public sealed class NestBitsTests
             Expect(counts, 0, Weights, 4, 0, 0, engine);
             Expect(counts, 0, Outputs, 0, 0, 4, engine);
             Assert.That((counts.Macs, counts.Cycles, counts.UsedInstances[1]), Is.EqualTo((16L, 4L, 4L)), engine);
+            Assert.That(counts.Accumulations(arch), Is.EqualTo(4L), engine);
         }
     }
+
+    /// <summary>
+    /// A Stripes SIP: N1 M1 C4 P2 Q1 R1 S1, B2 (16 bit-steps). DRAM steps P2; an accumulator keeps the outputs and fans out to 4 lanes
+    /// over C; each lane keeps its weight and input bits and steps B2. 4 cycles.
+    /// - Outputs: the 4 lanes' products meet on one output each cycle, reduced in the network (the SIP's adder tree): 1 update per
+    ///   cycle, 4 accumulations for 16 bit-steps; each output's second bit-step reads its partial sum back (2 reads). The accumulator
+    ///   writes each output back to DRAM once (2).
+    /// - Weights: each lane's weight stays over P: 4 fills, 4 DRAM reads, 16 MAC reads. Inputs: each lane's 2 bits of a new value per
+    ///   DRAM step: 16 fills, 16 DRAM reads, 16 MAC reads.
+    /// </summary>
+    [Test]
+    public void LanesIntoOneAccumulator_ByHand()
+    {
+        var (problem, arch, mapping) = Sip();
+        foreach (var (engine, counts) in BothEngines(problem, arch, mapping))
+        {
+            Expect(counts, 1, Outputs, 2, 0, 4, engine);
+            Expect(counts, 0, Outputs, 0, 0, 2, engine);
+            Expect(counts, 2, Weights, 16, 4, 0, engine);
+            Expect(counts, 0, Weights, 4, 0, 0, engine);
+            Expect(counts, 2, Inputs, 16, 16, 0, engine);
+            Expect(counts, 0, Inputs, 16, 0, 0, engine);
+            Assert.That((counts.Macs, counts.Cycles, counts.Accumulations(arch)), Is.EqualTo((16L, 4L, 4L)), engine);
+        }
+    }
+
+    /// <summary>LanesIntoOneAccumulator_ByHand's case (NestBitSerialEnergyTests prices it).</summary>
+    internal static (NestProblem Problem, NestArchitecture Arch, NestMapping Mapping) Sip() =>
+        (new NestProblem(1, 1, 4, 2, 1, 1, 1, bits: 2),
+         new NestArchitecture([Level("DRAM", null, Weights, Inputs, Outputs), new NestLevel("acc", [Outputs], 1, 4, 1), Level("lane", 2, Weights, Inputs)]),
+         Map(NestLevelLoops.Of([T(P, 2)]), NestLevelLoops.Of([], [X(C, 4)]), NestLevelLoops.Of([T(B, 2)])));
 
     /// <summary>
     /// B outside the input register: DRAM steps B4 then P2, the register keeps the inputs and steps nothing. Its tile is one bit of one

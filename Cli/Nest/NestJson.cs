@@ -1,3 +1,4 @@
+using HwSim.Cli.Common;
 using HwSim.CostModel.Quantities;
 using HwSim.Analyses.Nest;
 using HwSim.Simulator.Nest;
@@ -18,7 +19,8 @@ public sealed record NestJson(string Workload, string Design, string Technology,
             return new NestLayerJson(l.Layer, false, l.NotRunReason, l.Problem?.ToString(), l.Problem?.Groups, l.Problem?.DilationH, l.Problem?.DilationW, l.Problem?.Bits, null, 0, 0, 0, 0, 0, [], null, null, null);
         var levels = arch.Levels.Select((lv, i) => Level(lv.Name, NestStudy.Accesses(l.Counts!, i), l.Energy!.Levels[i].Total.Value,
             l.Counts!.Levels[i].OrderBy(kv => kv.Key).Select(kv => new NestOperandJson(kv.Key.ToString().ToLowerInvariant(), kv.Value.Reads, kv.Value.Fills, kv.Value.Updates)).ToList())).ToList();
-        return new NestLayerJson(l.Layer, true, null, l.Problem!.ToString(), l.Problem.Groups, l.Problem.DilationH, l.Problem.DilationW, l.Problem.Bits, l.Searched ? "searched" : "given", l.Counts!.Macs, l.Cycles, l.StallCycles,
+        return new NestLayerJson(l.Layer, true, null, l.Problem!.ToString(), l.Problem.Groups, l.Problem.DilationH, l.Problem.DilationW, l.Problem.Bits,
+            new NestMappingJson("nest", l.Searched ? "searched" : "given", LoopJson.Of(l.Mapping!, arch, l.Problem.Groups)), l.Counts!.Macs, l.Cycles, l.StallCycles,
             l.Energy!.Total.Value, l.Energy.Macs.Value, levels, l.Searched ? l.Sampled : null, l.Searched ? l.Valid : null,
             l.Energy.Warnings.Length == 0 ? null : [.. l.Energy.Warnings]);
     }
@@ -33,8 +35,13 @@ public sealed record NestJson(string Workload, string Design, string Technology,
 /// <param name="DilationW">The kernel's column spacing on the input (1: dense); null when the layer has no nest problem.</param>
 /// <param name="Bits">B, the input bits bit-serial PEs step one at a time (1: bit-parallel PEs); null when the layer has no nest problem.</param>
 /// <param name="Macs">MACs of all groups (bit-steps when <paramref name="Bits"/> is above 1); cycles, energies and counts too.</param>
-public sealed record NestLayerJson(string Name, bool Ran, string? NotRunReason, string? Problem, int? Groups, int? DilationH, int? DilationW, int? Bits, string? Mapping, long Macs, long Cycles, long StallCycles, double EnergyPj,
+public sealed record NestLayerJson(string Name, bool Ran, string? NotRunReason, string? Problem, int? Groups, int? DilationH, int? DilationW, int? Bits, NestMappingJson? Mapping, long Macs, long Cycles, long StallCycles, double EnergyPj,
     double MacEnergyPj, IReadOnlyList<NestLevelJson> Levels, long? Sampled, long? Valid, IReadOnlyList<string>? Warnings);
+
+/// <summary>A nest layer's mapping: where it came from (the mapper's search, or a mapping file) and its loops, outermost first.</summary>
+/// <param name="Kind">"nest", as an array layer's mapping says "loop_nest" or "fixed".</param>
+/// <param name="Source">"searched" or "given" (a mapping file's entry).</param>
+public sealed record NestMappingJson(string Kind, string Source, IReadOnlyList<LoopJson> Loops);
 
 public sealed record NestLevelJson(string Name, long Reads, long Fills, long Updates, double EnergyPj, IReadOnlyList<NestOperandJson>? Operands);
 

@@ -123,8 +123,8 @@ public sealed class ArrayNestCliTests
         var r = CliRunner.Run("nest", workload, "--arch", "lowbit-default", "--samples", "40", "--mapping", saved, "-f", "json", "-q");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         var units = JsonDocument.Parse(r.Output).RootElement.GetProperty("units");
-        Assert.That(units[0].GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("mapping").GetString()), Is.EqualTo(new[] { "given", "given" }));
-        Assert.That(units[1].GetProperty("layers")[0].GetProperty("mapping").GetString(), Is.EqualTo("searched"));
+        Assert.That(units[0].GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("mapping").GetProperty("source").GetString()), Is.EqualTo(new[] { "given", "given" }));
+        Assert.That(units[1].GetProperty("layers")[0].GetProperty("mapping").GetProperty("source").GetString(), Is.EqualTo("searched"));
         File.AppendAllText(saved, "  nothere:\n    pe: { temporal: [C1] }\n");
         AssertOneLineError(CliRunner.Run("nest", workload, "--arch", "lowbit-default", "--samples", "40", "--mapping", saved, "-q"), "field 'layers.nothere'", "names no layer of the workload (its layers: f, a, b)");
     }

@@ -65,6 +65,22 @@ public class MappingOptionsTests
             var gemm = nest.GetProperty("gemm");
             foreach (var d in new[] { "m", "k", "n" })
                 Assert.That(block.GetProperty(d).GetInt64(), Is.EqualTo(Math.Min(gemm.GetProperty(d).GetInt64(), blocks.GetProperty(d).GetInt64() * fold.GetProperty(d).GetInt64())));
+            // Every layer's loops, fixed or searched, in the shape nest designs use: per GEMM dimension the outermost loop's trips
+            // times its step cover the GEMM, and the dimension's convolution letters are im2col's.
+            foreach (var layer in fixedLayers.Concat(searchedLayers).Where(l => l.GetProperty("ran").GetBoolean()))
+            {
+                var m = layer.GetProperty("mapping");
+                var loops = m.GetProperty("loops").EnumerateArray().ToList();
+                foreach (var (d, conv) in new[] { ("M", "NPQ"), ("K", "CRS"), ("N", "M") })
+                {
+                    var outer = loops.First(l => l.GetProperty("dim").GetString() == d);
+                    var extent = m.GetProperty("gemm").GetProperty(d.ToLowerInvariant()).GetInt64();
+                    var covered = outer.GetProperty("trips").GetInt64() * outer.GetProperty("step").GetInt64();
+                    Assert.That(covered, Is.GreaterThanOrEqualTo(extent).And.LessThan(extent + outer.GetProperty("step").GetInt64()), $"{layer.GetProperty("name")} {d}");
+                    Assert.That(string.Concat(outer.GetProperty("conv_dims").EnumerateArray().Select(c => c.GetString())), Is.EqualTo(conv));
+                }
+                Assert.That(loops.Count(l => l.TryGetProperty("spatial", out _)), Is.GreaterThanOrEqualTo(2), "rows and columns");
+            }
             // The search never loses to the fixed mapping under its objective (energy); cycles may go either way, DRAM bytes here only down.
             static long Dram(JsonElement root) => root.GetProperty("totals").GetProperty("counts").EnumerateArray()
                 .Where(c => c.GetProperty("action").GetString()!.StartsWith("dram", StringComparison.Ordinal)).Sum(c => c.GetProperty("count").GetInt64());

@@ -46,7 +46,7 @@ public sealed class NestCommandTests
         {
             // The same sums of the same products in the same order: equal to the last bit.
             Assert.That(root.GetProperty("totals").GetProperty("energy_pj").GetDouble(), Is.EqualTo(report.Total.Value));
-            Assert.That(layer.GetProperty("mapping").GetString(), Is.EqualTo("given"));
+            Assert.That(layer.GetProperty("mapping").GetProperty("source").GetString(), Is.EqualTo("given"));
             Assert.That(layer.GetProperty("cycles").GetInt64(), Is.EqualTo(counts.Cycles));
             Assert.That(layer.GetProperty("mac_energy_pj").GetDouble(), Is.EqualTo(report.Macs.Value));
             var levels = layer.GetProperty("levels");
@@ -61,6 +61,24 @@ public sealed class NestCommandTests
                         Is.EqualTo((a.Reads, a.Fills, a.Updates)), $"{arch.Levels[l].Name} {op.GetProperty("operand")}");
                 }
             }
+        }
+    }
+
+    [TestCaseSource(typeof(TimeloopNests), nameof(TimeloopNests.Designs))]
+    public void Exercise_JsonMappingHasTheGivenLoops(string design)
+    {
+        var loops = Json(Run(design, "-f", "json", "-q")).GetProperty("layers")[0].GetProperty("mapping").GetProperty("loops").EnumerateArray().ToList();
+        var arch = TimeloopNests.Architecture(design);
+        var given = TimeloopNests.Mapping(design).Loops().ToList();
+        Assert.That(loops.Select(l => (l.GetProperty("level").GetString(), l.GetProperty("dim").GetString(), l.GetProperty("trips").GetInt64(), l.TryGetProperty("spatial", out var axis) ? axis.GetString() : null)),
+            Is.EqualTo(given.Select(g => (arch.Levels[g.Level].Name, g.Loop.Dim.ToString(), (long)g.Loop.Bound, g.Loop.Axis?.ToString().ToLowerInvariant()))));
+        // The outermost loop over a dimension covers all of it: its trips times its step is the problem's size.
+        var p = TimeloopNests.Problem;
+        foreach (var dim in Enum.GetValues<NestDim>())
+        {
+            var outer = loops.FirstOrDefault(l => l.GetProperty("dim").GetString() == dim.ToString());
+            if (outer.ValueKind != JsonValueKind.Undefined)
+                Assert.That(outer.GetProperty("trips").GetInt64() * outer.GetProperty("step").GetInt64(), Is.EqualTo(p.Size(dim)), dim.ToString());
         }
     }
 
@@ -96,7 +114,7 @@ public sealed class NestCommandTests
         var rerun = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.yaml"), "--mapping", saved, "-f", "json", "-q"));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(searched.GetProperty("layers")[0].GetProperty("mapping").GetString(), Is.EqualTo("searched"));
+            Assert.That(searched.GetProperty("layers")[0].GetProperty("mapping").GetProperty("source").GetString(), Is.EqualTo("searched"));
             Assert.That(searched.GetProperty("layers")[0].GetProperty("sampled").GetInt64(), Is.EqualTo(201), "200 samples and the candidate");
             Assert.That(energy, Is.LessThanOrEqualTo(given));
             Assert.That(rerun.GetProperty("totals").GetProperty("energy_pj").GetDouble(), Is.EqualTo(energy), "the saved pick re-runs to the same energy");
@@ -110,7 +128,7 @@ public sealed class NestCommandTests
     {
         var root = Json(CliRunner.Run("nest", Example("simple_ws.csv"), "--arch", Example("simple_ws.yaml"), "--samples", "100", "--objective", objective, "-f", "json", "-q"));
         var layer = root.GetProperty("layers")[0];
-        Assert.That((layer.GetProperty("ran").GetBoolean(), layer.GetProperty("mapping").GetString()), Is.EqualTo((true, "searched")));
+        Assert.That((layer.GetProperty("ran").GetBoolean(), layer.GetProperty("mapping").GetProperty("source").GetString()), Is.EqualTo((true, "searched")));
         Assert.That(layer.GetProperty("macs").GetInt64(), Is.EqualTo(TimeloopNests.Problem.Macs));
     }
 
@@ -157,7 +175,7 @@ public sealed class NestCommandTests
         var searched = Json(CliRunner.Run("nest", csv, "--arch", Example("eyeriss_like.yaml"), "--samples", "100", "--save-mapping", saved, "-f", "json", "-q"));
         var rerun = Json(CliRunner.Run("nest", csv, "--arch", Example("eyeriss_like.yaml"), "--mapping", saved, "-f", "json", "-q"));
         Assert.That(File.ReadAllText(saved), Does.Not.Contain("G"), "no group loop in a mapping file");
-        Assert.That(rerun.GetProperty("layers")[0].GetProperty("mapping").GetString(), Is.EqualTo("given"));
+        Assert.That(rerun.GetProperty("layers")[0].GetProperty("mapping").GetProperty("source").GetString(), Is.EqualTo("given"));
         Assert.That((rerun.GetProperty("totals").GetProperty("energy_pj").GetDouble(), rerun.GetProperty("totals").GetProperty("cycles").GetInt64()),
             Is.EqualTo((searched.GetProperty("totals").GetProperty("energy_pj").GetDouble(), searched.GetProperty("totals").GetProperty("cycles").GetInt64())));
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using HwSim.Analyses.Compare;
 using HwSim.Cli.Common;
 using HwSim.Cli.Nest;
+using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Mapping;
 using HwSim.Workloads.Layers;
 using HwSim.CostModel.Energy;
@@ -36,6 +37,12 @@ public static class SimulateCommand
     private static readonly Option<bool> ShowMapping = new("--show-mapping")
     {
         Description = "Print each layer's loop nest, level by level from DRAM to the PE (Timeloop's mapping printout), after the tables.",
+    };
+
+    private static readonly Option<string?> SaveMapping = new("--save-mapping")
+    {
+        Description = "Write each layer's mapping (the mapper's pick, fixed, or the file's) to FILE as a mapping file that --mapping reads back: every verb then maps each layer exactly so. A nest design writes a nest mapping file.",
+        HelpName = "FILE",
     };
 
     private static readonly Option<bool> Reference = new("--reference")
@@ -74,6 +81,7 @@ public static class SimulateCommand
         command.Add(Tensors);
         Mapping.AddTo(command);
         command.Add(ShowMapping);
+        command.Add(SaveMapping);
         Output.AddTo(command);
         command.SetAction(parse => CliContext.Guard(context => Run(parse, context)));
         return command;
@@ -89,7 +97,7 @@ public static class SimulateCommand
             if (parse.GetValue(Tensors) is not null)
                 throw new InputException($"{design.Name} is a nest design: real operands only matter to the cycle-stepped engine of array architectures (--reference)", "--tensors");
             // The simulator is price-free; a search by energy prices its candidates with the built-in 45 nm table, as for arrays.
-            return NestRoute.Run(parse, context, workload, design, Mapping, TechnologyScaling.Identity45nm, Output, null, null, parse.GetValue(ShowMapping));
+            return NestRoute.Run(parse, context, workload, design, Mapping, TechnologyScaling.Identity45nm, Output, null, null, parse.GetValue(ShowMapping), parse.GetValue(SaveMapping));
         }
         var arch = Architecture.Resolve(parse);
         var reference = parse.GetValue(Reference);
@@ -109,6 +117,13 @@ public static class SimulateCommand
                 picked[workload.Layers[i]] = result.Layers[i].Mapping ?? FixedMapping.Instance;
             result = ReferenceSimulation.Run(workload, arch, parse.GetValue(Seed), parse.GetValue(ReferenceBudget), tensors, context.Progress,
                 (layer, _) => picked.GetValueOrDefault(layer, FixedMapping.Instance));
+        }
+        if (parse.GetValue(SaveMapping) is { } save)
+        {
+            var text = MappingFile.Write(result.Layers.Where(l => l.Mapping is not null).Select(l => (l.Layer, l.Mapping!)),
+                [$"hwsim simulate {workload.Name} on {arch.Name}, --mapping {parse.GetValue(Mapping.Mapping) ?? "search"} --objective {parse.GetValue(Mapping.Objective).ToString().ToLowerInvariant()}: each layer's mapping,",
+                 $"read back with --mapping (HwSim {Version})"]);
+            AtomicFile.Write(save, w => w.Write(text));
         }
         var engine = reference ? "reference" : "fast";
         var views = MappingText.Views(workload, arch, result);
@@ -179,6 +194,8 @@ public static class SimulateCommand
             counts.AddRow(Markup.Escape(key.ToString()), Numbers.Grouped(value));
         console.Write(counts);
     }
+
+    private static string Version => System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(SimulateCommand).Assembly)?.InformationalVersion ?? "unknown";
 
     private static string Pct(double fraction) => (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture);
 

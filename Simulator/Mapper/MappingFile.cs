@@ -163,6 +163,47 @@ public sealed class MappingFile
 
     private static string Shown(YamlNode node) => node is YamlScalarNode s ? $"'{s.Value}'" : $"[{string.Join(", ", ((YamlSequenceNode)node).Children.Select(c => c is YamlScalarNode x ? x.Value : "..."))}]";
 
+    /// <summary>
+    /// A mapping file that fixes each layer's mapping (<c>fixed</c>, or a loop nest with all five keys), in the form
+    /// <see cref="Read"/> takes, so that a later run maps every layer as these mappings do. Layers appear in the order given, one
+    /// entry per name. Throws an <see cref="InputException"/> for a name that would read back as a glob (it holds <c>*</c> or
+    /// <c>?</c>) or a name given twice with different mappings: either would map some layer otherwise than given.
+    /// </summary>
+    /// <param name="header">Comment lines put first (each prefixed with "# "), e.g. the command that produced the mappings.</param>
+    public static string Write(IEnumerable<(string Layer, LayerMapping Mapping)> layers, IEnumerable<string>? header = null)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var line in header ?? [])
+            text.Append("# ").Append(line).Append('\n');
+        text.Append("version: 1\nlayers:\n");
+        var written = new Dictionary<string, LayerMapping>(StringComparer.Ordinal);
+        foreach (var (layer, mapping) in layers)
+        {
+            if (layer.Contains('*', StringComparison.Ordinal) || layer.Contains('?', StringComparison.Ordinal))
+                throw new InputException($"layer '{layer}' cannot be written to a mapping file: '*' and '?' in a name read back as a glob", "--save-mapping");
+            if (written.TryGetValue(layer, out var earlier))
+            {
+                if (!earlier.Equals(mapping))
+                    throw new InputException($"two layers are named '{layer}' and map differently ({earlier}; {mapping}); a mapping file maps layers by name", "--save-mapping");
+                continue;
+            }
+            written[layer] = mapping;
+            var value = mapping switch
+            {
+                LoopNestMapping n => string.Create(CultureInfo.InvariantCulture,
+                    $"{{ order: [{string.Join(", ", n.Order)}], time_chunk: {n.TimeChunk}, block_m: {n.BlockM}, block_k: {n.BlockK}, block_n: {n.BlockN} }}"),
+                _ => "fixed",
+            };
+            text.Append("  ").Append(Quoted(layer)).Append(": ").Append(value).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    // Names are written as YAML double-quoted scalars unless plainly safe.
+    private static string Quoted(string name) =>
+        Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) ? name
+            : "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
     /// <summary>The first entry matching <paramref name="layer"/>, or null.</summary>
     public Entry? EntryFor(string layer) => Entries.FirstOrDefault(e => e.Matches(layer));
 

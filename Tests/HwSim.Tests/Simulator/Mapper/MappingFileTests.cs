@@ -88,3 +88,35 @@ public sealed class MappingFileTests
         Assert.DoesNotThrow(() => MappingFile.Read("layers:\n  layer1.0.conv1: { rows: M, cols: N }\n", "m.yaml").Check(Net, Arch));
     }
 }
+
+[TestFixture]
+public sealed class MappingFileWriteTests
+{
+    [Test]
+    public void Write_ReadsBackAsTheSameMappings()
+    {
+        var nest = new LoopNestMapping(147, [GemmDim.M, GemmDim.N, GemmDim.K], 262, 1, 8);
+        var text = MappingFile.Write([("conv1", nest), ("odd name: \"x\"", FixedMapping.Instance), ("fc", nest)], ["made by a test"]);
+        var file = MappingFile.Read(text, "w.yaml");
+        var c = file.EntryFor("conv1")!.Constraint;
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.StartWith("# made by a test\nversion: 1\nlayers:\n"));
+            Assert.That(text, Does.Contain("  conv1: { order: [M, N, K], time_chunk: 147, block_m: 262, block_k: 1, block_n: 8 }\n"));
+            Assert.That(new LoopNestMapping(c.TimeChunk!.Value, c.Order!.Value, c.BlockM!.Value, c.BlockK!.Value, c.BlockN!.Value), Is.EqualTo(nest));
+            Assert.That(file.EntryFor("odd name: \"x\"")!.Constraint.Fixed, Is.True, "a name YAML would misread is quoted");
+            Assert.That(file.Entries.Select(e => e.Pattern), Is.EqualTo(new[] { "conv1", "odd name: \"x\"", "fc" }));
+        });
+    }
+
+    [Test]
+    public void Write_OneEntryPerName_RefusesNamesThatReadBackOtherwise()
+    {
+        var a = new LoopNestMapping(16, [GemmDim.N, GemmDim.M, GemmDim.K], 4, 1, 1);
+        Assert.That(MappingFile.Write([("x", a), ("x", new LoopNestMapping(16, [GemmDim.N, GemmDim.M, GemmDim.K], 4, 1, 1))]).Split('\n').Count(l => l.StartsWith("  x:", StringComparison.Ordinal)), Is.EqualTo(1));
+        var twice = Assert.Throws<InputException>(() => MappingFile.Write([("x", a), ("x", FixedMapping.Instance)]))!;
+        Assert.That(twice.Message, Does.Contain("two layers are named 'x'"));
+        var glob = Assert.Throws<InputException>(() => MappingFile.Write([("conv*", a)]))!;
+        Assert.That(glob.Message, Does.Contain("read back as a glob"));
+    }
+}

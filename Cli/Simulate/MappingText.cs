@@ -54,6 +54,20 @@ internal static class MappingText
                 w.WriteLine($"  | {Pad(depth++)}{kind} {dim} in [0:{I(loop.Trips)}){step}{note}");
             }
         }
+        // The same mappings in the form --mapping reads (and --save-mapping writes), to copy, edit and re-run; a workload whose
+        // names cannot be written so (a glob character, one name mapped two ways) prints the nests alone.
+        string file;
+        try
+        {
+            file = MappingFile.Write(result.Layers.Where(l => l.Mapping is not null).Select(l => (l.Layer, l.Mapping!)));
+        }
+        catch (InputException)
+        {
+            return;
+        }
+        w.WriteLine();
+        w.WriteLine("# as a mapping file (--mapping):");
+        w.Write(file);
     }
 
     private static string Heading(LoopLevel level, MappingView v) => level switch

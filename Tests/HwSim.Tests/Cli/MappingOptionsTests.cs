@@ -38,6 +38,7 @@ public class MappingOptionsTests
             Assert.That(text, Does.Contain("parallel-for N in [0:16)  (columns (16))"));
             Assert.That(text, Does.Contain("(lanes (16))"));
             Assert.That(text, Does.Contain("for b in [0:2)  (bit loop (activations serial))"), "A2 activations: two serial bits per step");
+            Assert.That(text, Does.Contain("# as a mapping file (--mapping):\nversion: 1\nlayers:\n  conv1: { order: ["), "the nests again as --mapping reads them");
             Assert.That(text.Split('\n').Count(l => l.Contains(" on ", StringComparison.Ordinal) && l.Contains(": ", StringComparison.Ordinal)), Is.EqualTo(21));
         });
     }

@@ -36,6 +36,20 @@ public sealed class InputException : Exception
     public InputException At(string? file, string? location = null, string? field = null) =>
         new(Rule, Field ?? field, File ?? file, Location ?? location, this);
 
+    /// <summary>
+    /// <paramref name="e"/> itself when it is an input error, else the first input error inside it when it is an
+    /// <see cref="AggregateException"/> of parallel work; null for anything else (a bug, to be left alone).
+    /// </summary>
+    public static InputException? Within(Exception e) => e switch
+    {
+        InputException input => input,
+        AggregateException all => all.Flatten().InnerExceptions.OfType<InputException>().FirstOrDefault(),
+        _ => null,
+    };
+
+    /// <summary>The same error, its rule prefixed with which part of a larger run broke it ("with the first and last layers at int8: ...").</summary>
+    public InputException In(string part) => new($"{part}: {Rule}", Field, File, Location, this);
+
     private static string Compose(string rule, string? field, string? file, string? location)
     {
         var where = new List<string>(3);

@@ -166,6 +166,10 @@ public static class FirstLastAnalysis
         return [.. rows];
     }
 
+    /// <summary>The networks a study of <paramref name="network"/> runs, one per kept format, each named for an error about it.</summary>
+    public static IEnumerable<(string Variant, Workload Workload)> Variants(Workload network, PrecisionPolicy inner, IReadOnlyList<FirstLastFormat> keep) =>
+        keep.Select(k => ($"with the first and last layers at {k}", (inner with { FirstLast = k }).Apply(network)));
+
     /// <summary>One row: <paramref name="network"/> at <paramref name="policy"/> simulated and priced, the kept layers' amounts beside the network's.</summary>
     public static FirstLastRow Row(Workload network, PrecisionPolicy policy, ArchitectureSpec arch, CostSetting cost)
     {
@@ -256,7 +260,16 @@ public static class FirstLastAnalysis
         var workload = policy.Apply(network);
         var kept = workload.Layers.Where(l => IsKept(l, policy.RealDownsample)).ToImmutableArray();
         var keptNames = kept.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
-        var study = nest.Run(workload);
+        NestStudyResult study;
+        try
+        {
+            study = nest.Run(workload);
+        }
+        catch (Exception e) when (InputException.Within(e) is { } input)
+        {
+            // Each format runs the network once more: a mapping file that fits one format's words may not fit another's.
+            throw input.In($"with the first and last layers at {policy.FirstLast}");
+        }
         var design = nest.Design.Name;
         var notRun = NotRun([.. study.Layers.Where(l => !l.Ran).Select(l => (l.Layer, l.NotRunReason!))], keptNames, design);
         // As for an array, the units are those the kept layers that ran ran on: here the design, if any of them ran.

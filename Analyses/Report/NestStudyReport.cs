@@ -37,17 +37,32 @@ public sealed record NestStudyReport(NestStudyResult Main, Workload Workload, Ne
         ArgumentNullException.ThrowIfNull(nest);
         progress?.Invoke($"report: {network.Name} on nest design {nest.Design.Name}");
         var workload = policy.Apply(network);
-        var main = nest.Run(workload);
+        var main = Section("the main study", () => nest.Run(workload));
         var area = nest.Area(workload);
         progress?.Invoke("report: first/last share");
-        var shares = FirstLastAnalysis.Analyse([network], policy with { FirstLast = keep[0] }, keep, nest);
+        var shares = Section($"the first/last section (--keep {string.Join(",", keep)})",
+            () => FirstLastAnalysis.Analyse([network], policy with { FirstLast = keep[0] }, keep, nest));
         WidthStudy? study = null;
         if (width is not null)
         {
             progress?.Invoke("report: width break-even");
-            study = WidthAnalysis.Run(network, width, nest, progress ?? (_ => { }));
+            study = Section("the width section (widened layers have other shapes than a mapping file's; --no-width leaves it out)",
+                () => WidthAnalysis.Run(network, width, nest, progress ?? (_ => { })));
         }
         return new NestStudyReport(main, workload, area, policy, shares, study);
+    }
+
+    // A report runs one network several times (formats, widths); an input error says which of its sections broke the rule.
+    private static T Section<T>(string section, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (Exception e) when (InputException.Within(e) is { } input)
+        {
+            throw input.In(section);
+        }
     }
 
     /// <summary>The design's clock, or null.</summary>

@@ -71,7 +71,10 @@ public sealed class ModelEvaluator : IPointEvaluator
             var session = new NestSession(design, sweep.NestMappings, sweep.NestOptions(point), sweep.Tables.Area);
             var workload = sweep.Precisions[point.Precision].Workload;
             var f = ConfigurationFigures.From(design.Name, null, session.Run(workload), session.Area(workload));
-            yield return (point, new PointResult(f.Cycles, f.LatencyMs, f.EnergyUj, f.TopsPerWatt, f.AreaMm2, f.EdpJs, f.NotRun.Length));
+            yield return (point, new PointResult(f.Cycles, f.LatencyMs, f.EnergyUj, f.TopsPerWatt, f.AreaMm2, f.EdpJs, f.NotRun.Length)
+            {
+                FirstNotRun = f.NotRun.Length == 0 ? null : $"{f.NotRun[0].Layer}: {f.NotRun[0].Reason}",
+            });
         }
     }
 
@@ -83,5 +86,8 @@ public sealed class ModelEvaluator : IPointEvaluator
         energy.TopsPerWatt,
         area.TotalSquareMillimetres,
         energy.EnergyDelayProduct,
-        energy.Layers.Count(l => !l.Ran));
+        energy.Layers.Count(l => !l.Ran))
+    {
+        FirstNotRun = energy.Layers.FirstOrDefault(l => !l.Ran) is { } first ? $"{first.Layer}: {first.NotRunReason}" : null,
+    };
 }

@@ -14,7 +14,11 @@ namespace HwSim.Analyses.Sweep;
 /// <param name="AreaMm2">Area of the units and SRAM buffers, mm^2.</param>
 /// <param name="EdpJs">Energy-delay product of one pass, joule-seconds; null without a clock, as the latency.</param>
 /// <param name="LayersNotRun">Layers no unit could run; they are not in the other figures.</param>
-public sealed record PointResult(long Cycles, double? LatencyMs, double EnergyUj, double TopsPerW, double AreaMm2, double? EdpJs, int LayersNotRun);
+public sealed record PointResult(long Cycles, double? LatencyMs, double EnergyUj, double TopsPerW, double AreaMm2, double? EdpJs, int LayersNotRun)
+{
+    /// <summary>The first layer not run and why ("layer: reason"), for a note on standard error; not a CSV column.</summary>
+    public string? FirstNotRun { get; init; }
+}
 
 /// <summary>A data row of a sweep CSV: its point id, its text exactly as written, and where it came from.</summary>
 public sealed record SweepRow(long Id, string Line, int LineNumber = 0);

@@ -15,6 +15,7 @@ public sealed class SweepRun
     private readonly int _jobs;
     private readonly List<long[]> _groups;
     private readonly ConcurrentDictionary<long, SweepRow> _rows = new();
+    private readonly ConcurrentDictionary<long, string> _notRun = new();
     private long _completed;
 
     /// <param name="ids">The points to compute, each a valid id of <paramref name="sweep"/>.</param>
@@ -38,6 +39,9 @@ public sealed class SweepRun
     /// <summary>The rows computed so far, in no particular order.</summary>
     public IReadOnlyCollection<SweepRow> Rows => [.. _rows.Values];
 
+    /// <summary>The points computed so far that left layers not run, with the first such layer and why.</summary>
+    public IReadOnlyDictionary<long, string> NotRun => new SortedDictionary<long, string>(_notRun);
+
     /// <summary>
     /// Starts computing on the thread pool. The task faults with the evaluator's exception (the
     /// first <see cref="Workloads.InputException"/> if any, unwrapped) or ends cancelled when
@@ -57,6 +61,8 @@ public sealed class SweepRun
                 foreach (var (point, result) in _evaluator.Evaluate(_sweep, points))
                 {
                     _rows[point.Id] = new SweepRow(point.Id, SweepCsv.Row(_sweep, point, result));
+                    if (result.FirstNotRun is { } why)
+                        _notRun[point.Id] = why;
                     Interlocked.Increment(ref _completed);
                 }
             });

@@ -141,6 +141,21 @@ public static class WidthAnalysis
     }
 
     /// <summary>
+    /// The networks a study prices at least: the baseline and <paramref name="lowBit"/> widened by each grid width, each named for an
+    /// error about it (the break-even searches price widths in between as well).
+    /// </summary>
+    public static IEnumerable<(string Variant, Workload Workload)> Variants(Workload lowBit, Workload baseline, string baselineName, IReadOnlyList<double> widths) =>
+        [($"the {baselineName} baseline", baseline), .. widths.Select(k => ($"width {k.ToString("0.####", CultureInfo.InvariantCulture)}", Widening.Widen(lowBit, k)))];
+
+    /// <summary>The networks the study as <c>hwsim report</c> runs it prices at least (<see cref="Variants(Workload, Workload, string, IReadOnlyList{double})"/>).</summary>
+    public static IEnumerable<(string Variant, Workload Workload)> Variants(Workload network, WidthSetting setting)
+    {
+        var policy = PrecisionPolicy.FromBits(setting.Bits, setting.Bits, FirstLastFormat.Keep(NumberFormat.Fp32));
+        var baseline = new PrecisionPolicy(setting.Baseline, setting.Baseline, FirstLastFormat.Same).Apply(network);
+        return Variants(policy.Apply(network), baseline, setting.Baseline.Name, setting.Widths);
+    }
+
+    /// <summary>
     /// The study as <c>hwsim report</c> runs it: <paramref name="network"/> at W<c>bits</c>A<c>bits</c>
     /// inner layers (first/last fp32) widened against the network with every layer at the baseline format.
     /// </summary>

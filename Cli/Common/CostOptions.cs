@@ -45,4 +45,8 @@ public sealed class CostOptions
     /// <summary>The setting, with a mapping file checked against the workload and every architecture it will map.</summary>
     public CostSetting Resolve(ParseResult parse, Workload workload, params IEnumerable<ArchitectureSpec> architectures) =>
         Resolve(parse) with { Mapping = Mapping.Resolve(parse, workload, architectures) };
+
+    /// <summary>The setting, with a mapping file checked against every variant of the workload the study runs.</summary>
+    public CostSetting Resolve(ParseResult parse, IEnumerable<(string Variant, Workload Workload)> variants, params IEnumerable<ArchitectureSpec> architectures) =>
+        Resolve(parse) with { Mapping = Mapping.Resolve(parse, variants, architectures) };
 }

@@ -23,7 +23,26 @@ public sealed class MappingOptions
         Description = "What the mapper minimises per layer: energy (at the verb's prices; the simulate verb uses the built-in 45 nm table), latency (cycles) or edp (energy x cycles).",
         DefaultValueFactory = _ => MappingObjective.Energy,
         HelpName = "energy|latency|edp",
+        // The enum's own parser would take numbers ('3' as edp) and comma lists ('energy,latency' as latency).
+        CustomParser = result => ParseObjective(result.Tokens.Count > 0 ? result.Tokens[0].Value : "") is { } objective
+            ? objective
+            : Refuse(result, $"--objective must be energy, latency or edp, got '{(result.Tokens.Count > 0 ? result.Tokens[0].Value : "")}'"),
     };
+
+    /// <summary>energy, latency or edp (any case), or null for anything else.</summary>
+    public static MappingObjective? ParseObjective(string text) => text.ToLowerInvariant() switch
+    {
+        "energy" => MappingObjective.Energy,
+        "latency" => MappingObjective.Latency,
+        "edp" => MappingObjective.Edp,
+        _ => null,
+    };
+
+    private static MappingObjective Refuse(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default;
+    }
 
     public void AddTo(Command command)
     {
@@ -46,6 +65,30 @@ public sealed class MappingOptions
             return policy;
         foreach (var arch in architectures)
             file.Check(workload, arch);
+        return file.Policy(parse.GetValue(Objective));
+    }
+
+    /// <summary>
+    /// The policy, with a mapping file checked against every variant of the workload a study runs (first-last's formats, width's
+    /// widths): a constraint that fits one variant's formats may break a buffer at another's. An error says which variant.
+    /// </summary>
+    public MappingPolicy Resolve(ParseResult parse, IEnumerable<(string Variant, Workload Workload)> variants, params IEnumerable<ArchitectureSpec> architectures)
+    {
+        var (policy, file) = Read(parse);
+        if (file is null)
+            return policy;
+        foreach (var (variant, workload) in variants)
+            foreach (var arch in architectures)
+            {
+                try
+                {
+                    file.Check(workload, arch);
+                }
+                catch (InputException e)
+                {
+                    throw e.In(variant);
+                }
+            }
         return file.Policy(parse.GetValue(Objective));
     }
 

@@ -59,7 +59,7 @@ public static class EnergyCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(OutputOptions.Serialize(EnergyJson.From(report, policy?.ToString()) with { Pipeline = PipelineOutput.Json(pipeline, joules) }));
+                    writer.WriteLine(OutputOptions.Serialize(EnergyJson.From(report, policy?.ToString(), Simulate.MappingText.Views(workload, arch, stages)) with { Pipeline = PipelineOutput.Json(pipeline, joules) }));
                     break;
                 case OutputFormat.Csv:
                     EnergyJsonFacade.WriteCsv(writer, report);

@@ -9,9 +9,11 @@ internal sealed record EnergyJson(string Workload, string Architecture, string T
     /// <summary>Throughput, latency, bottleneck, FIFOs and steady-state power when the architecture is layer-pipelined (absent otherwise).</summary>
     public Common.PipelineJson? Pipeline { get; init; }
 
-    public static EnergyJson From(EnergyReport r, string? precision) => new(
+    /// <param name="views">Each layer's loop nest, in the report's layer order (null for a layer that did not run), or null to leave mappings out.</param>
+    public static EnergyJson From(EnergyReport r, string? precision, IReadOnlyList<Simulator.Mapper.MappingView?>? views = null) => new(
         r.Workload, r.Architecture, r.Technology, r.ClockMhz, precision,
-        [.. r.Layers.Select(l => new LayerEnergyJson(l.Layer, l.Unit, l.Ran, l.NotRunReason, l.Macs, l.Cycles, l.Total.Value, BreakdownJson.Of(c => l[c].Value)))],
+        [.. r.Layers.Select((l, i) => new LayerEnergyJson(l.Layer, l.Unit, l.Ran, l.NotRunReason, l.Macs, l.Cycles, l.Total.Value, BreakdownJson.Of(c => l[c].Value))
+            { Mapping = views?[i] is { } v ? Simulate.MappingJson.From(v) : null })],
         new EnergyTotalsJson(r.Total.Value, r.EnergyPerInferenceMicrojoules, BreakdownJson.Of(c => r[c].Value),
             [.. r.ByUnit.Select(u => new UnitEnergyJson(u.Unit, u.Energy.Value))],
             r.Macs, r.Cycles, r.LatencySeconds * 1e3, r.InferencesPerSecond, r.AveragePowerWatts, r.Tops, r.TopsPerWatt, r.EnergyDelayProduct,
@@ -19,7 +21,11 @@ internal sealed record EnergyJson(string Workload, string Architecture, string T
         r.Warnings);
 }
 
-internal sealed record LayerEnergyJson(string Name, string? Unit, bool Ran, string? Reason, long Macs, long Cycles, double EnergyPj, BreakdownJson Breakdown);
+internal sealed record LayerEnergyJson(string Name, string? Unit, bool Ran, string? Reason, long Macs, long Cycles, double EnergyPj, BreakdownJson Breakdown)
+{
+    /// <summary>The layer's mapping, as <c>hwsim simulate</c> gives it (energy's own JSON; absent from a report's energy.json).</summary>
+    public Simulate.MappingJson? Mapping { get; init; }
+}
 
 internal sealed record UnitEnergyJson(string Unit, double EnergyPj);
 

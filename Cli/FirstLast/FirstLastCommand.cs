@@ -119,7 +119,8 @@ public static class FirstLastCommand
             var network = Workload.LoadSource(parse);
             if (nest is not null)
                 context.Progress($"{network.Name} on nest design {nest.Design.Name}: {network.Layers.Length} layers x {keep.Length} first/last formats, {NestRoute.Searching(nest)}");
-            rows = nest is null ? FirstLastAnalysis.Analyse(network, inner, keep, arch!, Cost.Resolve(parse, network, arch!)) : FirstLastAnalysis.Analyse([network], inner, keep, nest);
+            rows = nest is null ? FirstLastAnalysis.Analyse(network, inner, keep, arch!,
+                Cost.Resolve(parse, FirstLastAnalysis.Variants(network, inner, keep), arch!)) : FirstLastAnalysis.Analyse([network], inner, keep, nest);
             workloadName = network.Name;
         }
 

@@ -98,13 +98,8 @@ public static class NestCommand
 
     private static int Run(ParseResult parse, CliContext context)
     {
-        var objective = parse.GetValue(Objective)!.Trim().ToLowerInvariant() switch
-        {
-            "energy" => MappingObjective.Energy,
-            "latency" => MappingObjective.Latency,
-            "edp" => MappingObjective.Edp,
-            var o => throw new InputException($"must be energy, latency or edp, got '{o}'", "--objective"),
-        };
+        var objective = MappingOptions.ParseObjective(parse.GetValue(Objective)!.Trim())
+            ?? throw new InputException($"must be energy, latency or edp, got '{parse.GetValue(Objective)}'", "--objective");
         var samples = parse.GetValue(Samples);
         if (samples < 1)
             throw new InputException($"must be at least 1, got {samples}", "--samples");

@@ -7,6 +7,7 @@ using System.Text.Json;
 using HwSim.Analyses.FirstLast;
 using HwSim.Analyses.Report;
 using HwSim.Cli.FirstLast;
+using HwSim.Analyses.Width;
 using HwSim.Cli.Common;
 using HwSim.Cli.Nest;
 using HwSim.Cli.Tradeoff;
@@ -73,10 +74,14 @@ public static partial class ReportCommand
         var policy = Workload.Policy(parse) ?? throw new InvalidOperationException("--wbits and --abits have defaults");
         var network = Workload.LoadSource(parse);
         var arch = Architecture.Resolve(parse);
-        var cost = Cost.Resolve(parse, network, arch);
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
         var accuracy = parse.GetValue(Accuracy) is { } accuracyFile ? AccuracySection.Read(accuracyFile) : null;
         var width = parse.GetValue(NoWidth) ? null : WidthSection.Setting(parse);
+        // A mapping file is checked against every network the report's sections run, each at its own formats.
+        IEnumerable<(string, HwSim.Workloads.Workload)> variants = [("the main study", policy.Apply(network)), .. FirstLastAnalysis.Variants(network, policy, keep)];
+        if (width is not null)
+            variants = [.. variants, .. WidthAnalysis.Variants(network, width).Select(v => ($"the width section, {v.Variant}", v.Workload))];
+        var cost = Cost.Resolve(parse, variants, arch);
         // Before minutes of work: a folder the report cannot use is refused now.
         ReportFolder.Check(folder);
 

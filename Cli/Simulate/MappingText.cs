@@ -34,7 +34,7 @@ internal static class MappingText
                 w.WriteLine($"{r.Layer}: not run ({r.NotRunReason})");
                 continue;
             }
-            w.WriteLine($"{r.Layer} on {r.Unit}: {Describe(v.Mapping)}; GEMM M {I(v.Extent[0])} x K {I(v.Extent[1])} x N {I(v.Extent[2])}{(v.Groups > 1 ? $", {I(v.Groups)} groups" : "")}");
+            w.WriteLine($"{r.Layer} on {r.Unit}: {Describe(v)}; GEMM M {I(v.Extent[0])} x K {I(v.Extent[1])} x N {I(v.Extent[2])}{(v.Groups > 1 ? $", {I(v.Groups)} groups" : "")}");
             var depth = 0;
             if (v.Groups > 1)
                 w.WriteLine($"  | for group in [0:{I(v.Groups)})");
@@ -80,9 +80,10 @@ internal static class MappingText
         _ => "PE, in time",
     };
 
-    public static string Describe(LayerMapping m) => m switch
+    /// <summary>The mapping in one line, with the block factors it has on this layer (a factor above the layer's fold tiles is all of them).</summary>
+    public static string Describe(MappingView v) => v.Mapping switch
     {
-        LoopNestMapping n => $"order {string.Join(" ", n.Order)}, time chunk {I(n.TimeChunk)}, block M {I(n.BlockM)} K {I(n.BlockK)} N {I(n.BlockN)} fold tiles",
+        LoopNestMapping n => $"order {string.Join(" ", n.Order)}, time chunk {I(n.TimeChunk)}, block M {I(v.Blocks[0])} K {I(v.Blocks[1])} N {I(v.Blocks[2])} fold tiles",
         _ => "fixed (column folds, row folds, time chunks)",
     };
 

@@ -121,10 +121,12 @@ public static class SimulateCommand
         if (parse.GetValue(SaveMapping) is { } save)
         {
             var text = MappingFile.Write(result.Layers.Where(l => l.Mapping is not null).Select(l => (l.Layer, l.Mapping!)),
-                [$"hwsim simulate {workload.Name} on {arch.Name}, --mapping {parse.GetValue(Mapping.Mapping) ?? "search"} --objective {parse.GetValue(Mapping.Objective).ToString().ToLowerInvariant()}: each layer's mapping,",
+                [$"hwsim simulate {workload.Name}{(policy is null ? "" : $" ({policy})")} on {arch.Name}, --mapping {parse.GetValue(Mapping.Mapping) ?? "search"} --objective {parse.GetValue(Mapping.Objective).ToString().ToLowerInvariant()}: each layer's mapping,",
                  $"read back with --mapping (HwSim {Version})"]);
             AtomicFile.Write(save, w => w.Write(text));
         }
+        if (parse.GetValue(ShowMapping) && parse.GetValue(Output.Format) != OutputFormat.Table)
+            context.Progress("note: --show-mapping prints with --format table; --format json gives each layer's mapping as layers[].mapping, and --save-mapping FILE writes them as a mapping file");
         var engine = reference ? "reference" : "fast";
         var views = MappingText.Views(workload, arch, result);
         var pipeline = PipelineOutput.Compose(workload, arch, result);

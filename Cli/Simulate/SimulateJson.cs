@@ -30,14 +30,14 @@ internal sealed record LayerRunJson(string Name, string? Unit, bool Ran, string?
 
 /// <summary>
 /// A layer's mapping: "fixed", or a loop nest's order (outermost first), time chunk and block
-/// factors (fold tiles per block); with both, the tiles they imply in elements of M, K and N, and every loop of the nest
+/// factors (fold tiles per block, at most the layer's); with both, the tiles they imply in elements of M, K and N, and every loop of the nest
 /// (<see cref="LoopJson"/>, the shape nest designs' mappings have too).
 /// </summary>
 internal sealed record MappingJson(string Kind, string? Order, long? TimeChunk, DimsJson? Blocks, DimsJson FoldTile, DimsJson BlockTile, DimsJson Gemm, int Groups,
     IReadOnlyList<LoopJson> Loops)
 {
     public static MappingJson From(MappingView v) => v.Mapping is LoopNestMapping n
-        ? new("loop_nest", string.Concat(n.Order), n.TimeChunk, new DimsJson(n.BlockM, n.BlockK, n.BlockN), Dims(v.FoldTile), Dims(v.BlockTile), Dims(v.Extent), v.Groups, LoopJson.Of(v))
+        ? new("loop_nest", string.Concat(n.Order), n.TimeChunk, Dims(v.Blocks), Dims(v.FoldTile), Dims(v.BlockTile), Dims(v.Extent), v.Groups, LoopJson.Of(v))
         : new("fixed", null, null, null, Dims(v.FoldTile), Dims(v.BlockTile), Dims(v.Extent), v.Groups, LoopJson.Of(v));
 
     private static DimsJson Dims(System.Collections.Immutable.ImmutableArray<long> d) => new(d[0], d[1], d[2]);

@@ -135,9 +135,10 @@ public static class SweepCommand
                 : $"interrupted: {output} holds {rows.Count:N0} of {selected:N0} points; run the same command again to continue");
             return signals?.ExitCode ?? ExitInterrupted;
         }
-        if (task.IsFaulted && output is not null)
+        if (task.IsFaulted && output is not null && rows.Count > existing.Count)
         {
             // A failure at one point must not cost the points computed before it: they are saved, then the error is reported.
+            // With none computed there is nothing to save: the file stays as it was (or absent), not a header without rows.
             Save(context, output, sweep, rows, existing.Count);
         }
         task.GetAwaiter().GetResult();
@@ -151,6 +152,13 @@ public static class SweepCommand
         context.Progress((run.Total == 0 ? "sweep: nothing to compute"
                 : string.Create(CultureInfo.InvariantCulture, $"sweep: computed {run.Total:N0} points in {ProgressDisplay.Duration(seconds)} ({run.Total / Math.Max(seconds, 1e-9):0.#} points/s)"))
             + (output is null ? "" : $"; {output} holds {rows.Count:N0} of {selected:N0} points"));
+
+        if (run.NotRun.Count > 0)
+        {
+            var (id, why) = run.NotRun.First();
+            context.Progress(string.Create(CultureInfo.InvariantCulture,
+                $"note: {run.NotRun.Count:N0} point(s) left layers not run (column layers_not_run; their figures leave those layers out); the first, point {id}: {why}"));
+        }
 
         if (parse.GetValue(PlotBase) is { } plotBase)
         {

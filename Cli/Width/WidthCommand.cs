@@ -94,7 +94,7 @@ public static class WidthCommand
         else
         {
             var arch = Architecture.Resolve(parse);
-            var cost = Cost.Resolve(parse, lowBit, arch);
+            var cost = Cost.Resolve(parse, WidthAnalysis.Variants(lowBit, baseline, baselineFormat.Name, widths), arch);
             study = WidthAnalysis.Run(lowBit, baseline, baselineFormat.Name, inner, policy.FirstLast.ToString(), arch, cost, widths, context.Progress);
         }
 

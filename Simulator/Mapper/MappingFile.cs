@@ -132,7 +132,7 @@ public sealed class MappingFile
             YamlScalarNode s => (s.Value ?? "").Select(ch => ch.ToString()),
             _ => throw new InputException("must be a list such as [N, M, K] or a string such as NMK (outermost first)", field, file, YamlDocuments.Line(node)),
         };
-        var dims = names.Select(n => Enum.TryParse<GemmDim>(n.Trim(), ignoreCase: true, out var d) && n.Trim().Length == 1 ? (GemmDim?)d : null).ToList();
+        var dims = names.Select(n => Letter(n.Trim())).ToList();
         if (dims.Count != 3 || dims.Any(d => d is null) || dims.Distinct().Count() != 3)
             throw new InputException($"must name M, K and N once each, outermost first (e.g. [N, M, K]), got {Shown(node)}", field, file, YamlDocuments.Line(node));
         return [.. dims.Select(d => d!.Value)];
@@ -141,9 +141,17 @@ public sealed class MappingFile
     private static GemmDim Dim(YamlNode node, string field, string file)
     {
         var text = Scalar(node, field, file);
-        return Enum.TryParse<GemmDim>(text, ignoreCase: true, out var d) && text.Length == 1 ? d
-            : throw new InputException($"must be M, K or N, got '{text}'", field, file, YamlDocuments.Line(node));
+        return Letter(text) ?? throw new InputException($"must be M, K or N, got '{text}'", field, file, YamlDocuments.Line(node));
     }
+
+    // The letters alone: Enum.TryParse would also take the enum's numbers ('0' as M).
+    private static GemmDim? Letter(string text) => text.ToUpperInvariant() switch
+    {
+        "M" => GemmDim.M,
+        "K" => GemmDim.K,
+        "N" => GemmDim.N,
+        _ => null,
+    };
 
     private static long? Positive(YamlMappingNode m, string key, string field, string file)
     {
@@ -224,6 +232,17 @@ public sealed class MappingFile
             var layers = workload.Layers.Where(l => EntryFor(l.Name) == entry).ToList();
             if (!workload.Layers.Any(l => entry.Matches(l.Name)))
                 throw new InputException($"names no layer of workload '{workload.Name}' (its layers: {Sample(workload)})", field, File, where);
+            if (layers.Count == 0)
+            {
+                // The first matching entry applies, so an entry every one of whose layers an earlier entry takes never applies.
+                var earlier = Entries.First(e => workload.Layers.Any(l => entry.Matches(l.Name) && EntryFor(l.Name) == e));
+                throw new InputException($"applies to no layer: the first entry that matches a layer applies, and every layer this one matches is taken by '{earlier.Pattern}' at line {earlier.Line.ToString(CultureInfo.InvariantCulture)}; put the narrower entry first",
+                    field, File, where);
+            }
+            var placed = layers.Select(l => (Layer: l, Model: Simulation.Choose(l, models).Model)).Where(p => p.Model is not null).ToList();
+            if (!entry.Constraint.Fixed && placed.Count > 0 && placed.All(p => !p.Model!.MappingFitsBuffers))
+                throw new InputException($"constrains a loop nest, but every layer it applies to runs on a scalesim_compat unit ('{placed[0].Model!.Spec.Name}' runs '{placed[0].Layer.Name}'), which always runs the fixed mapping so that it agrees with SCALE-Sim; give 'fixed' or leave these layers out",
+                    field, File, where);
             foreach (var layer in layers)
             {
                 if (Simulation.Choose(layer, models) is not ({ } model, _))

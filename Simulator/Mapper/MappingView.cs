@@ -46,6 +46,9 @@ public sealed record MappingLoop(LoopLevel Level, GemmDim? Dim, long Trips, long
 public sealed record MappingView(LayerMapping Mapping, ImmutableArray<long> FoldTile, ImmutableArray<long> BlockTile, ImmutableArray<long> Extent,
     int Groups, ImmutableArray<MappingLoop> Loops)
 {
+    /// <summary>Fold tiles per block along M, K, N on this layer: the mapping's factors, at most the layer's fold tiles.</summary>
+    public ImmutableArray<long> Blocks => [.. Enumerable.Range(0, 3).Select(d => Ceil(BlockTile[d], FoldTile[d]))];
+
     /// <summary>The nest of <paramref name="mapping"/> for <paramref name="layer"/> on <paramref name="model"/>'s unit (the fixed mapping's time chunk as the buffers cut it).</summary>
     public static MappingView Of(LayerWorkload layer, IUnitModel model, BufferSpec buffers, LayerMapping mapping)
     {

@@ -120,3 +120,54 @@ public sealed class MappingFileWriteTests
         Assert.That(glob.Message, Does.Contain("read back as a glob"));
     }
 }
+
+[TestFixture]
+public sealed class MappingFileRuleTests
+{
+    private static readonly Workload Net = PrecisionPolicy.FromBits(4, 2, FirstLastFormat.Keep(NumberFormat.Fp32)).Apply(NetworkZoo.Get("resnet18"));
+    private static readonly ArchitectureSpec Arch = Presets.Get(Presets.Default);
+
+    private static string Refused(string yaml, ArchitectureSpec? arch = null, Workload? net = null)
+    {
+        var e = Assert.Throws<InputException>(() => MappingFile.Read(yaml, "m.yaml").Check(net ?? Net, arch ?? Arch))!;
+        return e.Message;
+    }
+
+    [TestCase("rows: 0", "field 'layers.conv1.rows': must be M, K or N, got '0'")]
+    [TestCase("cols: 2", "field 'layers.conv1.cols': must be M, K or N, got '2'")]
+    [TestCase("order: [2, 0, 1]", "field 'layers.conv1.order': must name M, K and N once each")]
+    [TestCase("order: '201'", "field 'layers.conv1.order': must name M, K and N once each")]
+    public void DimensionsAreLettersOnly(string constraint, string message) =>
+        Assert.That(Assert.Throws<InputException>(() => MappingFile.Read($"layers:\n  conv1: {{ {constraint} }}\n", "m.yaml"))!.Message,
+            Does.StartWith("m.yaml, line 2, ").And.Contain(message));
+
+    [Test]
+    public void AnEntryEveryLayerOfWhichAnEarlierEntryTakes_IsRefusedAtItsLine() =>
+        Assert.That(Refused("layers:\n  \"layer1.*\": { order: [K, N, M] }\n  \"layer1.0.*\": fixed\n"),
+            Is.EqualTo("m.yaml, line 3, field 'layers.layer1.0.*': applies to no layer: the first entry that matches a layer applies, and every layer this one matches is taken by 'layer1.*' at line 2; put the narrower entry first"));
+
+    [Test]
+    public void ANarrowerEntryFirst_Applies()
+    {
+        var file = MappingFile.Read("layers:\n  \"layer1.0.*\": fixed\n  \"layer1.*\": { order: [K, N, M] }\n", "m.yaml");
+        file.Check(Net, Arch);
+        Assert.That((file.EntryFor("layer1.0.conv1")!.Line, file.EntryFor("layer1.1.conv1")!.Line), Is.EqualTo((2, 3)));
+    }
+
+    [Test]
+    public void ALoopNestForScaleSimCompatUnitsOnly_IsRefused_FixedIsTaken()
+    {
+        var compat = ArchitectureYaml.Parse("""
+            version: 1
+            name: compat
+            dram: { type: lpddr4, bandwidth_bytes_per_cycle: 16 }
+            buffers: { ifmap_kb: 256, weight_kb: 256, ofmap_kb: 256 }
+            units:
+              - { name: mxu, kind: systolic, rows: 16, cols: 16, dataflow: ws, format: int8, scalesim_compat: true }
+            """, "compat.yaml");
+        var int8 = PrecisionPolicy.FromBits(8, 8, FirstLastFormat.Keep(NumberFormat.Int(8))).Apply(NetworkZoo.Get("resnet18"));
+        Assert.That(Refused("layers:\n  conv1: { order: [N, M, K] }\n", compat, int8),
+            Does.StartWith("m.yaml, line 2, field 'layers.conv1': constrains a loop nest, but every layer it applies to runs on a scalesim_compat unit ('mxu' runs 'conv1')"));
+        Assert.DoesNotThrow(() => MappingFile.Read("layers:\n  conv1: fixed\n", "m.yaml").Check(int8, compat));
+    }
+}

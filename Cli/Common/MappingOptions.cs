@@ -44,6 +44,10 @@ public sealed class MappingOptions
         return default;
     }
 
+    /// <summary>The options as given, for a result's JSON: how layers were mapped ('search', 'fixed' or the file's path) and the objective.</summary>
+    public MappingSettingJson Setting(ParseResult parse) =>
+        new(parse.GetValue(Mapping)?.Trim() ?? "search", parse.GetValue(Objective).ToString().ToLowerInvariant());
+
     public void AddTo(Command command)
     {
         command.Add(Mapping);
@@ -105,3 +109,6 @@ public sealed class MappingOptions
         };
     }
 }
+
+/// <summary>How a result's layers were mapped: <c>--mapping</c> ('search', 'fixed' or a file's path) and <c>--objective</c>.</summary>
+public sealed record MappingSettingJson(string Mapping, string Objective);

@@ -89,7 +89,7 @@ public static class CompareCommand
             switch (format)
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(OutputOptions.Serialize(CompareJson.From(comparison, policy?.ToString(), technology)));
+                    writer.WriteLine(OutputOptions.Serialize(CompareJson.From(comparison, policy?.ToString(), technology) with { MappingSetting = Cost.Mapping.Setting(parse) }));
                     break;
                 case OutputFormat.Csv:
                     CompareText.WriteCsv(writer, comparison);

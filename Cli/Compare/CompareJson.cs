@@ -11,6 +11,9 @@ namespace HwSim.Cli.Compare;
 /// </summary>
 internal sealed record CompareJson(string Workload, string? Precision, string Technology, int Batch, IReadOnlyList<ConfigurationJson> Configs)
 {
+    /// <summary>--mapping and --objective as given (set by the verb; a report's sections share its own).</summary>
+    public Common.MappingSettingJson? MappingSetting { get; init; }
+
     public static CompareJson From(Comparison c, string? precision, string technology) => new(
         c.Workload, precision, technology, c.Batch,
         [.. c.Configurations.Select(f => new ConfigurationJson(

@@ -129,6 +129,7 @@ public static class FirstLastCommand
             inner.RealDownsample, FirstLastAnalysis.OpsDefinition + "; " + FirstLastAnalysis.OpsCaveat, [.. rows.Select(FirstLastRowJson.From)])
         {
             NestDesign = nest is not null,
+            MappingSetting = Cost.Mapping.Setting(parse),
         };
         // The plot first: a bad --plot folder then fails before -o FILE is written, not after.
         if (plotBase is not null)

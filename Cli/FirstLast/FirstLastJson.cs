@@ -10,6 +10,9 @@ namespace HwSim.Cli.FirstLast;
 internal sealed record FirstLastJson(string Workload, string Architecture, string Technology, InnerJson Inner, bool RealDownsample,
     string OpsDefinition, IReadOnlyList<FirstLastRowJson> Rows)
 {
+    /// <summary>--mapping and --objective as given (set by the verb; a report's sections share its own).</summary>
+    public Common.MappingSettingJson? MappingSetting { get; init; }
+
     /// <summary>
     /// Whether the architecture is a nest design (its kept_units is the design, whose whole area is the kept area). Not written:
     /// the JSON of an array architecture stays as it was, and kept_units names the design.

@@ -103,7 +103,7 @@ public static class WidthCommand
             switch (parse.GetValue(Output.Format))
             {
                 case OutputFormat.Json:
-                    writer.WriteLine(OutputOptions.Serialize(WidthJson.From(study)));
+                    writer.WriteLine(OutputOptions.Serialize(WidthJson.From(study) with { MappingSetting = Cost.Mapping.Setting(parse) }));
                     break;
                 case OutputFormat.Csv:
                     WriteCsv(writer, study);

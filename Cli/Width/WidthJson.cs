@@ -12,6 +12,9 @@ namespace HwSim.Cli.Width;
 internal sealed record WidthJson(string Network, string Baseline, string Inner, string FirstLast, string Architecture, string Technology,
     WidthCostsJson BaselineCosts, IReadOnlyList<WidthPointJson> Widths, BreakEvenJson BreakEven, BreakEvenJson BreakEvenRatio, double[] SearchRange, int NetworksEvaluated)
 {
+    /// <summary>--mapping and --objective as given (set by the verb; a report's sections share its own).</summary>
+    public Common.MappingSettingJson? MappingSetting { get; init; }
+
     public static WidthJson From(WidthStudy s) => new(
         s.Network, s.Baseline, s.Inner, s.FirstLast, s.Architecture, s.Technology,
         new WidthCostsJson(s.BaselineCosts.Macs, s.BaselineCosts.BitOps, s.BaselineCosts.Cycles, s.BaselineCosts.Energy.Value, s.BaselineCosts.Area.Value),

@@ -109,4 +109,15 @@ public class MappingInputTests
         // fc's GEMM has one row of M: one fold tile, so a block of 100 along M is a block of 1.
         Assert.That(r.Output, Does.Contain("fc on fp: order N M K, time chunk 512, block M 1 K 1 N 2 fold tiles"));
     }
+
+    [TestCase("first-last", "resnet18", "--keep", "int8")]
+    [TestCase("compare", "resnet18", "--arch", "lowbit-default", "--arch", "bismo-like")]
+    [TestCase("width", "resnet18", "--widths", "1,2")]
+    public void StudyJson_SaysHowLayersWereMapped(string verb, params string[] rest)
+    {
+        var r = CliRunner.Run([verb, .. rest, "--mapping", "fixed", "--objective", "latency", "-f", "json", "-q"]);
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var setting = JsonDocument.Parse(r.Output).RootElement.GetProperty("mapping_setting");
+        Assert.That((setting.GetProperty("mapping").GetString(), setting.GetProperty("objective").GetString()), Is.EqualTo(("fixed", "latency")));
+    }
 }

@@ -22,8 +22,10 @@ internal static class MappingText
             ? MappingView.Of(workload.Layers[i], model, arch.Buffers, m) : null)];
     }
 
-    public static void Write(TextWriter w, NetworkResult result, IReadOnlyList<MappingView?> views)
+    /// <param name="levels">The on-chip storage levels' names (the architecture's buffers), for the DRAM level's heading.</param>
+    public static void Write(TextWriter w, NetworkResult result, IReadOnlyList<MappingView?> views, IReadOnlyList<string> levels)
     {
+        var buffers = $"buffers ({string.Join(", ", levels)})";
         w.WriteLine("Mappings, outermost loop first (M = output pixels N*P*Q, K = reduction terms C/G*R*S, N = filters per group):");
         for (var i = 0; i < result.Layers.Length; i++)
         {
@@ -45,7 +47,7 @@ internal static class MappingText
                 if (loop.Level != level)
                 {
                     level = loop.Level;
-                    w.WriteLine($"  {Heading(loop.Level, v)}");
+                    w.WriteLine($"  {Heading(loop.Level, v, buffers)}");
                 }
                 var dim = loop.Dim?.ToString() ?? "b";
                 var kind = loop.Level == LoopLevel.Spatial ? "parallel-for" : "for";
@@ -70,11 +72,11 @@ internal static class MappingText
         w.Write(file);
     }
 
-    private static string Heading(LoopLevel level, MappingView v) => level switch
+    private static string Heading(LoopLevel level, MappingView v, string buffers) => level switch
     {
         LoopLevel.Dram => v.Mapping is FixedMapping
-            ? $"DRAM -> buffers, every fold its own block: M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}"
-            : $"DRAM -> buffers, blocks of M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}",
+            ? $"DRAM -> {buffers}, every fold its own block: M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}"
+            : $"DRAM -> {buffers}, blocks of M {I(v.BlockTile[0])} K {I(v.BlockTile[1])} N {I(v.BlockTile[2])}",
         LoopLevel.Buffer => $"buffers -> array, folds of M {I(v.FoldTile[0])} K {I(v.FoldTile[1])} N {I(v.FoldTile[2])}",
         LoopLevel.Spatial => "array, spatial",
         _ => "PE, in time",

@@ -143,7 +143,7 @@ public static class SimulateCommand
                 default:
                     WriteTables(context.ConsoleOn(writer), result, arch, engine);
                     if (parse.GetValue(ShowMapping))
-                        MappingText.Write(writer, result, views);
+                        MappingText.Write(writer, result, views, [.. arch.Buffers.Levels.Select(l => l.Name)]);
                     if (pipeline is not null)
                         PipelineOutput.Write(context.ConsoleOn(writer), pipeline);
                     break;

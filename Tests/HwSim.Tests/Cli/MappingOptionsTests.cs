@@ -31,7 +31,7 @@ public class MappingOptionsTests
         {
             Assert.That(text, Does.Contain("conv1 on fp: "));
             Assert.That(text, Does.Match(@"\n\S+ on lowbit: order [MKN] [MKN] [MKN], time chunk "));
-            Assert.That(text, Does.Contain("\n  DRAM -> buffers, blocks of M "));
+            Assert.That(text, Does.Contain("\n  DRAM -> buffers (ifmap_buffer, weight_buffer, ofmap_buffer), blocks of M "));
             Assert.That(text, Does.Contain("\n  buffers -> array, folds of M "));
             Assert.That(text, Does.Contain("\n  array, spatial\n"));
             Assert.That(text, Does.Contain("parallel-for M in [0:16)  (rows (16))"));

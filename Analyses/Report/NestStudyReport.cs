@@ -46,7 +46,7 @@ public sealed record NestStudyReport(NestStudyResult Main, Workload Workload, Ne
         if (width is not null)
         {
             progress?.Invoke("report: width break-even");
-            study = Section("the width section (widened layers have other shapes than a mapping file's; --no-width leaves it out)",
+            study = Section("the width section",
                 () => WidthAnalysis.Run(network, width, nest, progress ?? (_ => { })));
         }
         return new NestStudyReport(main, workload, area, policy, shares, study);

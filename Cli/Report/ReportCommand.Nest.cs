@@ -7,6 +7,7 @@ using HwSim.Cli.Common;
 using HwSim.Cli.FirstLast;
 using HwSim.Cli.Nest;
 using HwSim.Cli.Tradeoff;
+using HwSim.Workloads;
 using Spectre.Console;
 
 namespace HwSim.Cli.Report;
@@ -27,6 +28,9 @@ public static partial class ReportCommand
         var keep = FirstLastCommand.ParseKeep(parse.GetValue(Keep) ?? "");
         var accuracy = parse.GetValue(Accuracy) is { } accuracyFile ? AccuracySection.Read(accuracyFile) : null;
         var width = parse.GetValue(NoWidth) ? null : WidthSection.Setting(parse);
+        // A nest mapping file gives each layer exact loop bounds, which the width section's widened layers no longer multiply to.
+        if (nest.Mappings is not null && width is not null && width.Widths.Any(k => k != 1))
+            throw new InputException("a nest mapping file gives each layer's exact loop bounds, and the width section widens every layer (other channels, other bounds); add --no-width, or map with 'search'", "--mapping");
         // Before minutes of work: a folder the report cannot use is refused now.
         ReportFolder.Check(folder);
 

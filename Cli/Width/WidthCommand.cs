@@ -88,6 +88,9 @@ public static class WidthCommand
         if (NestRoute.Design(parse, Architecture) is { } design)
         {
             var nest = NestRoute.Session(parse, design, Cost);
+            // A nest mapping file gives each layer exact loop bounds, which a widened layer's channels no longer multiply to.
+            if (nest.Mappings is not null && widths.Any(k => k != 1))
+                throw new InputException("a nest mapping file gives each layer's exact loop bounds, and width widens every layer (other channels, other bounds); map the widths with 'search'", "--mapping");
             context.Progress($"{lowBit.Name} on nest design {nest.Design.Name}: the baseline and each width, {NestRoute.Searching(nest)}");
             study = WidthAnalysis.Run(lowBit, baseline, baselineFormat.Name, inner, policy.FirstLast.ToString(), nest, widths, context.Progress);
         }

@@ -120,4 +120,17 @@ public class MappingInputTests
         var setting = JsonDocument.Parse(r.Output).RootElement.GetProperty("mapping_setting");
         Assert.That((setting.GetProperty("mapping").GetString(), setting.GetProperty("objective").GetString()), Is.EqualTo(("fixed", "latency")));
     }
+
+    [TestCase("width", "--widths", "1,2")]
+    [TestCase("report")]
+    public void NestMappingFile_WithWidenedLayers_IsRefused(string verb, params string[] rest)
+    {
+        using var dir = new TempDir();
+        var tiny = Path.Combine(RepoPaths.Root, "docs", "examples", "nest", "tiny_cnn.csv");
+        var file = dir.File("m.yaml", "version: 1\nlayers:\n  fc:\n    DRAM: { temporal: [C2] }\n    shared_glb: { temporal: [C8], spatial_y: [C8] }\n    weights_spad: { temporal: [C2] }\n    psum_spad: { temporal: [M10] }\n");
+        string[] args = [verb, tiny, "--arch", "eyeriss-rs", .. rest, "--mapping", file, "-q"];
+        if (verb == "report")
+            args = [.. args, "-o", Path.Combine(dir.Path, "r")];
+        Refused(CliRunner.Run(args), "field '--mapping': a nest mapping file gives each layer's exact loop bounds", "widens every layer");
+    }
 }

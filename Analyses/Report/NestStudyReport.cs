@@ -43,14 +43,26 @@ public sealed record NestStudyReport(NestStudyResult Main, Workload Workload, Ne
         var shares = Section($"the first/last section (--keep {string.Join(",", keep)})",
             () => FirstLastAnalysis.Analyse([network], policy with { FirstLast = keep[0] }, keep, nest));
         WidthStudy? study = null;
+        string? omitted = null;
         if (width is not null)
         {
             progress?.Invoke("report: width break-even");
-            study = Section("the width section",
-                () => WidthAnalysis.Run(network, width, nest, progress ?? (_ => { })));
+            try
+            {
+                study = WidthAnalysis.Run(network, width, nest, progress ?? (_ => { }));
+            }
+            catch (Exception e) when (InputException.Within(e) is { } input)
+            {
+                // As an array report: a network of the section with a layer that cannot run leaves the section out, not the report.
+                omitted = input.Rule;
+                progress?.Invoke($"report: width break-even left out: {omitted}");
+            }
         }
-        return new NestStudyReport(main, workload, area, policy, shares, study);
+        return new NestStudyReport(main, workload, area, policy, shares, study) { WidthOmitted = omitted };
     }
+
+    /// <summary>Why the width section is left out although it was asked for, or null.</summary>
+    public string? WidthOmitted { get; init; }
 
     // A report runs one network several times (formats, widths); an input error says which of its sections broke the rule.
     private static T Section<T>(string section, Func<T> run)
@@ -160,6 +172,8 @@ public sealed record NestStudyReport(NestStudyResult Main, Workload Workload, Ne
                 md.AppendLine();
             }
         }
+        else if (WidthOmitted is { } why)
+            md.Append(StudyReport.WidthOmittedMarkdown(why));
         md.AppendLine("## Files");
         md.AppendLine();
         md.AppendLine("`energy.json` (the nest study, as `hwsim nest -f json`), `energy-per-layer.csv` (per layer and level), `first-last.json`, `first-last.csv`, `area.csv` (per level)"

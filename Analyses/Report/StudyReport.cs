@@ -37,13 +37,30 @@ public sealed record StudyReport(Evaluated Main, PrecisionPolicy Policy, Immutab
         progress?.Invoke("report: first/last share");
         var shares = FirstLastAnalysis.Analyse(network, policy with { FirstLast = keep[0] }, keep, arch, cost);
         WidthStudy? study = null;
+        string? omitted = null;
         if (width is not null)
         {
             progress?.Invoke("report: width break-even");
-            study = WidthAnalysis.Run(network, width, arch, cost, progress ?? (_ => { }));
+            try
+            {
+                study = WidthAnalysis.Run(network, width, arch, cost, progress ?? (_ => { }));
+            }
+            catch (Exception e) when (InputException.Within(e) is { } input)
+            {
+                // A ratio needs every layer of both networks priced; a layer that cannot run leaves this section out, not the report.
+                omitted = input.Rule;
+                progress?.Invoke($"report: width break-even left out: {omitted}");
+            }
         }
-        return new StudyReport(main, policy, shares, study) { Mapping = cost.Mapping };
+        return new StudyReport(main, policy, shares, study) { Mapping = cost.Mapping, WidthOmitted = omitted };
     }
+
+    /// <summary>Why the width section is left out although it was asked for (a network it prices has a layer that cannot run), or null.</summary>
+    public string? WidthOmitted { get; init; }
+
+    /// <summary>report.md's width section when it was asked for but could not be computed.</summary>
+    public static string WidthOmittedMarkdown(string why) =>
+        $"## Width break-even (WRPN)\n\nLeft out: {why}\n\n";
 
     /// <summary>How the layers were mapped (the cost setting's policy), as the report's header says.</summary>
     public MappingPolicy Mapping { get; init; } = MappingPolicy.Default;
@@ -90,6 +107,8 @@ public sealed record StudyReport(Evaluated Main, PrecisionPolicy Policy, Immutab
         md.Append(SharesMarkdown(Shares, ""));
         if (Width is not null)
             md.Append(WidthMarkdown(Width));
+        else if (WidthOmitted is { } why)
+            md.Append(WidthOmittedMarkdown(why));
         md.AppendLine("## Files");
         md.AppendLine();
         md.AppendLine("`energy.json`, `energy-per-layer.csv`, `first-last.json`, `first-last.csv`, `area.csv`" + (Width is null ? "" : ", `width.json`, `width.csv`") + "; each plot as PNG and SVG.");

@@ -80,6 +80,8 @@ public static partial class ReportCommand
                 FirstLastText.WriteTables(console, sharesJson, shares);
                 if (report.Width is not null)
                     WidthSection.WriteTable(console, report.Width);
+                else if (report.WidthOmitted is { } why)
+                    console.MarkupLine($"[yellow]width break-even left out:[/] {Markup.Escape(why)}");
                 if (accuracy is not null)
                     AccuracySection.WriteTable(console, accuracy);
                 foreach (var w in main.Layers.Where(l => l.Energy is not null).SelectMany(l => l.Energy!.Warnings).Concat(report.Area.Warnings).Distinct())

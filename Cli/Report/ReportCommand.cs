@@ -128,6 +128,8 @@ public static partial class ReportCommand
                 FirstLastText.WriteTables(console, sharesJson, shares);
                 if (report.Width is not null)
                     WidthSection.WriteTable(console, report.Width);
+                else if (report.WidthOmitted is { } why)
+                    console.MarkupLine($"[yellow]width break-even left out:[/] {Markup.Escape(why)}");
                 if (accuracy is not null)
                     AccuracySection.WriteTable(console, accuracy);
                 foreach (var w in main.Energy.Warnings)

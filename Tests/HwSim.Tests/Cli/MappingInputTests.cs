@@ -133,4 +133,19 @@ public class MappingInputTests
             args = [.. args, "-o", Path.Combine(dir.Path, "r")];
         Refused(CliRunner.Run(args), "field '--mapping': a nest mapping file gives each layer's exact loop bounds", "widens every layer");
     }
+
+    [Test]
+    public void Report_WhoseWidthSectionCannotRun_LeavesItOutWithWhy()
+    {
+        using var dir = new TempDir();
+        // lowbit-default with 1 KB buffers: the int8 baseline's conv1 does not fit; the fp32/W4A2 main study leaves it out as not run.
+        var arch = dir.File("tiny.yaml", "version: 1\nname: tiny\nclock_mhz: 500\ndram: { type: lpddr4, bandwidth_bytes_per_cycle: 16 }\nbuffers: { ifmap_kb: 1, weight_kb: 1, ofmap_kb: 1, word_bits: 64 }\nunits:\n"
+            + "  - { name: lowbit, kind: bitserial, rows: 16, cols: 16, lanes: 16, serial: activations, max_bits: 8 }\n  - { name: fp, kind: systolic, rows: 8, cols: 8, dataflow: os, format: fp32 }\n");
+        var folder = Path.Combine(dir.Path, "r");
+        var r = CliRunner.Run("report", "resnet18", "--arch", arch, "-o", folder, "-q");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Output, Does.Contain("width break-even left out: the int8 baseline: layer 'conv1' does not run on tiny"));
+        Assert.That(File.ReadAllText(Path.Combine(folder, "report.md")), Does.Contain("## Width break-even (WRPN)\n\nLeft out: the int8 baseline: layer 'conv1' does not run on tiny"));
+        Assert.That(File.Exists(Path.Combine(folder, "width.csv")), Is.False);
+    }
 }

@@ -160,17 +160,30 @@ public sealed class ReportNestCommandTests
     {
         using var tmp = new TempDir();
         var out_ = Path.Combine(tmp.Path, "rep");
-        // simple_ws holds 16-bit values: the width study's fp32 first and last layers do not fit, after the main study ran.
-        string[] ws = ["report", Tiny, "--arch", Example("simple_ws.yaml"), "--wbits", "8", "--abits", "8", "--first-last", "int8", "--keep", "int8,same", "-o", out_, "-q"];
-        BadInputTests.AssertOneLineError(CliRunner.Run([.. ws, "--widths", "1,2"]), "conv1", "does not run on simple_ws");
+        // A mapping file whose fc entry does not multiply to fc's channels: an error found while the studies run, after the folder was checked.
+        var bad = tmp.File("bad.yaml", "version: 1\nlayers:\n  fc:\n    DRAM: { temporal: [C3] }\n");
+        string[] ws = ["report", Tiny, "--arch", Example("simple_ws.yaml"), "--wbits", "8", "--abits", "8", "--first-last", "int8", "--keep", "int8,same", "--no-width", "-o", out_, "-q"];
+        BadInputTests.AssertOneLineError(CliRunner.Run([.. ws, "--mapping", bad]), "fc", "bad.yaml");
         Assert.That(Directory.Exists(out_), Is.False, "no half folder");
 
-        Assert.That(CliRunner.Run([.. ws, "--no-width"]).ExitCode, Is.Zero);
+        Assert.That(CliRunner.Run(ws).ExitCode, Is.Zero);
         var before = Directory.GetFiles(out_).Order(StringComparer.Ordinal).ToDictionary(f => f, File.ReadAllBytes);
-        BadInputTests.AssertOneLineError(CliRunner.Run([.. ws, "--widths", "1,2"]), "conv1");
+        BadInputTests.AssertOneLineError(CliRunner.Run([.. ws, "--mapping", bad]), "fc");
         Assert.That(Directory.GetFiles(out_).Order(StringComparer.Ordinal), Is.EqualTo(before.Keys));
         foreach (var (file, bytes) in before)
             Assert.That(File.ReadAllBytes(file), Is.EqualTo(bytes), file);
+    }
+
+    [Test]
+    public void AWidthSectionThatCannotRun_IsLeftOutWithWhy()
+    {
+        using var tmp = new TempDir();
+        var out_ = Path.Combine(tmp.Path, "rep");
+        // simple_ws holds 16-bit values: the width study's fp32 first and last layers do not fit, after the main study ran.
+        var r = CliRunner.Run("report", Tiny, "--arch", Example("simple_ws.yaml"), "--wbits", "8", "--abits", "8", "--first-last", "int8", "--keep", "int8,same", "--widths", "1,2", "-o", out_);
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(File.ReadAllText(Path.Combine(out_, "report.md")), Does.Contain("## Width break-even (WRPN)\n\nLeft out: ").And.Contain("does not run on simple_ws"));
+        Assert.That(r.Output, Does.Contain("width break-even left out: "));
     }
 
     [TestCase("--mapping", "fixed", "no fixed schedule")]

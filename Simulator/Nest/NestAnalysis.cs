@@ -66,8 +66,11 @@ public static class NestAnalysis
             foreach (var step in steps)
             {
                 var shift = nest.Coordinates(t, step.Shift);
-                own = checked(own + step.Count * (tile.Size - tile.Overlap(shift)));
-                shared = checked(shared + step.Count * tile.Union(siblings, shift));
+                var overlap = tile.Overlap(shift);
+                own = checked(own + step.Count * (tile.Size - overlap));
+                // A step that keeps nothing of a tile (a G step always, as groups share nothing) needs what the first epoch needed:
+                // each sibling's whole new tile, their union. Taken as such rather than enumerated again.
+                shared = checked(shared + step.Count * (overlap == 0 ? union0 : tile.Union(siblings, shift)));
             }
             fills[c, (int)t] = checked(fills[c, (int)t] + instances * own);
             reads[p, (int)t] = checked(reads[p, (int)t] + parents * shared);
@@ -266,7 +269,13 @@ public static class NestAnalysis
         public Tile(Flat nest, NestTensor t, int level)
         {
             long E(NestDim d) => nest.Extent(d, level);
-            bool[] Range(long n) => [.. Enumerable.Repeat(true, checked((int)n))];
+            // Built for every tile of every sample the mapper counts: plain arrays, no LINQ.
+            static bool[] Range(long n)
+            {
+                var set = new bool[checked((int)n)];
+                Array.Fill(set, true);
+                return set;
+            }
             // Input rows of a tile: {p·stride + r·dilation}, an interval when dilation is 1 and the kernel covers the stride,
             // otherwise a set with gaps; its overlaps with its translates are counted element by element below, so gaps need no rule.
             bool[] Window(long outputs, long kernel, int stride, int dilation)
@@ -284,8 +293,18 @@ public static class NestAnalysis
                     Window(E(NestDim.Q), E(NestDim.S), nest.Problem.WStride, nest.Problem.DilationW), Range(E(NestDim.B)), Range(E(NestDim.G))],
                 _ => [Range(E(NestDim.N)), Range(E(NestDim.M)), Range(E(NestDim.P)), Range(E(NestDim.Q)), Range(1), Range(E(NestDim.G))],
             };
-            _members = [.. _axes.Select(a => Enumerable.Range(0, a.Length).Where(x => a[x]).ToArray())];
-            Size = _members.Aggregate(1L, (a, m) => checked(a * m.Length));
+            _members = new int[_axes.Length][];
+            var size = 1L;
+            for (var a = 0; a < _axes.Length; a++)
+            {
+                var members = new List<int>(_axes[a].Length);
+                for (var x = 0; x < _axes[a].Length; x++)
+                    if (_axes[a][x])
+                        members.Add(x);
+                _members[a] = [.. members];
+                size = checked(size * _members[a].Length);
+            }
+            Size = size;
         }
 
         public long Size { get; }

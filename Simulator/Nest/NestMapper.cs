@@ -18,9 +18,10 @@ public sealed record NestPick(NestMapping Mapping, NestCounts Counts, double Cos
 /// price-free). Then <see cref="NestRefinement"/> climbs from the best few by local moves, within the same constraints.
 /// Deterministic for a seed; ties go to the earlier sample, and a refined mapping replaces the best one only if it costs strictly
 /// less. Mappings the caller already has (e.g. a published one) are evaluated first, so the pick is never worse than any of them.
-/// A grouped problem whose groups the constraints let go anywhere but outermost at level 0 is first searched with them there alone
-/// (the groups one after another: the mapspace, and the pick, of a design that places G nowhere else), and that pick is one more
-/// candidate: G's factors widen the mapspace the samples are drawn from, and the pick is never worse than without them.
+/// A grouped problem whose groups the constraints let go on PEs (a spatial slot) is first searched with them outermost at level 0
+/// alone (the groups one after another: the mapspace, and the pick, of a design that places G nowhere else), and that pick is one
+/// more candidate: G's factors widen the mapspace the samples are drawn from, and the pick is never worse than without them.
+/// Without a spatial slot for G that search is the only one (Slots says why).
 /// </summary>
 public static class NestMapper
 {
@@ -33,7 +34,7 @@ public static class NestMapper
         refinement ??= NestRefinement.Default;
         var slots = Slots(arch, constraints);
         NestPick? oneAfterAnother = null;
-        if (problem.Groups > 1 && slots[NestDim.G].Any(s => s != (0, null)))
+        if (problem.Groups > 1 && slots[NestDim.G].Count > 1)
         {
             var withoutG = constraints.Select(c => c with { Temporal = Without(c.Temporal), SpatialX = Without(c.SpatialX), SpatialY = Without(c.SpatialY) }).ToList();
             oneAfterAnother = Search(problem, arch, withoutG, cost, samples, seed, candidates, refinement);
@@ -107,6 +108,11 @@ public static class NestMapper
                     slots[d].Add((l, NestAxis.Y));
             }
         }
+        // Without a spatial slot G is searched outermost at level 0 alone: a temporal G loop lower down makes a buffer hold several
+        // groups' tiles, which share nothing, so it saves no access and needs more room, and inside other loops it breaks their reuse
+        // (a G step moves every tile below to another group). Those slots could only tie, and the search stays the one-group search.
+        if (!slots[NestDim.G].Any(s => s.Item2 is not null))
+            slots[NestDim.G] = [(0, null)];
         return slots;
     }
 

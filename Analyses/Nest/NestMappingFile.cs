@@ -21,7 +21,8 @@ namespace HwSim.Analyses.Nest;
 ///     shared_glb: { temporal: [S3, P2, M8], spatial_y: [M4, C3] }
 ///     pe_spad: { temporal: [R3, Q2, P2] }
 /// </code>
-/// Loops are outermost first; a level's spatial loops are its <c>spatial_x</c> loops, then its <c>spatial_y</c> loops. Read in
+/// Loops are outermost first (G4 is a loop over 4 groups; an entry without one runs a grouped layer's groups one after another,
+/// outermost at the top level); a level's spatial loops are its <c>spatial_x</c> loops, then its <c>spatial_y</c> loops. Read in
 /// two steps: <see cref="Read"/> checks the keys and the level names against the design; <see cref="For"/> checks an entry against
 /// a layer (NestMapping.Unfit's rule). Both name the file and the entry's line. <see cref="Write"/> gives the same form back.
 /// </summary>
@@ -107,15 +108,17 @@ public sealed class NestMappingFile
 
     /// <summary>
     /// The mapping for <paramref name="layer"/> (null: no entry applies), checked against its problem: a mapping that does not
-    /// fit is an error at the entry's line with NestMapping.Unfit's rule.
+    /// fit is an error at the entry's line with NestMapping.Unfit's rule. An entry without G loops runs a grouped layer's groups one
+    /// after another, outermost at the top level (NestMapping.WithGroupsOutermost), so one entry serves layers of any groups.
     /// </summary>
     public NestMapping? For(string layer, NestProblem problem, NestArchitecture arch)
     {
         if (EntryFor(layer) is not { } entry)
             return null;
-        return entry.Mapping.Unfit(problem, arch) is { } why
+        var mapping = entry.Mapping.WithGroupsOutermost(problem.Groups);
+        return mapping.Unfit(problem, arch) is { } why
             ? throw new InputException($"does not fit layer '{layer}' ({problem}): {why}", $"layers.{entry.Pattern}", File, $"line {entry.Line.ToString(CultureInfo.InvariantCulture)}")
-            : entry.Mapping;
+            : mapping;
     }
 
     /// <summary>Every entry names some layer of <paramref name="layers"/> (a typo would otherwise leave a layer to the mapper silently).</summary>

@@ -31,7 +31,7 @@ public sealed record NestStudyOptions(TechnologyScaling Scaling, MappingObjectiv
 }
 
 /// <summary>
-/// One layer of a nest study: its problem, the mapping (given or searched; its bounds are one group's), counts and energy (of all
+/// One layer of a nest study: its problem, the mapping (given or searched; its G loops place the groups), counts and energy (of all
 /// groups); or, for a layer the mapper found no legal mapping for or whose tiles are too large to count, the reason.
 /// </summary>
 /// <param name="Searched">Whether the mapper chose the mapping (no entry of the mapping file applied).</param>

@@ -64,11 +64,11 @@ internal sealed class NestYaml(YamlMappingNode node, string path, string file)
         ? s.Value ?? ""
         : throw new InputException("must be a single value", field, File, YamlDocuments.Line(n));
 
-    /// <summary>A dimension by Timeloop's letter (N, M, C, P, Q, R, S), or B for the input bits of bit-serial PEs.</summary>
+    /// <summary>A dimension by Timeloop's letter (N, M, C, P, Q, R, S), B for the input bits of bit-serial PEs, or G for the groups.</summary>
     public NestDim Dim(string text, YamlNode n, string field) =>
         text.Trim().Length == 1 && Enum.TryParse<NestDim>(text.Trim(), ignoreCase: true, out var d)
             ? d
-            : throw new InputException($"'{text}' is not a dimension (allowed: N, M, C, P, Q, R, S, B)", field, File, YamlDocuments.Line(n));
+            : throw new InputException($"'{text}' is not a dimension (allowed: N, M, C, P, Q, R, S, B, G)", field, File, YamlDocuments.Line(n));
 
     /// <summary>Checks an optional <c>version:</c> against the one this HwSim reads.</summary>
     public void CheckVersion()

@@ -54,12 +54,10 @@ public sealed record LoopJson(string Level, string Dim, IReadOnlyList<string> Co
     }
 
     /// <summary>A nest mapping's loops in Timeloop's order: each level's temporal loops, then its spatial ones.</summary>
-    public static IReadOnlyList<LoopJson> Of(NestMapping mapping, NestArchitecture arch, int groups)
+    public static IReadOnlyList<LoopJson> Of(NestMapping mapping, NestArchitecture arch)
     {
         var all = mapping.Loops().ToList();
         var loops = new List<LoopJson>();
-        if (groups > 1)
-            loops.Add(new LoopJson(arch.Levels[0].Name, "G", ["G"], groups, 1, null, "groups, one after another"));
         for (var i = 0; i < all.Count; i++)
         {
             var (loop, level) = all[i];
@@ -69,7 +67,7 @@ public sealed record LoopJson(string Level, string Dim, IReadOnlyList<string> Co
                 if (all[j].Loop.Dim == loop.Dim)
                     step = checked(step * all[j].Loop.Bound);
             var dim = loop.Dim.ToString();
-            var note = loop.Dim == NestDim.B ? loop.Spatial ? "input bit-planes side by side" : "input bits, serial" : null;
+            var note = NestMapping.Kind(loop);
             loops.Add(new LoopJson(arch.Levels[level].Name, dim, [dim], loop.Bound, step, loop.Axis?.ToString().ToLowerInvariant(), note));
         }
         return loops;

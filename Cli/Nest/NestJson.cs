@@ -20,7 +20,7 @@ public sealed record NestJson(string Workload, string Design, string Technology,
         var levels = arch.Levels.Select((lv, i) => Level(lv.Name, NestStudy.Accesses(l.Counts!, i), l.Energy!.Levels[i].Total.Value,
             l.Counts!.Levels[i].OrderBy(kv => kv.Key).Select(kv => new NestOperandJson(kv.Key.ToString().ToLowerInvariant(), kv.Value.Reads, kv.Value.Fills, kv.Value.Updates)).ToList())).ToList();
         return new NestLayerJson(l.Layer, true, null, l.Problem!.ToString(), l.Problem.Groups, l.Problem.DilationH, l.Problem.DilationW, l.Problem.Bits,
-            new NestMappingJson("nest", l.Searched ? "searched" : "given", LoopJson.Of(l.Mapping!, arch, l.Problem.Groups)), l.Counts!.Macs, l.Cycles, l.StallCycles,
+            new NestMappingJson("nest", l.Searched ? "searched" : "given", LoopJson.Of(l.Mapping!, arch)), l.Counts!.Macs, l.Cycles, l.StallCycles,
             l.Energy!.Total.Value, l.Energy.Macs.Value, levels, l.Searched ? l.Sampled : null, l.Searched ? l.Valid : null,
             l.Energy.Warnings.Length == 0 ? null : [.. l.Energy.Warnings]);
     }
@@ -30,7 +30,7 @@ public sealed record NestJson(string Workload, string Design, string Technology,
 }
 
 /// <param name="Problem">One group's sizes, after the groups when there are several ("G32 N1 M1 C1 ..."), as NestProblem prints it.</param>
-/// <param name="Groups">The layer's groups, run one after another (1: dense); null when the layer has no nest problem.</param>
+/// <param name="Groups">The layer's groups (1: dense; the mapping's G loops place them); null when the layer has no nest problem.</param>
 /// <param name="DilationH">The kernel's row spacing on the input (1: dense); null when the layer has no nest problem.</param>
 /// <param name="DilationW">The kernel's column spacing on the input (1: dense); null when the layer has no nest problem.</param>
 /// <param name="Bits">B, the input bits bit-serial PEs step one at a time (1: bit-parallel PEs); null when the layer has no nest problem.</param>

@@ -35,7 +35,7 @@ internal static class NestOutput
                     if (showMapping)
                     {
                         foreach (var l in result.Layers.Where(l => l.Mapping is not null))
-                            writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(result.Design.Architecture, l.Problem!.Groups)}");
+                            writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(result.Design.Architecture)}");
                         writer.WriteLine("\n# as a mapping file (--mapping):");
                         writer.Write(NestMappingFile.Write(mapped, result.Design.Architecture));
                     }
@@ -89,7 +89,7 @@ internal static class NestOutput
             console.Write(network);
             if (showMapping && one is not null)
                 foreach (var l in one.Layers.Where(l => l.Mapping is not null))
-                    writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(one.Design.Architecture, l.Problem!.Groups)}");
+                    writer.WriteLine($"\n{l.Layer} ({l.Problem}, {(l.Searched ? "searched" : "given")}):\n{l.Mapping!.Describe(one.Design.Architecture)}");
             if (result.NotRun.IsEmpty)
                 return;
             var t = new Table().Border(TableBorder.Simple).Title($"{Markup.Escape(result.Workload)} on {Markup.Escape(result.Architecture)}: layers not run");

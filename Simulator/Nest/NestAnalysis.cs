@@ -9,9 +9,9 @@ namespace HwSim.Simulator.Nest;
 /// few kinds of transition: the temporal loop that steps, with every loop inside it wrapping to 0. Each kind moves
 /// the tile by the same shift and happens a known number of times, so a count is a sum over the kinds of
 /// (times it happens) x (what one such step costs), and what one step costs is taken once, from per-axis overlaps
-/// or, where siblings' tiles overlap in part, by enumerating one tile's elements. A grouped problem's counts are one
-/// group's times G (groups share nothing). A bit-serial problem's input bits are one more dimension, B, and one more axis of the
-/// input tiles (a plain range, as C is); nothing else changes. The cycle-stepped NestReference counts the same things MAC by MAC.
+/// or, where siblings' tiles overlap in part, by enumerating one tile's elements. A bit-serial problem's input bits are one more
+/// dimension, B, and one more axis of the input tiles (a plain range, as C is); a grouped problem's groups are another, G, an axis
+/// of all three operands' tiles (a plain range too: no halo, groups share nothing); nothing else changes. The cycle-stepped NestReference counts the same things MAC by MAC.
 /// </summary>
 public static class NestAnalysis
 {
@@ -41,22 +41,14 @@ public static class NestAnalysis
                 Between(nest, t, keepers[i - 1], keepers[i], reads, fills, updates);
             AtMacs(nest, t, keepers[^1], reads, updates);
         }
-        // Groups: the G groups run one after another as the outermost loop of level 0, and every count above is one group's.
-        // Each count is exactly G times that. Group g + 1 has its own weights (filters g·M ..), input channels (g·C ..) and
-        // outputs (filters g·M ..), so at every level l >= 1 the first tile of group g + 1 shares no element with the last tile
-        // of group g, nor with anything the level touched in group g:
-        // - its first epoch fills its whole tile, as the first epoch of a lone group does (T(i, -1) = empty);
-        // - outputs: nothing of group g + 1 was touched before, so it starts at zero with no fills, as a lone group does; the
-        //   last tile of group g leaves at the boundary and is written back once, as a lone group's last tile is at its end;
-        // - multicast unions and spatial reductions are taken within one epoch, which never spans two groups;
-        // - the MACs' reads and updates are per cycle, and a read of an old partial sum needs an output of the same group.
-        // So no level keeps anything across a group boundary and the groups' counts add up; level instances are the same in
-        // every group. NestReference steps the G groups with their own operands and finds the same counts (NestAgreementTests).
-        var g = (long)problem.Groups;
+        // Groups are a dimension like any other (G, an axis of every operand's tiles), so nothing is multiplied here. A mapping whose
+        // only G loop is outermost at level 0 gives G times one group's counts: that loop's steps move every tile to another group,
+        // sharing nothing, so each is a first epoch (whole tiles filled, outputs starting at zero, the last tile written back), and
+        // every other step happens G times (NestGroupsTests checks it against one group's counts times G on random cases).
         var counts = Enumerable.Range(0, levels).Select(l => Enum.GetValues<NestTensor>()
             .Where(t => arch.Levels[l].Holds(t))
-            .ToImmutableDictionary(t => t, t => new NestAccesses(checked(g * reads[l, (int)t]), checked(g * fills[l, (int)t]), checked(g * updates[l, (int)t])))).ToImmutableArray();
-        return new NestCounts(counts, problem.Macs, checked(g * nest.Cycles), [.. Enumerable.Range(0, levels).Select(nest.Instances)]);
+            .ToImmutableDictionary(t => t, t => new NestAccesses(reads[l, (int)t], fills[l, (int)t], updates[l, (int)t]))).ToImmutableArray();
+        return new NestCounts(counts, problem.Macs, nest.Cycles, [.. Enumerable.Range(0, levels).Select(nest.Instances)]);
     }
 
     // Child keeper c of t with parent keeper p: c's fills, p's reads serving them (multicast over the c-instances
@@ -74,8 +66,11 @@ public static class NestAnalysis
             foreach (var step in steps)
             {
                 var shift = nest.Coordinates(t, step.Shift);
-                own = checked(own + step.Count * (tile.Size - tile.Overlap(shift)));
-                shared = checked(shared + step.Count * tile.Union(siblings, shift));
+                var overlap = tile.Overlap(shift);
+                own = checked(own + step.Count * (tile.Size - overlap));
+                // A step that keeps nothing of a tile (a G step always, as groups share nothing) needs what the first epoch needed:
+                // each sibling's whole new tile, their union. Taken as such rather than enumerated again.
+                shared = checked(shared + step.Count * (overlap == 0 ? union0 : tile.Union(siblings, shift)));
             }
             fills[c, (int)t] = checked(fills[c, (int)t] + instances * own);
             reads[p, (int)t] = checked(reads[p, (int)t] + parents * shared);
@@ -243,27 +238,27 @@ public static class NestAnalysis
         /// <summary>
         /// A shift or offset in dimension indices as the operand's coordinates, <see cref="Axes"/> of them (inputs: h = p·Hstride +
         /// r·DilationH, w = q·Wstride + s·DilationW, and the bit b; linear, so a translate of a tile in indices is a translate of its
-        /// elements). Weights and outputs, which B does not index, have a fifth coordinate that is always 0, so every operand's tile
-        /// is a product of five per-axis sets.
+        /// elements). Weights and outputs, which B does not index, have a fifth coordinate that is always 0; the sixth is the group,
+        /// so every operand's tile is a product of six per-axis sets.
         /// </summary>
         public long[] Coordinates(NestTensor t, long[] v) => t switch
         {
-            NestTensor.Weights => [v[(int)NestDim.M], v[(int)NestDim.C], v[(int)NestDim.R], v[(int)NestDim.S], 0],
+            NestTensor.Weights => [v[(int)NestDim.M], v[(int)NestDim.C], v[(int)NestDim.R], v[(int)NestDim.S], 0, v[(int)NestDim.G]],
             NestTensor.Inputs => [v[(int)NestDim.N], v[(int)NestDim.C], checked(v[(int)NestDim.P] * _problem.HStride + v[(int)NestDim.R] * _problem.DilationH),
-                checked(v[(int)NestDim.Q] * _problem.WStride + v[(int)NestDim.S] * _problem.DilationW), v[(int)NestDim.B]],
-            _ => [v[(int)NestDim.N], v[(int)NestDim.M], v[(int)NestDim.P], v[(int)NestDim.Q], 0],
+                checked(v[(int)NestDim.Q] * _problem.WStride + v[(int)NestDim.S] * _problem.DilationW), v[(int)NestDim.B], v[(int)NestDim.G]],
+            _ => [v[(int)NestDim.N], v[(int)NestDim.M], v[(int)NestDim.P], v[(int)NestDim.Q], 0, v[(int)NestDim.G]],
         };
 
-        /// <summary>Coordinates of every operand: four of a convolution's tensor and the input bit (0 for weights and outputs).</summary>
-        public const int Axes = 5;
+        /// <summary>Coordinates of every operand: four of a convolution's tensor, the input bit (0 for weights and outputs) and the group.</summary>
+        public const int Axes = 6;
 
         public static bool IsZero(long[] v) => v.All(x => x == 0);
     }
 
     /// <summary>
-    /// A level's base tile of one operand: a product of five per-axis sets (plain ranges, or for input rows and
+    /// A level's base tile of one operand: a product of six per-axis sets (plain ranges, or for input rows and
     /// columns the set {p·stride + r·dilation}, with gaps when dilated; the fifth axis is the input's bits, a single 0 for weights and
-    /// outputs), with overlaps against its own translates per axis:
+    /// outputs; the sixth the groups, a plain range for every operand), with overlaps against its own translates per axis:
     /// |A ∩ (A + shift)| is the product over the axes of the 1-D sets' intersections, each counted exactly.
     /// </summary>
     private sealed class Tile
@@ -274,7 +269,13 @@ public static class NestAnalysis
         public Tile(Flat nest, NestTensor t, int level)
         {
             long E(NestDim d) => nest.Extent(d, level);
-            bool[] Range(long n) => [.. Enumerable.Repeat(true, checked((int)n))];
+            // Built for every tile of every sample the mapper counts: plain arrays, no LINQ.
+            static bool[] Range(long n)
+            {
+                var set = new bool[checked((int)n)];
+                Array.Fill(set, true);
+                return set;
+            }
             // Input rows of a tile: {p·stride + r·dilation}, an interval when dilation is 1 and the kernel covers the stride,
             // otherwise a set with gaps; its overlaps with its translates are counted element by element below, so gaps need no rule.
             bool[] Window(long outputs, long kernel, int stride, int dilation)
@@ -287,13 +288,23 @@ public static class NestAnalysis
             }
             _axes = t switch
             {
-                NestTensor.Weights => [Range(E(NestDim.M)), Range(E(NestDim.C)), Range(E(NestDim.R)), Range(E(NestDim.S)), Range(1)],
+                NestTensor.Weights => [Range(E(NestDim.M)), Range(E(NestDim.C)), Range(E(NestDim.R)), Range(E(NestDim.S)), Range(1), Range(E(NestDim.G))],
                 NestTensor.Inputs => [Range(E(NestDim.N)), Range(E(NestDim.C)), Window(E(NestDim.P), E(NestDim.R), nest.Problem.HStride, nest.Problem.DilationH),
-                    Window(E(NestDim.Q), E(NestDim.S), nest.Problem.WStride, nest.Problem.DilationW), Range(E(NestDim.B))],
-                _ => [Range(E(NestDim.N)), Range(E(NestDim.M)), Range(E(NestDim.P)), Range(E(NestDim.Q)), Range(1)],
+                    Window(E(NestDim.Q), E(NestDim.S), nest.Problem.WStride, nest.Problem.DilationW), Range(E(NestDim.B)), Range(E(NestDim.G))],
+                _ => [Range(E(NestDim.N)), Range(E(NestDim.M)), Range(E(NestDim.P)), Range(E(NestDim.Q)), Range(1), Range(E(NestDim.G))],
             };
-            _members = [.. _axes.Select(a => Enumerable.Range(0, a.Length).Where(x => a[x]).ToArray())];
-            Size = _members.Aggregate(1L, (a, m) => checked(a * m.Length));
+            _members = new int[_axes.Length][];
+            var size = 1L;
+            for (var a = 0; a < _axes.Length; a++)
+            {
+                var members = new List<int>(_axes[a].Length);
+                for (var x = 0; x < _axes[a].Length; x++)
+                    if (_axes[a][x])
+                        members.Add(x);
+                _members[a] = [.. members];
+                size = checked(size * _members[a].Length);
+            }
+            Size = size;
         }
 
         public long Size { get; }
@@ -336,17 +347,19 @@ public static class NestAnalysis
                         foreach (var x2 in _members[2])
                             foreach (var x3 in _members[3])
                                 foreach (var x4 in _members[4])
-                                {
-                                    if (shift is not null && Contains(0, x0 + shift[0]) && Contains(1, x1 + shift[1]) && Contains(2, x2 + shift[2]) &&
-                                        Contains(3, x3 + shift[3]) && Contains(4, x4 + shift[4]))
-                                        continue; // held before: x + s was in A + s - shift
-                                    var key = x0 + s[0] - low[0];
-                                    key = key * span[1] + x1 + s[1] - low[1];
-                                    key = key * span[2] + x2 + s[2] - low[2];
-                                    key = key * span[3] + x3 + s[3] - low[3];
-                                    key = key * span[4] + x4 + s[4] - low[4];
-                                    seen.Add(key);
-                                }
+                                    foreach (var x5 in _members[5])
+                                    {
+                                        if (shift is not null && Contains(0, x0 + shift[0]) && Contains(1, x1 + shift[1]) && Contains(2, x2 + shift[2]) &&
+                                            Contains(3, x3 + shift[3]) && Contains(4, x4 + shift[4]) && Contains(5, x5 + shift[5]))
+                                            continue; // held before: x + s was in A + s - shift
+                                        var key = x0 + s[0] - low[0];
+                                        key = key * span[1] + x1 + s[1] - low[1];
+                                        key = key * span[2] + x2 + s[2] - low[2];
+                                        key = key * span[3] + x3 + s[3] - low[3];
+                                        key = key * span[4] + x4 + s[4] - low[4];
+                                        key = key * span[5] + x5 + s[5] - low[5];
+                                        seen.Add(key);
+                                    }
             return seen.Count;
         }
 

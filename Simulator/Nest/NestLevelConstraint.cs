@@ -21,7 +21,8 @@ namespace HwSim.Simulator.Nest;
 public sealed record NestLevelConstraint(ImmutableHashSet<NestDim>? Temporal = null, ImmutableHashSet<NestDim>? SpatialX = null, ImmutableHashSet<NestDim>? SpatialY = null,
     ImmutableArray<NestDim>? Permutation = null)
 {
-    private const int Unlisted = 7;
+    // Outside every listed dimension's rank, whatever a permutation lists (all nine dimensions at most).
+    private const int Unlisted = NestProblem.DimCount;
 
     public static NestLevelConstraint None { get; } = new();
 
@@ -32,7 +33,7 @@ public sealed record NestLevelConstraint(ImmutableHashSet<NestDim>? Temporal = n
 
     /// <summary>
     /// Where <paramref name="dim"/>'s temporal loop must sit at this level: its position in <see cref="Permutation"/> (0 innermost),
-    /// or 7 for a dimension not listed (outside every listed one) and for any dimension when there is no permutation. Read from the
+    /// or 9 (<see cref="NestProblem.DimCount"/>) for a dimension not listed (outside every listed one) and for any dimension when there is no permutation. Read from the
     /// inside out, a level's temporal loops (with bounds above 1) must have non-decreasing ranks.
     /// </summary>
     public int Rank(NestDim dim)
@@ -73,7 +74,9 @@ public sealed record NestLevelConstraint(ImmutableHashSet<NestDim>? Temporal = n
 
     /// <summary>
     /// The first level of <paramref name="mapping"/> whose loops <paramref name="constraints"/> forbid, in words ("level 2: temporal
-    /// S3 (outside P4; ...)"), or null when the mapping obeys every constraint.
+    /// S3 (outside P4; ...)"), or null when the mapping obeys every constraint. A temporal G loop outermost at level 0 is always
+    /// allowed, whatever level 0's lists say: running the groups one after another from the top level needs no hardware support
+    /// (README, Groups), and it is what a grouped layer gets when nothing else places its groups.
     /// </summary>
     public static string? Broken(NestMapping mapping, IReadOnlyList<NestLevelConstraint> constraints)
     {
@@ -81,8 +84,14 @@ public sealed record NestLevelConstraint(ImmutableHashSet<NestDim>? Temporal = n
         if (constraints.Count != mapping.Levels.Length)
             throw new ArgumentException($"{constraints.Count} constraints for {mapping.Levels.Length} levels", nameof(constraints));
         for (var l = 0; l < mapping.Levels.Length; l++)
-            if (constraints[l].Broken(mapping.Levels[l]) is { } why)
+            if (constraints[l].Broken(l == 0 ? WithoutOutermostGroups(mapping.Levels[0]) : mapping.Levels[l]) is { } why)
                 return $"level {l}: {why}";
         return null;
     }
+
+    /// <summary>A level's loops without a leading temporal G loop (the groups run one after another, allowed at level 0).</summary>
+    internal static NestLevelLoops WithoutOutermostGroups(NestLevelLoops loops) =>
+        loops.Temporal.SkipWhile(x => x.Bound == 1).FirstOrDefault() is { Dim: NestDim.G } g
+            ? loops with { Temporal = loops.Temporal.Remove(g) }
+            : loops;
 }

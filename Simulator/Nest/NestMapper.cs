@@ -18,6 +18,10 @@ public sealed record NestPick(NestMapping Mapping, NestCounts Counts, double Cos
 /// price-free). Then <see cref="NestRefinement"/> climbs from the best few by local moves, within the same constraints.
 /// Deterministic for a seed; ties go to the earlier sample, and a refined mapping replaces the best one only if it costs strictly
 /// less. Mappings the caller already has (e.g. a published one) are evaluated first, so the pick is never worse than any of them.
+/// A grouped problem whose groups the constraints let go on PEs (a spatial slot) is first searched with them outermost at level 0
+/// alone (the groups one after another: the mapspace, and the pick, of a design that places G nowhere else), and that pick is one
+/// more candidate: G's factors widen the mapspace the samples are drawn from, and the pick is never worse than without them.
+/// Without a spatial slot for G that search is the only one (Slots says why).
 /// </summary>
 public static class NestMapper
 {
@@ -28,8 +32,16 @@ public static class NestMapper
         if (constraints.Count != arch.Levels.Length)
             throw new ArgumentException($"{constraints.Count} constraints for {arch.Levels.Length} levels", nameof(constraints));
         refinement ??= NestRefinement.Default;
+        var slots = Slots(arch, constraints);
+        NestPick? oneAfterAnother = null;
+        if (problem.Groups > 1 && slots[NestDim.G].Count > 1)
+        {
+            var withoutG = constraints.Select(c => c with { Temporal = Without(c.Temporal), SpatialX = Without(c.SpatialX), SpatialY = Without(c.SpatialY) }).ToList();
+            oneAfterAnother = Search(problem, arch, withoutG, cost, samples, seed, candidates, refinement);
+            candidates = [.. candidates ?? [], oneAfterAnother.Mapping];
+        }
         NestPick? best = null;
-        long sampled = 0, valid = 0;
+        long sampled = oneAfterAnother?.Sampled ?? 0, valid = oneAfterAnother?.Valid ?? 0;
         // The best few mappings with distinct costs that obey the constraints, best first: the climbs' starts.
         var starts = new List<(NestMapping Mapping, double Cost)>();
         void Consider(NestMapping mapping, bool obeys)
@@ -53,7 +65,6 @@ public static class NestMapper
         foreach (var mapping in candidates ?? [])
             Consider(mapping, mapping.Levels.Length == constraints.Count && NestLevelConstraint.Broken(mapping, constraints) is null); // a wrong level count: Unfit refuses it
         var random = new Random(seed);
-        var slots = Slots(arch, constraints);
         var primes = Enum.GetValues<NestDim>().Select(d => Primes(problem.Size(d)).ToArray()).ToArray();
         for (var i = 0; i < samples; i++)
             if (Sample(primes, arch, constraints, slots, random) is { } mapping)
@@ -66,13 +77,24 @@ public static class NestMapper
         foreach (var (mapping, c) in starts)
             if (climb.Climb(mapping, c) is { } end && end.Cost < best.Cost)
                 best = end;
-        return best with { Sampled = sampled, Valid = valid, Neighbours = climb.Tried, NeighboursValid = climb.Valid, Steps = climb.Steps };
+        return best with
+        {
+            Sampled = sampled, Valid = valid, Neighbours = climb.Tried + (oneAfterAnother?.Neighbours ?? 0),
+            NeighboursValid = climb.Valid + (oneAfterAnother?.NeighboursValid ?? 0), Steps = climb.Steps + (oneAfterAnother?.Steps ?? 0),
+        };
     }
 
-    // Where each dimension's factors may go: (level, axis or null for temporal).
+    // A constraint's list without G (null, any dimension, becomes the eight others).
+    private static ImmutableHashSet<NestDim> Without(ImmutableHashSet<NestDim>? dims) =>
+        (dims ?? [.. Enum.GetValues<NestDim>()]).Remove(NestDim.G);
+
+    // Where each dimension's factors may go: (level, axis or null for temporal). G may always go to level 0's temporal loops, where
+    // it is the outermost loop (NestLevelConstraint.Broken allows it): the groups one after another, which needs no hardware support.
     private static Dictionary<NestDim, List<(int Level, NestAxis? Axis)>> Slots(NestArchitecture arch, IReadOnlyList<NestLevelConstraint> constraints)
     {
         var slots = Enum.GetValues<NestDim>().ToDictionary(d => d, _ => new List<(int, NestAxis?)>());
+        if (!(constraints[0].Temporal?.Contains(NestDim.G) ?? true))
+            slots[NestDim.G].Add((0, null));
         for (var l = 0; l < arch.Levels.Length; l++)
         {
             var c = constraints[l];
@@ -86,6 +108,11 @@ public static class NestMapper
                     slots[d].Add((l, NestAxis.Y));
             }
         }
+        // Without a spatial slot G is searched outermost at level 0 alone: a temporal G loop lower down makes a buffer hold several
+        // groups' tiles, which share nothing, so it saves no access and needs more room, and inside other loops it breaks their reuse
+        // (a G step moves every tile below to another group). Those slots could only tie, and the search stays the one-group search.
+        if (!slots[NestDim.G].Any(s => s.Item2 is not null))
+            slots[NestDim.G] = [(0, null)];
         return slots;
     }
 
@@ -103,6 +130,14 @@ public static class NestMapper
         foreach (var d in Enum.GetValues<NestDim>())
         {
             var where = slots[d];
+            // Groups that may only run one after another from the top are dealt there without a draw, so a design that places G
+            // nowhere else samples exactly the mappings it sampled before G was a dimension (each with the G loop outermost at level 0).
+            if (d == NestDim.G && where.Count == 1 && where[0] == (0, null))
+            {
+                if (primes[(int)d].Length > 0)
+                    temporal[(int)d] = primes[(int)d].Aggregate(1, (a, p) => a * p);
+                continue;
+            }
             foreach (var prime in primes[(int)d])
             {
                 if (where.Count == 0)
@@ -133,6 +168,12 @@ public static class NestMapper
             var spread = new List<NestLoop>(dims);
             for (var d = 0; d < dims; d++)
             {
+                if (l == 0 && d == (int)NestDim.G)
+                {
+                    if (spatialX[d] > 0)
+                        spread.Add(new NestLoop(NestDim.G, spatialX[d], NestAxis.X));
+                    continue; // level 0's G loop is placed outermost below, without a draw
+                }
                 if (temporal[l * dims + d] > 0)
                     dealt.Add(new NestLoop((NestDim)d, temporal[l * dims + d]));
                 if (spatialX[l * dims + d] > 0)
@@ -141,7 +182,12 @@ public static class NestMapper
             for (var d = 0; d < dims; d++)
                 if (spatialY[l * dims + d] > 0)
                     spread.Add(new NestLoop((NestDim)d, spatialY[l * dims + d], NestAxis.Y));
-            loops[l] = new NestLevelLoops(Permuted(Shuffled(dealt, random), constraints[l]), [.. spread]);
+            var order = Permuted(Shuffled(dealt, random), constraints[l]);
+            // A G step at a level moves every tile below to another group, sharing nothing, so a G loop inside another loop of its level
+            // only breaks that loop's reuse: outermost at level 0 is never worse, and keeps the draws of a design without G elsewhere.
+            if (l == 0 && temporal[(int)NestDim.G] > 0)
+                order = order.Insert(0, new NestLoop(NestDim.G, temporal[(int)NestDim.G]));
+            loops[l] = new NestLevelLoops(order, [.. spread]);
         }
         return new NestMapping([.. loops]);
     }

@@ -155,10 +155,10 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
         long E(NestDim d) => extents[level, (int)d];
         return tensor switch
         {
-            NestTensor.Weights => checked(E(NestDim.M) * E(NestDim.C) * E(NestDim.R) * E(NestDim.S)),
-            NestTensor.Inputs => checked(E(NestDim.N) * E(NestDim.C) * Rows(E(NestDim.P), E(NestDim.R), problem.HStride, problem.DilationH) *
+            NestTensor.Weights => checked(E(NestDim.G) * E(NestDim.M) * E(NestDim.C) * E(NestDim.R) * E(NestDim.S)),
+            NestTensor.Inputs => checked(E(NestDim.N) * E(NestDim.G) * E(NestDim.C) * Rows(E(NestDim.P), E(NestDim.R), problem.HStride, problem.DilationH) *
                 Rows(E(NestDim.Q), E(NestDim.S), problem.WStride, problem.DilationW) * E(NestDim.B)),
-            _ => checked(E(NestDim.N) * E(NestDim.M) * E(NestDim.P) * E(NestDim.Q)),
+            _ => checked(E(NestDim.N) * E(NestDim.G) * E(NestDim.M) * E(NestDim.P) * E(NestDim.Q)),
         };
     }
 
@@ -183,18 +183,27 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     /// <summary>
-    /// Timeloop-style printout: one line per loop, level by level; with <paramref name="groups"/> above 1, the group loop
-    /// first, outermost at level 0 (it is no loop of the mapping, whose bounds are one group's).
+    /// This mapping with the groups run one after another: when it has no G loop above 1 and <paramref name="groups"/> is above 1, a
+    /// temporal loop G<paramref name="groups"/> is put outermost at level 0 (README, Groups: what a layer gets when nothing places its
+    /// groups, the way an accelerator without group support runs a grouped layer, each group a convolution of its own). A mapping
+    /// that places G already, or a dense problem's, is returned as it is.
     /// </summary>
-    public string Describe(NestArchitecture arch, int groups = 1)
+    public NestMapping WithGroupsOutermost(int groups)
+    {
+        if (groups <= 1 || Levels.Length == 0 || Loops().Any(x => x.Loop.Dim == NestDim.G && x.Loop.Bound > 1))
+            return this;
+        var top = Levels[0];
+        return new NestMapping(Levels.SetItem(0, top with { Temporal = top.Temporal.Insert(0, new NestLoop(NestDim.G, groups)) }));
+    }
+
+    /// <summary>Timeloop-style printout: one line per loop, level by level (G loops among them, where the mapping puts them).</summary>
+    public string Describe(NestArchitecture arch)
     {
         var lines = new List<string>();
         var depth = 0;
         for (var l = 0; l < Levels.Length; l++)
         {
             lines.Add($"{new string(' ', 2 * depth)}{arch.Levels[l].Name} [{string.Join(", ", arch.Levels[l].Keeps.OrderBy(t => t))}]");
-            if (l == 0 && groups > 1)
-                lines.Add($"{new string(' ', 2 * ++depth)}for G in [0:{groups}) (groups, one after another)");
             foreach (var loop in Levels[l].Temporal.Concat(Levels[l].Spatial))
             {
                 depth++;
@@ -204,13 +213,25 @@ public sealed record NestMapping(ImmutableArray<NestLevelLoops> Levels)
         return string.Join('\n', lines);
     }
 
-    // A B loop says what it is in hardware: temporal, input bits one after another (bit-serial, as Stripes' PEs); spatial, bit-planes
-    // side by side on PEs whose shifted products the network reduces (a bit-plane array).
-    private static string Note(NestLoop loop) => (loop.Spatial, loop.Dim == NestDim.B) switch
+    /// <summary>
+    /// What a B or G loop is in hardware, or null for the others. B temporal: input bits one after another (bit-serial, as Stripes'
+    /// PEs); B spatial: bit-planes side by side on PEs whose shifted products the network reduces (a bit-plane array). G temporal:
+    /// groups one after another; G spatial: groups side by side, each PE (or child buffer) on its own group's weights, inputs and outputs.
+    /// </summary>
+    public static string? Kind(NestLoop loop) => (loop.Dim, loop.Spatial) switch
     {
-        (true, true) => $" (spatial {loop.Axis}, input bit-planes side by side)",
-        (true, false) => $" (spatial {loop.Axis})",
-        (false, true) => " (input bits, serial)",
+        (NestDim.B, true) => "input bit-planes side by side",
+        (NestDim.B, false) => "input bits, serial",
+        (NestDim.G, true) => "groups side by side",
+        (NestDim.G, false) => "groups, one after another",
+        _ => null,
+    };
+
+    private static string Note(NestLoop loop) => (loop.Spatial, Kind(loop)) switch
+    {
+        (true, { } kind) => $" (spatial {loop.Axis}, {kind})",
+        (true, null) => $" (spatial {loop.Axis})",
+        (false, { } kind) => $" ({kind})",
         _ => "",
     };
 }

@@ -5,8 +5,8 @@ namespace HwSim.Simulator.Nest;
 
 /// <summary>
 /// The dimensions of a convolution, with Timeloop's names (M is the filters, C the input channels), and B, the bits of an input
-/// value processed one at a time by bit-serial PEs (size 1 for bit-parallel ones). Appended last: the ordinals of the seven
-/// convolution dimensions are those they always had.
+/// value processed one at a time by bit-serial PEs (size 1 for bit-parallel ones), and G, the groups of a grouped convolution
+/// (size 1 for a dense one). Each appended last: the ordinals of the seven convolution dimensions, then B's, are those they always had.
 /// </summary>
 public enum NestDim
 {
@@ -20,6 +20,12 @@ public enum NestDim
 
     /// <summary>The input operand's bits (Simulator/Nest/README.md, Bits): it indexes Inputs only, a reduction dimension for Outputs.</summary>
     B,
+
+    /// <summary>
+    /// The groups of a grouped convolution (Simulator/Nest/README.md, Groups): it indexes all three operands, each group with its own
+    /// weights, input channels and outputs, so it is relevant to every operand and never a reduction.
+    /// </summary>
+    G,
 }
 
 /// <summary>The three operands of a convolution.</summary>
@@ -37,8 +43,8 @@ public enum NestTensor
 /// </summary>
 /// <remarks>
 /// N, M, C, P, Q, R and S describe one group: a grouped layer is G independent convolutions of M filters over C
-/// channels each, run one after another as the outermost loop of level 0 (README, Groups). A mapping's bounds are
-/// those of one group; <see cref="Macs"/> and <see cref="Elements"/> cover all G groups.
+/// channels each, and G is a ninth dimension (<see cref="NestDim.G"/>) whose loops a mapping places like any other's (README,
+/// Groups); <see cref="Macs"/> and <see cref="Elements"/> cover all G groups.
 /// With <see cref="Bits"/> B above 1 the PEs are bit-serial (Stripes): a MAC is a bit-step, a whole weight times one bit of an input
 /// value, so <see cref="Macs"/> counts bit-steps and <see cref="Elements"/> of the inputs counts bits.
 /// </remarks>
@@ -68,7 +74,7 @@ public sealed record NestProblem
     public int HStride { get; }
     public int WStride { get; }
 
-    /// <summary>Groups G, run one after another; N, M, C, P, Q, R, S are one group's (1: a dense convolution).</summary>
+    /// <summary>Groups G, the size of <see cref="NestDim.G"/>; N, M, C, P, Q, R, S are one group's (1: a dense convolution).</summary>
     public int Groups { get; }
 
     /// <summary>Kernel rows' spacing on the input: h = p·HStride + r·DilationH (1: a dense kernel).</summary>
@@ -86,8 +92,8 @@ public sealed record NestProblem
     /// <summary>The widest B: the widest integer format a layer can give its inputs (NumberFormat.MaxIntegerBits, int32).</summary>
     public const int MaxBits = NumberFormat.MaxIntegerBits;
 
-    /// <summary>The number of dimensions (<see cref="NestDim"/>): the seven of a convolution and B.</summary>
-    public const int DimCount = 8;
+    /// <summary>The number of dimensions (<see cref="NestDim"/>): the seven of a convolution, B and G.</summary>
+    public const int DimCount = 9;
 
     /// <summary>Input values over all groups, in padded coordinates: N·G·C·H·W (with B = 1, <see cref="Elements"/> of the inputs).</summary>
     public long InputValues => checked((long)N * Groups * C * H * W);
@@ -98,7 +104,7 @@ public sealed record NestProblem
     /// <summary>Input columns in padded coordinates: (Q - 1)·WStride + (S - 1)·DilationW + 1.</summary>
     public int W => (Q - 1) * WStride + (S - 1) * DilationW + 1;
 
-    /// <summary>The size of <paramref name="dim"/> in one group.</summary>
+    /// <summary>The size of <paramref name="dim"/>: one group's for the seven of a convolution, the groups for G.</summary>
     public int Size(NestDim dim) => dim switch
     {
         NestDim.N => N,
@@ -108,10 +114,11 @@ public sealed record NestProblem
         NestDim.Q => Q,
         NestDim.R => R,
         NestDim.S => S,
-        _ => Bits,
+        NestDim.B => Bits,
+        _ => Groups,
     };
 
-    /// <summary>MACs of all groups: G times the product of the eight sizes (with B above 1, bit-steps).</summary>
+    /// <summary>MACs of all groups: the product of the nine sizes, G's included (with B above 1, bit-steps).</summary>
     public long Macs => checked((long)Groups * N * M * C * P * Q * R * S * Bits);
 
     /// <summary>
@@ -125,12 +132,15 @@ public sealed record NestProblem
         _ => checked((long)N * Groups * M * P * Q),
     };
 
-    /// <summary>Whether the dimension indexes the operand (inputs: N, C, B and, through h and w, P, Q, R, S; B indexes inputs only).</summary>
+    /// <summary>
+    /// Whether the dimension indexes the operand (inputs: N, C, B, G and, through h and w, P, Q, R, S; B indexes inputs only, G all three:
+    /// Weights[g, m, c, r, s], Inputs[n, g, c, h, w, b], Outputs[n, g, m, p, q]).
+    /// </summary>
     public static bool Indexes(NestTensor tensor, NestDim dim) => tensor switch
     {
-        NestTensor.Weights => dim is NestDim.M or NestDim.C or NestDim.R or NestDim.S,
+        NestTensor.Weights => dim is NestDim.M or NestDim.C or NestDim.R or NestDim.S or NestDim.G,
         NestTensor.Inputs => dim is not NestDim.M,
-        _ => dim is NestDim.N or NestDim.M or NestDim.P or NestDim.Q,
+        _ => dim is NestDim.N or NestDim.M or NestDim.P or NestDim.Q or NestDim.G,
     };
 
     /// <summary>

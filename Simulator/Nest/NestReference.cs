@@ -16,9 +16,8 @@ public sealed record NestReferenceResult(NestCounts Counts, long[] Outputs);
 /// global order of the spatial loops. The global order of all loops interleaves the two kinds, but every epoch is
 /// a prefix of the temporal loops and every instance a prefix of the spatial loops: stepping cycle by cycle makes
 /// all instances of a level close an epoch at once, which is where the unions over siblings are taken, and visits
-/// each instance's epochs and cycles in the same order as the global loop order does. Groups are one more temporal
-/// loop, outside all others: cycle g·(cycles of a group) + t is cycle t of group g, and tiles keep their elements
-/// across group boundaries like any other epoch boundary (they share none, which NestAnalysis relies on). With B above 1
+/// each instance's epochs and cycles in the same order as the global loop order does. Groups are a dimension like
+/// any other (G): a MAC's group g is its G index, which picks group g's filters, input channels and outputs. With B above 1
 /// (bit-serial PEs) each MAC is a bit-step: the weight times bit b of the input value, shifted by b and accumulated (subtracted
 /// for the sign bit of a signed input), so the outputs are the convolution's once every bit has been stepped.
 /// </remarks>
@@ -85,7 +84,7 @@ public static class NestReference
         private readonly NestArchitecture _arch;
         private readonly int _levels;
         private readonly NestLoop[] _temporal;
-        /// <summary>Cycles of one group: the product of the temporal bounds.</summary>
+        /// <summary>Cycles: the product of the temporal bounds.</summary>
         private readonly long _cycles;
         private readonly int _slots;
         private readonly long[] _temporalStride;
@@ -161,17 +160,14 @@ public static class NestReference
             var dims = new long[NestProblem.DimCount];
             var element = new long[3];
             var (groupFilters, groupChannels) = ((long)p.Groups * p.M, (long)p.Groups * p.C);
-            var cycles = checked(p.Groups * _cycles);
-            for (long cycle = 0; cycle < cycles; cycle++)
+            for (long cycle = 0; cycle < _cycles; cycle++)
             {
-                // Cycle t of group g: the group loop is outside every other, so each level's epoch also ends at a group boundary.
-                var (g, t) = (cycle / _cycles, cycle % _cycles);
                 if (cycle > 0)
                     foreach (var track in _tracks)
                         if (cycle % _epochCycles[track.Level] == 0)
                             Close(track);
-                // The temporal loops' indices at cycle t: t in their mixed radix, the innermost fastest.
-                var rest = t;
+                // The temporal loops' indices at this cycle: the cycle in their mixed radix, the innermost fastest.
+                var rest = cycle;
                 Array.Clear(dims);
                 for (var k = _temporal.Length - 1; k >= 0; k--)
                 {
@@ -182,6 +178,7 @@ public static class NestReference
                 {
                     long D(NestDim d) => dims[(int)d] + _spatialDims[s * NestProblem.DimCount + (int)d];
                     var (n, m, c, pp, q0, r, s0, b) = (D(NestDim.N), D(NestDim.M), D(NestDim.C), D(NestDim.P), D(NestDim.Q), D(NestDim.R), D(NestDim.S), D(NestDim.B));
+                    var g = D(NestDim.G);
                     // Group g's filters are g·M + m of all G·M, its channels g·C + c of all G·C; a weight's channel is within its group.
                     // Input row h = p·Hstride + r·DilationH and column w = q·Wstride + s·DilationW, padded coordinates; bit b innermost.
                     element[(int)NestTensor.Weights] = (((g * p.M + m) * p.C + c) * p.R + r) * p.S + s0;
@@ -288,8 +285,7 @@ public static class NestReference
         {
             var levels = Enumerable.Range(0, _levels).Select(l => _arch.Levels[l].Keeps.ToImmutableDictionary(
                 t => t, t => new NestAccesses(_reads[l, (int)t], _fills[l, (int)t], _updates[l, (int)t]))).ToImmutableArray();
-            var cycles = checked(_problem.Groups * _cycles);
-            return new NestCounts(levels, checked(cycles * _slots), cycles, [.. Enumerable.Range(0, _levels).Select(l => (long)Instances(l))]);
+            return new NestCounts(levels, checked(_cycles * _slots), _cycles, [.. Enumerable.Range(0, _levels).Select(l => (long)Instances(l))]);
         }
     }
 }

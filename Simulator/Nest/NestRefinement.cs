@@ -37,7 +37,7 @@ public sealed record NestRefinement(int Starts = 16, long? Budget = null)
 internal sealed class NestHillClimb(NestProblem problem, NestArchitecture arch, IReadOnlyList<NestLevelConstraint> constraints,
     IReadOnlyDictionary<NestDim, List<(int Level, NestAxis? Axis)>> slots, Func<NestCounts, double> cost, long budget)
 {
-    private const int Dims = 7;
+    private const int Dims = NestProblem.DimCount;
 
     /// <summary>Neighbours evaluated so far (over all climbs; each distinct neighbour once).</summary>
     public long Tried { get; private set; }
@@ -82,7 +82,7 @@ internal sealed class NestHillClimb(NestProblem problem, NestArchitecture arch, 
         return levels;
     }
 
-    private static int[] Ones() => [1, 1, 1, 1, 1, 1, 1];
+    private static int[] Ones() => [.. Enumerable.Repeat(1, Dims)];
 
     private static NestMapping Mapping(Level[] levels) => new([.. levels.Select(l => NestLevelLoops.Of(l.Temporal,
         Enumerable.Range(0, Dims).Where(d => l.X[d] > 1).Select(d => new NestLoop((NestDim)d, l.X[d], NestAxis.X))
@@ -190,8 +190,9 @@ internal sealed class NestHillClimb(NestProblem problem, NestArchitecture arch, 
             var t = form[l].Temporal;
             for (var i = 0; i + 1 < t.Length; i++)
             {
-                // Outermost first, ranks may not increase: the two may swap only when their ranks are equal (both unlisted).
-                if (constraints[l].Rank(t[i].Dim) != constraints[l].Rank(t[i + 1].Dim))
+                // Outermost first, ranks may not increase: the two may swap only when their ranks are equal (both unlisted). Level 0's
+                // G loop stays outermost (NestMapper.Sample says why).
+                if (constraints[l].Rank(t[i].Dim) != constraints[l].Rank(t[i + 1].Dim) || (l == 0 && i == 0 && t[0].Dim == NestDim.G))
                     continue;
                 var next = (Level[])form.Clone();
                 next[l] = form[l].Copy();
@@ -232,10 +233,21 @@ internal sealed class NestHillClimb(NestProblem problem, NestArchitecture arch, 
                     yield return next;
                     continue;
                 }
-                // A new loop: every position the permutation allows (outermost first, ranks may not increase).
+                // A new loop: every position the permutation allows (outermost first, ranks may not increase); at level 0 a G loop
+                // goes outermost and nothing goes outside one.
                 var rank = constraints[toLevel].Rank(dim);
+                var groupsFirst = toLevel == 0 && t.Length > 0 && t[0].Dim == NestDim.G;
                 for (var pos = 0; pos <= t.Length; pos++)
                 {
+                    if (toLevel == 0 && ((dim == NestDim.G && pos > 0) || (groupsFirst && pos == 0)))
+                        continue;
+                    if (dim == NestDim.G && toLevel == 0)
+                    {
+                        var outermost = (Level[])next.Clone();
+                        outermost[0] = next[0] with { Temporal = [new NestLoop(dim, p), .. t] };
+                        yield return outermost;
+                        continue;
+                    }
                     if ((pos > 0 && constraints[toLevel].Rank(t[pos - 1].Dim) < rank) || (pos < t.Length && constraints[toLevel].Rank(t[pos].Dim) > rank))
                         continue;
                     var placed = (Level[])next.Clone();

@@ -54,7 +54,7 @@ public sealed class NestBitSerialDesignTests
         var wrong = Assert.Throws<InputException>(() => file.For("c", new NestProblem(1, 1, 1, 3, 1, 1, 1, bits: 4), design.Architecture))!;
         Assert.That(wrong.Message, Does.Contain("the bounds of B multiply to 8, the problem has B = 4"));
         var letter = Assert.Throws<InputException>(() => NestMappingFile.Read("version: 1\nlayers:\n  c:\n    r: { temporal: [X4] }\n", "m.yaml", design))!;
-        Assert.That(letter.Message, Does.Contain("(allowed: N, M, C, P, Q, R, S, B)"));
+        Assert.That(letter.Message, Does.Contain("(allowed: N, M, C, P, Q, R, S, B, G)"));
     }
 
     /// <summary>

@@ -107,7 +107,7 @@ public sealed class NestDesignFileTests
         }
     }
 
-    [TestCase("[P, X, R]", "'X' is not a dimension (allowed: N, M, C, P, Q, R, S, B)")]
+    [TestCase("[P, X, R]", "'X' is not a dimension (allowed: N, M, C, P, Q, R, S, B, G)")]
     [TestCase("[P, Q, p]", "'p' is listed twice (a permutation gives each dimension one place, innermost first)")]
     [TestCase("PQRS", "must be a list such as [P, Q, R, S] (innermost first)")]
     [TestCase("[[P, Q]]", "must be a single value")]

@@ -6,8 +6,8 @@ namespace HwSim.Tests.Simulator.Nest;
 /// <summary>
 /// The nest engine's two models agree exactly: NestAnalysis (closed form) against NestReference (every MAC stepped with real
 /// operands), count by count at every level, on random problems x architectures x mappings (NestRandom: spatial loops, bypassed
-/// operands, strides, split dimensions), on a further share of random cases with 2 to 4 groups (where NestAnalysis takes one
-/// group's counts times G and NestReference steps every group), on dilated ones (input tiles with gaps, whose overlaps
+/// operands, strides, split dimensions), on a further share of random cases with 2 to 4 groups run one after another (a G loop
+/// outermost at level 0), on 250 with G = 2..6 whose loops sit anywhere (temporal or spatial), on dilated ones (input tiles with gaps, whose overlaps
 /// NestAnalysis counts per axis), on bit-serial ones (an eighth dimension B, the input's bits), and on Timeloop's three exercises at full size (whose
 /// NestAnalysis counts TimeloopNestTests checks against Timeloop's printed statistics).
 /// </summary>
@@ -94,6 +94,41 @@ public sealed class NestAgreementTests
         var coverage = NestBitsTests.Coverage(cases);
         TestContext.Out.WriteLine($"{cases.Count} bit-serial cases: {coverage}");
         Assert.That(coverage.Minimum, Is.GreaterThan(cases.Count / 10), coverage.ToString());
+    }
+
+    /// <summary>
+    /// 250 cases with G = 2..6 as a ninth dimension (NestRandom.GroupLoopCase), seeds 9,001 ...: G's factors on random levels,
+    /// temporal (groups one after another, at any level, some kept together in a buffer) and spatial (groups side by side, whose
+    /// PEs share no weight, input or output), some split over loops, a third dilated and strided.
+    /// </summary>
+    [Test]
+    public void GroupLoopRandomCases_IdenticalCounts()
+    {
+        var cases = NestRandom.GroupLoopCases(250, 9_001).ToList();
+        AssertEnginesAgree(cases);
+        var coverage = GroupCoverage(cases);
+        TestContext.Out.WriteLine($"{cases.Count} group-loop cases: {coverage}");
+        Assert.That(coverage.Minimum, Is.GreaterThan(cases.Count / 10), coverage.ToString());
+    }
+
+    /// <summary>How many cases place G where the old model could not, and how many split it.</summary>
+    internal sealed record GroupLoops(int Spatial, int TemporalBelowTop, int TemporalInsideTop, int Split, int Dilated)
+    {
+        public int Minimum => new[] { Spatial, TemporalBelowTop, TemporalInsideTop, Split, Dilated }.Min();
+
+        public override string ToString() =>
+            $"{Spatial} with a spatial G loop, {TemporalBelowTop} with a temporal G loop below level 0, {TemporalInsideTop} with G inside another loop of level 0, {Split} with G split over loops, {Dilated} dilated";
+    }
+
+    internal static GroupLoops GroupCoverage(IReadOnlyList<NestCase> cases)
+    {
+        static List<(NestLoop Loop, int Level)> Gs(NestCase c) => [.. c.Mapping.Loops().Where(x => x.Loop.Dim == NestDim.G && x.Loop.Bound > 1)];
+        return new GroupLoops(
+            cases.Count(c => Gs(c).Any(x => x.Loop.Spatial)),
+            cases.Count(c => Gs(c).Any(x => !x.Loop.Spatial && x.Level > 0)),
+            cases.Count(c => c.Mapping.Levels[0].Temporal.Where(x => x.Bound > 1).Skip(1).Any(x => x.Dim == NestDim.G)),
+            cases.Count(c => Gs(c).Count > 1),
+            cases.Count(c => c.Problem.DilationH > 1 || c.Problem.DilationW > 1));
     }
 
     [TestCaseSource(typeof(TimeloopNests), nameof(TimeloopNests.Designs))]

@@ -37,11 +37,27 @@ public sealed class NestLevelConstraintTests
         // Timeloop puts unit factors first (innermost) and drops them from the nest: a bound-1 loop is never out of order.
         Assert.That(PeSpad.Broken(Loops((NestDim.S, 1), (NestDim.R, 3), (NestDim.M, 1), (NestDim.P, 2))), Is.Null);
 
+    /// <summary>Unlisted dimensions rank 9, the dimension count, above any position a permutation of all nine could give (it was 7 with seven).</summary>
     [Test]
-    public void Rank_IsThePositionInnermostFirst_UnlistedSeven()
+    public void Rank_IsThePositionInnermostFirst_UnlistedNine()
     {
-        Assert.That(Enum.GetValues<NestDim>().Select(PeSpad.Rank), Is.EqualTo(new[] { 7, 7, 7, 0, 1, 2, 3, 7 }));
-        Assert.That(Enum.GetValues<NestDim>().Select(NestLevelConstraint.None.Rank), Is.All.EqualTo(7));
+        Assert.That(Enum.GetValues<NestDim>().Select(PeSpad.Rank), Is.EqualTo(new[] { 9, 9, 9, 0, 1, 2, 3, 9, 9 }));
+        Assert.That(Enum.GetValues<NestDim>().Select(NestLevelConstraint.None.Rank), Is.All.EqualTo(9));
+    }
+
+    /// <summary>
+    /// A G loop outermost at level 0 obeys any constraints (the groups one after another need no hardware support); anywhere else G
+    /// is checked like any dimension.
+    /// </summary>
+    [Test]
+    public void GroupsOutermostAtTheTop_AlwaysAllowed()
+    {
+        var noG = new NestLevelConstraint(Temporal: [NestDim.M, NestDim.P]);
+        NestMapping Top(params NestLoop[] loops) => new([NestLevelLoops.Of(loops), NestLevelLoops.Of([])]);
+        var constraints = new[] { noG, noG };
+        Assert.That(NestLevelConstraint.Broken(Top(new(NestDim.G, 4), new(NestDim.M, 2)), constraints), Is.Null);
+        Assert.That(NestLevelConstraint.Broken(Top(new(NestDim.M, 2), new(NestDim.G, 4)), constraints), Is.EqualTo("level 0: temporal G4"));
+        Assert.That(NestLevelConstraint.Broken(new NestMapping([NestLevelLoops.Of([]), NestLevelLoops.Of([new(NestDim.G, 4)])]), constraints), Is.EqualTo("level 1: temporal G4"));
     }
 
     [Test]

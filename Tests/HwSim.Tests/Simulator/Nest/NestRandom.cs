@@ -15,7 +15,7 @@ internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, Nest
         $"seed {Seed}: {Problem}{(Problem.Bits > 1 ? SignedInputs ? " (signed inputs)" : " (unsigned inputs)" : "")}\n" +
         string.Join('\n', Arch.Levels.Select((l, i) => $"level {i} {l.Name}: keeps [{string.Join(", ", l.Keeps.OrderBy(t => t))}], " +
             $"capacity {l.CapacityWords?.ToString() ?? "unbounded"}, fan-out {l.FanoutX}x{l.FanoutY}")) +
-        "\n" + Mapping.Describe(Arch, Problem.Groups);
+        "\n" + Mapping.Describe(Arch);
 }
 
 /// <summary>
@@ -24,9 +24,11 @@ internal sealed record NestCase(NestProblem Problem, NestArchitecture Arch, Nest
 /// subset of the operands (possibly none) with a fan-out of up to 4x4; every dimension's size split into its prime
 /// factors, each put on a random level as a temporal loop or, where the fan-out has room, a spatial one; factors
 /// of one dimension on one level sometimes share a loop, sometimes not; bound-1 loops now and then; random loop
-/// orders; capacities unbounded, exactly the tiles' need, or more. Grouped cases are the same with G = 2..4 groups; dilated
-/// cases are the same with dilations 2..3 on each axis and, half of them, 2..4 groups; bit-serial cases have B = 2..8 input bits
-/// (B's factors dealt like any other dimension's), signed or unsigned inputs, and some groups and dilations.
+/// orders; capacities unbounded, exactly the tiles' need, or more. Grouped cases are the same with G = 2..4 groups run one after
+/// another (a G loop outermost at level 0); group-loop cases deal G = 2..6's factors like any other dimension's (temporal or
+/// spatial, at any level); dilated cases are the same with dilations 2..3 on each axis and, half of them, 2..4 groups (outermost);
+/// bit-serial cases have B = 2..8 input bits (B's factors dealt like any other dimension's), signed or unsigned inputs, and some
+/// groups (outermost) and dilations.
 /// </summary>
 internal static class NestRandom
 {
@@ -37,15 +39,33 @@ internal static class NestRandom
     public static IEnumerable<NestCase> GroupedCases(int count, int firstSeed) => Enumerable.Range(firstSeed, count).Select(GroupedCase);
 
     /// <summary>
-    /// <see cref="Case"/>(<paramref name="seed"/>) with G = 2..4 groups: the same per-group problem, architecture and mapping (a
-    /// mapping's bounds are one group's). G is drawn from a generator of its own, so the ungrouped cases stay what they were.
+    /// <see cref="Case"/>(<paramref name="seed"/>) with G = 2..4 groups run one after another: the same per-group problem and
+    /// architecture, and its mapping with a G loop outermost at level 0 (NestMapping.WithGroupsOutermost, what a grouped layer got
+    /// before G was a dimension). G is drawn from a generator of its own, so the ungrouped cases stay what they were.
     /// </summary>
     public static NestCase GroupedCase(int seed)
     {
         var c = Case(seed);
         var p = c.Problem;
         var groups = new Random(unchecked(seed * 7919 + 1)).Next(2, 5);
-        return c with { Problem = new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups) };
+        return c with { Problem = new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups), Mapping = c.Mapping.WithGroupsOutermost(groups) };
+    }
+
+    /// <summary>As <see cref="Cases"/>, each with G loops placed at random (<see cref="GroupLoopCase"/>).</summary>
+    public static IEnumerable<NestCase> GroupLoopCases(int count, int firstSeed) => Enumerable.Range(firstSeed, count).Select(GroupLoopCase);
+
+    /// <summary>
+    /// <see cref="Case"/>(<paramref name="seed"/>)'s problem with G = 2..6 groups whose prime factors are dealt like any other
+    /// dimension's (after them, G being the last): to random levels, temporal or, where a fan-out has room, spatial, sometimes split
+    /// over loops of one level; capacities are drawn from the grouped tiles' need; a third of them strided and dilated as
+    /// <see cref="DilatedCase"/> draws. G and the dilations come from a generator of their own.
+    /// </summary>
+    public static NestCase GroupLoopCase(int seed)
+    {
+        var rng = new Random(unchecked(seed * 7919 + 4));
+        var (groups, dilated) = (rng.Next(2, 7), rng.Next(3) == 0);
+        var (dilationH, dilationW) = dilated ? (rng.Next(2, 4), rng.Next(2, 4)) : (1, 1);
+        return Build(seed, p => new NestProblem(p.N, p.M, p.C, p.P, p.Q, p.R, p.S, p.HStride, p.WStride, groups, dilationH, dilationW), dealGroups: true);
     }
 
     /// <summary>As <see cref="Cases"/>, each dilated (<see cref="DilatedCase"/>).</summary>
@@ -84,7 +104,11 @@ internal static class NestRandom
     public static NestCase Case(int seed) => Build(seed, p => p);
 
     /// <param name="adjust">Changes the drawn problem's groups, dilation (not its sizes), before capacities are drawn from its tiles.</param>
-    private static NestCase Build(int seed, Func<NestProblem, NestProblem> adjust)
+    /// <param name="dealGroups">
+    /// Deal G's factors like the other dimensions'; otherwise the groups run one after another, a G loop outermost at level 0, and the
+    /// draws are those they were before G was a dimension.
+    /// </param>
+    private static NestCase Build(int seed, Func<NestProblem, NestProblem> adjust, bool dealGroups = false)
     {
         var rng = new Random(seed);
         var problem = adjust(new NestProblem(rng.Next(1, 3), rng.Next(1, 9), rng.Next(1, 7), rng.Next(1, 8), rng.Next(1, 8),
@@ -101,8 +125,9 @@ internal static class NestRandom
         var used = new long[levels, 2];
         for (var l = 0; l < levels; l++)
             (used[l, 0], used[l, 1]) = (1, 1);
-        // B only when it is above 1: its draw (a bound-1 loop now and then) would shift every later draw of the other streams.
-        foreach (var dim in Enum.GetValues<NestDim>().Where(d => d != NestDim.B || problem.Bits > 1))
+        // B only when it is above 1: its draw (a bound-1 loop now and then) would shift every later draw of the other streams; G, likewise,
+        // only for the cases that deal it.
+        foreach (var dim in Enum.GetValues<NestDim>().Where(d => (d != NestDim.B || problem.Bits > 1) && (d != NestDim.G || dealGroups)))
             foreach (var factor in PrimeFactors(problem.Size(dim)).Concat(rng.NextDouble() < 0.2 ? new[] { 1 } : Array.Empty<int>()))
             {
                 var l = rng.Next(levels);
@@ -120,7 +145,7 @@ internal static class NestRandom
                     list.Add(new NestLoop(dim, factor, loopAxis));
             }
         var mapping = new NestMapping([.. Enumerable.Range(0, levels).Select(l =>
-            NestLevelLoops.Of(temporal[l].OrderBy(_ => rng.Next()).ToList(), spatial[l].OrderBy(_ => rng.Next()).ToList()))]);
+            NestLevelLoops.Of(temporal[l].OrderBy(_ => rng.Next()).ToList(), spatial[l].OrderBy(_ => rng.Next()).ToList()))]).WithGroupsOutermost(problem.Groups);
 
         var arch = new NestArchitecture(Enumerable.Range(0, levels).Select(l =>
         {

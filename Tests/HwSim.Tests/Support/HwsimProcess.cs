@@ -58,6 +58,17 @@ internal sealed class HwsimProcess : IDisposable
         return (process.ExitCode, error.Result);
     }
 
+    /// <summary>
+    /// Whether this process ignores SIGINT, as every command a non-interactive shell starts with '&amp;' does (POSIX: such a
+    /// background job ignores the keyboard's interrupt). A child inherits the disposition and the .NET runtime keeps it, so
+    /// hwsim started from here cannot see a Ctrl-C at all. Read from the SigIgn mask of /proc/self/status (bit 1: signal 2).
+    /// </summary>
+    public static bool SigIntIgnored()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0b10) != 0;
+    }
+
     /// <summary>Sends a signal by name (TERM, INT) with kill(1).</summary>
     public void Signal(string name)
     {

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using HwSim.Simulator.Mapper;
 using HwSim.Simulator.Nest;
 using HwSim.Workloads;
@@ -137,7 +136,7 @@ public sealed class NestMappingFile
         static string List(IEnumerable<NestLoop> loops) => "[" + string.Join(", ", loops.Select(l => $"{l.Dim}{l.Bound.ToString(CultureInfo.InvariantCulture)}")) + "]";
         foreach (var (layer, mapping) in layers)
         {
-            text.Append("  ").Append(Quoted(layer)).Append(":\n");
+            text.Append("  ").Append(MappingFile.Quoted(layer)).Append(":\n");
             for (var l = 0; l < mapping.Levels.Length; l++)
             {
                 var m = mapping.Levels[l];
@@ -148,14 +147,9 @@ public sealed class NestMappingFile
                     if (m.Spatial.Any(x => x.Axis == axis))
                         parts.Add($"{key}: {List(m.Spatial.Where(x => x.Axis == axis))}");
                 if (parts.Count > 0)
-                    text.Append("    ").Append(Quoted(arch.Levels[l].Name)).Append(": { ").Append(string.Join(", ", parts)).Append(" }\n");
+                    text.Append("    ").Append(MappingFile.Quoted(arch.Levels[l].Name)).Append(": { ").Append(string.Join(", ", parts)).Append(" }\n");
             }
         }
         return text.ToString();
     }
-
-    // Names are written as YAML double-quoted scalars unless plainly safe.
-    private static string Quoted(string name) =>
-        Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) ? name
-            : "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -45,10 +45,7 @@ public sealed record LoopJson(string Level, string Dim, IReadOnlyList<string> Co
                 // A loop with no GEMM dimension is a bit-serial unit's bit loop or an xnor unit's bit-plane loop.
                 _ => ("B", new[] { "B" }),
             };
-            string? spatial = null;
-            if (l.Level == LoopLevel.Spatial)
-                spatial = l.Note!.StartsWith("rows", StringComparison.Ordinal) ? "rows" : l.Note.StartsWith("columns", StringComparison.Ordinal) ? "columns" : "lanes";
-            loops.Add(new LoopJson(level, dim, conv, l.Trips, l.Step, spatial, l.Level == LoopLevel.Spatial ? null : l.Note));
+            loops.Add(new LoopJson(level, dim, conv, l.Trips, l.Step, l.Axis?.ToString().ToLowerInvariant(), l.Axis is null ? l.Note : null));
         }
         return loops;
     }

@@ -77,13 +77,7 @@ public static partial class ReportCommand
             default:
                 var console = context.ConsoleOn(context.Output);
                 WriteNestSummary(console, report);
-                FirstLastText.WriteTables(console, sharesJson, shares);
-                if (report.Width is not null)
-                    WidthSection.WriteTable(console, report.Width);
-                else if (report.WidthOmitted is { } why)
-                    console.MarkupLine($"[yellow]width break-even left out:[/] {Markup.Escape(why)}");
-                if (accuracy is not null)
-                    AccuracySection.WriteTable(console, accuracy);
+                WriteSections(console, sharesJson, shares, report.Width, report.WidthOmitted, accuracy);
                 foreach (var w in main.Layers.Where(l => l.Energy is not null).SelectMany(l => l.Energy!.Warnings).Concat(report.Area.Warnings).Distinct())
                     console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
                 console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");

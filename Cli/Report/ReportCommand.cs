@@ -125,19 +125,26 @@ public static partial class ReportCommand
             default:
                 var console = context.ConsoleOn(context.Output);
                 WriteSummary(console, report);
-                FirstLastText.WriteTables(console, sharesJson, shares);
-                if (report.Width is not null)
-                    WidthSection.WriteTable(console, report.Width);
-                else if (report.WidthOmitted is { } why)
-                    console.MarkupLine($"[yellow]width break-even left out:[/] {Markup.Escape(why)}");
-                if (accuracy is not null)
-                    AccuracySection.WriteTable(console, accuracy);
+                WriteSections(console, sharesJson, shares, report.Width, report.WidthOmitted, accuracy);
                 foreach (var w in main.Energy.Warnings)
                     console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
                 console.MarkupLine($"[grey]report folder: {Markup.Escape(folder)}/ (report.md, CSV/JSON tables, PNG and SVG plots)[/]");
                 break;
         }
         return HwSimApp.ExitOk;
+    }
+
+    /// <summary>The tables both reports, an array's and a nest design's, print after their summary: the first/last shares, the width break-even (or why it is left out) and the accuracy.</summary>
+    private static void WriteSections(IAnsiConsole console, FirstLastJson sharesJson, IReadOnlyList<FirstLastRow> shares, WidthStudy? width, string? widthOmitted,
+        AccuracySection.Result? accuracy)
+    {
+        FirstLastText.WriteTables(console, sharesJson, shares);
+        if (width is not null)
+            WidthSection.WriteTable(console, width);
+        else if (widthOmitted is not null)
+            console.MarkupLine($"[yellow]width break-even left out:[/] {Markup.Escape(widthOmitted)}");
+        if (accuracy is not null)
+            AccuracySection.WriteTable(console, accuracy);
     }
 
     private static void WriteSummary(IAnsiConsole console, StudyReport report)

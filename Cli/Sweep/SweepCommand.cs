@@ -153,11 +153,11 @@ public static class SweepCommand
                 : string.Create(CultureInfo.InvariantCulture, $"sweep: computed {run.Total:N0} points in {ProgressDisplay.Duration(seconds)} ({run.Total / Math.Max(seconds, 1e-9):0.#} points/s)"))
             + (output is null ? "" : $"; {output} holds {rows.Count:N0} of {selected:N0} points"));
 
-        if (run.NotRun.Count > 0)
+        if (run.NotRun is { Count: > 0 } notRun)
         {
-            var (id, why) = run.NotRun.First();
+            var (id, why) = notRun.First();
             context.Progress(string.Create(CultureInfo.InvariantCulture,
-                $"note: {run.NotRun.Count:N0} point(s) left layers not run (column layers_not_run; their figures leave those layers out); the first, point {id}: {why}"));
+                $"note: {notRun.Count:N0} point(s) left layers not run (column layers_not_run; their figures leave those layers out); the first, point {id}: {why}"));
         }
 
         if (parse.GetValue(PlotBase) is { } plotBase)

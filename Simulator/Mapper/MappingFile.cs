@@ -207,8 +207,8 @@ public sealed class MappingFile
         return text.ToString();
     }
 
-    // Names are written as YAML double-quoted scalars unless plainly safe.
-    private static string Quoted(string name) =>
+    /// <summary>A layer or level name as a YAML mapping key: plain when plainly safe, else a double-quoted scalar (both mapping files write names so).</summary>
+    public static string Quoted(string name) =>
         Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) ? name
             : "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 

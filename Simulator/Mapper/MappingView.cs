@@ -30,7 +30,16 @@ public enum LoopLevel
 /// each covering <paramref name="Step"/> elements of it (the last may be cut).
 /// </summary>
 /// <param name="Note">What the loop is in the unit's words ("rows", "lanes", "bit loop: 8 cycles per step").</param>
-public sealed record MappingLoop(LoopLevel Level, GemmDim? Dim, long Trips, long Step, string? Note);
+/// <param name="Axis">The fan-out a <see cref="LoopLevel.Spatial"/> loop runs across; null in time.</param>
+public sealed record MappingLoop(LoopLevel Level, GemmDim? Dim, long Trips, long Step, string? Note, ArrayAxis? Axis = null);
+
+/// <summary>What a spatial loop of an array spreads across.</summary>
+public enum ArrayAxis
+{
+    Rows,
+    Columns,
+    Lanes,
+}
 
 /// <summary>
 /// A layer's loop nest as Timeloop prints a mapping: level by level from DRAM to the PE, with
@@ -78,20 +87,20 @@ public sealed record MappingView(LayerMapping Mapping, ImmutableArray<long> Fold
                 loops.Add(new MappingLoop(LoopLevel.Dram, d, Ceil(extent[(int)d], fold[(int)d]), fold[(int)d], null));
             unit = grid;
         }
-        loops.Add(new MappingLoop(LoopLevel.Spatial, unit.OnRows, fold[(int)unit.OnRows], 1, $"rows ({unit.ArrayRows})"));
-        loops.Add(new MappingLoop(LoopLevel.Spatial, unit.OnCols, fold[(int)unit.OnCols], 1, $"columns ({unit.ArrayCols})"));
+        loops.Add(new MappingLoop(LoopLevel.Spatial, unit.OnRows, fold[(int)unit.OnRows], 1, $"rows ({unit.ArrayRows})", ArrayAxis.Rows));
+        loops.Add(new MappingLoop(LoopLevel.Spatial, unit.OnCols, fold[(int)unit.OnCols], 1, $"columns ({unit.ArrayCols})", ArrayAxis.Columns));
         var time = fold[(int)unit.InTime];
         switch (model.Spec)
         {
             case BitSerialUnitSpec b when unit.InTime == GemmDim.K:
                 loops.Add(new MappingLoop(LoopLevel.Time, GemmDim.K, Ceil(time, b.Lanes), b.Lanes, "steps"));
-                loops.Add(new MappingLoop(LoopLevel.Spatial, GemmDim.K, Math.Min(time, b.Lanes), 1, $"lanes ({b.Lanes})"));
+                loops.Add(new MappingLoop(LoopLevel.Spatial, GemmDim.K, Math.Min(time, b.Lanes), 1, $"lanes ({b.Lanes})", ArrayAxis.Lanes));
                 loops.Add(new MappingLoop(LoopLevel.Time, null, BitSerialModel.CyclesPerStep(b, problem), 1, $"bit loop ({b.Serial.ToString().ToLowerInvariant()} serial)"));
                 break;
             case XnorUnitSpec x when unit.InTime == GemmDim.K:
                 var datapath = new XnorDatapath(layer.Precision);
                 loops.Add(new MappingLoop(LoopLevel.Time, GemmDim.K, Ceil(time, x.Lanes), x.Lanes, "words"));
-                loops.Add(new MappingLoop(LoopLevel.Spatial, GemmDim.K, Math.Min(time, x.Lanes), 1, $"lanes of a word ({x.Lanes})"));
+                loops.Add(new MappingLoop(LoopLevel.Spatial, GemmDim.K, Math.Min(time, x.Lanes), 1, $"lanes of a word ({x.Lanes})", ArrayAxis.Lanes));
                 if (datapath.CyclesPerStep > 1)
                     loops.Add(new MappingLoop(LoopLevel.Time, null, datapath.CyclesPerStep, 1, $"bit-plane loop ({datapath.WeightPlanes} x {datapath.InputPlanes} planes)"));
                 break;

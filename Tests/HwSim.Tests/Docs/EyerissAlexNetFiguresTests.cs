@@ -19,6 +19,12 @@ public sealed class EyerissAlexNetFiguresTests
     /// <summary>The chip's figures (JSSC 2017 abstract): DRAM accesses per MAC and frames per second, batch 4.</summary>
     private const double ChipAccessesPerMac = 0.0029, ChipFps = 35;
 
+    /// <summary>Images per batch: the chip's N = 4, the workload's n column.</summary>
+    private const int Batch = 4;
+
+    /// <summary>The clock frames/s take for both models: eyeriss-like's clock_mhz (Simulator/Architecture/Presets.cs); eyeriss-rs has none.</summary>
+    private const double ClockHz = 200e6;
+
     private static JsonElement Run(params string[] args)
     {
         var r = CliRunner.Run([.. args, "-f", "json", "-q"]);
@@ -29,7 +35,7 @@ public sealed class EyerissAlexNetFiguresTests
     private static string Row(string model, string mapping, long macs, long accesses, long cycles)
     {
         var perMac = (double)accesses / macs;
-        var fps = 4 / (cycles / 200e6);
+        var fps = Batch / (cycles / ClockHz);
         static string G3(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
         return $"| {model} | {mapping} | {accesses.ToString("N0", CultureInfo.InvariantCulture)} | {perMac.ToString("0.00000", CultureInfo.InvariantCulture)} | {G3(perMac / ChipAccessesPerMac)}x | {cycles.ToString("N0", CultureInfo.InvariantCulture)} | {fps.ToString("0.0", CultureInfo.InvariantCulture)} | {G3(fps / ChipFps)}x |";
     }
